@@ -1,0 +1,102 @@
+package dev.strangler.engine;
+
+import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.config.TableId;
+import dev.strangler.engine.source.StranglerObjects;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+/**
+ * The edge where the typed configuration becomes the string properties of the Debezium engine and its Postgres
+ * connector. The value formats chosen here are the event contract (see README, "Event contract"): the parity
+ * checker reads values back by them.
+ */
+final class DebeziumSettings {
+
+    static final String HEARTBEAT_TOPIC_PREFIX = "__strangler-heartbeat";
+
+    private DebeziumSettings() {
+    }
+
+    static Properties build(PipelineConfig config, boolean publicationExists) {
+        PipelineConfig.Source source = config.source();
+        Properties p = new Properties();
+        p.setProperty("name", config.pipelineName());
+        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.setProperty("plugin.name", "pgoutput");
+        p.setProperty("database.hostname", source.endpoint().host().replaceAll("^\\[|]$", ""));
+        p.setProperty("database.port", Integer.toString(source.endpoint().port()));
+        p.setProperty("database.dbname", source.endpoint().database());
+        p.setProperty("database.user", source.user());
+        p.setProperty("database.password", source.password().reveal());
+        jdbcQueryParameters(source.endpoint().jdbcUrl()).forEach(kv -> p.setProperty("database." + kv[0], kv[1]));
+        p.setProperty("database.application.name", "strangler-" + config.pipelineName());
+
+        p.setProperty("topic.prefix", config.kafka().topicPrefix());
+        List<TableId> included = new ArrayList<>(source.tables());
+        included.add(StranglerObjects.HEARTBEAT_TABLE);
+        p.setProperty("table.include.list",
+                included.stream().map(TableId::includePattern).collect(Collectors.joining(",")));
+        p.setProperty("slot.name", source.slot());
+        p.setProperty("publication.name", source.publication());
+        // An existing publication is the DBA's: Debezium's "filtered" mode would ALTER it to our table list.
+        p.setProperty("publication.autocreate.mode", publicationExists ? "disabled" : "filtered");
+        p.setProperty("snapshot.mode", config.snapshotMode().debeziumValue());
+
+        p.setProperty("decimal.handling.mode", "string");
+        p.setProperty("binary.handling.mode", "base64");
+        p.setProperty("time.precision.mode", "isostring");
+        p.setProperty("interval.handling.mode", "string");
+        p.setProperty("hstore.handling.mode", "json");
+        p.setProperty("tombstones.on.delete", "true");
+
+        config.heartbeat().ifPresent(interval -> {
+            p.setProperty("heartbeat.interval.ms", Long.toString(interval.toMillis()));
+            p.setProperty("heartbeat.action.query", "INSERT INTO strangler.heartbeat AS h (pipeline, beat_at) "
+                    + "VALUES ('" + config.pipelineName() + "', now()) ON CONFLICT (pipeline) "
+                    + "DO UPDATE SET beat_at = excluded.beat_at, beats = h.beats + 1");
+        });
+        p.setProperty("topic.heartbeat.prefix", HEARTBEAT_TOPIC_PREFIX);
+
+        PipelineConfig.Offsets offsets = config.offsets();
+        if (offsets.storage() == PipelineConfig.OffsetStorage.KAFKA) {
+            p.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+            p.setProperty("offset.storage.topic", offsets.topic());
+            p.setProperty("offset.storage.partitions", "1");
+            p.setProperty("offset.storage.replication.factor",
+                    Integer.toString(config.kafka().topicReplicationFactor().orElse(-1)));
+            p.setProperty("bootstrap.servers", config.kafka().bootstrapServers());
+            config.kafka().clientOverrides().forEach(p::setProperty);
+        } else {
+            p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+            p.setProperty("offset.storage.file.filename", offsets.file().toAbsolutePath().toString());
+        }
+        p.setProperty("offset.flush.interval.ms", Long.toString(offsets.flushInterval().toMillis()));
+        p.setProperty("offset.flush.timeout.ms", "60000");
+
+        // Larger hand-offs than Debezium's defaults: fewer, fuller producer batches at the same memory bound.
+        p.setProperty("max.batch.size", "4096");
+        p.setProperty("max.queue.size", "16384");
+        p.setProperty("errors.max.retries", "-1");
+
+        config.debeziumOverrides().forEach(p::setProperty);
+        return p;
+    }
+
+    private static List<String[]> jdbcQueryParameters(String jdbcUrl) {
+        int q = jdbcUrl.indexOf('?');
+        List<String[]> result = new ArrayList<>();
+        if (q < 0) {
+            return result;
+        }
+        for (String pair : jdbcUrl.substring(q + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                result.add(new String[] {pair.substring(0, eq), pair.substring(eq + 1)});
+            }
+        }
+        return result;
+    }
+}

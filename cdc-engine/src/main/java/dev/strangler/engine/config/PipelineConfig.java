@@ -1,0 +1,79 @@
+package dev.strangler.engine.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The whole pipeline configuration, typed and validated once at start-up by {@link PipelineConfigLoader}. Everything
+ * after start-up reads these fields; only the edges that hand settings to Debezium or a Kafka client build string maps.
+ */
+public record PipelineConfig(
+        String pipelineName,
+        Source source,
+        Kafka kafka,
+        Offsets offsets,
+        SnapshotMode snapshotMode,
+        Duration heartbeatInterval,
+        List<TableId> outboxTables,
+        Map<String, String> debeziumOverrides) {
+
+    public PipelineConfig {
+        outboxTables = List.copyOf(outboxTables);
+        debeziumOverrides = Map.copyOf(debeziumOverrides);
+    }
+
+    /** The legacy database and what to capture from it. */
+    public record Source(SourceEndpoint endpoint, String user, Secret password, List<TableId> tables, String slot,
+                         String publication) {
+        public Source {
+            tables = List.copyOf(tables);
+        }
+    }
+
+    /** Where events go. Replication factor empty means the broker's default. */
+    public record Kafka(String bootstrapServers, String topicPrefix, int topicPartitions,
+                        OptionalInt topicReplicationFactor, String topicCleanupPolicy,
+                        Map<String, String> clientOverrides, Map<String, String> producerOverrides) {
+        public Kafka {
+            clientOverrides = Map.copyOf(clientOverrides);
+            producerOverrides = Map.copyOf(producerOverrides);
+        }
+
+        public String topicFor(TableId table) {
+            return topicPrefix + "." + table.schema() + "." + table.table();
+        }
+    }
+
+    public enum OffsetStorage { KAFKA, FILE }
+
+    /** Where the source position lives; exactly one of topic and file is meaningful, by storage. */
+    public record Offsets(OffsetStorage storage, String topic, Path file, Duration flushInterval) {
+    }
+
+    public enum SnapshotMode {
+        INITIAL("initial"), NO_DATA("no_data"), WHEN_NEEDED("when_needed");
+
+        private final String debeziumValue;
+
+        SnapshotMode(String debeziumValue) {
+            this.debeziumValue = debeziumValue;
+        }
+
+        public String debeziumValue() {
+            return debeziumValue;
+        }
+    }
+
+    /** The captured tables, the heartbeat table not included. */
+    public List<TableId> capturedTables() {
+        return source.tables();
+    }
+
+    public Optional<Duration> heartbeat() {
+        return heartbeatInterval.isZero() ? Optional.empty() : Optional.of(heartbeatInterval);
+    }
+}

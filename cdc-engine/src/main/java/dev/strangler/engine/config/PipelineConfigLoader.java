@@ -1,0 +1,320 @@
+package dev.strangler.engine.config;
+
+import static dev.strangler.engine.config.PipelineKeys.*;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Builds a {@link PipelineConfig} from a properties file and the environment, or refuses with a
+ * {@link ConfigException} naming the key, the value and the rule. Nothing connects anywhere before this succeeds.
+ *
+ * <p>An environment variable overrides a key of the same name upper-cased with '.' as '_' and a STRANGLER_ prefix
+ * ({@code STRANGLER_SOURCE_PASSWORD} for {@code source.password}); this holds for every declared key and for every
+ * pass-through key present in the file.
+ */
+public final class PipelineConfigLoader {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    private static final Pattern PG_OBJECT_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+    /** Debezium settings Strangler derives itself; setting them through debezium.* would break its guarantees. */
+    private static final Map<String, String> MANAGED_DEBEZIUM_KEYS = Map.ofEntries(
+            Map.entry("connector.class", "the Postgres connector is fixed"),
+            Map.entry("plugin.name", "pgoutput is fixed"),
+            Map.entry("slot.name", "set source.slot"),
+            Map.entry("publication.name", "set source.publication"),
+            Map.entry("publication.autocreate.mode", "Strangler creates a filtered publication or uses yours"),
+            Map.entry("database.hostname", "set source.url"),
+            Map.entry("database.port", "set source.url"),
+            Map.entry("database.dbname", "set source.url"),
+            Map.entry("database.user", "set source.user"),
+            Map.entry("database.password", "set source.password"),
+            Map.entry("table.include.list", "set source.tables"),
+            Map.entry("topic.prefix", "set topic.prefix"),
+            Map.entry("snapshot.mode", "set snapshot.mode"),
+            Map.entry("offset.storage", "set offsets.storage"),
+            Map.entry("heartbeat.interval.ms", "set heartbeat.interval"),
+            Map.entry("heartbeat.action.query", "the heartbeat query is managed"),
+            Map.entry("decimal.handling.mode", "the event contract fixes it to string"),
+            Map.entry("binary.handling.mode", "the event contract fixes it to base64"));
+
+    private final Map<String, String> environment;
+
+    public PipelineConfigLoader(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    public static PipelineConfigLoader withSystemEnvironment() {
+        return new PipelineConfigLoader(System.getenv());
+    }
+
+    public PipelineConfig load(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file " + file + " does not exist; pass --config with the path of your "
+                    + "pipeline.properties (see README, 'Configuration')");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("config file " + file + " cannot be read: " + e.getMessage());
+        }
+        Map<String, String> raw = new TreeMap<>();
+        properties.stringPropertyNames().forEach(k -> raw.put(k.trim(), properties.getProperty(k).trim()));
+        return fromMap(raw);
+    }
+
+    /** Validates and types a key-value map (environment overrides applied on top). */
+    public PipelineConfig fromMap(Map<String, String> fileSettings) {
+        Settings s = new Settings(withEnvironment(fileSettings));
+        s.rejectUnknownKeys();
+
+        String name = s.string(PIPELINE_NAME);
+        s.match(PIPELINE_NAME, name, NAME, "letters, digits, '.', '_' or '-', at most 63 characters");
+        String defaultObjectName = "strangler_" + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
+
+        SourceEndpoint endpoint = SourceEndpoint.parse(SOURCE_URL.name(), s.string(SOURCE_URL));
+        String slot = s.stringOr(SOURCE_SLOT, defaultObjectName);
+        s.match(SOURCE_SLOT, slot, PG_OBJECT_NAME, "lower-case letters, digits and '_', at most 63 characters");
+        String publication = s.stringOr(SOURCE_PUBLICATION, defaultObjectName);
+        s.match(SOURCE_PUBLICATION, publication, PG_OBJECT_NAME,
+                "lower-case letters, digits and '_', at most 63 characters");
+        List<TableId> tables = s.tables(SOURCE_TABLES);
+        if (tables.isEmpty()) {
+            throw new ConfigException(SOURCE_TABLES.name() + " is empty; name at least one table to capture, "
+                    + "e.g. source.tables=public.orders");
+        }
+        List<TableId> outbox = s.tables(OUTBOX_TABLES);
+        PipelineConfig.Source source = new PipelineConfig.Source(endpoint, s.string(SOURCE_USER),
+                new Secret(s.string(SOURCE_PASSWORD)), tables, slot, publication);
+
+        String bootstrap = s.string(KAFKA_BOOTSTRAP);
+        for (String server : bootstrap.split(",")) {
+            if (!server.trim().matches("\\[?[^\\s\\[\\]]+]?:\\d{1,5}")) {
+                throw new ConfigException(KAFKA_BOOTSTRAP.name() + ": '" + server.trim() + "' is not host:port; "
+                        + "write e.g. kafka.bootstrap.servers=broker1:9092,broker2:9092");
+            }
+        }
+        String prefix = s.stringOr(TOPIC_PREFIX, name);
+        s.match(TOPIC_PREFIX, prefix, NAME, "letters, digits, '.', '_' or '-' (Kafka's topic name rule)");
+        int partitions = s.intInRange(TOPIC_PARTITIONS, 1, 10_000);
+        int replication = s.intInRange(TOPIC_REPLICATION_FACTOR, -1, 32);
+        if (replication == 0) {
+            throw new ConfigException(TOPIC_REPLICATION_FACTOR.name() + " is 0; use -1 for the broker's default "
+                    + "or a factor of at least 1");
+        }
+        PipelineConfig.Kafka kafka = new PipelineConfig.Kafka(bootstrap, prefix, partitions,
+                replication < 0 ? OptionalInt.empty() : OptionalInt.of(replication), s.string(TOPIC_CLEANUP_POLICY),
+                s.withPrefix(CLIENT_PREFIX), s.withPrefix(PRODUCER_PREFIX));
+
+        PipelineConfig.OffsetStorage storage =
+                PipelineConfig.OffsetStorage.valueOf(s.string(OFFSETS_STORAGE).toUpperCase(Locale.ROOT));
+        String offsetsTopic = s.stringOr(OFFSETS_TOPIC, name + ".offsets");
+        s.match(OFFSETS_TOPIC, offsetsTopic, NAME, "letters, digits, '.', '_' or '-' (Kafka's topic name rule)");
+        Path offsetsFile = Path.of(s.stringOr(OFFSETS_FILE, "./" + name + ".offsets"));
+        Duration flush = s.positiveDuration(OFFSETS_FLUSH_INTERVAL);
+        PipelineConfig.Offsets offsets = new PipelineConfig.Offsets(storage, offsetsTopic, offsetsFile, flush);
+
+        PipelineConfig.SnapshotMode snapshot =
+                PipelineConfig.SnapshotMode.valueOf(s.string(SNAPSHOT_MODE).toUpperCase(Locale.ROOT));
+        Duration heartbeat = s.duration(HEARTBEAT_INTERVAL);
+
+        Map<String, String> debezium = s.withPrefix(DEBEZIUM_PREFIX);
+        for (String key : debezium.keySet()) {
+            String reason = MANAGED_DEBEZIUM_KEYS.get(key);
+            if (reason != null) {
+                throw new ConfigException(DEBEZIUM_PREFIX + key + " cannot be set through the pass-through: "
+                        + reason + ".");
+            }
+        }
+        for (TableId t : outbox) {
+            if (!tables.contains(t)) {
+                throw new ConfigException(OUTBOX_TABLES.name() + ": " + t + " is not in " + SOURCE_TABLES.name()
+                        + "; add it there too, since only captured tables can be routed");
+            }
+        }
+        return new PipelineConfig(name, source, kafka, offsets, snapshot, heartbeat, outbox, debezium);
+    }
+
+    private Map<String, String> withEnvironment(Map<String, String> fileSettings) {
+        Map<String, String> merged = new TreeMap<>(fileSettings);
+        Set<String> candidates = new LinkedHashSet<>(fileSettings.keySet());
+        PipelineKeys.ALL.forEach(k -> candidates.add(k.name()));
+        for (String key : candidates) {
+            String fromEnv = environment.get(ConfigKey.environmentVariableFor(key));
+            if (fromEnv != null) {
+                merged.put(key, fromEnv.trim());
+            }
+        }
+        return merged;
+    }
+
+    /** The raw map plus the typed readers; each reader names the key in its error. */
+    private static final class Settings {
+        private final Map<String, String> raw;
+
+        Settings(Map<String, String> raw) {
+            this.raw = raw;
+        }
+
+        void rejectUnknownKeys() {
+            for (String key : raw.keySet()) {
+                if (PipelineKeys.byName(key).isEmpty() && !PipelineKeys.isPassThrough(key)) {
+                    throw new ConfigException("unknown config key '" + key + "'" + suggestion(key)
+                            + "; the README lists every key, and debezium.*, kafka.producer.* and kafka.client.* "
+                            + "pass settings through");
+                }
+            }
+        }
+
+        private static String suggestion(String key) {
+            return PipelineKeys.ALL.stream().map(ConfigKey::name)
+                    .min(Comparator.comparingInt(candidate -> distance(key, candidate)))
+                    .filter(best -> distance(key, best) <= 3)
+                    .map(best -> " (did you mean '" + best + "'?)").orElse("");
+        }
+
+        String string(ConfigKey key) {
+            String value = raw.get(key.name());
+            if (value == null || (value.isEmpty() && key.required())) {
+                if (key.required()) {
+                    throw new ConfigException("missing required config key '" + key.name() + "': " + key.doc()
+                            + " (or set " + key.environmentVariable() + ")");
+                }
+                value = key.defaultValue();
+            }
+            if (value != null && key.type() == ConfigType.ENUM && !key.allowed().contains(value)) {
+                throw new ConfigException(key.name() + ": '" + value + "' is not one of " + key.allowed());
+            }
+            return value;
+        }
+
+        String stringOr(ConfigKey key, String fallback) {
+            String value = raw.get(key.name());
+            return value == null || value.isEmpty() ? fallback : value;
+        }
+
+        void match(ConfigKey key, String value, Pattern pattern, String rule) {
+            if (!pattern.matcher(value).matches()) {
+                throw new ConfigException(key.name() + ": '" + value + "' is not allowed; use " + rule);
+            }
+        }
+
+        int intInRange(ConfigKey key, int min, int max) {
+            String value = string(key);
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed < min || parsed > max) {
+                    throw new ConfigException(key.name() + ": " + parsed + " is out of range " + min + " to " + max);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key.name() + ": '" + value + "' is not a whole number");
+            }
+        }
+
+        Duration duration(ConfigKey key) {
+            String value = string(key);
+            var m = DURATION.matcher(value);
+            if (m.matches()) {
+                long amount = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    default -> Duration.ofHours(amount);
+                };
+            }
+            if (value.equals("0")) {
+                return Duration.ZERO;
+            }
+            try {
+                Duration parsed = Duration.parse(value);
+                if (parsed.isNegative()) {
+                    throw new ConfigException(key.name() + ": '" + value + "' is negative");
+                }
+                return parsed;
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ConfigException(key.name() + ": '" + value + "' is not a duration; write e.g. 500ms, "
+                        + "10s, 5m, 1h or PT10S");
+            }
+        }
+
+        Duration positiveDuration(ConfigKey key) {
+            Duration d = duration(key);
+            if (d.isZero()) {
+                throw new ConfigException(key.name() + " must be greater than zero");
+            }
+            return d;
+        }
+
+        List<TableId> tables(ConfigKey key) {
+            String value = raw.getOrDefault(key.name(), key.defaultValue() == null ? "" : key.defaultValue());
+            if (key.required() && value.isBlank()) {
+                string(key); // throws the "missing" message
+            }
+            List<TableId> result = new ArrayList<>();
+            for (String part : value.split(",")) {
+                if (part.isBlank()) {
+                    continue;
+                }
+                TableId id = TableId.parse(key.name(), part);
+                if (result.contains(id)) {
+                    throw new ConfigException(key.name() + ": " + id + " is listed twice");
+                }
+                if (id.schema().equals("strangler")) {
+                    throw new ConfigException(key.name() + ": " + id + " is in schema strangler, which holds the "
+                            + "pipeline's own objects; capture legacy tables only");
+                }
+                result.add(id);
+            }
+            return result;
+        }
+
+        Map<String, String> withPrefix(String prefix) {
+            Map<String, String> result = new TreeMap<>();
+            raw.forEach((k, v) -> {
+                if (k.startsWith(prefix)) {
+                    result.put(k.substring(prefix.length()), v);
+                }
+            });
+            return result;
+        }
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,103 @@
+package dev.strangler.engine.config;
+
+import static dev.strangler.engine.config.ConfigKey.oneOf;
+import static dev.strangler.engine.config.ConfigKey.optional;
+import static dev.strangler.engine.config.ConfigKey.required;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Every key a pipeline configuration may contain, declared once. */
+public final class PipelineKeys {
+
+    public static final ConfigKey PIPELINE_NAME = optional("pipeline.name", ConfigType.STRING, "strangler",
+            "Name of this pipeline: on every log line and intake header, and the default for the slot, publication, "
+                    + "topic prefix and offsets topic. Letters, digits, '_', '-' and '.'.");
+    public static final ConfigKey SOURCE_URL = required("source.url", ConfigType.STRING,
+            "JDBC URL of the legacy PostgreSQL database, e.g. jdbc:postgresql://db.internal:5432/legacy. "
+                    + "Query parameters (sslmode, ...) are passed to the JDBC driver.");
+    public static final ConfigKey SOURCE_USER = required("source.user", ConfigType.STRING,
+            "Role the pipeline connects as. Needs LOGIN and REPLICATION (or rds_replication on RDS), SELECT on the "
+                    + "captured tables and ownership of schema strangler; superuser is not needed.");
+    public static final ConfigKey SOURCE_PASSWORD = optional("source.password", ConfigType.PASSWORD, "",
+            "Password of source.user. Prefer the environment variable STRANGLER_SOURCE_PASSWORD. Never logged.");
+    public static final ConfigKey SOURCE_TABLES = required("source.tables", ConfigType.LIST,
+            "Tables to capture, as schema.table, comma-separated. Each gets the topic <topic.prefix>.<schema>.<table>.");
+    public static final ConfigKey SOURCE_SLOT = optional("source.slot", ConfigType.STRING, null,
+            "Logical replication slot (pgoutput). Default: strangler_<pipeline.name>, lower-cased, non-alphanumerics "
+                    + "as '_'. Lower-case letters, digits and '_' only (PostgreSQL's rule for slot names).");
+    public static final ConfigKey SOURCE_PUBLICATION = optional("source.publication", ConfigType.STRING, null,
+            "Publication to stream. Created for exactly source.tables plus strangler.heartbeat when it does not "
+                    + "exist (never FOR ALL TABLES); used as it is when it exists. Default: like source.slot.");
+    public static final ConfigKey KAFKA_BOOTSTRAP = required("kafka.bootstrap.servers", ConfigType.STRING,
+            "Kafka bootstrap servers, host:port[,host:port...].");
+    public static final ConfigKey TOPIC_PREFIX = optional("topic.prefix", ConfigType.STRING, null,
+            "Prefix of every table topic. Default: pipeline.name.");
+    public static final ConfigKey TOPIC_PARTITIONS = optional("topic.partitions", ConfigType.INT, "1",
+            "Partitions of each table topic the pipeline creates. Records are keyed by primary key, so order per key "
+                    + "holds with any count.");
+    public static final ConfigKey TOPIC_REPLICATION_FACTOR = optional("topic.replication.factor", ConfigType.INT, "-1",
+            "Replication factor of each table topic the pipeline creates; -1 takes the broker's "
+                    + "default.replication.factor.");
+    public static final ConfigKey TOPIC_CLEANUP_POLICY = oneOf("topic.cleanup.policy", "delete",
+            List.of("delete", "compact", "compact,delete"),
+            "cleanup.policy of each table topic the pipeline creates. Existing topics are never changed.");
+    public static final ConfigKey OFFSETS_STORAGE = oneOf("offsets.storage", "kafka", List.of("kafka", "file"),
+            "Where the source position is stored: kafka (a compacted topic, readable from any host) or file "
+                    + "(offsets.file, this host only).");
+    public static final ConfigKey OFFSETS_TOPIC = optional("offsets.topic", ConfigType.STRING, null,
+            "Compacted topic holding the source position when offsets.storage=kafka. Default: "
+                    + "<pipeline.name>.offsets.");
+    public static final ConfigKey OFFSETS_FILE = optional("offsets.file", ConfigType.STRING, null,
+            "File holding the source position when offsets.storage=file. Default: ./<pipeline.name>.offsets.");
+    public static final ConfigKey OFFSETS_FLUSH_INTERVAL = optional("offsets.flush.interval", ConfigType.DURATION,
+            "1s", "How often the position of acknowledged events is committed. The slot's confirmed_flush_lsn "
+                    + "advances only after a commit, so this bounds how far the slot trails Kafka.");
+    public static final ConfigKey SNAPSHOT_MODE = oneOf("snapshot.mode", "initial",
+            List.of("initial", "no_data", "when_needed"),
+            "initial: snapshot existing rows on first start, then stream; no_data: stream only; when_needed: "
+                    + "snapshot again whenever the stored position is gone from the slot.");
+    public static final ConfigKey HEARTBEAT_INTERVAL = optional("heartbeat.interval", ConfigType.DURATION, "10s",
+            "How often the pipeline writes strangler.heartbeat so the slot keeps moving while captured tables are "
+                    + "idle. 0 disables it (then WAL is retained until a captured table changes).");
+    public static final ConfigKey OUTBOX_TABLES = optional("outbox.tables", ConfigType.LIST, "",
+            "Outbox tables (schema.table) whose rows are routed to per-aggregate topics instead of a table topic.");
+
+    /** Prefix whose keys are handed to the Debezium connector and engine as they are, without the prefix. */
+    public static final String DEBEZIUM_PREFIX = "debezium.";
+    /** Prefix whose keys are handed to the Kafka producer as they are, without the prefix. */
+    public static final String PRODUCER_PREFIX = "kafka.producer.";
+    /** Prefix whose keys go to every Kafka client the pipeline opens (security settings, client.dns.lookup...). */
+    public static final String CLIENT_PREFIX = "kafka.client.";
+
+    public static final List<String> PASS_THROUGH_PREFIXES = List.of(DEBEZIUM_PREFIX, PRODUCER_PREFIX, CLIENT_PREFIX);
+
+    public static final List<ConfigKey> ALL = List.of(PIPELINE_NAME, SOURCE_URL, SOURCE_USER, SOURCE_PASSWORD,
+            SOURCE_TABLES, SOURCE_SLOT, SOURCE_PUBLICATION, KAFKA_BOOTSTRAP, TOPIC_PREFIX, TOPIC_PARTITIONS,
+            TOPIC_REPLICATION_FACTOR, TOPIC_CLEANUP_POLICY, OFFSETS_STORAGE, OFFSETS_TOPIC, OFFSETS_FILE,
+            OFFSETS_FLUSH_INTERVAL, SNAPSHOT_MODE, HEARTBEAT_INTERVAL, OUTBOX_TABLES);
+
+    private static final Map<String, ConfigKey> BY_NAME =
+            ALL.stream().collect(Collectors.toMap(ConfigKey::name, Function.identity()));
+
+    private PipelineKeys() {
+    }
+
+    public static Optional<ConfigKey> byName(String name) {
+        return Optional.ofNullable(BY_NAME.get(name));
+    }
+
+    public static boolean isPassThrough(String name) {
+        return PASS_THROUGH_PREFIXES.stream().anyMatch(p -> name.startsWith(p) && name.length() > p.length());
+    }
+
+    /** Pass-through keys whose values must never be printed (passwords, SASL JAAS configs, key-store secrets). */
+    public static boolean looksSecret(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        return lower.contains("password") || lower.contains("secret") || lower.contains("jaas")
+                || lower.contains("token") || lower.endsWith(".key");
+    }
+}

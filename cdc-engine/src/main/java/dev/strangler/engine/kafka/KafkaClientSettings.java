@@ -1,0 +1,41 @@
+package dev.strangler.engine.kafka;
+
+import dev.strangler.engine.config.PipelineConfig;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** The edge where the typed Kafka settings become the string maps Kafka's clients take. */
+public final class KafkaClientSettings {
+
+    private KafkaClientSettings() {
+    }
+
+    /** Settings every client shares: bootstrap servers plus kafka.client.* (security, DNS lookup...). */
+    public static Map<String, Object> common(PipelineConfig.Kafka kafka, String clientId) {
+        Map<String, Object> props = new HashMap<>(kafka.clientOverrides());
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        return props;
+    }
+
+    /**
+     * The producer: idempotent with acks=all, so per-key order survives retries and an acknowledged record is on
+     * every in-sync replica. kafka.producer.* may tune batching but not weaken those two.
+     */
+    public static Map<String, Object> producer(PipelineConfig.Kafka kafka, String pipelineName) {
+        Map<String, Object> props = common(kafka, "strangler-" + pipelineName);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(64L * 1024 * 1024));
+        props.putAll(kafka.producerOverrides());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return props;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.strangler.engine.kafka;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters the running pipeline keeps for progress lines and summaries; written by one thread, read by any. */
+public final class PipelineMetrics {
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong lastLsn = new AtomicLong(-1);
+    private final AtomicLong firstEventAtMillis = new AtomicLong(-1);
+    private final AtomicLong lastEventAtMillis = new AtomicLong(-1);
+    private final Map<String, LongAdder> perTopic = new ConcurrentHashMap<>();
+
+    void recordPublished(String topic) {
+        perTopic.computeIfAbsent(topic, t -> new LongAdder()).increment();
+    }
+
+    void recordBatch(int publishedCount, int skippedCount, long maxLsn, long nowMillis) {
+        published.addAndGet(publishedCount);
+        skipped.addAndGet(skippedCount);
+        batches.incrementAndGet();
+        if (maxLsn >= 0) {
+            lastLsn.accumulateAndGet(maxLsn, Math::max);
+        }
+        if (publishedCount > 0) {
+            firstEventAtMillis.compareAndSet(-1, nowMillis);
+            lastEventAtMillis.set(nowMillis);
+        }
+    }
+
+    /** Records acknowledged by Kafka (tombstones included). */
+    public long published() {
+        return published.get();
+    }
+
+    /** Records the engine handled without publishing (heartbeats). */
+    public long skipped() {
+        return skipped.get();
+    }
+
+    public long batches() {
+        return batches.get();
+    }
+
+    /** Highest source LSN acknowledged by Kafka so far, or -1. */
+    public long lastPublishedLsn() {
+        return lastLsn.get();
+    }
+
+    public long firstEventAtMillis() {
+        return firstEventAtMillis.get();
+    }
+
+    public long lastEventAtMillis() {
+        return lastEventAtMillis.get();
+    }
+
+    public Map<String, Long> publishedPerTopic() {
+        Map<String, Long> copy = new TreeMap<>();
+        perTopic.forEach((k, v) -> copy.put(k, v.sum()));
+        return copy;
+    }
+}
