@@ -1,0 +1,158 @@
+package dev.strangler.engine.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineConfigLoaderTest {
+
+    private static Map<String, String> minimal() {
+        Map<String, String> m = new HashMap<>();
+        m.put("source.url", "jdbc:postgresql://db.internal:6543/legacy?sslmode=require");
+        m.put("source.user", "strangler");
+        m.put("source.tables", "public.orders, shop.customers");
+        m.put("kafka.bootstrap.servers", "k1:9092,k2:9092");
+        return m;
+    }
+
+    private static PipelineConfig load(Map<String, String> settings) {
+        return new PipelineConfigLoader(Map.of()).fromMap(settings);
+    }
+
+    @Test
+    void shouldApplyDocumentedDefaultsToAMinimalConfig() {
+        PipelineConfig c = load(minimal());
+        assertThat(c.pipelineName()).isEqualTo("strangler");
+        assertThat(c.source().endpoint().host()).isEqualTo("db.internal");
+        assertThat(c.source().endpoint().port()).isEqualTo(6543);
+        assertThat(c.source().endpoint().database()).isEqualTo("legacy");
+        assertThat(c.source().tables()).containsExactly(new TableId("public", "orders"),
+                new TableId("shop", "customers"));
+        assertThat(c.source().slot()).isEqualTo("strangler_strangler");
+        assertThat(c.source().publication()).isEqualTo("strangler_strangler");
+        assertThat(c.kafka().topicPrefix()).isEqualTo("strangler");
+        assertThat(c.kafka().topicFor(new TableId("shop", "customers"))).isEqualTo("strangler.shop.customers");
+        assertThat(c.kafka().topicReplicationFactor()).isEmpty();
+        assertThat(c.offsets().storage()).isEqualTo(PipelineConfig.OffsetStorage.KAFKA);
+        assertThat(c.offsets().topic()).isEqualTo("strangler.offsets");
+        assertThat(c.snapshotMode()).isEqualTo(PipelineConfig.SnapshotMode.INITIAL);
+        assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void shouldDeriveSlotAndPublicationFromThePipelineName() {
+        Map<String, String> m = minimal();
+        m.put("pipeline.name", "Billing-EU.1");
+        PipelineConfig c = load(m);
+        assertThat(c.source().slot()).isEqualTo("strangler_billing_eu_1");
+        assertThat(c.kafka().topicPrefix()).isEqualTo("Billing-EU.1");
+    }
+
+    @Test
+    void shouldLetEnvironmentVariablesOverrideTheFile() {
+        Map<String, String> m = minimal();
+        m.put("source.password", "from-file");
+        m.put("debezium.max.batch.size", "100");
+        PipelineConfig c = new PipelineConfigLoader(Map.of("STRANGLER_SOURCE_PASSWORD", "from-env",
+                "STRANGLER_DEBEZIUM_MAX_BATCH_SIZE", "200", "STRANGLER_TOPIC_PARTITIONS", "6")).fromMap(m);
+        assertThat(c.source().password().reveal()).isEqualTo("from-env");
+        assertThat(c.debeziumOverrides()).containsEntry("max.batch.size", "200");
+        assertThat(c.kafka().topicPartitions()).isEqualTo(6);
+    }
+
+    @Test
+    void shouldNeverPrintThePassword() {
+        Map<String, String> m = minimal();
+        m.put("source.password", "s3cr3t-value");
+        assertThat(load(m).toString()).doesNotContain("s3cr3t-value");
+    }
+
+    @Test
+    void shouldRejectAnUnknownKeyAndSuggestTheClosestOne() {
+        Map<String, String> m = minimal();
+        m.put("source.tabels", "public.x");
+        assertThatThrownBy(() -> load(m)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown config key 'source.tabels'")
+                .hasMessageContaining("did you mean 'source.tables'");
+    }
+
+    @Test
+    void shouldNameTheMissingRequiredKeyAndItsEnvironmentVariable() {
+        Map<String, String> m = minimal();
+        m.remove("source.user");
+        assertThatThrownBy(() -> load(m)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("missing required config key 'source.user'")
+                .hasMessageContaining("STRANGLER_SOURCE_USER");
+    }
+
+    @Test
+    void shouldRejectBadValuesNamingKeyValueAndRule() {
+        assertRejected("source.tables", "orders", "'orders' is not schema.table");
+        assertRejected("source.url", "postgres://x/y", "is not a PostgreSQL JDBC URL");
+        assertRejected("snapshot.mode", "always", "'always' is not one of [initial, no_data, when_needed]");
+        assertRejected("heartbeat.interval", "ten seconds", "'ten seconds' is not a duration");
+        assertRejected("topic.partitions", "0", "0 is out of range 1 to 10000");
+        assertRejected("topic.partitions", "many", "'many' is not a whole number");
+        assertRejected("kafka.bootstrap.servers", "localhost", "'localhost' is not host:port");
+        assertRejected("source.slot", "My-Slot", "source.slot: 'My-Slot' is not allowed");
+        assertRejected("offsets.storage", "redis", "is not one of [kafka, file]");
+        assertRejected("source.tables", "public.a,public.a", "listed twice");
+        assertRejected("source.tables", "strangler.heartbeat", "schema strangler");
+        assertRejected("debezium.slot.name", "x", "set source.slot");
+        assertRejected("offsets.flush.interval", "0", "must be greater than zero");
+    }
+
+    @Test
+    void shouldRequireOutboxTablesToBeCaptured() {
+        Map<String, String> m = minimal();
+        m.put("outbox.tables", "public.outbox");
+        assertThatThrownBy(() -> load(m)).hasMessageContaining("outbox.tables: public.outbox is not in source.tables");
+    }
+
+    @Test
+    void shouldParseDurationsInEveryDocumentedForm() {
+        for (var entry : Map.of("500ms", Duration.ofMillis(500), "10s", Duration.ofSeconds(10), "5m",
+                Duration.ofMinutes(5), "1h", Duration.ofHours(1), "PT2S", Duration.ofSeconds(2), "0",
+                Duration.ZERO).entrySet()) {
+            Map<String, String> m = minimal();
+            m.put("heartbeat.interval", entry.getKey());
+            assertThat(load(m).heartbeatInterval()).as(entry.getKey()).isEqualTo(entry.getValue());
+        }
+    }
+
+    @Test
+    void shouldLoadAPropertiesFileAndExplainAMissingOne(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pipeline.properties");
+        StringBuilder text = new StringBuilder();
+        minimal().forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        Files.writeString(file, text);
+        assertThat(new PipelineConfigLoader(Map.of()).load(file).source().user()).isEqualTo("strangler");
+        assertThatThrownBy(() -> new PipelineConfigLoader(Map.of()).load(dir.resolve("nope.properties")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void shouldDeclareEveryKeyWithDocumentation() {
+        List<ConfigKey> keys = PipelineKeys.ALL;
+        assertThat(keys).allSatisfy(k -> assertThat(k.doc()).isNotBlank());
+        assertThat(keys).extracting(ConfigKey::name).doesNotHaveDuplicates()
+                .contains("pipeline.name", "source.url", "source.user", "source.password", "source.tables",
+                        "source.slot", "source.publication", "kafka.bootstrap.servers", "topic.prefix",
+                        "offsets.storage", "offsets.file", "snapshot.mode", "heartbeat.interval");
+    }
+
+    private static void assertRejected(String key, String value, String expected) {
+        Map<String, String> m = minimal();
+        m.put(key, value);
+        assertThatThrownBy(() -> load(m)).as(key + "=" + value).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(expected);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.strangler.engine.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.config.PipelineConfigLoader;
+import dev.strangler.sandbox.Sandbox;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Shared helpers of the engine's integration tests: a database with the demo schema, configs, a topic reader. */
+final class EngineFixture {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String CAPTURED = "shop.customers,shop.products,shop.orders,shop.order_lines";
+
+    private EngineFixture() {
+    }
+
+    /** Creates a fresh database with the demo legacy schema (and its seed rows when asked). */
+    static String createLegacyDatabase(Sandbox sandbox, boolean seed) {
+        String db = "legacy_" + UUID.randomUUID().toString().substring(0, 8);
+        sandbox.postgres().createDatabase(db);
+        try (Connection c = connect(sandbox, db); Statement st = c.createStatement()) {
+            st.execute(classpathSql("strangler/sql/demo/01_legacy_schema.sql"));
+            if (seed) {
+                st.execute(classpathSql("strangler/sql/demo/02_seed.sql"));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return db;
+    }
+
+    static Connection connect(Sandbox sandbox, String db) throws SQLException {
+        return java.sql.DriverManager.getConnection(sandbox.postgres().jdbcUrl(db), sandbox.postgres().superuser(),
+                sandbox.postgres().superuserPassword());
+    }
+
+    static String classpathSql(String path) {
+        try (InputStream in = EngineFixture.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("not on the classpath: " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Settings for a pipeline on the given database, unique names so tests never share a slot or topic. */
+    static Map<String, String> settings(Sandbox sandbox, String db, String name) {
+        Map<String, String> m = new HashMap<>();
+        m.put("pipeline.name", name);
+        m.put("source.url", sandbox.postgres().jdbcUrl(db));
+        m.put("source.user", sandbox.postgres().superuser());
+        m.put("source.password", sandbox.postgres().superuserPassword());
+        m.put("source.tables", CAPTURED);
+        m.put("kafka.bootstrap.servers", sandbox.kafka().bootstrapServers());
+        m.put("heartbeat.interval", "1s");
+        m.put("offsets.flush.interval", "500ms");
+        return m;
+    }
+
+    static PipelineConfig config(Map<String, String> settings) {
+        return new PipelineConfigLoader(Map.of()).fromMap(settings);
+    }
+
+    static void execute(Sandbox sandbox, String db, String... statements) {
+        try (Connection c = connect(sandbox, db); Statement st = c.createStatement()) {
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static long queryLong(Sandbox sandbox, String db, String sql) {
+        try (Connection c = connect(sandbox, db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<String> queryStrings(Sandbox sandbox, String db, String sql) {
+        List<String> result = new ArrayList<>();
+        try (Connection c = connect(sandbox, db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                result.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return result;
+    }
+
+    /** One record as a test sees it: parsed key and value (null for a tombstone) and headers as text. */
+    record Event(String topic, int partition, long offset, JsonNode key, JsonNode value, Map<String, String> headers) {
+        String op() {
+            return value == null ? "tombstone" : value.path("op").asText();
+        }
+
+        JsonNode after() {
+            return value.path("after");
+        }
+
+        JsonNode before() {
+            return value.path("before");
+        }
+
+        long lsn() {
+            return value.path("source").path("lsn").asLong();
+        }
+
+        long txId() {
+            return value.path("source").path("txId").asLong();
+        }
+    }
+
+    /** Reads every record of the topics from the beginning to their current end offsets. */
+    static List<Event> readAll(Sandbox sandbox, List<String> topics) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, sandbox.kafka().bootstrapServers());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<Event> events = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                consumer.partitionsFor(topic, Duration.ofSeconds(10))
+                        .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read topics to their end offsets " + end);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    Map<String, String> headers = new HashMap<>();
+                    r.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+                    events.add(new Event(r.topic(), r.partition(), r.offset(), parse(r.key()), parse(r.value()),
+                            headers));
+                }
+            }
+        }
+        return events;
+    }
+
+    static Map<String, List<Event>> byTopic(List<Event> events) {
+        return events.stream().collect(Collectors.groupingBy(Event::topic));
+    }
+
+    private static JsonNode parse(byte[] bytes) {
+        try {
+            return bytes == null ? null : JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

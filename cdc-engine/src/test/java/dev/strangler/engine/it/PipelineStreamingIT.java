@@ -1,0 +1,203 @@
+package dev.strangler.engine.it;
+
+import static dev.strangler.engine.it.EngineFixture.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strangler.engine.Pipeline;
+import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.kafka.IntakeHeaders;
+import dev.strangler.sandbox.Sandbox;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The pipeline against real PostgreSQL and Kafka: snapshot, every kind of change, headers, order, heartbeats. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelineStreamingIT {
+
+    private Sandbox sandbox;
+    private String db;
+    private Pipeline pipeline;
+    private PipelineConfig config;
+
+    @BeforeAll
+    void startPipelineOnASeededLegacyDatabase() {
+        sandbox = Sandbox.start();
+        db = createLegacyDatabase(sandbox, true);
+        config = config(settings(sandbox, db, "streaming"));
+        pipeline = new Pipeline(config, Pipeline.Options.defaults());
+        pipeline.start();
+    }
+
+    @AfterAll
+    void stop() {
+        if (pipeline != null) {
+            pipeline.stop();
+        }
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    private String topic(String table) {
+        return "streaming.shop." + table;
+    }
+
+    private List<Event> eventsOf(String table) {
+        return readAll(sandbox, List.of(topic(table)));
+    }
+
+    @Test
+    void shouldSnapshotEveryPreExistingRowAsAReadEvent() {
+        Map<String, Long> seeded = Map.of("customers", 50L, "products", 20L, "orders", 30L, "order_lines", 60L);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> seeded.forEach((table, rows) ->
+                assertThat(eventsOf(table).stream().filter(e -> e.op().equals("r")).count()).as(table)
+                        .isEqualTo(rows)));
+        Event product = eventsOf("products").stream().filter(e -> e.key().path("id").asInt() == 4).findFirst()
+                .orElseThrow();
+        assertThat(product.after().path("sku").asText()).isEqualTo("SKU-00004");
+        assertThat(product.after().path("price").asText()).isEqualTo("12.68");
+        assertThat(product.after().path("weight_kg").isNull()).isTrue();
+        assertThat(product.value().path("source").path("snapshot").asText()).isIn("true", "first", "last",
+                "last_in_data_collection", "first_in_data_collection");
+    }
+
+    @Test
+    void shouldPublishInsertUpdateAndDeleteWithEveryDemoTypeExactly() throws Exception {
+        execute(sandbox, db, """
+                INSERT INTO shop.customers (id, external_ref, name, email, vip, birth_date, tags, created_at, updated_at)
+                VALUES (9001, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'Zoë Ünicode', 'zoe@example.com', true,
+                        DATE '2000-02-29', ARRAY['vip', 'été'], TIMESTAMPTZ '2024-03-01 12:34:56.789012+02',
+                        TIMESTAMPTZ '2024-03-01 10:34:56.789012+00')""",
+                """
+                INSERT INTO shop.products (id, sku, title, price, weight_kg, attributes, thumbnail)
+                VALUES (9001, 'SKU-TEST', 'Test', 1234567890.10, 0.500, '{"b": 1, "a": [true, null]}',
+                        '\\xdeadbeef')""",
+                "UPDATE shop.customers SET email = 'zoe@new.example', vip = false WHERE id = 9001",
+                "INSERT INTO shop.orders (id, customer_id, status, total, ship_by) VALUES (9001, 9001, 'paid', 10.00,"
+                        + " DATE '2024-12-31')",
+                "UPDATE shop.orders SET status = 'shipped' WHERE id = 9001",
+                "DELETE FROM shop.orders WHERE id = 9001");
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(ofKey(eventsOf("orders"), 9001)).hasSize(4));
+        List<Event> customer = ofKey(eventsOf("customers"), 9001);
+        assertThat(customer).extracting(Event::op).containsExactly("c", "u");
+        JsonNode created = customer.get(0).after();
+        assertThat(created.path("external_ref").asText()).isEqualTo("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+        assertThat(created.path("name").asText()).isEqualTo("Zoë Ünicode");
+        assertThat(created.path("vip").asBoolean()).isTrue();
+        assertThat(created.path("birth_date").asText()).isEqualTo("2000-02-29Z"); // Debezium's isostring renders a date with a zone designator
+        assertThat(created.path("tags")).hasSize(2);
+        assertThat(created.path("tags").get(1).asText()).isEqualTo("été");
+        assertThat(created.path("created_at").asText()).isEqualTo("2024-03-01T10:34:56.789012Z");
+        assertThat(customer.get(0).before().isNull()).isTrue();
+        assertThat(customer.get(1).after().path("email").asText()).isEqualTo("zoe@new.example");
+        assertThat(customer.get(1).after().path("vip").asBoolean()).isFalse();
+
+        JsonNode product = ofKey(eventsOf("products"), 9001).get(0).after();
+        assertThat(product.path("price").asText()).isEqualTo("1234567890.10");
+        assertThat(product.path("weight_kg").asText()).isEqualTo("0.500");
+        assertThat(EngineFixture.JSON.readTree(product.path("attributes").asText()).toString())
+                .isEqualTo("{\"a\":[true,null],\"b\":1}");
+        assertThat(product.path("thumbnail").asText()).isEqualTo("3q2+7w==");
+
+        List<Event> order = ofKey(eventsOf("orders"), 9001);
+        assertThat(order).extracting(Event::op).containsExactly("c", "u", "d", "tombstone");
+        assertThat(order.get(0).after().path("status").asText()).isEqualTo("paid");
+        assertThat(order.get(0).after().path("total").asText()).isEqualTo("10.00");
+        assertThat(order.get(0).after().path("ship_by").asText()).isEqualTo("2024-12-31Z");
+        assertThat(order.get(1).after().path("status").asText()).isEqualTo("shipped");
+        assertThat(order.get(2).before().path("id").asLong()).isEqualTo(9001);
+        assertThat(order.get(2).after().isNull()).isTrue();
+        assertThat(order.get(3).key().path("id").asLong()).isEqualTo(9001);
+    }
+
+    @Test
+    void shouldStampIntakeHeadersWithOneTraceIdPerSourceTransaction() {
+        execute(sandbox, db, """
+                BEGIN;
+                INSERT INTO shop.customers (id, external_ref, name, email) VALUES
+                    (9101, '11111111-1111-1111-1111-111111111111', 'T', 't@example.com');
+                INSERT INTO shop.orders (id, customer_id, total) VALUES (9101, 9101, 5.00);
+                INSERT INTO shop.order_lines (order_id, line_no, product_id, quantity, unit_price)
+                    VALUES (9101, 1, 1, 1, 5.00);
+                COMMIT;""",
+                "UPDATE shop.orders SET note = 'second transaction' WHERE id = 9101");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(ofKey(eventsOf("orders"), 9101)).hasSize(2));
+        Event customer = ofKey(eventsOf("customers"), 9101).get(0);
+        List<Event> order = ofKey(eventsOf("orders"), 9101);
+        Event line = eventsOf("order_lines").stream().filter(e -> e.key().path("order_id").asLong() == 9101)
+                .findFirst().orElseThrow();
+        for (Event e : List.of(customer, order.get(0), line, order.get(1))) {
+            assertThat(e.headers()).containsKeys(IntakeHeaders.INGESTED_AT, IntakeHeaders.TRACEPARENT,
+                    IntakeHeaders.SOURCE_LSN, IntakeHeaders.SOURCE_TXID, IntakeHeaders.PIPELINE);
+            assertThat(e.headers().get(IntakeHeaders.PIPELINE)).isEqualTo("streaming");
+            assertThat(Long.parseLong(e.headers().get(IntakeHeaders.SOURCE_LSN))).isEqualTo(e.lsn());
+            assertThat(Long.parseLong(e.headers().get(IntakeHeaders.SOURCE_TXID))).isEqualTo(e.txId());
+            assertThat(Long.parseLong(e.headers().get(IntakeHeaders.INGESTED_AT)))
+                    .isGreaterThan(e.value().path("ts_ms").asLong() - 1);
+        }
+        assertThat(customer.txId()).isEqualTo(order.get(0).txId()).isEqualTo(line.txId())
+                .isNotEqualTo(order.get(1).txId());
+        String trace = traceId(customer);
+        assertThat(traceId(order.get(0))).isEqualTo(trace);
+        assertThat(traceId(line)).isEqualTo(trace);
+        assertThat(traceId(order.get(1))).isNotEqualTo(trace);
+    }
+
+    @Test
+    void shouldKeepPerKeyOrderAcrossManyUpdates() {
+        execute(sandbox, db, "INSERT INTO shop.products (id, sku, title, price) VALUES (9201, 'SKU-ORDER', 'x', 0)");
+        for (int i = 1; i <= 200; i++) {
+            execute(sandbox, db, "UPDATE shop.products SET price = " + i + " WHERE id = 9201");
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(ofKey(eventsOf("products"), 9201)).hasSize(201));
+        List<Event> events = ofKey(eventsOf("products"), 9201);
+        List<Integer> prices = events.stream().skip(1).map(e -> (int) Double.parseDouble(e.after().path("price")
+                .asText())).toList();
+        assertThat(prices).isEqualTo(java.util.stream.IntStream.rangeClosed(1, 200).boxed().toList());
+        assertThat(events.stream().map(Event::lsn).toList()).isSorted();
+    }
+
+    @Test
+    void shouldMoveTheSlotWithHeartbeatsWhileCapturedTablesAreIdle() {
+        execute(sandbox, db, "CREATE TABLE IF NOT EXISTS public.busy (id serial PRIMARY KEY, v text)");
+        execute(sandbox, db, "INSERT INTO public.busy (v) SELECT md5(g::text) FROM generate_series(1, 2000) g");
+        long walAfterOtherWrites = queryLong(sandbox, db, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(queryLong(sandbox, db,
+                "SELECT confirmed_flush_lsn - '0/0'::pg_lsn FROM pg_replication_slots WHERE slot_name = '"
+                        + config.source().slot() + "'")).isGreaterThanOrEqualTo(walAfterOtherWrites));
+        assertThat(queryLong(sandbox, db, "SELECT beats FROM strangler.heartbeat WHERE pipeline = 'streaming'"))
+                .isPositive();
+    }
+
+    @Test
+    void shouldLeaveTheLegacyAppsUpdatesOnAnUncapturedTableWithoutPrimaryKeyWorking() {
+        execute(sandbox, db, "INSERT INTO shop.audit_log (actor, action) VALUES ('legacy', 'login')");
+        execute(sandbox, db, "UPDATE shop.audit_log SET action = 'logout' WHERE actor = 'legacy'");
+        execute(sandbox, db, "DELETE FROM shop.audit_log WHERE actor = 'legacy'");
+        List<String> published = queryStrings(sandbox, db, "SELECT schemaname || '.' || tablename FROM "
+                + "pg_publication_tables WHERE pubname = '" + config.source().publication() + "' ORDER BY 1");
+        assertThat(published).containsExactly("shop.customers", "shop.order_lines", "shop.orders", "shop.products",
+                "strangler.heartbeat");
+        assertThat(queryLong(sandbox, db, "SELECT count(*) FROM pg_publication WHERE puballtables")).isZero();
+    }
+
+    private static List<Event> ofKey(List<Event> events, long id) {
+        return events.stream().filter(e -> e.key().path("id").asLong() == id).collect(Collectors.toList());
+    }
+
+    private static String traceId(Event e) {
+        return e.headers().get(IntakeHeaders.TRACEPARENT).substring(3, 35);
+    }
+}
