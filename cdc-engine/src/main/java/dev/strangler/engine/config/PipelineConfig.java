@@ -18,11 +18,9 @@ public record PipelineConfig(
         Offsets offsets,
         SnapshotMode snapshotMode,
         Duration heartbeatInterval,
-        List<TableId> outboxTables,
         Map<String, String> debeziumOverrides) {
 
     public PipelineConfig {
-        outboxTables = List.copyOf(outboxTables);
         debeziumOverrides = Map.copyOf(debeziumOverrides);
     }
 

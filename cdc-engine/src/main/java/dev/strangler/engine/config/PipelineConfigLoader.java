@@ -101,7 +101,6 @@ public final class PipelineConfigLoader {
             throw new ConfigException(SOURCE_TABLES.name() + " is empty; name at least one table to capture, "
                     + "e.g. source.tables=public.orders");
         }
-        List<TableId> outbox = s.tables(OUTBOX_TABLES);
         PipelineConfig.Source source = new PipelineConfig.Source(endpoint, s.string(SOURCE_USER),
                 new Secret(s.string(SOURCE_PASSWORD)), tables, slot, publication);
 
@@ -144,13 +143,7 @@ public final class PipelineConfigLoader {
                         + reason + ".");
             }
         }
-        for (TableId t : outbox) {
-            if (!tables.contains(t)) {
-                throw new ConfigException(OUTBOX_TABLES.name() + ": " + t + " is not in " + SOURCE_TABLES.name()
-                        + "; add it there too, since only captured tables can be routed");
-            }
-        }
-        return new PipelineConfig(name, source, kafka, offsets, snapshot, heartbeat, outbox, debezium);
+        return new PipelineConfig(name, source, kafka, offsets, snapshot, heartbeat, debezium);
     }
 
     private Map<String, String> withEnvironment(Map<String, String> fileSettings) {

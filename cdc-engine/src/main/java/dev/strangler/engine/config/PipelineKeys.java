@@ -63,8 +63,6 @@ public final class PipelineKeys {
     public static final ConfigKey HEARTBEAT_INTERVAL = optional("heartbeat.interval", ConfigType.DURATION, "10s",
             "How often the pipeline writes strangler.heartbeat so the slot keeps moving while captured tables are "
                     + "idle. 0 disables it (then WAL is retained until a captured table changes).");
-    public static final ConfigKey OUTBOX_TABLES = optional("outbox.tables", ConfigType.LIST, "",
-            "Outbox tables (schema.table) whose rows are routed to per-aggregate topics instead of a table topic.");
 
     /** Prefix whose keys are handed to the Debezium connector and engine as they are, without the prefix. */
     public static final String DEBEZIUM_PREFIX = "debezium.";
@@ -78,7 +76,7 @@ public final class PipelineKeys {
     public static final List<ConfigKey> ALL = List.of(PIPELINE_NAME, SOURCE_URL, SOURCE_USER, SOURCE_PASSWORD,
             SOURCE_TABLES, SOURCE_SLOT, SOURCE_PUBLICATION, KAFKA_BOOTSTRAP, TOPIC_PREFIX, TOPIC_PARTITIONS,
             TOPIC_REPLICATION_FACTOR, TOPIC_CLEANUP_POLICY, OFFSETS_STORAGE, OFFSETS_TOPIC, OFFSETS_FILE,
-            OFFSETS_FLUSH_INTERVAL, SNAPSHOT_MODE, HEARTBEAT_INTERVAL, OUTBOX_TABLES);
+            OFFSETS_FLUSH_INTERVAL, SNAPSHOT_MODE, HEARTBEAT_INTERVAL);
 
     private static final Map<String, ConfigKey> BY_NAME =
             ALL.stream().collect(Collectors.toMap(ConfigKey::name, Function.identity()));

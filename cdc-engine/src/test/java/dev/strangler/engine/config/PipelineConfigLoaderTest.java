@@ -111,13 +111,6 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
-    void shouldRequireOutboxTablesToBeCaptured() {
-        Map<String, String> m = minimal();
-        m.put("outbox.tables", "public.outbox");
-        assertThatThrownBy(() -> load(m)).hasMessageContaining("outbox.tables: public.outbox is not in source.tables");
-    }
-
-    @Test
     void shouldParseDurationsInEveryDocumentedForm() {
         for (var entry : Map.of("500ms", Duration.ofMillis(500), "10s", Duration.ofSeconds(10), "5m",
                 Duration.ofMinutes(5), "1h", Duration.ofHours(1), "PT2S", Duration.ofSeconds(2), "0",

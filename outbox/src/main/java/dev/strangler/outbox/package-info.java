@@ -1,0 +1,2 @@
+/** The transactional outbox for new services (issue 4). */
+package dev.strangler.outbox;
