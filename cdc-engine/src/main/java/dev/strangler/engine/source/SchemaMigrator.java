@@ -2,6 +2,7 @@ package dev.strangler.engine.source;
 
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.sql.StranglerSchema;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -17,15 +18,7 @@ public final class SchemaMigrator {
     }
 
     public static Flyway flyway(PipelineConfig.Source source) {
-        return Flyway.configure()
-                .dataSource(source.endpoint().jdbcUrl(), source.user(), source.password().reveal())
-                .schemas(StranglerObjects.SCHEMA)
-                .defaultSchema(StranglerObjects.SCHEMA)
-                .createSchemas(true)
-                .table("flyway_schema_history")
-                .locations(StranglerObjects.MIGRATIONS_LOCATION)
-                .loggers("slf4j")
-                .load();
+        return StranglerSchema.flyway(source.endpoint().jdbcUrl(), source.user(), source.password().reveal());
     }
 
     public static MigrateResult migrate(PipelineConfig.Source source) {

@@ -1,0 +1,42 @@
+package dev.strangler.parity;
+
+import dev.strangler.parity.model.Cut;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Opens the cut: a REPEATABLE READ, read-only transaction whose snapshot is the table side of the comparison, and
+ * the WAL position right after it. The snapshot is fixed by the transaction's first statement, which is the one
+ * reading it, so everything later read in the same transaction is the state as of exactly this snapshot.
+ */
+final class CutTaker {
+
+    private CutTaker() {
+    }
+
+    static Cut take(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        c.setReadOnly(true);
+        String snapshotFunction = c.getMetaData().getDatabaseMajorVersion() >= 13
+                ? "pg_current_snapshot()" : "txid_current_snapshot()";
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT " + snapshotFunction + "::text, "
+                     + "pg_current_wal_lsn() - '0/0'::pg_lsn, now()")) {
+            rs.next();
+            String[] parts = rs.getString(1).split(":", -1);
+            List<Long> inProgress = new ArrayList<>();
+            if (parts.length > 2 && !parts[2].isEmpty()) {
+                for (String xid : parts[2].split(",")) {
+                    inProgress.add(Long.parseLong(xid));
+                }
+            }
+            return new dev.strangler.parity.model.Cut(Long.parseLong(parts[0]), Long.parseLong(parts[1]), inProgress,
+                    rs.getBigDecimal(2).longValueExact(), rs.getTimestamp(3).toInstant());
+        }
+    }
+}

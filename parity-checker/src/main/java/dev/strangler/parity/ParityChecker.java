@@ -1,0 +1,212 @@
+package dev.strangler.parity;
+
+import dev.strangler.parity.compare.RowCodec;
+import dev.strangler.parity.compare.RowCodecFactory;
+import dev.strangler.parity.compare.TableComparison;
+import dev.strangler.parity.model.Cut;
+import dev.strangler.parity.model.ParityReport;
+import dev.strangler.parity.model.TableResult;
+import dev.strangler.parity.model.Verdict;
+import dev.strangler.parity.stream.EnvelopeParser;
+import dev.strangler.parity.stream.TopicReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One parity run: the consistent cut, the wait for the pipeline, then per table the stream folded to the cut and
+ * compared with the table read in the cut's own transaction. See README, "Parity".
+ */
+public final class ParityChecker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ParityChecker.class);
+    private static final long ROWS_PER_PARTITION = 250_000;
+
+    private final ParityConfig config;
+    private final RowCodecFactory codecs;
+    private final Progress progress;
+
+    public ParityChecker(ParityConfig config, RowCodecFactory codecs, Progress progress) {
+        this.config = config;
+        this.codecs = codecs;
+        this.progress = progress;
+    }
+
+    public ParityReport run() {
+        Instant started = Instant.now();
+        String runId = UUID.randomUUID().toString();
+        try (Connection cutConnection = connect("strangler-parity-cut");
+             Connection control = connect("strangler-parity")) {
+            Cut cut = CutTaker.take(cutConnection);
+            LOG.info("cut taken: snapshot {} at WAL {}", cut.snapshotText(), cut.walLsnText());
+            Optional<String> lagging = SlotWaiter.await(control, config.slot(), cut.walLsn(), config.waitTimeout(),
+                    progress);
+            List<TableResult> tables = new ArrayList<>();
+            if (lagging.isPresent()) {
+                for (String table : config.tables()) {
+                    tables.add(TableResult.unverifiable(table, config.topicFor(table), config.toleranceFor(table),
+                            lagging.get()));
+                }
+            } else {
+                Visibility visibility = new Visibility(cut);
+                Path work = Files.createTempDirectory(config.workDirectory() == null
+                        ? Path.of(System.getProperty("java.io.tmpdir")) : config.workDirectory(), "strangler-parity-");
+                try (TopicReader reader = new TopicReader(config.bootstrapServers(), config.kafkaClientProperties())) {
+                    for (String table : config.tables()) {
+                        tables.add(checkTable(cutConnection, reader, visibility, work, table));
+                    }
+                } finally {
+                    deleteRecursively(work);
+                }
+            }
+            cutConnection.rollback();
+            Verdict verdict = tables.stream().map(TableResult::verdict).reduce(Verdict.GO, Verdict::and);
+            String reason = lagging.orElse(null);
+            List<ParityReport.HistoryPoint> history = List.of();
+            boolean historyAvailable = History.available(control);
+            if (historyAvailable) {
+                history = History.recent(control, config.topicPrefix(), 30);
+            }
+            ParityReport report = new ParityReport(ParityReport.SCHEMA_VERSION, runId, started, Instant.now(),
+                    redactedSource(), config.slot(), config.topicPrefix(), cut, verdict, reason, tables, history);
+            if (historyAvailable) {
+                History.store(control, report);
+            } else {
+                LOG.warn("run not stored in history: strangler.parity_run does not exist (apply Strangler's "
+                        + "migrations: `strangler run` does at start, or `strangler sql print migrations`)");
+            }
+            return report;
+        } catch (SQLException e) {
+            throw new ParityException("parity check against " + redactedSource() + " failed: " + firstLine(e), e);
+        } catch (IOException e) {
+            throw new ParityException("parity check could not use its work directory: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ParityException("parity check interrupted", e);
+        }
+    }
+
+    private TableResult checkTable(Connection c, TopicReader reader, Visibility visibility, Path work, String table)
+            throws SQLException {
+        String topic = config.topicFor(table);
+        long tolerance = config.toleranceFor(table);
+        int dot = table.indexOf('.');
+        String schema = table.substring(0, dot);
+        String name = table.substring(dot + 1);
+        RowCodec codec;
+        try {
+            codec = codecs.create(c, schema, name);
+        } catch (RowCodecFactory.NotCheckableException e) {
+            return TableResult.unverifiable(table, topic, tolerance, e.getMessage());
+        }
+        TopicReader.TopicExtent extent = reader.extent(topic, Duration.ofSeconds(30));
+        if (!extent.exists()) {
+            return TableResult.unverifiable(table, topic, tolerance, "topic " + topic + " does not exist: the "
+                    + "pipeline never published this table (is it in source.tables?)");
+        }
+        if (!extent.truncatedPartitions().isEmpty()) {
+            return TableResult.unverifiable(table, topic, tolerance, "the topic's history is incomplete: records "
+                    + "before offset(s) " + extent.truncatedPartitions() + " (partition=offset) were deleted by "
+                    + "retention or compaction, so the stream cannot be folded from the start; raise retention "
+                    + "(retention.ms=-1) and re-snapshot into a new topic to check this table");
+        }
+        long estimate = estimateRows(c, schema, name);
+        int partitions = (int) Math.max(1, Math.min(4096,
+                (Math.max(estimate, extent.records()) + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION));
+        EnvelopeParser parser = new EnvelopeParser();
+        try (TableComparison comparison = new TableComparison(table, topic, codec, visibility::isVisible,
+                partitions, work, config.sampleSize())) {
+            reader.read(topic, extent, record -> {
+                try {
+                    comparison.acceptEvent(parser.parse(record.key(), record.value()));
+                } catch (EnvelopeParser.MalformedEventException | RowCodecFactory.NotCheckableException e) {
+                    comparison.acceptUnreadable(record.offset(), record.partition(), e.getMessage());
+                }
+            }, progress);
+            scan(c, table, codec, comparison, estimate);
+            return comparison.finish(tolerance);
+        }
+    }
+
+    private void scan(Connection c, String table, RowCodec codec, TableComparison comparison, long estimate)
+            throws SQLException {
+        int dot = table.indexOf('.');
+        String sql = "SELECT " + codec.selectList() + " FROM \"" + table.substring(0, dot) + "\".\""
+                + table.substring(dot + 1) + "\"";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setFetchSize(5_000);
+            try (ResultSet rs = ps.executeQuery()) {
+                long last = System.nanoTime();
+                while (rs.next()) {
+                    comparison.acceptRow(rs);
+                    if (System.nanoTime() - last > 1_000_000_000L) {
+                        progress.scanning(table, comparison.rowsScanned(), estimate);
+                        last = System.nanoTime();
+                    }
+                }
+            }
+        }
+        progress.scanning(table, comparison.rowsScanned(), estimate);
+    }
+
+    private static long estimateRows(Connection c, String schema, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
+            ps.setString(1, "\"" + schema + "\".\"" + table + "\"");
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        }
+    }
+
+    private Connection connect(String applicationName) {
+        Properties p = new Properties();
+        p.setProperty("user", config.user());
+        p.setProperty("password", config.password() == null ? "" : config.password());
+        p.setProperty("ApplicationName", applicationName);
+        p.setProperty("connectTimeout", "10");
+        try {
+            return DriverManager.getConnection(config.jdbcUrl(), p);
+        } catch (SQLException e) {
+            throw new ParityException("cannot connect to PostgreSQL at " + redactedSource() + " as '"
+                    + config.user() + "': " + firstLine(e) + " — check source.url, source.user and "
+                    + "source.password", e);
+        }
+    }
+
+    /** The JDBC URL without query parameters (they may carry a password). */
+    private String redactedSource() {
+        String url = config.jdbcUrl();
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("could not delete work directory {}: {}", dir, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.strangler.parity;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a parity run compares and how. Built by the caller (the CLI maps a pipeline config onto it); the checker never
+ * reads the pipeline's config itself, so it can check topics written by Kafka Connect or Debezium Server as well.
+ *
+ * @param slot               the replication slot whose confirmed_flush_lsn tells how far the pipeline has published
+ * @param topicPrefix        topics are {@code <topicPrefix>.<schema>.<table>}
+ * @param tables             schema.table names to check
+ * @param defaultTolerance   findings a table may have and still pass (default 0)
+ * @param tolerances         per-table tolerance overrides
+ * @param waitTimeout        how long to wait for the pipeline to publish everything the cut can see
+ * @param sampleSize         findings per table shown with column-level detail
+ * @param workDirectory      where the checker spills its partitions (null: the system temp directory)
+ * @param unavailableValuePlaceholder Debezium's unavailable.value.placeholder
+ */
+public record ParityConfig(String jdbcUrl, String user, String password, String slot, String bootstrapServers,
+                           Map<String, String> kafkaClientProperties, String topicPrefix, List<String> tables,
+                           long defaultTolerance, Map<String, Long> tolerances, Duration waitTimeout, int sampleSize,
+                           Path workDirectory, String unavailableValuePlaceholder) {
+
+    public static final String DEBEZIUM_UNAVAILABLE_VALUE = "__debezium_unavailable_value";
+
+    public ParityConfig {
+        kafkaClientProperties = Map.copyOf(kafkaClientProperties);
+        tables = List.copyOf(tables);
+        tolerances = Map.copyOf(tolerances);
+    }
+
+    public long toleranceFor(String table) {
+        return tolerances.getOrDefault(table, defaultTolerance);
+    }
+
+    public String topicFor(String table) {
+        return topicPrefix + "." + table;
+    }
+
+    @Override
+    public String toString() {
+        return "ParityConfig[" + jdbcUrl + " as " + user + ", slot " + slot + ", kafka " + bootstrapServers
+                + ", tables " + tables + "]";
+    }
+}

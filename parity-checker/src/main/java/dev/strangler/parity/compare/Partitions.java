@@ -1,0 +1,121 @@
+package dev.strangler.parity.compare;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Spill files for one side of one table, split by key hash into a fixed number of partitions, so the comparison holds
+ * only one partition's keys in memory at a time: memory is bounded by (rows / partitions), not by the table's size.
+ * Records are appended in arrival order, so a key's events keep their order within its partition.
+ */
+final class Partitions implements AutoCloseable {
+
+    private final Path directory;
+    private final String name;
+    private final DataOutputStream[] outputs;
+
+    Partitions(Path directory, String name, int count) {
+        this.directory = directory;
+        this.name = name;
+        this.outputs = new DataOutputStream[count];
+        try {
+            for (int i = 0; i < count; i++) {
+                outputs[i] = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(i)), 1 << 16));
+            }
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException("cannot create spill files in " + directory, e);
+        }
+    }
+
+    int count() {
+        return outputs.length;
+    }
+
+    /** The partition a key belongs to. */
+    int partitionOf(String key) {
+        return Math.floorMod(key.hashCode() * 0x9E3779B9, outputs.length);
+    }
+
+    DataOutputStream output(String key) {
+        return outputs[partitionOf(key)];
+    }
+
+    /** Finishes writing; partitions can be read after this. */
+    void finishWriting() {
+        for (DataOutputStream out : outputs) {
+            try {
+                if (out != null) {
+                    out.close();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    DataInputStream open(int partition) throws IOException {
+        return new DataInputStream(new BufferedInputStream(Files.newInputStream(file(partition)), 1 << 16));
+    }
+
+    private Path file(int partition) {
+        return directory.resolve(name + "-" + partition + ".bin");
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < outputs.length; i++) {
+            try {
+                if (outputs[i] != null) {
+                    outputs[i].close();
+                }
+                Files.deleteIfExists(file(i));
+            } catch (IOException ignored) {
+                // best effort: the directory is deleted by the caller as well
+            }
+        }
+    }
+
+    static void writeString(DataOutputStream out, String s) throws IOException {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    /** Reads a string written by {@link #writeString}; throws EOFException at a clean end of file. */
+    static String readString(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    static boolean atEnd(DataInputStream in) throws IOException {
+        in.mark(1);
+        int next = in.read();
+        if (next < 0) {
+            return true;
+        }
+        in.reset();
+        return false;
+    }
+
+    static EOFException truncated() {
+        return new EOFException("spill file ended in the middle of a record");
+    }
+}

@@ -1,0 +1,31 @@
+package dev.strangler.parity.compare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Turns one table's rows and keys, from JDBC and from change-event JSON, into canonical text that is equal exactly
+ * when the values are equal. Built per table from its column types.
+ */
+public interface RowCodec {
+
+    /** Marks a stream column whose value Debezium could not read (the TOAST placeholder). Compared by identity. */
+    String UNAVAILABLE = new String("\u0000unavailable");
+
+    List<String> columnNames();
+
+    /** The SELECT list that {@link #row(ResultSet)} and {@link #key(ResultSet)} read, in order. */
+    String selectList();
+
+    String key(JsonNode recordKey);
+
+    String key(ResultSet rs) throws SQLException;
+
+    /** Canonical values in column order; null for SQL NULL. */
+    String[] row(ResultSet rs) throws SQLException;
+
+    /** Canonical values in column order; null for JSON null, {@link #UNAVAILABLE} for the placeholder. */
+    String[] row(JsonNode after);
+}

@@ -1,0 +1,312 @@
+package dev.strangler.parity.compare;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strangler.parity.model.Finding;
+import dev.strangler.parity.model.FindingKind;
+import dev.strangler.parity.model.TableResult;
+import dev.strangler.parity.model.Verdict;
+import dev.strangler.parity.stream.ChangeEvent;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.LongPredicate;
+
+/**
+ * Compares one table with its topic at the cut.
+ *
+ * <p>Both sides are first spilled to disk, split by key hash into partitions ({@link Partitions}); then each
+ * partition is compared on its own: the stream's visible events are folded per key into the state at the cut (the
+ * after-image of the last visible event, or absent after a delete), and the table's rows are matched against it.
+ * Memory therefore grows with one partition, not with the table: a grace hash join. Sorting both sides would bound
+ * memory too, but costs a merge sort of every row; hashing touches each row twice.
+ */
+public final class TableComparison implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String table;
+    private final String topic;
+    private final RowCodec codec;
+    private final LongPredicate visible;
+    private final int sampleSize;
+    private final Partitions stream;
+    private final Partitions rows;
+
+    private final Map<String, Long> visibleByOp = new TreeMap<>();
+    private final Map<String, Long> afterCutByOp = new TreeMap<>();
+    private final Map<FindingKind, Long> counts = new EnumMap<>(FindingKind.class);
+    private final Map<String, Long> anomalies = new TreeMap<>();
+    private final TreeSet<String> notComparableColumns = new TreeSet<>();
+    private final Map<FindingKind, List<Finding>> samples = new EnumMap<>(FindingKind.class);
+    private long duplicates;
+    private long rowsInTable;
+    private long liveKeys;
+
+    /**
+     * @param visible decides from a source transaction id whether an event is visible at the cut
+     */
+    public TableComparison(String table, String topic, RowCodec codec, LongPredicate visible, int partitions,
+                           Path workDirectory, int sampleSize) {
+        this.table = table;
+        this.topic = topic;
+        this.codec = codec;
+        this.visible = visible;
+        this.sampleSize = sampleSize;
+        String prefix = table.replaceAll("[^A-Za-z0-9_.-]", "_");
+        this.stream = new Partitions(workDirectory, prefix + "-stream", partitions);
+        this.rows = new Partitions(workDirectory, prefix + "-table", partitions);
+    }
+
+    /** Stream side: called for every record of the topic, in partition offset order. */
+    public void acceptEvent(ChangeEvent event) {
+        if (event.isTombstone()) {
+            return;
+        }
+        String op = String.valueOf(event.op());
+        boolean isVisible = event.op() == 'r' || visible.test(event.txId());
+        if (!isVisible) {
+            afterCutByOp.merge(op, 1L, Long::sum);
+            return;
+        }
+        visibleByOp.merge(op, 1L, Long::sum);
+        String key = codec.key(event.key());
+        try {
+            DataOutputStream out = stream.output(key);
+            Partitions.writeString(out, key);
+            out.writeByte(event.op());
+            out.writeLong(event.lsn());
+            Partitions.writeString(out, event.after() == null ? null : event.after().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A record of the topic that is not a readable Debezium change event. */
+    public void acceptUnreadable(long offset, int partition, String problem) {
+        String what = "unreadable record";
+        anomalies.merge(what, 1L, Long::sum);
+        record(FindingKind.STREAM_ANOMALY, new Finding(FindingKind.STREAM_ANOMALY, "partition " + partition
+                + " offset " + offset, null, null, null, what + ": " + problem));
+    }
+
+    /** Table side: called for every row of the table, read in the cut's transaction. */
+    public void acceptRow(ResultSet rs) throws SQLException {
+        String key = codec.key(rs);
+        String[] values = codec.row(rs);
+        try {
+            DataOutputStream out = rows.output(key);
+            Partitions.writeString(out, key);
+            out.writeInt(values.length);
+            for (String v : values) {
+                Partitions.writeString(out, v);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        rowsInTable++;
+    }
+
+    public long rowsScanned() {
+        return rowsInTable;
+    }
+
+    /** Compares partition by partition and returns the table's result. */
+    public TableResult finish(long tolerance) {
+        stream.finishWriting();
+        rows.finishWriting();
+        try {
+            for (int p = 0; p < stream.count(); p++) {
+                Map<String, KeyState> state = fold(p);
+                compare(p, state);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading spill files of " + table, e);
+        }
+        long findings = counts.entrySet().stream().filter(e -> e.getKey() != FindingKind.NOT_COMPARABLE)
+                .mapToLong(Map.Entry::getValue).sum();
+        List<Finding> sample = new ArrayList<>();
+        samples.values().forEach(sample::addAll);
+        return new TableResult(table, topic, findings > tolerance ? Verdict.NO_GO : Verdict.GO, null, tolerance,
+                rowsInTable, liveKeys, visibleByOp, afterCutByOp, counts, anomalies, duplicates,
+                notComparableColumns, sample);
+    }
+
+    /** Per-key state at the cut. */
+    private static final class KeyState {
+        static final byte NEVER = 0;
+        static final byte LIVE = 1;
+        static final byte DELETED = 2;
+        byte status = NEVER;
+        long lastLsn = Long.MIN_VALUE;
+        long snapshotLsn = Long.MIN_VALUE;
+        String after;
+    }
+
+    private Map<String, KeyState> fold(int partition) throws IOException {
+        Map<String, KeyState> state = new HashMap<>();
+        try (DataInputStream in = stream.open(partition)) {
+            while (!Partitions.atEnd(in)) {
+                String key = Partitions.readString(in);
+                char op = (char) in.readByte();
+                long lsn = in.readLong();
+                String after = Partitions.readString(in);
+                apply(state.computeIfAbsent(key, k -> new KeyState()), key, op, lsn, after);
+            }
+        }
+        return state;
+    }
+
+    private void apply(KeyState s, String key, char op, long lsn, String after) {
+        if (op == 'r') {
+            if (s.snapshotLsn == lsn) {
+                duplicates++;
+                return;
+            }
+            s.snapshotLsn = lsn;
+            s.status = KeyState.LIVE;
+            s.after = after;
+            s.lastLsn = Math.max(s.lastLsn, lsn);
+            return;
+        }
+        if (lsn <= s.lastLsn) {
+            duplicates++; // sent again after a crash: at-least-once delivery, not a difference
+            return;
+        }
+        switch (op) {
+            case 'c' -> {
+                if (s.status == KeyState.LIVE) {
+                    anomaly(key, "create of a key that is already live", lsn);
+                }
+            }
+            case 'u' -> {
+                if (s.status == KeyState.NEVER) {
+                    anomaly(key, "update of a key the stream never created", lsn);
+                } else if (s.status == KeyState.DELETED) {
+                    anomaly(key, "update after delete", lsn);
+                }
+            }
+            default -> {
+                if (s.status == KeyState.NEVER) {
+                    anomaly(key, "delete of a key the stream never created", lsn);
+                } else if (s.status == KeyState.DELETED) {
+                    anomaly(key, "delete after delete", lsn);
+                }
+            }
+        }
+        s.lastLsn = lsn;
+        if (op == 'd') {
+            s.status = KeyState.DELETED;
+            s.after = null;
+        } else {
+            s.status = KeyState.LIVE;
+            s.after = after;
+        }
+    }
+
+    private void compare(int partition, Map<String, KeyState> state) throws IOException {
+        List<String> names = codec.columnNames();
+        try (DataInputStream in = rows.open(partition)) {
+            while (!Partitions.atEnd(in)) {
+                String key = Partitions.readString(in);
+                String[] tableValues = new String[in.readInt()];
+                for (int i = 0; i < tableValues.length; i++) {
+                    tableValues[i] = Partitions.readString(in);
+                }
+                KeyState s = state.remove(key);
+                if (s == null || s.status != KeyState.LIVE) {
+                    record(FindingKind.MISSING_IN_STREAM, new Finding(FindingKind.MISSING_IN_STREAM, key, null,
+                            summary(names, tableValues), s == null ? null : "(deleted)", s == null
+                            ? "no event for this key is visible at the cut" : "the stream's last visible event "
+                            + "for this key is a delete"));
+                    continue;
+                }
+                liveKeys++;
+                compareRow(key, names, tableValues, codec.row(JSON.readTree(s.after)));
+            }
+        }
+        for (var entry : state.entrySet()) {
+            if (entry.getValue().status == KeyState.LIVE) {
+                liveKeys++;
+                record(FindingKind.EXTRA_IN_STREAM, new Finding(FindingKind.EXTRA_IN_STREAM, entry.getKey(), null,
+                        null, abbreviate(entry.getValue().after), "the table has no row with this key at the cut"));
+            }
+        }
+    }
+
+    private void compareRow(String key, List<String> names, String[] tableValues, String[] streamValues) {
+        List<Finding> differences = new ArrayList<>();
+        boolean notComparable = false;
+        for (int i = 0; i < tableValues.length; i++) {
+            String streamValue = i < streamValues.length ? streamValues[i] : RowCodec.UNAVAILABLE;
+            if (streamValue == RowCodec.UNAVAILABLE) {
+                notComparable = true;
+                notComparableColumns.add(names.get(i));
+                continue;
+            }
+            if (!java.util.Objects.equals(tableValues[i], streamValue)) {
+                differences.add(new Finding(FindingKind.CONTENT_DIFFERS, key, names.get(i), show(tableValues[i]),
+                        show(streamValue), null));
+            }
+        }
+        if (!differences.isEmpty()) {
+            counts.merge(FindingKind.CONTENT_DIFFERS, 1L, Long::sum);
+            List<Finding> sample = samples.computeIfAbsent(FindingKind.CONTENT_DIFFERS, k -> new ArrayList<>());
+            for (Finding f : differences) {
+                if (sample.size() < sampleSize) {
+                    sample.add(f);
+                }
+            }
+        } else if (notComparable) {
+            record(FindingKind.NOT_COMPARABLE, new Finding(FindingKind.NOT_COMPARABLE, key,
+                    String.join(", ", notComparableColumns), null, "(unavailable)",
+                    "compared on the other columns only"));
+        }
+    }
+
+    private void anomaly(String key, String what, long lsn) {
+        anomalies.merge(what, 1L, Long::sum);
+        record(FindingKind.STREAM_ANOMALY, new Finding(FindingKind.STREAM_ANOMALY, key, null, null, null,
+                what + " (source lsn " + lsn + ")"));
+    }
+
+    private void record(FindingKind kind, Finding finding) {
+        counts.merge(kind, 1L, Long::sum);
+        List<Finding> sample = samples.computeIfAbsent(kind, k -> new ArrayList<>());
+        if (sample.size() < sampleSize) {
+            sample.add(finding);
+        }
+    }
+
+    private static String summary(List<String> names, String[] values) {
+        StringBuilder s = new StringBuilder("{");
+        for (int i = 0; i < values.length; i++) {
+            s.append(i == 0 ? "" : ", ").append(names.get(i)).append('=').append(show(values[i]));
+        }
+        return abbreviate(s.append('}').toString());
+    }
+
+    private static String show(String canonical) {
+        return canonical == null ? "NULL" : canonical;
+    }
+
+    private static String abbreviate(String s) {
+        return s == null || s.length() <= 300 ? s : s.substring(0, 300) + "…";
+    }
+
+    @Override
+    public void close() {
+        stream.close();
+        rows.close();
+    }
+}

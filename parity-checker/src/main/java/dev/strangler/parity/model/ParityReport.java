@@ -1,0 +1,27 @@
+package dev.strangler.parity.model;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything one parity run found; the reports render it and the history stores it.
+ *
+ * @param reason  why the run is UNVERIFIABLE as a whole (null otherwise)
+ * @param history earlier runs, oldest first, for the trend chart (this run not included)
+ */
+public record ParityReport(int schemaVersion, String runId, Instant startedAt, Instant finishedAt, String source,
+                           String slot, String topicPrefix, Cut cut, Verdict verdict, String reason,
+                           List<TableResult> tables, List<HistoryPoint> history) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public ParityReport {
+        tables = List.copyOf(tables);
+        history = List.copyOf(history);
+    }
+
+    /** One earlier run, summarised for the trend chart and {@code strangler parity --history}. */
+    public record HistoryPoint(String runId, Instant startedAt, Verdict verdict, long rowsInTables, long findings,
+                               int tables) {
+    }
+}

@@ -1,0 +1,49 @@
+package dev.strangler.parity.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The comparison of one table with its topic at the cut.
+ *
+ * @param reason           why the table is UNVERIFIABLE (null otherwise)
+ * @param visibleEventsByOp events visible at the cut, by op (c, u, d, r)
+ * @param eventsAfterCut   events of transactions not visible at the cut (written while the check ran), by op
+ * @param findingCounts    every finding counted by kind (all of them, not just the sample)
+ * @param anomalies        stream anomalies by description
+ * @param duplicates       events seen twice (same key, op and LSN): expected after a crash with at-least-once
+ * @param notComparableColumns columns that carried the TOAST placeholder
+ * @param sample           a bounded sample of findings with column-level detail
+ */
+public record TableResult(String table, String topic, Verdict verdict, String reason, long tolerance,
+                          long rowsInTable, long liveKeysInStream, Map<String, Long> visibleEventsByOp,
+                          Map<String, Long> eventsAfterCut, Map<FindingKind, Long> findingCounts,
+                          Map<String, Long> anomalies, long duplicates, Set<String> notComparableColumns,
+                          List<Finding> sample) {
+
+    public TableResult {
+        visibleEventsByOp = Map.copyOf(visibleEventsByOp);
+        eventsAfterCut = Map.copyOf(eventsAfterCut);
+        findingCounts = Map.copyOf(findingCounts);
+        anomalies = Map.copyOf(anomalies);
+        notComparableColumns = Set.copyOf(notComparableColumns);
+        sample = List.copyOf(sample);
+    }
+
+    /** Findings that count against the tolerance (not-comparable rows are reported but do not fail a table). */
+    public long findings() {
+        return findingCounts.entrySet().stream().filter(e -> e.getKey() != FindingKind.NOT_COMPARABLE)
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    public long count(FindingKind kind) {
+        return findingCounts.getOrDefault(kind, 0L);
+    }
+
+    /** A table the run could not check: the reason says why. */
+    public static TableResult unverifiable(String table, String topic, long tolerance, String reason) {
+        return new TableResult(table, topic, Verdict.UNVERIFIABLE, reason, tolerance, -1, -1, Map.of(), Map.of(),
+                Map.of(), Map.of(), 0, Set.of(), List.of());
+    }
+}

@@ -1,0 +1,66 @@
+package dev.strangler.parity.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+
+/**
+ * Reads Debezium's change-event envelope from JSON bytes, with schemas off (Strangler's default) or on (Kafka
+ * Connect's JsonConverter default: {"schema":..., "payload":...}); both are accepted per record.
+ */
+public final class EnvelopeParser {
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    /** Parses one record; throws {@link MalformedEventException} when the bytes are not a Debezium envelope. */
+    public ChangeEvent parse(byte[] keyBytes, byte[] valueBytes) {
+        JsonNode key = payload(read(keyBytes, "key"));
+        if (valueBytes == null) {
+            return new ChangeEvent(key, ChangeEvent.TOMBSTONE, null, -1, -1, false);
+        }
+        JsonNode value = payload(read(valueBytes, "value"));
+        if (value == null || value.isNull()) {
+            return new ChangeEvent(key, ChangeEvent.TOMBSTONE, null, -1, -1, false);
+        }
+        String op = value.path("op").asText("");
+        if (op.length() != 1 || "cudr".indexOf(op.charAt(0)) < 0) {
+            throw new MalformedEventException("value has no Debezium op (c, u, d or r): "
+                    + abbreviate(value.toString()));
+        }
+        JsonNode source = value.path("source");
+        JsonNode after = value.get("after");
+        String snapshot = source.path("snapshot").asText("false");
+        return new ChangeEvent(key, op.charAt(0), after == null || after.isNull() ? null : after,
+                source.path("txId").asLong(-1), source.path("lsn").asLong(-1),
+                !snapshot.equals("false") && !snapshot.isEmpty());
+    }
+
+    private JsonNode read(byte[] bytes, String what) {
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return json.readTree(bytes);
+        } catch (IOException e) {
+            throw new MalformedEventException("record " + what + " is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static JsonNode payload(JsonNode node) {
+        if (node != null && node.isObject() && node.has("schema") && node.has("payload") && node.size() == 2) {
+            return node.get("payload");
+        }
+        return node;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    }
+
+    /** A record that is not a readable Debezium change event. */
+    public static final class MalformedEventException extends RuntimeException {
+        public MalformedEventException(String message) {
+            super(message);
+        }
+    }
+}
