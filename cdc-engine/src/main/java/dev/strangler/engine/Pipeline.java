@@ -167,7 +167,7 @@ public final class Pipeline implements AutoCloseable {
     private void onEngineFinished(boolean success, String message, Throwable error) {
         if (error != null || !success) {
             failure.compareAndSet(null, unwrap(error == null ? new IllegalStateException(message) : error));
-            if (state.get() != State.STOPPING) {
+            if (state.compareAndSet(State.RUNNING, State.FAILED) || state.get() == State.STARTING) {
                 LOG.error("pipeline '{}' stopped with an error: {}", config.pipelineName(),
                         rootMessage(failure.get()));
             }
@@ -175,12 +175,16 @@ public final class Pipeline implements AutoCloseable {
         finished.countDown();
     }
 
+    /** The error that stopped the pipeline, if it failed; never blocks. */
+    public java.util.Optional<Throwable> failure() {
+        return java.util.Optional.ofNullable(failure.get());
+    }
+
     /** Blocks until the pipeline stops; throws if it stopped because of an error. */
     public void awaitTermination() throws InterruptedException {
         finished.await();
         Throwable cause = failure.get();
         if (cause != null && state.get() != State.STOPPING && state.get() != State.STOPPED) {
-            state.set(State.FAILED);
             closeQuietly();
             throw failureOr("the pipeline failed");
         }

@@ -1,0 +1,220 @@
+package dev.strangler.cli;
+
+import dev.strangler.cli.demo.DemoDatabase;
+import dev.strangler.cli.demo.DemoPipelineConfig;
+import dev.strangler.cli.demo.DemoSummary;
+import dev.strangler.cli.demo.DurationConverter;
+import dev.strangler.cli.demo.LegacyWorkload;
+import dev.strangler.cli.demo.OpCounts;
+import dev.strangler.cli.demo.ProgressLine;
+import dev.strangler.cli.demo.SlotMonitor;
+import dev.strangler.cli.demo.TopicCensus;
+import dev.strangler.engine.Pipeline;
+import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.config.TableId;
+import dev.strangler.sandbox.Sandbox;
+import dev.strangler.sandbox.SandboxPostgres;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run the whole picture on this machine, no Docker: an embedded PostgreSQL with a legacy shop "
+                + "schema, an embedded Kafka, the pipeline, and a legacy-like workload; then count every topic with "
+                + "an independent consumer and check that nothing was lost.",
+            "Leaves pipeline.properties, summary.md and summary.json in --out. Ctrl-C stops early and still prints "
+                + "the summary."})
+public final class DemoCommand implements Callable<Integer> {
+
+    /** Bound on waiting for the slot to confirm the end of the workload; long enough for a loaded laptop. */
+    static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
+    /** After Ctrl-C people want out quickly, yet a few seconds usually suffice for a complete count. */
+    static final Duration CATCH_UP_TIMEOUT_AFTER_STOP = Duration.ofSeconds(10);
+    static final Duration CENSUS_TIMEOUT = Duration.ofSeconds(60);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Verbosity verbosity;
+
+    @Option(names = "--rate", defaultValue = "50", paramLabel = "N",
+            description = "Legacy changes per second; a multi-statement transaction counts as one (default: "
+                    + "${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--duration", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long the workload runs, e.g. 30s, 2m (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--out", defaultValue = "./strangler-demo/", paramLabel = "DIR",
+            description = "Directory for pipeline.properties, summary.md and summary.json (default: "
+                    + "${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "N",
+            description = "Random seed of the workload; the same seed issues the same changes (default: "
+                    + "${DEFAULT-VALUE}).")
+    long seed;
+
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final AtomicReference<RuntimeException> pipelineFailure = new AtomicReference<>();
+
+    @Override
+    public Integer call() throws Exception {
+        verbosity.apply();
+        validate();
+        Files.createDirectories(out);
+        PrintWriter err = spec.commandLine().getErr();
+        GracefulStop.install(stopRequested::countDown);
+        err.println("strangler demo: starting PostgreSQL and Kafka inside this process");
+        err.flush();
+        try (Sandbox sandbox = Sandbox.start().registerShutdownHook()) {
+            SandboxPostgres postgres = sandbox.postgres();
+            DemoDatabase.create(postgres);
+            Map<String, String> settings = DemoPipelineConfig.settings(postgres.jdbcUrl(DemoDatabase.NAME),
+                    postgres.superuser(), postgres.superuserPassword(), sandbox.kafka().bootstrapServers());
+            PipelineConfig config = DemoPipelineConfig.load(settings);
+            DemoPipelineConfig.write(settings, out.resolve("pipeline.properties"));
+            Pipeline pipeline = new Pipeline(config, Pipeline.Options.defaults());
+            try (Connection app = postgres.connect(DemoDatabase.NAME);
+                 SlotMonitor slot = new SlotMonitor(postgres.connect(DemoDatabase.NAME), config.source().slot())) {
+                err.printf("strangler demo: database '%s' seeded; starting the pipeline (snapshot, then streaming)%n",
+                        DemoDatabase.NAME);
+                err.flush();
+                pipeline.start();
+                watchForFailure(pipeline);
+                DemoSummary summary = runWorkloadAndCount(pipeline, config, app, slot, err);
+                publish(summary);
+            } finally {
+                pipeline.stop();
+            }
+        }
+        RuntimeException failure = pipelineFailure.get();
+        if (failure != null) {
+            throw failure;
+        }
+        return ExitCodes.OK;
+    }
+
+    private void validate() {
+        if (!(rate > 0) || Double.isInfinite(rate)) {
+            throw new ParameterException(spec.commandLine(), "--rate must be greater than 0, got " + format(rate));
+        }
+        if (duration.isNegative() || duration.isZero()) {
+            throw new ParameterException(spec.commandLine(), "--duration must be greater than 0, got " + duration);
+        }
+    }
+
+    private DemoSummary runWorkloadAndCount(Pipeline pipeline, PipelineConfig config, Connection app,
+                                            SlotMonitor slot, PrintWriter err) throws Exception {
+        LegacyWorkload workload = new LegacyWorkload(app, seed, rate, duration);
+        err.printf("strangler demo: pipeline '%s' streaming %s; legacy workload at %s changes/s for %s (seed %d); "
+                        + "Ctrl-C stops early%n", config.pipelineName(), DemoDatabase.CAPTURED, format(rate),
+                DurationConverter.format(duration), seed);
+        err.flush();
+        boolean stoppedEarly;
+        boolean caughtUp = false;
+        try (ProgressLine progress = new ProgressLine(err, System.console() != null, duration,
+                pipeline.metrics()::published, slot::lagBytes)) {
+            progress.start();
+            stoppedEarly = runWorkload(workload);
+            progress.phase("catching up");
+            if (workload.abortReason() != null) {
+                err.println("strangler demo: the workload stopped early: " + workload.abortReason());
+            }
+            // everything the workload wrote is before this position; once the slot confirms it, Kafka has it all
+            String workloadEnd = slot.currentWalLsn();
+            if (pipelineFailure.get() == null) {
+                caughtUp = slot.awaitConfirmed(workloadEnd,
+                        stoppedEarly ? CATCH_UP_TIMEOUT_AFTER_STOP : CATCH_UP_TIMEOUT,
+                        () -> pipelineFailure.get() != null || (!stoppedEarly && stopRequested.getCount() == 0));
+            }
+            if (!caughtUp) {
+                progress.close();
+                err.printf("strangler demo: the slot did not confirm WAL position %s (confirmed: %s); the counts "
+                        + "below may miss the latest changes%n", workloadEnd, slot.confirmedFlushLsn().orElse("none"));
+            }
+        }
+        Map<TableId, Long> rows = DemoDatabase.rowCounts(app, DemoDatabase.CAPTURED);
+        Map<TableId, Long> notCapturedRows = DemoDatabase.rowCounts(app, DemoDatabase.NOT_CAPTURED);
+        List<String> topics = DemoDatabase.CAPTURED.stream().map(config.kafka()::topicFor).toList();
+        TopicCensus.Result census = TopicCensus.count(config.kafka().bootstrapServers(), topics, CENSUS_TIMEOUT);
+
+        List<DemoSummary.TableLine> lines = new ArrayList<>();
+        for (TableId table : DemoDatabase.CAPTURED) {
+            String topic = config.kafka().topicFor(table);
+            lines.add(new DemoSummary.TableLine(table.toString(), rows.get(table),
+                    census.byTopic().getOrDefault(topic, OpCounts.NONE), topic));
+        }
+        Map<String, Long> notCaptured = new LinkedHashMap<>();
+        notCapturedRows.forEach((table, count) -> notCaptured.put(table.toString(), count));
+        return new DemoSummary(config.pipelineName(), seed, rate, duration, workload.elapsed(),
+                stopRequested.getCount() == 0, caughtUp, census.complete(),
+                pipeline.metrics().published(), lines, notCaptured, workload.completed(), workload.failed());
+    }
+
+    /** Runs the workload on its own thread until it ends; returns true if Ctrl-C or a pipeline failure cut it short. */
+    private boolean runWorkload(LegacyWorkload workload) throws InterruptedException {
+        Thread worker = new Thread(workload, "demo-legacy-workload");
+        worker.start();
+        boolean stoppedEarly = false;
+        while (worker.isAlive()) {
+            if (!stoppedEarly && (stopRequested.await(200, TimeUnit.MILLISECONDS) || pipelineFailure.get() != null)) {
+                workload.stop();
+                stoppedEarly = true;
+            }
+            worker.join(200);
+        }
+        return stoppedEarly;
+    }
+
+    /** The engine fails on its own thread; this notices it, so the demo stops instead of waiting for nothing. */
+    private void watchForFailure(Pipeline pipeline) {
+        Thread watcher = new Thread(() -> {
+            try {
+                pipeline.awaitTermination();
+            } catch (RuntimeException e) {
+                pipelineFailure.compareAndSet(null, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-pipeline-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private void publish(DemoSummary summary) throws java.io.IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.println();
+        stdout.print(summary.toText());
+        stdout.flush();
+        Files.writeString(out.resolve("summary.md"), summary.toMarkdown(), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("summary.json"), summary.toJson(), StandardCharsets.UTF_8);
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf("strangler demo: wrote %s, %s and %s%n", out.resolve("pipeline.properties"),
+                out.resolve("summary.md"), out.resolve("summary.json"));
+        err.flush();
+    }
+
+    private static String format(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+}

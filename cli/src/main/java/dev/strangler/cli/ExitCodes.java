@@ -1,0 +1,43 @@
+package dev.strangler.cli;
+
+import dev.strangler.engine.PipelineFailedException;
+import dev.strangler.engine.SinkUnavailableException;
+import dev.strangler.engine.SourceNotReadyException;
+import dev.strangler.engine.config.ConfigException;
+
+/** Every exit code the command uses, and the one place exceptions map to them. */
+public final class ExitCodes {
+    public static final int OK = 0;
+    /** A parity verdict of NO-GO (and, in general, "the check ran and found problems"). */
+    public static final int FINDINGS = 1;
+    /** A parity verdict of UNVERIFIABLE. */
+    public static final int UNVERIFIABLE = 2;
+    public static final int USAGE = 64;
+    public static final int CONFIG = 78;
+    public static final int SOURCE_NOT_READY = 69;
+    public static final int SINK_UNAVAILABLE = 75;
+    public static final int PIPELINE_FAILED = 70;
+    public static final int INTERNAL = 71;
+
+    private ExitCodes() {
+    }
+
+    public static int forException(Throwable e) {
+        if (e instanceof ConfigException) {
+            return CONFIG;
+        }
+        if (e instanceof SourceNotReadyException) {
+            return SOURCE_NOT_READY;
+        }
+        if (e instanceof SinkUnavailableException) {
+            return SINK_UNAVAILABLE;
+        }
+        if (e instanceof PipelineFailedException) {
+            return PIPELINE_FAILED;
+        }
+        if (e instanceof picocli.CommandLine.ParameterException) {
+            return USAGE;
+        }
+        return INTERNAL;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.strangler.cli;
+
+import dev.strangler.engine.Pipeline;
+import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.config.PipelineConfigLoader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Stream every change of the configured tables to Kafka until stopped.",
+            "Ctrl-C or SIGTERM finishes the in-flight batch, commits its position and exits 0."})
+public final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Verbosity verbosity;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+            description = "Pipeline properties file (keys in README, 'Configuration'); STRANGLER_* environment "
+                    + "variables override it.")
+    Path config;
+
+    @Option(names = "--no-migrate",
+            description = "Do not apply Strangler's own migrations (schema strangler) at start; a DBA applied them.")
+    boolean noMigrate;
+
+    @Override
+    public Integer call() throws Exception {
+        verbosity.apply();
+        PipelineConfig pipelineConfig = PipelineConfigLoader.withSystemEnvironment().load(config);
+        Pipeline pipeline = new Pipeline(pipelineConfig,
+                new Pipeline.Options(!noMigrate, Duration.ofSeconds(15), Duration.ofMinutes(5)));
+        GracefulStop.install(pipeline::stop);
+        pipeline.start();
+        spec.commandLine().getErr().printf("strangler: pipeline '%s' running; Ctrl-C stops it%n",
+                pipelineConfig.pipelineName());
+        pipeline.awaitTermination();
+        return ExitCodes.OK;
+    }
+}

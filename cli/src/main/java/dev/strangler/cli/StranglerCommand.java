@@ -1,0 +1,42 @@
+package dev.strangler.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The one {@code strangler} command; subcommands wire the modules and render their results. */
+@Command(name = "strangler",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Legacy PostgreSQL changes as Kafka events, and the evidence to cut over.",
+        subcommands = {RunCommand.class, DemoCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+public final class StranglerCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this instead of main). */
+    public static int execute(String... args) {
+        return newCommandLine().execute(args);
+    }
+
+    public static CommandLine newCommandLine() {
+        CommandLine cli = new CommandLine(new StranglerCommand());
+        cli.setExecutionExceptionHandler(new ErrorReporter());
+        cli.setParameterExceptionHandler(ErrorReporter::handleParameterException);
+        cli.setExitCodeExceptionMapper(ExitCodes::forException);
+        return cli;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return ExitCodes.USAGE;
+    }
+}
