@@ -2,6 +2,7 @@ package dev.strangler.engine;
 
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.TableId;
+import dev.strangler.engine.kafka.KafkaOffsetStore;
 import dev.strangler.engine.source.StranglerObjects;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +63,7 @@ final class DebeziumSettings {
 
         PipelineConfig.Offsets offsets = config.offsets();
         if (offsets.storage() == PipelineConfig.OffsetStorage.KAFKA) {
-            p.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+            p.setProperty("offset.storage", KafkaOffsetStore.class.getName());
             p.setProperty("offset.storage.topic", offsets.topic());
             p.setProperty("offset.storage.partitions", "1");
             p.setProperty("offset.storage.replication.factor",

@@ -85,6 +85,10 @@ class CrashRecoveryIT {
         Set<String> observed = observed(events);
         assertThat(observed).containsAll(expected);
         assertThat(publishedBeforeKill).isLessThan(expected.size());
+        assertThat(events).as("the restart resumed from the stored offsets instead of snapshotting again")
+                .noneMatch(e -> e.op().equals("r"));
+        assertThat(readAll(sandbox, List.of("crash.offsets"))).as("offsets live in the compacted Kafka topic")
+                .isNotEmpty();
         Map<String, Integer> copies = new HashMap<>();
         events.stream().filter(e -> e.value() != null)
                 .forEach(e -> copies.merge(e.op() + ":" + e.key().path("id").asLong() + "@" + e.lsn(), 1, Integer::sum));
