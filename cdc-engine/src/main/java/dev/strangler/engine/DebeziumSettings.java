@@ -2,6 +2,7 @@ package dev.strangler.engine;
 
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.TableId;
+import dev.strangler.engine.kafka.KafkaBatchPublisher;
 import dev.strangler.engine.kafka.KafkaOffsetStore;
 import dev.strangler.engine.source.StranglerObjects;
 import java.util.ArrayList;
@@ -36,8 +37,7 @@ final class DebeziumSettings {
         p.setProperty("database.application.name", "strangler-" + config.pipelineName());
 
         p.setProperty("topic.prefix", config.kafka().topicPrefix());
-        List<TableId> included = new ArrayList<>(source.tables());
-        included.add(StranglerObjects.HEARTBEAT_TABLE);
+        List<TableId> included = config.publishedTables(StranglerObjects.HEARTBEAT_TABLE);
         p.setProperty("table.include.list",
                 included.stream().map(TableId::includePattern).collect(Collectors.joining(",")));
         p.setProperty("slot.name", source.slot());
@@ -52,6 +52,10 @@ final class DebeziumSettings {
         p.setProperty("interval.handling.mode", "string");
         p.setProperty("hstore.handling.mode", "json");
         p.setProperty("tombstones.on.delete", "true");
+
+        if (config.outbox().enabled()) {
+            outboxRouting(config, p);
+        }
 
         config.heartbeat().ifPresent(interval -> {
             p.setProperty("heartbeat.interval.ms", Long.toString(interval.toMillis()));
@@ -84,6 +88,38 @@ final class DebeziumSettings {
 
         config.debeziumOverrides().forEach(p::setProperty);
         return p;
+    }
+
+    /**
+     * Debezium's own outbox EventRouter, applied through a predicate to the outbox tables' records only, so table
+     * topics in the same pipeline are untouched. Deletes of outbox rows (delete-after-insert) are dropped by the
+     * router: only inserts are events.
+     */
+    private static void outboxRouting(PipelineConfig config, Properties p) {
+        String prefix = config.kafka().topicPrefix();
+        String topics = config.outbox().tables().stream()
+                .map(t -> java.util.regex.Pattern.quote(prefix + "." + t.schema() + "." + t.table()))
+                .collect(Collectors.joining("|"));
+        p.setProperty("predicates", "strangler_outbox_table");
+        p.setProperty("predicates.strangler_outbox_table.type",
+                "org.apache.kafka.connect.transforms.predicates.TopicNameMatches");
+        p.setProperty("predicates.strangler_outbox_table.pattern", topics);
+        p.setProperty("transforms", "strangler_outbox");
+        String t = "transforms.strangler_outbox.";
+        p.setProperty(t + "type", "io.debezium.transforms.outbox.EventRouter");
+        p.setProperty(t + "predicate", "strangler_outbox_table");
+        p.setProperty(t + "table.field.event.id", "id");
+        p.setProperty(t + "table.field.event.key", "aggregateid");
+        p.setProperty(t + "table.field.event.payload", "payload");
+        p.setProperty(t + "route.by.field", "aggregatetype");
+        p.setProperty(t + "route.topic.replacement", config.outbox().topicPattern()
+                .replace(PipelineConfig.Outbox.AGGREGATE_TYPE, "${routedByValue}"));
+        p.setProperty(t + "table.fields.additional.placement",
+                "type:header:eventType,occurred_at:header:occurredAt,traceparent:header:traceparent,headers:header:"
+                + KafkaBatchPublisher.OUTBOX_HEADERS);
+        p.setProperty(t + "table.field.additional.missing", "ignore");
+        p.setProperty(t + "table.expand.json.payload", "true");
+        p.setProperty(t + "table.op.invalid.behavior", "warn");
     }
 
     private static List<String[]> jdbcQueryParameters(String jdbcUrl) {

@@ -62,6 +62,7 @@ public final class Pipeline implements AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final ExecutorService executor;
     private Producer<byte[], byte[]> producer;
+    private TopicProvisioner.OnDemand onDemandTopics;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
     public Pipeline(PipelineConfig config, Options options) {
@@ -105,6 +106,7 @@ public final class Pipeline implements AutoCloseable {
             }
             List<String> topics = config.capturedTables().stream().map(config.kafka()::topicFor).toList();
             TopicProvisioner.ensure(config.kafka(), config.pipelineName(), topics);
+            onDemandTopics = new TopicProvisioner.OnDemand(config.kafka(), config.pipelineName(), topics);
             producer = new KafkaProducer<>(KafkaClientSettings.producer(config.kafka(), config.pipelineName()));
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(DebeziumSettings.build(config, findings.publicationExists()))
@@ -115,7 +117,8 @@ public final class Pipeline implements AutoCloseable {
                             started.countDown();
                         }
                     })
-                    .notifying(new KafkaBatchPublisher(producer, notPublished(), new IntakeHeaders(
+                    .notifying(new KafkaBatchPublisher(producer, onDemandTopics::ensure, notPublished(),
+                            new IntakeHeaders(
                             config.pipelineName()), metrics, Clock.systemUTC()))
                     .build();
             LOG.info("starting pipeline '{}': {} table(s) from {} (slot {}, publication {}{}) to Kafka {}",
@@ -227,6 +230,10 @@ public final class Pipeline implements AutoCloseable {
         if (producer != null) {
             producer.close(Duration.ofSeconds(30));
             producer = null;
+        }
+        if (onDemandTopics != null) {
+            onDemandTopics.close();
+            onDemandTopics = null;
         }
     }
 

@@ -18,6 +18,7 @@ public record PipelineConfig(
         Offsets offsets,
         SnapshotMode snapshotMode,
         Duration heartbeatInterval,
+        Outbox outbox,
         Map<String, String> debeziumOverrides) {
 
     public PipelineConfig {
@@ -46,6 +47,23 @@ public record PipelineConfig(
         }
     }
 
+    /**
+     * Outbox tables routed by aggregate type instead of published as table topics.
+     *
+     * @param topicPattern topic name with {@value #AGGREGATE_TYPE} standing for the row's aggregatetype
+     */
+    public record Outbox(List<TableId> tables, String topicPattern) {
+        public static final String AGGREGATE_TYPE = "{aggregatetype}";
+
+        public Outbox {
+            tables = List.copyOf(tables);
+        }
+
+        public boolean enabled() {
+            return !tables.isEmpty();
+        }
+    }
+
     public enum OffsetStorage { KAFKA, FILE }
 
     /** Where the source position lives; exactly one of topic and file is meaningful, by storage. */
@@ -66,9 +84,17 @@ public record PipelineConfig(
         }
     }
 
-    /** The captured tables, the heartbeat table not included. */
+    /** The tables published as table topics, the heartbeat table not included. */
     public List<TableId> capturedTables() {
         return source.tables();
+    }
+
+    /** Every table the publication must cover: captured tables, outbox tables and strangler.heartbeat. */
+    public List<TableId> publishedTables(TableId heartbeat) {
+        List<TableId> all = new java.util.ArrayList<>(source.tables());
+        all.addAll(outbox.tables());
+        all.add(heartbeat);
+        return all;
     }
 
     public Optional<Duration> heartbeat() {

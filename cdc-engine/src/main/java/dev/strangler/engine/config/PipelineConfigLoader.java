@@ -143,7 +143,27 @@ public final class PipelineConfigLoader {
                         + reason + ".");
             }
         }
-        return new PipelineConfig(name, source, kafka, offsets, snapshot, heartbeat, debezium);
+        List<TableId> outboxTables = s.tables(OUTBOX_TABLES);
+        for (TableId t : outboxTables) {
+            if (tables.contains(t)) {
+                throw new ConfigException(OUTBOX_TABLES.name() + ": " + t + " is also in " + SOURCE_TABLES.name()
+                        + "; list an outbox table in outbox.tables only (it is captured and routed, with no table "
+                        + "topic)");
+            }
+        }
+        String outboxTopic = s.stringOr(OUTBOX_TOPIC, prefix + ".outbox." + PipelineConfig.Outbox.AGGREGATE_TYPE);
+        if (!outboxTopic.contains(PipelineConfig.Outbox.AGGREGATE_TYPE)) {
+            throw new ConfigException(OUTBOX_TOPIC.name() + ": '" + outboxTopic + "' has no "
+                    + PipelineConfig.Outbox.AGGREGATE_TYPE + "; every aggregate type needs its own topic");
+        }
+        s.match(OUTBOX_TOPIC, outboxTopic.replace(PipelineConfig.Outbox.AGGREGATE_TYPE, "x"), NAME,
+                "letters, digits, '.', '_' or '-' around " + PipelineConfig.Outbox.AGGREGATE_TYPE);
+        PipelineConfig.Outbox outbox = new PipelineConfig.Outbox(outboxTables, outboxTopic);
+        if (outbox.enabled() && (debezium.containsKey("transforms") || debezium.containsKey("predicates"))) {
+            throw new ConfigException(DEBEZIUM_PREFIX + "transforms/predicates cannot be combined with "
+                    + OUTBOX_TABLES.name() + ": the outbox routing is a transform Strangler configures itself");
+        }
+        return new PipelineConfig(name, source, kafka, offsets, snapshot, heartbeat, outbox, debezium);
     }
 
     private Map<String, String> withEnvironment(Map<String, String> fileSettings) {

@@ -63,6 +63,13 @@ public final class PipelineKeys {
     public static final ConfigKey HEARTBEAT_INTERVAL = optional("heartbeat.interval", ConfigType.DURATION, "10s",
             "How often the pipeline writes strangler.heartbeat so the slot keeps moving while captured tables are "
                     + "idle. 0 disables it (then WAL is retained until a captured table changes).");
+    public static final ConfigKey OUTBOX_TABLES = optional("outbox.tables", ConfigType.LIST, "",
+            "Transactional outbox tables (schema.table) to capture and route: each inserted row becomes an event on "
+                    + "the topic of its aggregatetype (see outbox.topic), keyed by aggregateid, valued by payload. "
+                    + "They get no table topic. Not also listed in source.tables.");
+    public static final ConfigKey OUTBOX_TOPIC = optional("outbox.topic", ConfigType.STRING, null,
+            "Topic name pattern of routed outbox events; {aggregatetype} is replaced by the row's aggregatetype. "
+                    + "Default: <topic.prefix>.outbox.{aggregatetype}.");
 
     /** Prefix whose keys are handed to the Debezium connector and engine as they are, without the prefix. */
     public static final String DEBEZIUM_PREFIX = "debezium.";
@@ -76,7 +83,7 @@ public final class PipelineKeys {
     public static final List<ConfigKey> ALL = List.of(PIPELINE_NAME, SOURCE_URL, SOURCE_USER, SOURCE_PASSWORD,
             SOURCE_TABLES, SOURCE_SLOT, SOURCE_PUBLICATION, KAFKA_BOOTSTRAP, TOPIC_PREFIX, TOPIC_PARTITIONS,
             TOPIC_REPLICATION_FACTOR, TOPIC_CLEANUP_POLICY, OFFSETS_STORAGE, OFFSETS_TOPIC, OFFSETS_FILE,
-            OFFSETS_FLUSH_INTERVAL, SNAPSHOT_MODE, HEARTBEAT_INTERVAL);
+            OFFSETS_FLUSH_INTERVAL, SNAPSHOT_MODE, HEARTBEAT_INTERVAL, OUTBOX_TABLES, OUTBOX_TOPIC);
 
     private static final Map<String, ConfigKey> BY_NAME =
             ALL.stream().collect(Collectors.toMap(ConfigKey::name, Function.identity()));

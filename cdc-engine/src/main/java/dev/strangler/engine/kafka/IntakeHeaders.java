@@ -42,6 +42,15 @@ public final class IntakeHeaders {
 
     /** Adds the five headers; lsn and txId may be null for records that carry no source position. */
     public void stamp(Headers headers, long ingestedAtMillis, Long lsn, Long txId, int topicHash, int keyHash) {
+        stamp(headers, ingestedAtMillis, lsn, txId, topicHash, keyHash, true);
+    }
+
+    /**
+     * As {@link #stamp(Headers, long, Long, Long, int, int)}; {@code withTraceparent} false keeps a trace context the
+     * record already carries (an outbox event written inside a traced request) instead of adding the derived one.
+     */
+    public void stamp(Headers headers, long ingestedAtMillis, Long lsn, Long txId, int topicHash, int keyHash,
+                      boolean withTraceparent) {
         headers.add(INGESTED_AT, ascii(Long.toString(ingestedAtMillis)));
         headers.add(PIPELINE, pipelineBytes);
         if (lsn != null) {
@@ -49,7 +58,9 @@ public final class IntakeHeaders {
         }
         if (txId != null) {
             headers.add(SOURCE_TXID, ascii(Long.toString(txId)));
-            headers.add(TRACEPARENT, ascii(traceparent(txId, lsn == null ? 0 : lsn, topicHash, keyHash)));
+            if (withTraceparent) {
+                headers.add(TRACEPARENT, ascii(traceparent(txId, lsn == null ? 0 : lsn, topicHash, keyHash)));
+            }
         }
     }
 

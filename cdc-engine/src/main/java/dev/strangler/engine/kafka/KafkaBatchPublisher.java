@@ -36,7 +36,13 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBatchPublisher.class);
 
+    /** Connect header with an outbox row's extra headers as a JSON object; expanded into one header per entry. */
+    public static final String OUTBOX_HEADERS = "strangler.outbox.headers";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final Producer<byte[], byte[]> producer;
+    private final java.util.function.Consumer<String> ensureTopic;
     private final Predicate<SourceRecord> notPublished;
     private final IntakeHeaders intake;
     private final PipelineMetrics metrics;
@@ -48,9 +54,11 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
     /**
      * @param notPublished records the engine must still mark processed but that are not sent (heartbeats)
      */
-    public KafkaBatchPublisher(Producer<byte[], byte[]> producer, Predicate<SourceRecord> notPublished,
-                               IntakeHeaders intake, PipelineMetrics metrics, Clock clock) {
+    public KafkaBatchPublisher(Producer<byte[], byte[]> producer, java.util.function.Consumer<String> ensureTopic,
+                               Predicate<SourceRecord> notPublished, IntakeHeaders intake, PipelineMetrics metrics,
+                               Clock clock) {
         this.producer = producer;
+        this.ensureTopic = ensureTopic;
         this.notPublished = notPublished;
         this.intake = intake;
         this.metrics = metrics;
@@ -81,6 +89,7 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
             }
             ProducerRecord<byte[], byte[]> out = toProducerRecord(record, now, lsn);
             try {
+                ensureTopic.accept(record.topic());
                 sends.add(producer.send(out));
             } catch (RuntimeException e) {
                 throw new SinkUnavailableException("Kafka refused a record for topic " + record.topic() + ": "
@@ -116,11 +125,29 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
                 : valueConverter.fromConnectData(topic, record.valueSchema(), record.value());
         RecordHeaders headers = new RecordHeaders();
         for (Header h : record.headers()) {
+            if (h.value() == null && (h.key().equals(IntakeHeaders.TRACEPARENT) || h.key().equals(OUTBOX_HEADERS))) {
+                continue; // an outbox row without a trace context or extra headers
+            }
+            if (h.key().equals(OUTBOX_HEADERS)) {
+                expandOutboxHeaders(topic, h.value().toString(), headers);
+                continue;
+            }
             headers.add(h.key(), headerConverter.fromConnectHeader(topic, h.key(), h.schema(), h.value()));
         }
+        boolean ownTrace = headers.lastHeader(IntakeHeaders.TRACEPARENT) != null;
         intake.stamp(headers, now, lsn, longOffset(record, "txId"), topic.hashCode(),
-                key == null ? 0 : Arrays.hashCode(key));
+                key == null ? 0 : Arrays.hashCode(key), !ownTrace);
         return new ProducerRecord<>(topic, null, key, value, headers);
+    }
+
+    private static void expandOutboxHeaders(String topic, String json, RecordHeaders headers) {
+        try {
+            JSON.readTree(json).fields().forEachRemaining(e -> headers.add(e.getKey(),
+                    (e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString())
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("outbox headers of a record for " + topic + " are not a JSON object", e);
+        }
     }
 
     private static Long longOffset(SourceRecord record, String field) {

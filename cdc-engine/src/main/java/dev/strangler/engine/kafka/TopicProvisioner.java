@@ -30,6 +30,41 @@ public final class TopicProvisioner {
     /** Returns the topics it created. */
     public static List<String> ensure(PipelineConfig.Kafka kafka, String pipelineName, Collection<String> topics) {
         try (Admin admin = Admin.create(KafkaClientSettings.common(kafka, "strangler-admin-" + pipelineName))) {
+            return ensure(admin, kafka, topics);
+        }
+    }
+
+    /**
+     * Creates topics the pipeline learns about only while streaming (outbox aggregate types), once each; the
+     * broker may not auto-create topics, and a send to a missing topic would block and fail.
+     */
+    public static final class OnDemand implements AutoCloseable {
+        private final PipelineConfig.Kafka kafka;
+        private final Admin admin;
+        private final Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        public OnDemand(PipelineConfig.Kafka kafka, String pipelineName, Collection<String> alreadyProvisioned) {
+            this.kafka = kafka;
+            this.admin = Admin.create(KafkaClientSettings.common(kafka, "strangler-admin-" + pipelineName));
+            this.known.addAll(alreadyProvisioned);
+        }
+
+        public void ensure(String topic) {
+            if (known.contains(topic)) {
+                return;
+            }
+            TopicProvisioner.ensure(admin, kafka, List.of(topic));
+            known.add(topic);
+        }
+
+        @Override
+        public void close() {
+            admin.close(java.time.Duration.ofSeconds(5));
+        }
+    }
+
+    private static List<String> ensure(Admin admin, PipelineConfig.Kafka kafka, Collection<String> topics) {
+        try {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : topics) {

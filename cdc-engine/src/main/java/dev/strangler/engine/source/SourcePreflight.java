@@ -81,14 +81,16 @@ public final class SourcePreflight {
         try (PreparedStatement exists = c.prepareStatement("""
                 SELECT c.oid IS NOT NULL, c.oid IS NOT NULL AND has_table_privilege(c.oid, 'SELECT')
                 FROM (SELECT to_regclass(?) AS oid) r LEFT JOIN pg_class c ON c.oid = r.oid""")) {
-            for (TableId table : source.tables()) {
+            List<TableId> tables = new ArrayList<>(source.tables());
+            tables.addAll(config.outbox().tables());
+            for (TableId table : tables) {
                 exists.setString(1, table.quoted());
                 try (ResultSet rs = exists.executeQuery()) {
                     rs.next();
                     if (!rs.getBoolean(1)) {
                         throw new SourceNotReadyException("table " + table + " does not exist in database '"
                                 + source.endpoint().database() + "'; fix source.tables (names are case-sensitive, "
-                                + "as in pg_tables)");
+                                + "as in pg_tables) or outbox.tables");
                     }
                     if (!rs.getBoolean(2)) {
                         throw new SourceNotReadyException("role '" + source.user() + "' cannot read " + table
@@ -162,8 +164,7 @@ public final class SourcePreflight {
                 }
             }
         }
-        List<TableId> wanted = new ArrayList<>(source.tables());
-        wanted.add(StranglerObjects.HEARTBEAT_TABLE);
+        List<TableId> wanted = config.publishedTables(StranglerObjects.HEARTBEAT_TABLE);
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT 1 FROM pg_publication_tables WHERE pubname = ? AND schemaname = ? AND tablename = ?")) {
             for (TableId t : wanted) {
