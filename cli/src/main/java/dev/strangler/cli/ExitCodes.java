@@ -35,6 +35,9 @@ public final class ExitCodes {
         if (e instanceof PipelineFailedException) {
             return PIPELINE_FAILED;
         }
+        if (e instanceof dev.strangler.parity.ParityException) {
+            return SOURCE_NOT_READY;
+        }
         if (e instanceof picocli.CommandLine.ParameterException) {
             return USAGE;
         }

@@ -1,5 +1,6 @@
 package dev.strangler.cli;
 
+import dev.strangler.cli.parity.ParityCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Legacy PostgreSQL changes as Kafka events, and the evidence to cut over.",
-        subcommands = {RunCommand.class, DemoCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, ParityCommand.class, VersionCommand.class,
+            CommandLine.HelpCommand.class})
 public final class StranglerCommand implements Callable<Integer> {
 
     @Spec

@@ -9,9 +9,15 @@ import java.util.Optional;
 
 /**
  * Waits until the pipeline has durably published everything the cut can see: the slot's confirmed_flush_lsn has
- * reached the cut's WAL position. The slot only moves after the pipeline committed offsets for events Kafka
+ * passed the cut's WAL position. The slot only moves after the pipeline committed offsets for events Kafka
  * acknowledged, and pgoutput delivers transactions in commit order, so every transaction visible in the cut is then
- * in Kafka. Not getting there in time is a reason for UNVERIFIABLE, never for NO-GO.
+ * in Kafka.
+ *
+ * <p>Strictly past, not merely at: a slot that has just been created sits at its creation point while Debezium's
+ * initial snapshot is still being published, and that point can equal the cut's position when nothing was written
+ * since. Debezium confirms nothing until the snapshot is done and streaming runs, so a slot beyond the cut proves the
+ * snapshot is complete too. The pipeline's heartbeat provides the change past the cut when the tables are idle.
+ * Not getting there in time is a reason for UNVERIFIABLE, never for NO-GO.
  */
 final class SlotWaiter {
 
@@ -42,7 +48,7 @@ final class SlotWaiter {
                     active = rs.getBoolean(2);
                 }
                 Duration waited = Duration.ofNanos(System.nanoTime() - start);
-                if (confirmed >= targetLsn) {
+                if (confirmed > targetLsn) {
                     return Optional.empty();
                 }
                 progress.waiting(slot, confirmed < 0 ? -1 : targetLsn - confirmed, waited, timeout);

@@ -23,9 +23,12 @@ public interface RowCodec {
 
     String key(ResultSet rs) throws SQLException;
 
-    /** Canonical values in column order; null for SQL NULL. */
+    /** Canonical values in column order (SQL NULL has a canonical form of its own, equal on both sides). */
     String[] row(ResultSet rs) throws SQLException;
 
-    /** Canonical values in column order; null for JSON null, {@link #UNAVAILABLE} for the placeholder. */
+    /**
+     * Canonical values in column order; {@link #UNAVAILABLE} for the TOAST placeholder or a column the event does
+     * not carry.
+     */
     String[] row(JsonNode after);
 }

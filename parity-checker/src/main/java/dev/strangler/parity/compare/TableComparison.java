@@ -33,7 +33,8 @@ import java.util.function.LongPredicate;
  */
 public final class TableComparison implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads numbers as BigDecimal, so a stored after-image is compared with every digit it had. */
+    private static final ObjectMapper JSON = dev.strangler.parity.canonical.Canonicalizer.eventMapper();
 
     private final String table;
     private final String topic;
@@ -176,7 +177,8 @@ public final class TableComparison implements AutoCloseable {
             s.snapshotLsn = lsn;
             s.status = KeyState.LIVE;
             s.after = after;
-            s.lastLsn = Math.max(s.lastLsn, lsn);
+            // lastLsn is left alone: a snapshot read carries the LSN of the snapshot's position, which can be
+            // later than a change streamed after it (topic order, not LSN, orders a read against the stream).
             return;
         }
         if (lsn <= s.lastLsn) {

@@ -10,7 +10,7 @@ import java.io.IOException;
  */
 public final class EnvelopeParser {
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = dev.strangler.parity.canonical.Canonicalizer.eventMapper();
 
     /** Parses one record; throws {@link MalformedEventException} when the bytes are not a Debezium envelope. */
     public ChangeEvent parse(byte[] keyBytes, byte[] valueBytes) {

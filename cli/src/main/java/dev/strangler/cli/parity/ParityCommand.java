@@ -1,0 +1,136 @@
+package dev.strangler.cli.parity;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.strangler.cli.ExitCodes;
+import dev.strangler.cli.Verbosity;
+import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.config.PipelineConfigLoader;
+import dev.strangler.parity.History;
+import dev.strangler.parity.ParityChecker;
+import dev.strangler.parity.ParityConfig;
+import dev.strangler.parity.ParityException;
+import dev.strangler.parity.compare.CanonicalRowCodecs;
+import dev.strangler.parity.model.ParityReport;
+import dev.strangler.parity.report.ReportFiles;
+import dev.strangler.parity.report.ReportWriter;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "parity", mixinStandardHelpOptions = true,
+        description = {"Prove the Kafka topics hold exactly what the legacy tables hold, at one consistent cut, while "
+                + "the legacy app keeps writing.",
+            "Exit code: 0 GO (every table matches), 1 NO-GO (findings beyond the tolerance), 2 UNVERIFIABLE (no sound "
+                + "answer: pipeline lagging, topic history cut by retention...). Reports: report.html, report.md, "
+                + "report.json in --out."})
+public final class ParityCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Verbosity verbosity;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+            description = "The pipeline's properties file (the same one `strangler run` uses).")
+    Path config;
+
+    @Option(names = "--tables", split = ",", paramLabel = "SCHEMA.TABLE",
+            description = "Check only these captured tables (default: every table in source.tables).")
+    List<String> tables = List.of();
+
+    @Option(names = "--out", defaultValue = "./parity-report/", paramLabel = "DIR",
+            description = "Directory for report.html, report.md and report.json (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--timeout", defaultValue = "5m", paramLabel = "DURATION",
+            converter = dev.strangler.cli.demo.DurationConverter.class,
+            description = "How long to wait for the pipeline to publish everything the cut can see; past it the "
+                    + "verdict is UNVERIFIABLE (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--tolerance", defaultValue = "0", paramLabel = "N",
+            description = "Findings a table may have and still be GO (default: ${DEFAULT-VALUE}).")
+    long tolerance;
+
+    @Option(names = "--tolerance-for", paramLabel = "SCHEMA.TABLE=N",
+            description = "Tolerance for one table, e.g. --tolerance-for shop.audit=5 (repeatable).")
+    Map<String, Long> tolerances = Map.of();
+
+    @Option(names = "--sample", defaultValue = "20", paramLabel = "N",
+            description = "Findings per kind and table shown with column-level detail (default: ${DEFAULT-VALUE}).")
+    int sample;
+
+    @Option(names = "--work-dir", paramLabel = "DIR",
+            description = "Where to spill the comparison's partitions (default: the system temp directory).")
+    Path workDir;
+
+    @Option(names = "--history", description = "List earlier runs from strangler.parity_run instead of checking.")
+    boolean history;
+
+    @Option(names = "--json", description = "Print report.json to stdout instead of the text summary.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        verbosity.apply();
+        PipelineConfig pipeline = PipelineConfigLoader.withSystemEnvironment().load(config);
+        ParityConfig parity = ParitySettings.from(pipeline, tables, tolerance, tolerances, timeout, sample, workDir);
+        PrintWriter stdout = spec.commandLine().getOut();
+        if (history) {
+            return printHistory(parity, stdout);
+        }
+        StderrProgress progress = new StderrProgress(spec.commandLine().getErr(), System.console() != null);
+        ParityReport report = new ParityChecker(parity, CanonicalRowCodecs.factory(parity.unavailableValuePlaceholder()),
+                progress).run();
+        progress.finish();
+        ReportFiles files = new ReportWriter().write(report, out);
+        if (json) {
+            stdout.println(Files.readString(files.json()));
+        } else {
+            ParitySummaryText.print(report, files, stdout);
+        }
+        stdout.flush();
+        return report.verdict().exitCode();
+    }
+
+    private int printHistory(ParityConfig parity, PrintWriter stdout) throws Exception {
+        try (Connection c = DriverManager.getConnection(parity.jdbcUrl(), parity.user(), parity.password())) {
+            if (!History.available(c)) {
+                throw new ParityException("no parity history in this database: strangler.parity_run does not exist "
+                        + "(it is created by Strangler's migrations, applied by `strangler run`)");
+            }
+            List<ParityReport.HistoryPoint> points = History.recent(c, parity.topicPrefix(), 100);
+            if (json) {
+                ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule())
+                        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+                stdout.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(points));
+                return ExitCodes.OK;
+            }
+            if (points.isEmpty()) {
+                stdout.println("no parity runs yet for topic prefix '" + parity.topicPrefix() + "'");
+                return ExitCodes.OK;
+            }
+            stdout.printf("%-24s  %-12s  %6s  %14s  %9s  %s%n", "started", "verdict", "tables", "rows in tables",
+                    "findings", "run");
+            for (ParityReport.HistoryPoint p : points) {
+                stdout.printf("%-24s  %-12s  %6d  %14d  %9d  %s%n", p.startedAt(), p.verdict().label(), p.tables(),
+                        p.rowsInTables(), p.findings(), p.runId());
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

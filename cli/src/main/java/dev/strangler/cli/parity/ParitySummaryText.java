@@ -1,0 +1,40 @@
+package dev.strangler.cli.parity;
+
+import dev.strangler.parity.model.FindingKind;
+import dev.strangler.parity.model.ParityReport;
+import dev.strangler.parity.model.TableResult;
+import dev.strangler.parity.report.ReportFiles;
+import java.io.PrintWriter;
+
+/** The terminal summary of a parity run: the verdict first, the numbers per table, where the reports are. */
+final class ParitySummaryText {
+
+    private ParitySummaryText() {
+    }
+
+    static void print(ParityReport report, ReportFiles files, PrintWriter out) {
+        out.printf("parity verdict: %s (exit %d)%n", report.verdict().label(), report.verdict().exitCode());
+        if (report.reason() != null) {
+            out.println("  reason: " + report.reason());
+        }
+        out.printf("  cut: snapshot %s, WAL %s, at %s%n", report.cut().snapshotText(), report.cut().walLsnText(),
+                report.cut().takenAt());
+        out.printf("%n%-28s %-12s %10s %10s %8s %8s %8s %8s %8s%n", "table", "verdict", "rows", "live keys",
+                "missing", "extra", "differs", "anomaly", "dups");
+        for (TableResult t : report.tables()) {
+            out.printf("%-28s %-12s %10s %10s %8d %8d %8d %8d %8d%n", t.table(), t.verdict().label(),
+                    t.rowsInTable() < 0 ? "-" : Long.toString(t.rowsInTable()),
+                    t.liveKeysInStream() < 0 ? "-" : Long.toString(t.liveKeysInStream()),
+                    t.count(FindingKind.MISSING_IN_STREAM), t.count(FindingKind.EXTRA_IN_STREAM),
+                    t.count(FindingKind.CONTENT_DIFFERS), t.count(FindingKind.STREAM_ANOMALY), t.duplicates());
+            if (t.reason() != null && report.reason() == null) {
+                out.println("    " + t.reason());
+            }
+            if (!t.notComparableColumns().isEmpty()) {
+                out.println("    not comparable (TOAST placeholder): " + t.notComparableColumns() + " in "
+                        + t.count(FindingKind.NOT_COMPARABLE) + " row(s); REPLICA IDENTITY FULL fixes it");
+            }
+        }
+        out.printf("%nreports: %s, %s, %s%n", files.html(), files.markdown(), files.json());
+    }
+}

@@ -1,0 +1,107 @@
+package dev.strangler.parity.compare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strangler.parity.canonical.CanonicalValue;
+import dev.strangler.parity.canonical.Canonicalizer;
+import dev.strangler.parity.canonical.ColumnCatalog;
+import dev.strangler.parity.canonical.ColumnType;
+import dev.strangler.parity.stream.EnvelopeParser;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** {@link RowCodec}s built from the catalog and the {@link Canonicalizer}'s per-type rules. */
+public final class CanonicalRowCodecs {
+
+    private CanonicalRowCodecs() {
+    }
+
+    public static RowCodecFactory factory(String unavailablePlaceholder) {
+        Canonicalizer canonicalizer = new Canonicalizer(unavailablePlaceholder);
+        return (c, schema, table) -> {
+            List<ColumnType> columns = ColumnCatalog.load(c, schema, table);
+            if (columns.isEmpty()) {
+                throw new RowCodecFactory.NotCheckableException("table " + schema + "." + table + " does not exist "
+                        + "(or has no columns) in this database: fix source.tables or --tables");
+            }
+            List<String> primaryKey = ColumnCatalog.primaryKey(c, schema, table);
+            if (primaryKey.isEmpty()) {
+                throw new RowCodecFactory.NotCheckableException("table " + schema + "." + table + " has no primary "
+                        + "key, so its events cannot be matched to rows by key; add a primary key to check it");
+            }
+            return new Codec(canonicalizer, columns, primaryKey);
+        };
+    }
+
+    private static final class Codec implements RowCodec {
+        private final Canonicalizer canonicalizer;
+        private final List<ColumnType> columns;
+        private final List<String> names;
+        private final List<ColumnType> keyColumns = new ArrayList<>();
+        private final int[] keyIndexes;
+        private final String selectList;
+
+        Codec(Canonicalizer canonicalizer, List<ColumnType> columns, List<String> primaryKey) {
+            this.canonicalizer = canonicalizer;
+            this.columns = List.copyOf(columns);
+            this.names = columns.stream().map(ColumnType::name).toList();
+            this.keyIndexes = new int[primaryKey.size()];
+            for (int i = 0; i < primaryKey.size(); i++) {
+                int index = names.indexOf(primaryKey.get(i));
+                keyIndexes[i] = index + 1;
+                keyColumns.add(columns.get(index));
+            }
+            this.selectList = columns.stream().map(Canonicalizer::selectExpression).collect(Collectors.joining(", "));
+        }
+
+        @Override
+        public List<String> columnNames() {
+            return names;
+        }
+
+        @Override
+        public String selectList() {
+            return selectList;
+        }
+
+        @Override
+        public String key(JsonNode recordKey) {
+            try {
+                return canonicalizer.canonicalKey(recordKey, keyColumns);
+            } catch (IllegalArgumentException e) {
+                throw new EnvelopeParser.MalformedEventException("record key does not carry the table's primary key "
+                        + names(keyColumns) + ": " + e.getMessage());
+            }
+        }
+
+        @Override
+        public String key(ResultSet rs) throws SQLException {
+            return canonicalizer.canonicalKey(rs, keyIndexes, keyColumns);
+        }
+
+        @Override
+        public String[] row(ResultSet rs) throws SQLException {
+            String[] values = new String[columns.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = canonicalizer.fromJdbc(rs, i + 1, columns.get(i));
+            }
+            return values;
+        }
+
+        @Override
+        public String[] row(JsonNode after) {
+            String[] values = new String[columns.size()];
+            for (int i = 0; i < values.length; i++) {
+                CanonicalValue v = canonicalizer.fromJson(after.get(names.get(i)), columns.get(i));
+                values[i] = v.isValue() ? v.text() : RowCodec.UNAVAILABLE;
+            }
+            return values;
+        }
+
+        private static List<String> names(List<ColumnType> columns) {
+            return columns.stream().map(ColumnType::name).toList();
+        }
+    }
+}

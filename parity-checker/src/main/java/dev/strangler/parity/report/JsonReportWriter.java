@@ -1,0 +1,160 @@
+package dev.strangler.parity.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strangler.parity.model.Cut;
+import dev.strangler.parity.model.Finding;
+import dev.strangler.parity.model.FindingKind;
+import dev.strangler.parity.model.ParityReport;
+import dev.strangler.parity.model.TableResult;
+import dev.strangler.parity.model.Verdict;
+
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * {@code report.json}: the machine-readable report, described by {@value #SCHEMA_RESOURCE} (JSON Schema 2020-12).
+ *
+ * <p>The field names are camelCase and written here one by one, not derived from the model's records, so renaming a
+ * Java field cannot silently change the format. Fields may be added within a schema version (readers ignore what they
+ * do not know); renaming, removing or changing the meaning of one raises {@link ParityReport#SCHEMA_VERSION}.
+ * Instants are ISO-8601 in UTC, the verdict is "GO", "NO-GO" or "UNVERIFIABLE" with its exit code, counts the run
+ * could not measure are null, and every map is written in a fixed order so two runs diff cleanly.
+ */
+public final class JsonReportWriter {
+
+    /** Classpath location of the JSON Schema the output conforms to. */
+    public static final String SCHEMA_RESOURCE = "/dev/strangler/parity/report/report.schema.json";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public String render(ParityReport report) {
+        try {
+            return MAPPER.writeValueAsString(toJson(report)) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public ObjectNode toJson(ParityReport r) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("schemaVersion", r.schemaVersion());
+        root.put("runId", r.runId());
+        root.put("startedAt", instant(r.startedAt()));
+        root.put("finishedAt", instant(r.finishedAt()));
+        root.put("source", r.source());
+        root.put("slot", r.slot());
+        root.put("topicPrefix", r.topicPrefix());
+        verdict(root, r.verdict());
+        root.put("reason", r.reason());
+        root.set("cut", cut(r.cut()));
+        root.set("summary", summary(r));
+        ArrayNode tables = root.putArray("tables");
+        r.tables().forEach(t -> tables.add(table(t)));
+        ArrayNode history = root.putArray("history");
+        for (ParityReport.HistoryPoint h : r.history()) {
+            ObjectNode p = history.addObject();
+            p.put("runId", h.runId());
+            p.put("startedAt", instant(h.startedAt()));
+            p.put("verdict", h.verdict().label());
+            p.put("rowsInTables", h.rowsInTables());
+            p.put("findings", h.findings());
+            p.put("tables", h.tables());
+        }
+        return root;
+    }
+
+    private static void verdict(ObjectNode node, Verdict v) {
+        node.put("verdict", v.label());
+        node.put("exitCode", v.exitCode());
+    }
+
+    private static ObjectNode cut(Cut c) {
+        if (c == null) {
+            return null;
+        }
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("snapshot", c.snapshotText());
+        n.put("xmin", c.xmin());
+        n.put("xmax", c.xmax());
+        ArrayNode xip = n.putArray("inProgress");
+        c.inProgress().forEach(xip::add);
+        n.put("walLsn", c.walLsnText());
+        n.put("walLsnValue", c.walLsn());
+        n.put("takenAt", instant(c.takenAt()));
+        return n;
+    }
+
+    private static ObjectNode summary(ParityReport r) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("tables", r.tables().size());
+        ObjectNode byVerdict = n.putObject("tablesByVerdict");
+        for (Verdict v : Text.VERDICTS) {
+            byVerdict.put(v.label(), r.tables().stream().filter(t -> t.verdict() == v).count());
+        }
+        n.put("rowsInTables", Text.rowsInTables(r));
+        n.put("liveKeysInStreams",
+                r.tables().stream().mapToLong(TableResult::liveKeysInStream).filter(x -> x > 0).sum());
+        n.put("findings", Text.findings(r));
+        ObjectNode byKind = n.putObject("findingCounts");
+        for (FindingKind k : FindingKind.values()) {
+            byKind.put(k.name(), r.tables().stream().mapToLong(t -> t.count(k)).sum());
+        }
+        return n;
+    }
+
+    private static ObjectNode table(TableResult t) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("table", t.table());
+        n.put("topic", t.topic());
+        verdict(n, t.verdict());
+        n.put("reason", t.reason());
+        n.put("tolerance", t.tolerance());
+        count(n, "rowsInTable", t.rowsInTable());
+        count(n, "liveKeysInStream", t.liveKeysInStream());
+        n.put("findings", t.findings());
+        ObjectNode byKind = n.putObject("findingCounts");
+        for (FindingKind k : FindingKind.values()) {
+            byKind.put(k.name(), t.count(k));
+        }
+        counts(n.putObject("visibleEventsByOp"), Text.orderedOps(t.visibleEventsByOp()));
+        counts(n.putObject("eventsAfterCut"), Text.orderedOps(t.eventsAfterCut()));
+        counts(n.putObject("anomalies"), new TreeMap<>(t.anomalies()));
+        n.put("duplicates", t.duplicates());
+        ArrayNode cols = n.putArray("notComparableColumns");
+        new TreeSet<>(t.notComparableColumns()).forEach(cols::add);
+        ArrayNode sample = n.putArray("sample");
+        for (Finding f : t.sample()) {
+            ObjectNode s = sample.addObject();
+            s.put("kind", f.kind().name());
+            s.put("key", f.key());
+            s.put("column", f.column());
+            s.put("tableValue", f.tableValue());
+            s.put("streamValue", f.streamValue());
+            s.put("note", f.note());
+        }
+        return n;
+    }
+
+    private static void count(ObjectNode n, String field, long value) {
+        if (value < 0) {
+            n.putNull(field);
+        } else {
+            n.put(field, value);
+        }
+    }
+
+    private static void counts(ObjectNode n, Map<String, Long> counts) {
+        counts.forEach(n::put);
+    }
+
+    private static String instant(Instant t) {
+        return t == null ? null : t.toString();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.strangler.parity.report;
+
+import dev.strangler.parity.model.ParityReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a run's three reports into one directory: {@value #JSON} (for machines, schema
+ * {@value JsonReportWriter#SCHEMA_RESOURCE}), {@value #MARKDOWN} (for a ticket or pull request) and {@value #HTML}
+ * (one self-contained page, for people).
+ *
+ * <p>All three are rendered before anything is written, so a rendering failure leaves the directory as it was. Each
+ * file is then written to a temporary file beside it and moved over the old one atomically where the file system
+ * can, so a reader never sees half a report. Between the three moves a reader may briefly find a new report.json
+ * beside an old report.html.
+ */
+public final class ReportWriter {
+
+    public static final String JSON = "report.json";
+    public static final String MARKDOWN = "report.md";
+    public static final String HTML = "report.html";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
+
+    private final JsonReportWriter json = new JsonReportWriter();
+    private final MarkdownReportWriter markdown = new MarkdownReportWriter();
+    private final HtmlReportWriter html = new HtmlReportWriter();
+
+    /** Renders and writes the three reports, creating {@code outDir} if needed. */
+    public ReportFiles write(ParityReport report, Path outDir) throws IOException {
+        String jsonText = json.render(report);
+        String markdownText = markdown.render(report);
+        String htmlText = html.render(report);
+        Files.createDirectories(outDir);
+        ReportFiles files = new ReportFiles(outDir.resolve(JSON), outDir.resolve(MARKDOWN), outDir.resolve(HTML));
+        replace(files.json(), jsonText);
+        replace(files.markdown(), markdownText);
+        replace(files.html(), htmlText);
+        LOG.info("Parity report {} ({}) written to {}", report.runId(), report.verdict().label(), outDir);
+        return files;
+    }
+
+    /** Like {@link #write} for callers that cannot throw checked exceptions. */
+    public ReportFiles writeUnchecked(ParityReport report, Path outDir) {
+        try {
+            return write(report, outDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the parity report to " + outDir, e);
+        }
+    }
+
+    /**
+     * Writes beside the target, then moves over it. The temporary file is created like any new file (so the report
+     * gets the umask's permissions, not a private temp file's) under a name no other writer uses.
+     */
+    private static void replace(Path target, String content) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Long.toHexString(System.nanoTime()) + ".tmp");
+        try {
+            // getBytes, not writeString: a lone surrogate in user data becomes '?' instead of failing the write
+            Files.write(tmp, content.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

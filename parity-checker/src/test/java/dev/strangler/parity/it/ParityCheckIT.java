@@ -1,0 +1,310 @@
+package dev.strangler.parity.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strangler.parity.model.FindingKind;
+import dev.strangler.parity.model.ParityReport;
+import dev.strangler.parity.model.TableResult;
+import dev.strangler.parity.model.Verdict;
+import dev.strangler.sandbox.Sandbox;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The parity check against a real pipeline: exact GO under live writes, exact findings, honest UNVERIFIABLE. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ParityCheckIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Sandbox sandbox;
+
+    @BeforeAll
+    void start() {
+        sandbox = Sandbox.start();
+    }
+
+    @AfterAll
+    void close() {
+        sandbox.close();
+    }
+
+    private static TableResult table(ParityReport report, String name) {
+        return report.tables().stream().filter(t -> t.table().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void shouldSayGoOnAQuietDatabaseAndStoreTheRunInHistory() {
+        try (ParityFixture f = new ParityFixture(sandbox, "quiet")) {
+            ParityReport report = f.check();
+            assertThat(report.verdict()).as(describe(report)).isEqualTo(Verdict.GO);
+            TableResult customers = table(report, "shop.customers");
+            assertThat(customers.rowsInTable()).isEqualTo(50);
+            assertThat(customers.liveKeysInStream()).isEqualTo(50);
+            assertThat(customers.visibleEventsByOp()).containsEntry("r", 50L);
+            assertThat(table(report, "shop.order_lines").rowsInTable()).isEqualTo(60);
+            ParityReport second = f.check();
+            assertThat(second.history()).extracting(ParityReport.HistoryPoint::runId).contains(report.runId());
+        }
+    }
+
+    @Test
+    void shouldSayGoWhileTheLegacyAppKeepsWritingDuringTheCheck() throws Exception {
+        try (ParityFixture f = new ParityFixture(sandbox, "live")) {
+            AtomicBoolean writing = new AtomicBoolean(true);
+            AtomicLong changes = new AtomicLong();
+            Thread writer = new Thread(() -> liveWrites(f, writing, changes), "legacy-writer");
+            writer.start();
+            try {
+                Thread.sleep(500);
+                for (int run = 0; run < 3; run++) {
+                    ParityReport report = f.check();
+                    assertThat(report.verdict()).as("run " + run + ": " + describe(report)).isEqualTo(Verdict.GO);
+                    assertThat(report.tables()).allSatisfy(t -> assertThat(t.findings()).isZero());
+                }
+            } finally {
+                writing.set(false);
+                writer.join(10_000);
+            }
+            assertThat(changes.get()).as("the writer really wrote during the checks").isGreaterThan(50);
+        }
+    }
+
+    private static void liveWrites(ParityFixture f, AtomicBoolean writing, AtomicLong changes) {
+        Random random = new Random(7);
+        try (Connection c = f.connect();
+             PreparedStatement insert = c.prepareStatement("INSERT INTO shop.customers (external_ref, name, email) "
+                     + "VALUES (gen_random_uuid(), ?, 'live@example.com') RETURNING id");
+             PreparedStatement update = c.prepareStatement("UPDATE shop.products SET price = price + 0.01, "
+                     + "attributes = attributes || jsonb_build_object('n', ?) WHERE id = ?");
+             PreparedStatement delete = c.prepareStatement("DELETE FROM shop.order_lines WHERE order_id = ? AND "
+                     + "line_no = 2")) {
+            int n = 0;
+            while (writing.get()) {
+                n++;
+                insert.setString(1, "live " + n);
+                insert.executeQuery().close();
+                update.setInt(1, n);
+                update.setInt(2, 1 + random.nextInt(20));
+                update.executeUpdate();
+                if (n <= 30) {
+                    delete.setLong(1, n);
+                    delete.executeUpdate();
+                }
+                changes.addAndGet(3);
+                Thread.sleep(5);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void shouldFindRowsChangedWhileTheTableWasOutOfThePublicationAndATruncateThatWasNotPublished() {
+        try (ParityFixture f = new ParityFixture(sandbox, "unpublished")) {
+            waitForGo(f); // the initial snapshot is published: what follows happens behind the pipeline's back
+            String publication = f.config.source().publication();
+            f.execute("ALTER PUBLICATION " + publication + " DROP TABLE shop.products",
+                    "UPDATE shop.products SET title = 'changed behind the pipeline' WHERE id = 3",
+                    "ALTER PUBLICATION " + publication + " ADD TABLE shop.products",
+                    "ALTER PUBLICATION " + publication + " SET (publish = 'insert, update, delete')",
+                    "TRUNCATE shop.order_lines");
+            ParityReport report = f.check();
+            assertThat(report.verdict()).isEqualTo(Verdict.NO_GO);
+            TableResult products = table(report, "shop.products");
+            assertThat(products.count(FindingKind.CONTENT_DIFFERS)).isEqualTo(1);
+            assertThat(products.findings()).isEqualTo(1);
+            assertThat(products.sample()).anySatisfy(d -> {
+                assertThat(d.key()).contains("3");
+                assertThat(d.column()).isEqualTo("title");
+                assertThat(d.tableValue()).contains("changed behind the pipeline");
+                assertThat(d.streamValue()).contains("Product 3");
+            });
+            TableResult lines = table(report, "shop.order_lines");
+            assertThat(lines.rowsInTable()).isZero();
+            assertThat(lines.count(FindingKind.EXTRA_IN_STREAM)).isEqualTo(60);
+            assertThat(table(report, "shop.customers").verdict()).isEqualTo(Verdict.GO);
+        }
+    }
+
+    @Test
+    void shouldFindAnInjectedEventAndACorruptedValue() throws Exception {
+        try (ParityFixture f = new ParityFixture(sandbox, "tampered")) {
+            f.execute("UPDATE shop.customers SET name = 'Real Name' WHERE id = 7");
+            waitForGo(f);
+            List<ConsumerRecord<byte[], byte[]>> records = readTopic("tampered.shop.customers");
+            ConsumerRecord<byte[], byte[]> update = records.stream()
+                    .filter(r -> r.value() != null && json(r.value()).path("op").asText().equals("u")).findFirst()
+                    .orElseThrow();
+            ObjectNode corrupted = (ObjectNode) json(update.value());
+            ((ObjectNode) corrupted.path("after")).put("email", "corrupted@example.com");
+            ((ObjectNode) corrupted.path("source")).put("lsn", corrupted.path("source").path("lsn").asLong() + 1);
+            ObjectNode injected = (ObjectNode) json(update.value()).deepCopy();
+            injected.put("op", "c");
+            ((ObjectNode) injected.path("after")).put("id", 999_999);
+            produce("tampered.shop.customers", "{\"id\":7}", corrupted.toString());
+            produce("tampered.shop.customers", "{\"id\":999999}", injected.toString());
+
+            ParityReport report = f.check();
+            assertThat(report.verdict()).isEqualTo(Verdict.NO_GO);
+            TableResult customers = table(report, "shop.customers");
+            assertThat(customers.count(FindingKind.CONTENT_DIFFERS)).isEqualTo(1);
+            assertThat(customers.count(FindingKind.EXTRA_IN_STREAM)).isEqualTo(1);
+            assertThat(customers.findings()).isEqualTo(2);
+            assertThat(customers.sample()).anySatisfy(d -> {
+                assertThat(d.kind()).isEqualTo(FindingKind.CONTENT_DIFFERS);
+                assertThat(d.column()).isEqualTo("email");
+                assertThat(d.streamValue()).contains("corrupted@example.com");
+                assertThat(d.tableValue()).contains("customer7@example.com");
+            });
+            assertThat(customers.sample()).anySatisfy(d -> assertThat(d.key()).contains("999999"));
+        }
+    }
+
+    @Test
+    void shouldBeUnverifiableWhenThePipelineIsStopped() {
+        try (ParityFixture f = new ParityFixture(sandbox, "stopped")) {
+            f.stopPipeline();
+            f.execute("UPDATE shop.customers SET vip = NOT vip WHERE id = 1");
+            ParityReport report = f.check(f.parityConfig("stopped", Duration.ofSeconds(3)));
+            assertThat(report.verdict()).isEqualTo(Verdict.UNVERIFIABLE);
+            assertThat(report.reason()).contains("pipeline lagging").contains("no process is reading the slot");
+            assertThat(report.verdict().exitCode()).isEqualTo(2);
+            f.startPipeline();
+        }
+    }
+
+    @Test
+    void shouldBeUnverifiableForATopicWhoseEarlyRecordsWereDeleted() throws Exception {
+        try (ParityFixture f = new ParityFixture(sandbox, "retention")) {
+            waitForGo(f);
+            try (Admin admin = admin()) {
+                admin.deleteRecords(Map.of(new TopicPartition("retention.shop.products", 0),
+                        RecordsToDelete.beforeOffset(5))).all().get();
+            }
+            ParityReport report = f.check();
+            assertThat(report.verdict()).isEqualTo(Verdict.UNVERIFIABLE);
+            TableResult products = table(report, "shop.products");
+            assertThat(products.verdict()).isEqualTo(Verdict.UNVERIFIABLE);
+            assertThat(products.reason()).contains("history is incomplete").contains("{0=5}");
+            assertThat(table(report, "shop.customers").verdict()).isEqualTo(Verdict.GO);
+        }
+    }
+
+    @Test
+    void shouldReadTopicsWrittenWithKafkaConnectsJsonConverterAndSchemas() throws Exception {
+        try (ParityFixture f = new ParityFixture(sandbox, "native")) {
+            f.execute("UPDATE shop.orders SET status = 'cancelled', note = 'schemas on' WHERE id = 4",
+                    "DELETE FROM shop.order_lines WHERE order_id = 5");
+            waitForGo(f);
+            try (Admin admin = admin()) {
+                List<NewTopic> topics = new ArrayList<>();
+                for (String t : ParityFixture.TABLES) {
+                    topics.add(new NewTopic("connectfmt." + t, 1, (short) 1));
+                }
+                admin.createTopics(topics).all().get();
+            }
+            for (String t : ParityFixture.TABLES) {
+                for (ConsumerRecord<byte[], byte[]> r : readTopic("native." + t)) {
+                    produce("connectfmt." + t, withSchema(r.key()), r.value() == null ? null : withSchema(r.value()));
+                }
+            }
+            ParityReport report = f.check(f.parityConfig("connectfmt", Duration.ofSeconds(60)));
+            assertThat(report.verdict()).as(describe(report)).isEqualTo(Verdict.GO);
+            assertThat(table(report, "shop.order_lines").visibleEventsByOp()).containsEntry("d", 2L);
+        }
+    }
+
+    private static String describe(ParityReport report) {
+        StringBuilder s = new StringBuilder(report.verdict() + " " + (report.reason() == null ? "" : report.reason()));
+        for (TableResult t : report.tables()) {
+            s.append("\n  ").append(t.table()).append(' ').append(t.verdict()).append(" rows=").append(t.rowsInTable())
+                    .append(" live=").append(t.liveKeysInStream()).append(" visible=").append(t.visibleEventsByOp())
+                    .append(" afterCut=").append(t.eventsAfterCut()).append(" findings=").append(t.findingCounts())
+                    .append(" anomalies=").append(t.anomalies());
+            t.sample().stream().limit(3).forEach(f -> s.append("\n    ").append(f));
+        }
+        return s.toString();
+    }
+
+    /** Wraps a schemaless JSON payload the way Kafka Connect's JsonConverter writes with schemas.enable=true. */
+    private static String withSchema(byte[] payload) {
+        return "{\"schema\":{\"type\":\"struct\",\"optional\":false,\"fields\":[]},\"payload\":"
+                + new String(payload, StandardCharsets.UTF_8) + "}";
+    }
+
+    private void waitForGo(ParityFixture f) {
+        ParityReport report = f.check();
+        assertThat(report.verdict()).as("precondition: " + describe(report)).isEqualTo(Verdict.GO);
+    }
+
+    private static JsonNode json(byte[] bytes) {
+        try {
+            return JSON.readTree(bytes);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sandbox.kafka().bootstrapServers()));
+    }
+
+    private void produce(String topic, String key, String value) throws Exception {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, sandbox.kafka().bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+                    value == null ? null : value.getBytes(StandardCharsets.UTF_8))).get();
+        }
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readTopic(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, sandbox.kafka().bootstrapServers());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            while (consumer.position(tp) < end) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.strangler.parity.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.strangler.parity.model.FindingKind;
+import dev.strangler.parity.model.ParityReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JsonReportWriterTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Schema SCHEMA = loadSchema();
+
+    private static Schema loadSchema() {
+        try (InputStream in = JsonReportWriter.class.getResourceAsStream(JsonReportWriter.SCHEMA_RESOURCE)) {
+            assertThat(in).as("schema resource on the classpath").isNotNull();
+            JsonNode schema = MAPPER.readTree(in);
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(schema);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static List<Error> validate(JsonNode doc) {
+        return SCHEMA.validate(doc, ctx -> ctx.executionConfig(c -> c.formatAssertionsEnabled(true)));
+    }
+
+    static Stream<ParityReport> reports() {
+        return ReportFixtures.all().stream();
+    }
+
+    private final JsonReportWriter writer = new JsonReportWriter();
+
+    @ParameterizedTest
+    @MethodSource("reports")
+    void everyFixtureValidatesAgainstTheShippedSchema(ParityReport report) throws IOException {
+        JsonNode doc = MAPPER.readTree(writer.render(report));
+        assertThat(validate(doc)).as(report.runId()).isEmpty();
+        assertThat(doc.get("schemaVersion").asInt()).isEqualTo(1);
+        assertThat(doc.get("verdict").asText()).isEqualTo(report.verdict().label());
+        assertThat(doc.get("exitCode").asInt()).isEqualTo(report.verdict().exitCode());
+        assertThat(doc.get("tables")).hasSize(report.tables().size());
+        assertThat(doc.get("history")).hasSize(report.history().size());
+    }
+
+    @Test
+    void schemaDeclaresDraft2020AndIsItselfValid() throws IOException {
+        JsonNode schema;
+        try (InputStream in = JsonReportWriter.class.getResourceAsStream(JsonReportWriter.SCHEMA_RESOURCE)) {
+            schema = MAPPER.readTree(in);
+        }
+        assertThat(schema.get("$schema").asText()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
+        Schema meta = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(com.networknt.schema.SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
+        assertThat(meta.validate(schema)).isEmpty();
+    }
+
+    @Test
+    void theSchemaRejectsWhatTheWriterMustNotProduce() throws IOException {
+        ObjectNode good = (ObjectNode) MAPPER.readTree(writer.render(ReportFixtures.noGo(true)));
+        assertThat(validate(good)).isEmpty();
+
+        assertThat(validate(good.deepCopy().put("verdict", "NO_GO"))).isNotEmpty();
+        assertThat(validate(good.deepCopy().put("exitCode", 0))).as("verdict and exit code disagree").isNotEmpty();
+        assertThat(validate(good.deepCopy().put("schemaVersion", 2))).isNotEmpty();
+        assertThat(validate(good.deepCopy().put("startedAt", "yesterday"))).isNotEmpty();
+        assertThat(validate(good.deepCopy().put("surprise", true))).as("undocumented field").isNotEmpty();
+        ObjectNode noKind = good.deepCopy();
+        ((ObjectNode) noKind.get("tables").get(0).get("findingCounts")).remove("STREAM_ANOMALY");
+        assertThat(validate(noKind)).isNotEmpty();
+        ObjectNode badLsn = good.deepCopy();
+        ((ObjectNode) badLsn.get("cut")).put("walLsn", "16B37480");
+        assertThat(validate(badLsn)).isNotEmpty();
+    }
+
+    @Test
+    void fieldsAreStableCamelCaseWithIsoInstantsAndNullForUnknownCounts() throws IOException {
+        ParityReport report = ReportFixtures.unverifiable(true);
+        JsonNode doc = MAPPER.readTree(writer.render(report));
+
+        assertThat(doc.fieldNames()).toIterable().containsExactly("schemaVersion", "runId", "startedAt",
+                "finishedAt", "source", "slot", "topicPrefix", "verdict", "exitCode", "reason", "cut", "summary",
+                "tables", "history");
+        assertThat(Instant.parse(doc.get("startedAt").asText())).isEqualTo(ReportFixtures.STARTED);
+        assertThat(doc.get("startedAt").asText()).isEqualTo("2025-06-03T09:15:02.123Z");
+        assertThat(doc.get("verdict").asText()).isEqualTo("UNVERIFIABLE");
+        assertThat(doc.get("exitCode").asInt()).isEqualTo(2);
+        assertThat(doc.get("reason").asText()).contains("2 of 4 tables");
+
+        JsonNode cut = doc.get("cut");
+        assertThat(cut.get("snapshot").asText()).isEqualTo("7843210:7843219:7843212,7843215");
+        assertThat(cut.get("walLsn").asText()).isEqualTo("3/16B37480");
+        assertThat(cut.get("walLsnValue").asLong()).isEqualTo(0x3_16B3_7480L);
+
+        JsonNode lagging = doc.get("tables").get(1);
+        assertThat(lagging.get("table").asText()).isEqualTo("public.payments");
+        assertThat(lagging.get("verdict").asText()).isEqualTo("UNVERIFIABLE");
+        assertThat(lagging.get("rowsInTable").isNull()).isTrue();
+        assertThat(lagging.get("liveKeysInStream").isNull()).isTrue();
+        assertThat(lagging.get("reason").asText()).contains("not caught up");
+
+        JsonNode summary = doc.get("summary");
+        assertThat(summary.get("tablesByVerdict").get("UNVERIFIABLE").asInt()).isEqualTo(2);
+        assertThat(summary.get("rowsInTables").asLong()).isEqualTo(12_430 + 58_112);
+    }
+
+    @Test
+    void hostileValuesRoundTripExactly() throws IOException {
+        ParityReport report = ReportFixtures.noGo(false);
+        JsonNode sample = MAPPER.readTree(writer.render(report)).get("tables").get(0).get("sample");
+        assertThat(sample.get(0).get("streamValue").asText()).isEqualTo(ReportFixtures.SCRIPT);
+        assertThat(sample.get(1).get("tableValue").asText()).isEqualTo(ReportFixtures.QUOTES);
+        assertThat(sample.get(2).get("tableValue").asText()).isEqualTo(ReportFixtures.UNICODE);
+        assertThat(sample.get(3).get("tableValue").asText()).isEqualTo(ReportFixtures.LONG_TABLE_VALUE);
+        assertThat(sample.get(5).get("tableValue").asText()).isEqualTo(ReportFixtures.NEWLINES);
+        assertThat(sample.get(6).get("column").isNull()).isTrue();
+        assertThat(sample.get(6).get("kind").asText()).isEqualTo(FindingKind.MISSING_IN_STREAM.name());
+    }
+
+    @Test
+    void outputIsDeterministic() {
+        assertThat(writer.render(ReportFixtures.noGo(true))).isEqualTo(writer.render(ReportFixtures.noGo(true)));
+    }
+}

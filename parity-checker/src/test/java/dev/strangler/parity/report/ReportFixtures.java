@@ -1,0 +1,180 @@
+package dev.strangler.parity.report;
+
+import dev.strangler.parity.model.Cut;
+import dev.strangler.parity.model.Finding;
+import dev.strangler.parity.model.FindingKind;
+import dev.strangler.parity.model.ParityReport;
+import dev.strangler.parity.model.ParityReport.HistoryPoint;
+import dev.strangler.parity.model.TableResult;
+import dev.strangler.parity.model.Verdict;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Hand-built reports for the renderer tests (and for looking at them in a browser). */
+final class ReportFixtures {
+
+    static final Instant STARTED = Instant.parse("2025-06-03T09:15:02.123Z");
+    static final Instant FINISHED = STARTED.plusMillis(48_310);
+    static final Cut CUT = new Cut(7_843_210L, 7_843_219L, List.of(7_843_212L, 7_843_215L), 0x3_16B3_7480L,
+            STARTED.plusMillis(812));
+
+    /** Values a hostile or just unusual database could hold. */
+    static final String SCRIPT = "<script>alert('pwned')</script>";
+    static final String QUOTES = "He said \"hi\" & left 'fast' <b>bold</b> `tick` | pipe *star* _under_ [link](x)";
+    static final String UNICODE = "Zoë Ångström — 東京 — 🚀👩‍👩‍👧 — مرحبا";
+    static final String BIDI = "admin\u202Etxt.exe";
+    static final String NEWLINES = "line one\nline two\ttabbed\r\n";
+    static final String HOSTILE_TABLE = "public.\"<img src=x onerror=alert(1)>\"";
+    static final String LONG_TABLE = "legacy_billing_archive.customer_invoice_line_item_adjustments_2019_q4";
+    static final String LONG_SAME = "x".repeat(4_990);
+    static final String LONG_TABLE_VALUE = LONG_SAME + "TABLE-TAIL" + "y".repeat(20_000);
+    static final String LONG_STREAM_VALUE = LONG_SAME + "STREAM-END";
+
+    private ReportFixtures() {
+    }
+
+    static ParityReport go(boolean withHistory) {
+        List<TableResult> tables = List.of(
+                matching("public.customers", 12_430, 120, 14, 2, 12_298),
+                matching("public.orders", 58_112, 2_301, 870, 12, 55_822),
+                matching(LONG_TABLE, 250_001, 0, 0, 0, 250_001));
+        return report("run-2025-06-03T09-15-02Z-go", Verdict.GO, null, tables,
+                withHistory ? history(12, 250_000) : List.of());
+    }
+
+    static ParityReport noGo(boolean withHistory) {
+        List<Finding> customers = List.of(
+                new Finding(FindingKind.CONTENT_DIFFERS, "42", "email", "ann@example.org", SCRIPT, null),
+                new Finding(FindingKind.CONTENT_DIFFERS, "43", "display_name", QUOTES, QUOTES.replace("hi", "bye"),
+                        "hand-written event?"),
+                new Finding(FindingKind.CONTENT_DIFFERS, "44", "city", UNICODE, UNICODE.replace("東京", "大阪"), null),
+                new Finding(FindingKind.CONTENT_DIFFERS, "45", "notes", LONG_TABLE_VALUE, LONG_STREAM_VALUE, null),
+                new Finding(FindingKind.CONTENT_DIFFERS, "46", "file_name", BIDI, "admin.txt", null),
+                new Finding(FindingKind.CONTENT_DIFFERS, "47", "comment", NEWLINES, "line one line two", null),
+                new Finding(FindingKind.MISSING_IN_STREAM, "1001", null,
+                        "{\"id\":1001,\"email\":\"bob@example.org\"}", null, null),
+                new Finding(FindingKind.EXTRA_IN_STREAM, SCRIPT, null, null, "{\"id\":\"" + SCRIPT + "\"}", null),
+                new Finding(FindingKind.CONTENT_DIFFERS, "48", "bio", "", "   ", "empty vs blank"));
+        TableResult bad = new TableResult("public.customers", "legacy.public.customers", Verdict.NO_GO, null, 0,
+                12_430, 12_432, ops(12_298, 120, 14, 0), ops(3, 1, 0, 0),
+                kinds(3, 5, 1_204, 0, 2), Map.of("update of a key the stream never created", 1L,
+                "event after delete <b>(same key)</b>", 1L), 3, Set.of(), customers);
+        TableResult toast = new TableResult("public.documents", "legacy.public.documents", Verdict.GO, null, 0,
+                800, 800, ops(800, 51, 0, 0), ops(0, 0, 0, 0), kinds(0, 0, 0, 51, 0), Map.of(), 0,
+                Set.of("body", "attachment"), List.of(new Finding(FindingKind.NOT_COMPARABLE, "7", "body",
+                        "long text…", "__debezium_unavailable_value", "unchanged TOASTed column")));
+        TableResult hostile = new TableResult(HOSTILE_TABLE, "legacy." + HOSTILE_TABLE, Verdict.NO_GO, null, 2,
+                10, 7, ops(10, 0, 3, 0), Map.of(), kinds(3, 0, 0, 0, 0), Map.of(), 0, Set.of(),
+                List.of(new Finding(FindingKind.MISSING_IN_STREAM, "</td></tr></table><h1>x</h1>", null,
+                        "{\"k\":\"" + SCRIPT + "\"}", null, "deleted in the stream only? <i>check</i>")));
+        TableResult orders = matching("public.orders", 58_112, 2_301, 870, 12, 55_822);
+        TableResult lines = matching(LONG_TABLE, 1_250_001, 0, 0, 0, 1_250_001);
+        return report("run-2025-06-03T09-15-02Z-nogo", Verdict.NO_GO, null,
+                List.of(bad, orders, toast, hostile, lines), withHistory ? history(30, 1_300_000) : List.of());
+    }
+
+    static ParityReport unverifiable(boolean withHistory) {
+        TableResult lagging = TableResult.unverifiable("public.payments", "legacy.public.payments", 0,
+                "the pipeline has not caught up: slot strangler_slot confirmed 2/1A000000, the cut is at "
+                        + "3/16B37480 (4.1 GiB behind) after waiting 10 minutes");
+        TableResult retention = TableResult.unverifiable("public.audit_log", "legacy.public.audit_log", 0,
+                "topic history cut by retention: offset 0 of partition 2 was deleted (retention.ms=604800000), "
+                        + "so keys created before it cannot be seen <unknown>");
+        return report("run-2025-06-03T09-15-02Z-unverifiable", Verdict.UNVERIFIABLE,
+                "2 of 4 tables could not be checked: the pipeline is lagging and one topic lost history to "
+                        + "retention",
+                List.of(matching("public.customers", 12_430, 120, 14, 2, 12_298), lagging,
+                        matching("public.orders", 58_112, 2_301, 870, 12, 55_822), retention),
+                withHistory ? history(5, 70_000) : List.of());
+    }
+
+    /** Many tables, a long history: for chart scaling. */
+    static ParityReport big() {
+        List<TableResult> tables = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            long rows = (long) Math.pow(3, i % 13) * 7 + i;
+            if (i % 5 == 3) {
+                tables.add(new TableResult("schema_" + i + ".table_with_a_rather_long_name_" + i, "t" + i,
+                        Verdict.NO_GO, null, 0, rows, rows - i, ops(rows, i, i, 0), ops(0, 0, 0, 0),
+                        kinds(i, i * 3L, i * 40L, i % 2, 1), Map.of(), 0, Set.of(), List.of()));
+            } else if (i == 20) {
+                tables.add(TableResult.unverifiable("schema_20.t20", "t20", 0, "topic t20 does not exist"));
+            } else {
+                tables.add(matching("schema_" + i + ".t" + i, rows, 0, 0, 0, rows));
+            }
+        }
+        return report("run-big", Verdict.NO_GO, null, tables, history(200, 3_000_000));
+    }
+
+    /** A run that failed before it could take a cut. */
+    static ParityReport noCut() {
+        return new ParityReport(ParityReport.SCHEMA_VERSION, "run-no-cut", STARTED, STARTED.plusSeconds(2), null,
+                null, null, null, Verdict.UNVERIFIABLE, "cannot connect to the database: connection refused",
+                List.of(), List.of());
+    }
+
+    static List<ParityReport> all() {
+        return List.of(go(false), go(true), noGo(false), noGo(true), unverifiable(false), unverifiable(true), big(),
+                noCut());
+    }
+
+    static Map<String, ParityReport> named() {
+        Map<String, ParityReport> m = new LinkedHashMap<>();
+        m.put("go", go(false));
+        m.put("go-history", go(true));
+        m.put("no-go", noGo(false));
+        m.put("no-go-history", noGo(true));
+        m.put("unverifiable", unverifiable(false));
+        m.put("unverifiable-history", unverifiable(true));
+        m.put("big", big());
+        m.put("no-cut", noCut());
+        return m;
+    }
+
+    // ---- building blocks -----------------------------------------------------------------------------------------
+
+    private static ParityReport report(String runId, Verdict verdict, String reason, List<TableResult> tables,
+                                       List<HistoryPoint> history) {
+        return new ParityReport(ParityReport.SCHEMA_VERSION, runId, STARTED, FINISHED,
+                "jdbc:postgresql://legacy-db:5432/shop", "strangler_slot", "legacy", CUT, verdict, reason, tables,
+                history);
+    }
+
+    private static TableResult matching(String table, long rows, long updates, long deletes, long afterCut,
+                                        long reads) {
+        return new TableResult(table, "legacy." + table, Verdict.GO, null, 0, rows, rows,
+                ops(rows - reads + deletes, updates, deletes, reads), ops(afterCut, 0, 0, 0),
+                kinds(0, 0, 0, 0, 0), Map.of(), 0, Set.of(), List.of());
+    }
+
+    static Map<String, Long> ops(long c, long u, long d, long r) {
+        return Map.of("c", c, "u", u, "d", d, "r", r);
+    }
+
+    static Map<FindingKind, Long> kinds(long missing, long extra, long differs, long notComparable, long anomaly) {
+        Map<FindingKind, Long> m = new LinkedHashMap<>();
+        m.put(FindingKind.MISSING_IN_STREAM, missing);
+        m.put(FindingKind.EXTRA_IN_STREAM, extra);
+        m.put(FindingKind.CONTENT_DIFFERS, differs);
+        m.put(FindingKind.NOT_COMPARABLE, notComparable);
+        m.put(FindingKind.STREAM_ANOMALY, anomaly);
+        return m;
+    }
+
+    private static List<HistoryPoint> history(int runs, long rows) {
+        List<HistoryPoint> h = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            Instant at = STARTED.minus(Duration.ofHours(6L * (runs - i)));
+            Verdict v = i % 7 == 3 ? Verdict.UNVERIFIABLE : i % 4 == 1 ? Verdict.NO_GO : Verdict.GO;
+            long findings = v == Verdict.NO_GO ? 40L * (runs - i) + 3 : 0;
+            h.add(new HistoryPoint("run-" + i, at, v, rows - (runs - i) * 1_000L, findings, 3 + i % 2));
+        }
+        return h;
+    }
+}
