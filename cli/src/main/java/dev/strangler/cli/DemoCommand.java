@@ -9,9 +9,17 @@ import dev.strangler.cli.demo.OpCounts;
 import dev.strangler.cli.demo.ProgressLine;
 import dev.strangler.cli.demo.SlotMonitor;
 import dev.strangler.cli.demo.TopicCensus;
+import dev.strangler.cli.parity.ParitySettings;
+import dev.strangler.cli.parity.StderrProgress;
 import dev.strangler.engine.Pipeline;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.TableId;
+import dev.strangler.parity.ParityChecker;
+import dev.strangler.parity.ParityConfig;
+import dev.strangler.parity.compare.CanonicalRowCodecs;
+import dev.strangler.parity.model.ParityReport;
+import dev.strangler.parity.report.ReportFiles;
+import dev.strangler.parity.report.ReportWriter;
 import dev.strangler.sandbox.Sandbox;
 import dev.strangler.sandbox.SandboxPostgres;
 import java.io.PrintWriter;
@@ -39,8 +47,8 @@ import picocli.CommandLine.Spec;
         description = {"Run the whole picture on this machine, no Docker: an embedded PostgreSQL with a legacy shop "
                 + "schema, an embedded Kafka, the pipeline, and a legacy-like workload; then count every topic with "
                 + "an independent consumer and check that nothing was lost.",
-            "Leaves pipeline.properties, summary.md and summary.json in --out. Ctrl-C stops early and still prints "
-                + "the summary."})
+            "Ends with a parity check (GO / NO-GO) of every captured table. Leaves pipeline.properties, summary.md, "
+                + "summary.json and parity/report.html in --out. Ctrl-C stops early and still prints the summary."})
 public final class DemoCommand implements Callable<Integer> {
 
     /** Bound on waiting for the slot to confirm the end of the workload; long enough for a loaded laptop. */
@@ -103,6 +111,9 @@ public final class DemoCommand implements Callable<Integer> {
                 watchForFailure(pipeline);
                 DemoSummary summary = runWorkloadAndCount(pipeline, config, app, slot, err);
                 publish(summary);
+                if (pipelineFailure.get() == null) {
+                    checkParity(config, err);
+                }
             } finally {
                 pipeline.stop();
             }
@@ -212,6 +223,30 @@ public final class DemoCommand implements Callable<Integer> {
         err.printf("strangler demo: wrote %s, %s and %s%n", out.resolve("pipeline.properties"),
                 out.resolve("summary.md"), out.resolve("summary.json"));
         err.flush();
+    }
+
+    /**
+     * Ends the demo the way a migration lead would: the parity check of every captured table at one consistent cut,
+     * with the HTML report next to the summary.
+     */
+    private void checkParity(PipelineConfig config, PrintWriter err) throws java.io.IOException {
+        err.println("strangler demo: checking parity of every captured table at one consistent cut");
+        err.flush();
+        ParityConfig parity = ParitySettings.from(config, List.of(), 0, Map.of(), CATCH_UP_TIMEOUT, 20, null);
+        StderrProgress progress = new StderrProgress(err, System.console() != null);
+        ParityReport report = new ParityChecker(parity,
+                CanonicalRowCodecs.factory(parity.unavailableValuePlaceholder()), progress).run();
+        progress.finish();
+        ReportFiles files = new ReportWriter().write(report, out.resolve("parity"));
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.printf("parity: %s at snapshot %s, WAL %s (%d tables, %d findings)%n", report.verdict().label(),
+                report.cut().snapshotText(), report.cut().walLsnText(), report.tables().size(),
+                report.tables().stream().mapToLong(dev.strangler.parity.model.TableResult::findings).sum());
+        if (report.reason() != null) {
+            stdout.println("  reason: " + report.reason());
+        }
+        stdout.println("parity report: " + files.html().toAbsolutePath());
+        stdout.flush();
     }
 
     private static String format(double d) {

@@ -38,6 +38,10 @@ class DemoCommandIT {
         Path summaryJson = out.resolve("summary.json");
         assertThat(summaryJson).exists();
         assertThat(out.resolve("summary.md")).exists();
+        JsonNode parity = new ObjectMapper().readTree(out.resolve("parity/report.json").toFile());
+        assertThat(parity.get("verdict").asText()).as("the demo's parity check").isEqualTo("GO");
+        assertThat(parity.get("tables")).hasSize(4);
+        assertThat(Files.readString(out.resolve("parity/report.html"))).contains("GO").contains("shop.order_lines");
         JsonNode summary = new ObjectMapper().readTree(summaryJson.toFile());
         assertThat(summary.get("caughtUp").asBoolean()).as("slot confirmed the end of the workload").isTrue();
         assertThat(summary.get("censusComplete").asBoolean()).isTrue();
