@@ -2,6 +2,8 @@ package dev.strangler.engine;
 
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.TableId;
+import dev.strangler.engine.doctor.LostSlot;
+import dev.strangler.engine.doctor.SlotWatch;
 import dev.strangler.engine.kafka.IntakeHeaders;
 import dev.strangler.engine.kafka.KafkaBatchPublisher;
 import dev.strangler.engine.kafka.KafkaClientSettings;
@@ -60,10 +62,14 @@ public final class Pipeline implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
+    private final Object stopLock = new Object();
     private final ExecutorService executor;
     private Producer<byte[], byte[]> producer;
     private TopicProvisioner.OnDemand onDemandTopics;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private SlotWatch slotWatch;
+    /** How often the running pipeline checks that PostgreSQL has not invalidated its slot. */
+    static final Duration SLOT_WATCH_INTERVAL = Duration.ofSeconds(10);
 
     public Pipeline(PipelineConfig config, Options options) {
         this.config = config;
@@ -131,6 +137,8 @@ public final class Pipeline implements AutoCloseable {
             });
             awaitStarted();
             transition(State.STARTING, State.RUNNING);
+            slotWatch = new SlotWatch(config.source(), config.pipelineName(), this::failOnLostSlot)
+                    .start(SLOT_WATCH_INTERVAL);
         } catch (RuntimeException e) {
             state.set(State.FAILED);
             closeQuietly();
@@ -167,9 +175,26 @@ public final class Pipeline implements AutoCloseable {
         return new PipelineFailedException(cause == null ? message : message + ": " + rootMessage(cause), cause);
     }
 
+    /** The slot watch found the slot invalidated: stop with its message instead of retrying past the gap. */
+    private void failOnLostSlot(SourceNotReadyException lost) {
+        failure.compareAndSet(null, lost);
+        if (state.compareAndSet(State.RUNNING, State.FAILED)) {
+            Thread stopper = new Thread(() -> {
+                try {
+                    engine.close();
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("closing the Debezium engine failed: {}", e.getMessage());
+                }
+            }, "strangler-lost-slot-" + config.pipelineName());
+            stopper.start();
+        }
+    }
+
     private void onEngineFinished(boolean success, String message, Throwable error) {
         if (error != null || !success) {
-            failure.compareAndSet(null, unwrap(error == null ? new IllegalStateException(message) : error));
+            Throwable cause = error == null ? new IllegalStateException(message) : error;
+            failure.compareAndSet(null, LostSlot.isLostSlotError(cause)
+                    ? new SourceNotReadyException(LostSlot.message(config.source().slot()), cause) : unwrap(cause));
             if (state.compareAndSet(State.RUNNING, State.FAILED) || state.get() == State.STARTING) {
                 LOG.error("pipeline '{}' stopped with an error: {}", config.pipelineName(),
                         rootMessage(failure.get()));
@@ -193,17 +218,23 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** Finishes the in-flight batch, commits its offsets, closes the engine and the producer. Idempotent. */
+    /**
+     * Finishes the in-flight batch, commits its offsets, closes the engine and the producer. Idempotent, and a caller
+     * that arrives while another thread is stopping waits until the stop is complete, so a process never exits
+     * half-way through it.
+     */
     public void stop() {
-        State current = state.get();
-        if (current == State.STOPPED || current == State.STOPPING || current == State.NEW) {
-            return;
+        synchronized (stopLock) {
+            State current = state.get();
+            if (current == State.STOPPED || current == State.NEW) {
+                return;
+            }
+            state.set(State.STOPPING);
+            LOG.info("stopping pipeline '{}'", config.pipelineName());
+            closeQuietly();
+            state.set(State.STOPPED);
+            LOG.info("pipeline '{}' stopped after publishing {} events", config.pipelineName(), metrics.published());
         }
-        state.set(State.STOPPING);
-        LOG.info("stopping pipeline '{}'", config.pipelineName());
-        closeQuietly();
-        state.set(State.STOPPED);
-        LOG.info("pipeline '{}' stopped after publishing {} events", config.pipelineName(), metrics.published());
     }
 
     @Override
@@ -212,6 +243,9 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        if (slotWatch != null) {
+            slotWatch.close();
+        }
         if (engine != null) {
             try {
                 engine.close();

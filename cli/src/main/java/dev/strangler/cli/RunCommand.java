@@ -43,6 +43,7 @@ public final class RunCommand implements Callable<Integer> {
         spec.commandLine().getErr().printf("strangler: pipeline '%s' running; Ctrl-C stops it%n",
                 pipelineConfig.pipelineName());
         pipeline.awaitTermination();
+        pipeline.stop(); // waits for a stop a signal started, so the process never exits half-way through it
         return ExitCodes.OK;
     }
 }

@@ -1,5 +1,8 @@
 package dev.strangler.cli;
 
+import dev.strangler.cli.dba.DoctorCommand;
+import dev.strangler.cli.dba.SlotCommand;
+import dev.strangler.cli.dba.SqlCommand;
 import dev.strangler.cli.parity.ParityCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -12,8 +15,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Legacy PostgreSQL changes as Kafka events, and the evidence to cut over.",
-        subcommands = {RunCommand.class, DemoCommand.class, ParityCommand.class, VersionCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, DoctorCommand.class, SlotCommand.class, SqlCommand.class,
+            ParityCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class StranglerCommand implements Callable<Integer> {
 
     @Spec

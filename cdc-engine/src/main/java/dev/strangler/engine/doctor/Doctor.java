@@ -1,0 +1,98 @@
+package dev.strangler.engine.doctor;
+
+import dev.strangler.engine.SourceNotReadyException;
+import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.source.SourceConnections;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The preflight of the legacy database for one pipeline: every check, each PASS, WARN or FAIL with the SQL or
+ * setting that fixes it. It only reads (catalog views, settings, one replication connection that runs
+ * IDENTIFY_SYSTEM): it creates no slot, publication or schema, so it is safe to run against production at any time.
+ *
+ * <p>{@code strangler doctor} prints the whole report; a start of the pipeline needs the same facts but stops at the
+ * first FAIL ({@link DoctorReport#firstFailure()}).
+ */
+public final class Doctor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Doctor.class);
+
+    private final PipelineConfig config;
+    private final List<Probe> probes;
+
+    /** The checks {@code strangler doctor} runs: a slot in use by the pipeline's own role is the running pipeline. */
+    public Doctor(PipelineConfig config) {
+        this(config, false);
+    }
+
+    /**
+     * @param starting true when the pipeline is about to start: then a slot in use is a FAIL whoever reads it (a
+     *                 second instance of the same pipeline must not start)
+     */
+    public Doctor(PipelineConfig config, boolean starting) {
+        this(config, List.of(new ServerProbe(), new RoleProbe(), new ReplicationConnectionProbe(), new TableProbe(),
+                new PublicationProbe(), new SchemaProbe(), new SlotProbe(starting)));
+    }
+
+    Doctor(PipelineConfig config, List<Probe> probes) {
+        this.config = config;
+        this.probes = List.copyOf(probes);
+    }
+
+    public DoctorReport run() {
+        PipelineConfig.Source source = config.source();
+        List<Check> checks = new ArrayList<>();
+        Connection c;
+        try {
+            c = SourceConnections.open(source, "strangler-doctor-" + config.pipelineName());
+        } catch (SourceNotReadyException e) {
+            checks.add(Check.fail("connection", e.getMessage(), connectionFix(e)));
+            return new DoctorReport(config.pipelineName(), source.endpoint().toString(), source.user(), "", checks);
+        }
+        String server = "";
+        try (c) {
+            server = c.getMetaData().getDatabaseProductVersion();
+            checks.add(Check.pass("connection", "connected to " + source.endpoint() + " as '" + source.user() + "'"));
+            for (Probe probe : probes) {
+                try {
+                    checks.addAll(probe.run(c, config));
+                } catch (SQLException | RuntimeException e) {
+                    LOG.debug("doctor probe {} failed", probe.name(), e);
+                    checks.add(Check.warn(probe.name(), "could not be checked: " + firstLine(e),
+                            "run strangler doctor --verbose for details; the role may lack read access to a "
+                                    + "catalog view"));
+                }
+            }
+        } catch (SQLException e) {
+            checks.add(Check.warn("connection", "closing the connection failed: " + firstLine(e), ""));
+        }
+        return new DoctorReport(config.pipelineName(), source.endpoint().toString(), source.user(), server, checks);
+    }
+
+    private static String connectionFix(SourceNotReadyException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("rejected role")) {
+            return "set source.password (or STRANGLER_SOURCE_PASSWORD) to the role's password, or have a DBA reset "
+                    + "it (ALTER ROLE ... PASSWORD '...'); check pg_hba.conf allows this client";
+        }
+        if (message.contains("does not exist")) {
+            return "fix the database name in source.url";
+        }
+        if (message.contains("cannot reach")) {
+            return "check source.url (host and port) and that PostgreSQL accepts TCP connections from this host "
+                    + "(listen_addresses, firewalls)";
+        }
+        return "see the message";
+    }
+
+    private static String firstLine(Throwable e) {
+        String message = String.valueOf(e.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

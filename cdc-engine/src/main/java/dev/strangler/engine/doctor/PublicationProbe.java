@@ -1,0 +1,217 @@
+package dev.strangler.engine.doctor;
+
+import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.config.TableId;
+import dev.strangler.engine.source.StranglerObjects;
+import dev.strangler.sql.StranglerSchema;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The publication: when it exists, it must publish every change of exactly the captured tables (plus the pipeline's
+ * own schema strangler); when it does not, the role must be able to create it at start, or a DBA creates it.
+ */
+final class PublicationProbe implements Probe {
+
+    static final String SCRIPT_03 = "sql/dba/03_publication.sql";
+
+    @Override
+    public String name() {
+        return "publication";
+    }
+
+    @Override
+    public List<Check> run(Connection c, PipelineConfig config) throws SQLException {
+        String pub = config.source().publication();
+        try (PreparedStatement ps = Sql.prepare(c, "SELECT puballtables, pubinsert, pubupdate, pubdelete, "
+                + "pg_get_userbyid(pubowner) FROM pg_publication WHERE pubname = ?", pub);
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return List.of(missing(c, config));
+            }
+            List<Check> checks = new ArrayList<>();
+            boolean allTables = rs.getBoolean(1);
+            if (!rs.getBoolean(2) || !rs.getBoolean(3) || !rs.getBoolean(4)) {
+                checks.add(Check.fail("publication " + pub + ": operations", "publication '" + pub + "' does not "
+                        + "publish every insert, update and delete: those changes never reach Kafka",
+                        "ALTER PUBLICATION " + Sql.ident(pub) + " SET (publish = 'insert, update, delete, "
+                                + "truncate');"));
+            }
+            checks.addAll(allTables ? allTables(c, pub) : tables(c, config, rs.getString(5)));
+            checks.add(heartbeat(c, config, allTables));
+            return checks;
+        }
+    }
+
+    private static Check missing(Connection c, PipelineConfig config) throws SQLException {
+        String pub = config.source().publication();
+        String name = "publication " + pub;
+        List<String> notOwned = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT pg_has_role(c.relowner, 'USAGE') FROM pg_class c WHERE c.oid = to_regclass(?)")) {
+            for (TableId t : config.capturedTables()) {
+                ps.setString(1, t.quoted());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && !rs.getBoolean(1)) {
+                        notOwned.add(t.toString());
+                    }
+                }
+            }
+        }
+        boolean mayCreate = Sql.bool(c, "SELECT has_database_privilege(current_database(), 'CREATE')");
+        if (notOwned.isEmpty() && mayCreate) {
+            return Check.pass(name, "does not exist yet; strangler run creates it at start for exactly "
+                    + config.capturedTables() + " and strangler.heartbeat");
+        }
+        String why = !notOwned.isEmpty()
+                ? "role '" + config.source().user() + "' does not own " + String.join(", ", notOwned)
+                        + " (creating a publication needs ownership of every table in it)"
+                : "role '" + config.source().user() + "' lacks CREATE on the database";
+        return Check.fail(name, "publication '" + pub + "' does not exist and the pipeline cannot create it: " + why,
+                "a DBA creates it: psql -v publication=" + pub + " -v tables='" + tableList(config) + "' -f "
+                        + SCRIPT_03);
+    }
+
+    private static List<Check> allTables(Connection c, String pub) throws SQLException {
+        List<String> unkeyed = new ArrayList<>();
+        try (var st = c.createStatement(); ResultSet rs = st.executeQuery("""
+                SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+                   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+                   AND (c.relreplident = 'n' OR (c.relreplident = 'd' AND NOT EXISTS
+                        (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)))
+                 ORDER BY 1""")) {
+            while (rs.next()) {
+                unkeyed.add(rs.getString(1));
+            }
+        }
+        String name = "publication " + pub + ": tables";
+        String fix = "publish only the captured tables: DROP PUBLICATION " + Sql.ident(pub) + "; then " + SCRIPT_03;
+        if (!unkeyed.isEmpty()) {
+            return List.of(Check.fail(name, "publication '" + pub + "' is FOR ALL TABLES, and " + unkeyed.size()
+                    + " table(s) have no primary key or replica identity (" + abbreviate(unkeyed) + "): PostgreSQL "
+                    + "rejects the legacy application's UPDATE and DELETE on them while it exists", fix));
+        }
+        return List.of(Check.warn(name, "publication '" + pub + "' is FOR ALL TABLES: every table's changes are "
+                + "decoded and sent to the pipeline (which drops the ones it does not capture), and any table created "
+                + "later without a primary key becomes read-only for UPDATE and DELETE", fix));
+    }
+
+    /** A published table's name as PostgreSQL has it; it need not be a valid {@link TableId}. */
+    private record Published(String schema, String table) {
+        String quoted() {
+            return Sql.ident(schema) + "." + Sql.ident(table);
+        }
+
+        @Override
+        public String toString() {
+            return schema + "." + table;
+        }
+    }
+
+    private static List<Check> tables(Connection c, PipelineConfig config, String owner) throws SQLException {
+        String pub = config.source().publication();
+        Set<String> published = new TreeSet<>();
+        List<Published> extra = new ArrayList<>();
+        Set<String> unkeyed = new TreeSet<>();
+        Set<String> captured = config.capturedTables().stream().map(TableId::toString)
+                .collect(Collectors.toCollection(TreeSet::new));
+        try (PreparedStatement ps = Sql.prepare(c, """
+                SELECT p.schemaname, p.tablename,
+                       c.relreplident = 'n' OR (c.relreplident = 'd' AND NOT EXISTS
+                           (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary))
+                  FROM pg_publication_tables p
+                  JOIN pg_namespace n ON n.nspname = p.schemaname
+                  JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = p.tablename
+                 WHERE p.pubname = ? ORDER BY 1, 2""", pub); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Published t = new Published(rs.getString(1), rs.getString(2));
+                published.add(t.toString());
+                if (!captured.contains(t.toString()) && !t.schema().equals(StranglerSchema.SCHEMA)) {
+                    extra.add(t);
+                    if (rs.getBoolean(3)) {
+                        unkeyed.add(t.toString());
+                    }
+                }
+            }
+        }
+        List<TableId> missing = config.capturedTables().stream().filter(t -> !published.contains(t.toString()))
+                .toList();
+        String name = "publication " + pub + ": tables";
+        List<Check> checks = new ArrayList<>();
+        if (!missing.isEmpty()) {
+            checks.add(Check.fail(name, "publication '" + pub + "' (owner " + owner + ") exists but does not publish "
+                    + join(missing) + ": Strangler uses an existing publication as it is, so their changes would "
+                    + "never reach Kafka", "ALTER PUBLICATION " + Sql.ident(pub) + " ADD TABLE "
+                    + missing.stream().map(TableId::quoted).collect(Collectors.joining(", ")) + "; (as its owner "
+                    + "or a superuser, " + SCRIPT_03 + ")"));
+        }
+        if (!extra.isEmpty()) {
+            String drop = "ALTER PUBLICATION " + Sql.ident(pub) + " DROP TABLE "
+                    + extra.stream().map(Published::quoted).collect(Collectors.joining(", ")) + ";";
+            if (!unkeyed.isEmpty()) {
+                checks.add(Check.fail(name, "publication '" + pub + "' also publishes " + join(extra)
+                        + ", which source.tables does not capture; " + String.join(", ", unkeyed) + " ha"
+                        + (unkeyed.size() == 1 ? "s" : "ve") + " no primary key or replica identity, so PostgreSQL "
+                        + "rejects the legacy application's UPDATE and DELETE on "
+                        + (unkeyed.size() == 1 ? "it" : "them") + " now", drop));
+            } else {
+                checks.add(Check.warn(name, "publication '" + pub + "' also publishes " + join(extra) + ", which "
+                        + "source.tables does not capture: their changes are decoded and sent to the pipeline for "
+                        + "nothing", drop + " (or add them to source.tables)"));
+            }
+        }
+        if (checks.isEmpty()) {
+            checks.add(Check.pass(name, "publishes exactly " + join(config.capturedTables())));
+        }
+        return checks;
+    }
+
+    /** The heartbeat must be published, or the slot stands still (and retains WAL) while the tables are idle. */
+    private static Check heartbeat(Connection c, PipelineConfig config, boolean allTables) throws SQLException {
+        String pub = config.source().publication();
+        String name = "publication " + pub + ": heartbeat";
+        if (allTables) {
+            return Check.pass(name, "FOR ALL TABLES includes " + StranglerObjects.HEARTBEAT_TABLE);
+        }
+        boolean exists = Sql.bool(c, "SELECT to_regclass('strangler.heartbeat') IS NOT NULL");
+        boolean published = Sql.bool(c, "SELECT EXISTS (SELECT 1 FROM pg_publication_tables WHERE pubname = ? "
+                + "AND schemaname = 'strangler' AND tablename = 'heartbeat')", pub);
+        boolean schemaPublished = Sql.number(c, "SELECT current_setting('server_version_num')::int") >= 150000
+                && Sql.bool(c, "SELECT EXISTS (SELECT 1 FROM pg_publication_namespace pn JOIN pg_publication p "
+                + "ON p.oid = pn.pnpubid JOIN pg_namespace n ON n.oid = pn.pnnspid WHERE p.pubname = ? "
+                + "AND n.nspname = 'strangler')", pub);
+        if (published || schemaPublished) {
+            return Check.pass(name, published ? "strangler.heartbeat is published"
+                    : "schema strangler is published: strangler.heartbeat is covered once the first start "
+                            + "creates it");
+        }
+        String fix = "ALTER PUBLICATION " + Sql.ident(pub) + " ADD TABLE strangler.heartbeat; (as a superuser, "
+                + "after the pipeline's first start created it; or run " + SCRIPT_03 + " again)";
+        return Check.warn(name, exists
+                ? "strangler.heartbeat is not published: while the captured tables are idle the slot does not move "
+                        + "and PostgreSQL retains WAL"
+                : "strangler.heartbeat does not exist yet and the publication will not cover it: after the first "
+                        + "start the slot stands still while the captured tables are idle", fix);
+    }
+
+    private static String tableList(PipelineConfig config) {
+        return config.capturedTables().stream().map(TableId::toString).collect(Collectors.joining(","));
+    }
+
+    private static String join(java.util.Collection<?> tables) {
+        return tables.stream().map(Object::toString).collect(Collectors.joining(", "));
+    }
+
+    private static String abbreviate(List<String> names) {
+        return names.size() <= 5 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 5)) + " and " + (names.size() - 5) + " more";
+    }
+}

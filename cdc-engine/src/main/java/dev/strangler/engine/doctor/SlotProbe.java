@@ -1,0 +1,160 @@
+package dev.strangler.engine.doctor;
+
+import dev.strangler.engine.config.PipelineConfig;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The pipeline's own slot (free or ours, its WAL status, lag and retained WAL, failover on PostgreSQL 17+) and every
+ * other slot that holds WAL back without anyone reading it.
+ */
+final class SlotProbe implements Probe {
+
+    private final boolean starting;
+
+    SlotProbe(boolean starting) {
+        this.starting = starting;
+    }
+
+    @Override
+    public String name() {
+        return "slots";
+    }
+
+    @Override
+    public List<Check> run(Connection c, PipelineConfig config) throws SQLException {
+        String slot = config.source().slot();
+        List<Check> checks = new ArrayList<>();
+        Optional<SlotState> own = SlotInspector.find(c, slot, config.pipelineName());
+        int physicalStandbys = (int) Sql.number(c, "SELECT count(*) FROM pg_stat_activity "
+                + "WHERE backend_type = 'walsender' AND datname IS NULL");
+        if (own.isEmpty()) {
+            checks.add(Check.pass("slot " + slot, "does not exist yet: strangler run creates it at start"));
+            if (c.getMetaData().getDatabaseMajorVersion() >= 17 && physicalStandbys > 0) {
+                checks.add(Check.warn("slot " + slot + ": failover", physicalStandbys + " physical standby(s) "
+                        + "stream from this server, and the slot will not be a failover slot: after a failover the "
+                        + "new primary has no slot, and changes made until the pipeline is set up again are lost",
+                        "set debezium.slot.failover=true before the first start, and sync_replication_slots = on "
+                                + "(with hot_standby_feedback = on) on the standby"));
+            }
+        } else {
+            SlotState s = own.get();
+            checks.add(ownership(s, config, starting));
+            if (s.usableBy(config.source().endpoint().database())) {
+                checks.add(wal(s));
+                failover(s, physicalStandbys).ifPresent(checks::add);
+            }
+        }
+        for (SlotState other : SlotInspector.all(c)) {
+            if (!other.name().equals(slot)) {
+                otherSlot(other).ifPresent(checks::add);
+            }
+        }
+        return checks;
+    }
+
+    private static Check ownership(SlotState s, PipelineConfig config, boolean starting) {
+        String name = "slot " + s.name();
+        String database = config.source().endpoint().database();
+        if (!s.usableBy(database)) {
+            String what = !"logical".equals(s.slotType()) ? "a " + s.slotType() + " slot"
+                    : !"pgoutput".equals(s.plugin()) ? "a logical slot of plugin " + s.plugin()
+                    : "a slot of database '" + s.database() + "'";
+            return Check.fail(name, "slot '" + s.name() + "' exists but is " + what + ": it belongs to another "
+                    + "consumer", "choose another source.slot (never drop a slot you do not own)");
+        }
+        if (!s.active()) {
+            return Check.pass(name, "exists (pgoutput, database " + database + "), not in use: the pipeline "
+                    + "resumes from it");
+        }
+        String who = "pid " + s.activePid() + (s.replicationUser() == null ? "" : ", role '" + s.replicationUser()
+                + "'") + (s.applicationName() == null ? "" : ", application_name '" + s.applicationName() + "'")
+                + (s.clientAddress() == null ? "" : ", from " + s.clientAddress());
+        // Debezium names its streaming connection "Debezium Streaming" whatever the pipeline, so the role is what
+        // tells this pipeline (or another instance of it) from another consumer.
+        if (starting) {
+            return Check.fail(name, "slot '" + s.name() + "' is in use by another process (" + who + "): another "
+                    + "instance of this pipeline or another consumer is reading it", "stop it, or choose another "
+                    + "source.slot");
+        }
+        if (config.source().user().equals(s.replicationUser())) {
+            return Check.pass(name, "in use by a connection of role '" + config.source().user() + "' (" + who
+                    + "): the running pipeline; if it is not, a second strangler run will refuse");
+        }
+        String message = "slot '" + s.name() + "' is in use (" + who + ")";
+        return s.replicationUser() == null
+                ? Check.warn(name, message + ": if that is not this pipeline running, strangler run will refuse",
+                        "stop the other reader, or choose another source.slot")
+                : Check.fail(name, message + ", not by role '" + config.source().user() + "': another consumer "
+                        + "reads it, and strangler run will refuse", "stop that consumer, or choose another "
+                        + "source.slot");
+    }
+
+    private static Check wal(SlotState s) {
+        String name = "slot " + s.name() + ": WAL";
+        String numbers = describe(s);
+        if (s.lost()) {
+            return Check.fail(name, LostSlot.message(s.name()).replace(": " + LostSlot.fix(s.name()), "")
+                    + " (" + numbers + ")", LostSlot.fix(s.name()));
+        }
+        if ("unreserved".equals(s.walStatus())) {
+            return Check.warn(name, "wal_status = unreserved: the slot is past max_slot_wal_keep_size and will be "
+                    + "invalidated at the next checkpoint unless the pipeline catches up (" + numbers + ")",
+                    "start or speed up the pipeline now; if it cannot catch up, plan a new slot and a snapshot");
+        }
+        if ("extended".equals(s.walStatus())) {
+            return Check.warn(name, "wal_status = extended: the slot retains more WAL than max_wal_size ("
+                    + numbers + ")", "make sure the pipeline runs and keeps up (strangler slot status)");
+        }
+        return Check.pass(name, (s.walStatus() == null ? "" : "wal_status = " + s.walStatus() + ", ") + numbers);
+    }
+
+    static String describe(SlotState s) {
+        StringBuilder b = new StringBuilder();
+        b.append("lag ").append(s.lagBytes() == null ? "unknown" : Units.bytes(s.lagBytes()));
+        s.timeLag().ifPresent(t -> b.append(t.upperBound() ? " (at most " : " (")
+                .append(Units.duration(t.lag())).append(" behind)"));
+        b.append(", retains ").append(s.retainedBytes() == null ? "unknown" : Units.bytes(s.retainedBytes()))
+                .append(" of WAL");
+        if (s.safeWalSizeBytes() != null) {
+            b.append(", ").append(Units.bytes(s.safeWalSizeBytes())).append(" more before invalidation");
+        }
+        return b.toString();
+    }
+
+    private static Optional<Check> failover(SlotState s, int physicalStandbys) {
+        if (s.failover() == null) {
+            return Optional.empty();
+        }
+        String name = "slot " + s.name() + ": failover";
+        if (s.failover()) {
+            return Optional.of(Check.pass(name, "a failover slot: synchronized to standbys with sync_replication_slots"));
+        }
+        if (physicalStandbys == 0) {
+            return Optional.of(Check.pass(name, "not a failover slot; no physical standby streams from this server"));
+        }
+        return Optional.of(Check.warn(name, "not a failover slot while " + physicalStandbys + " physical standby(s) "
+                + "stream from this server: after a failover the new primary has no slot and changes are lost until "
+                + "a new slot and a snapshot", "when convenient, recreate it as a failover slot: stop the pipeline, "
+                + "set debezium.slot.failover=true, drop the slot (strangler slot drop) and start with "
+                + "snapshot.mode=when_needed; on the standby set sync_replication_slots = on"));
+    }
+
+    private static Optional<Check> otherSlot(SlotState s) {
+        String name = "slot " + s.name() + " (not the pipeline's)";
+        String drop = "if nobody uses it any more: SELECT pg_drop_replication_slot('" + s.name() + "');";
+        if (s.lost()) {
+            return Optional.of(Check.warn(name, "invalidated (wal_status = lost); it can never be read again", drop));
+        }
+        if (s.active()) {
+            return Optional.empty();
+        }
+        long retained = s.retainedBytes() == null ? 0 : s.retainedBytes();
+        return Optional.of(Check.warn(name, "inactive " + s.slotType() + " slot" + (s.plugin() == null ? ""
+                : " (" + s.plugin() + ", database " + s.database() + ")") + " retains " + Units.bytes(retained)
+                + " of WAL" + (s.walStatus() == null ? "" : ", wal_status = " + s.walStatus()), drop));
+    }
+}

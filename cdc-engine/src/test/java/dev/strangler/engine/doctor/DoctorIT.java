@@ -1,0 +1,294 @@
+package dev.strangler.engine.doctor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strangler.engine.SourceNotReadyException;
+import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.config.PipelineConfigLoader;
+import dev.strangler.sandbox.SandboxPostgres;
+import dev.strangler.sql.StranglerSchema;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The doctor against a real PostgreSQL: a healthy database, and each kind of bad input it must name with its fix
+ * (wrong password, no REPLICATION, missing table, table without key, a publication with extra or missing tables, a
+ * slot of another consumer, a lost slot).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DoctorIT {
+
+    private static final String CAPTURED = "shop.customers,shop.products,shop.orders,shop.order_lines";
+
+    private SandboxPostgres postgres;
+
+    @BeforeAll
+    void start() {
+        postgres = SandboxPostgres.start();
+    }
+
+    @AfterAll
+    void stop() {
+        postgres.close();
+    }
+
+    private String legacyDatabase() throws SQLException {
+        String db = "legacy_" + UUID.randomUUID().toString().substring(0, 8);
+        postgres.createDatabase(db);
+        try (Connection c = postgres.connect(db); Statement st = c.createStatement()) {
+            for (String script : StranglerSchema.DEMO_SCRIPTS) {
+                st.execute(StranglerSchema.classpathScript(script));
+            }
+        }
+        return db;
+    }
+
+    private Map<String, String> settings(String db, String name) {
+        Map<String, String> m = new HashMap<>();
+        m.put("pipeline.name", name);
+        m.put("source.url", postgres.jdbcUrl(db));
+        m.put("source.user", postgres.superuser());
+        m.put("source.password", postgres.superuserPassword());
+        m.put("source.tables", CAPTURED);
+        m.put("kafka.bootstrap.servers", "127.0.0.1:9");
+        return m;
+    }
+
+    private static DoctorReport doctor(Map<String, String> settings) {
+        PipelineConfig config = new PipelineConfigLoader(Map.of()).fromMap(settings);
+        return new Doctor(config).run();
+    }
+
+    private void sql(String db, String... statements) throws SQLException {
+        try (Connection c = postgres.connect(db); Statement st = c.createStatement()) {
+            for (String s : statements) {
+                st.execute(s);
+            }
+        }
+    }
+
+    private static Check check(DoctorReport report, String name) {
+        Optional<Check> check = report.check(name);
+        assertThat(check).as("check '%s' in %s", name, report.checks()).isPresent();
+        return check.get();
+    }
+
+    @Test
+    void aFreshDemoDatabasePassesAsSuperuserWithWarnings() throws Exception {
+        String db = legacyDatabase();
+        DoctorReport report = doctor(settings(db, "healthy"));
+        report.checks().forEach(c -> System.out.println(c.status() + " " + c.name() + ": " + c.message()));
+
+        assertThat(report.ok()).as(report.firstFailure().map(Check::message).orElse("")).isTrue();
+        assertThat(check(report, "connection").status()).isEqualTo(Status.PASS);
+        assertThat(check(report, "wal_level").status()).isEqualTo(Status.PASS);
+        assertThat(check(report, "primary").status()).isEqualTo(Status.PASS);
+        assertThat(check(report, "replication connection").detail()).contains("IDENTIFY_SYSTEM");
+        assertThat(check(report, "role").status()).isEqualTo(Status.WARN);
+        assertThat(check(report, "role").detail()).contains("superuser");
+        assertThat(check(report, "max_slot_wal_keep_size").status()).isEqualTo(Status.WARN);
+        assertThat(check(report, "max_slot_wal_keep_size").fix()).contains("ALTER SYSTEM SET max_slot_wal_keep_size");
+        assertThat(check(report, "table shop.orders: replica identity").detail()).contains("primary key (id)");
+        assertThat(check(report, "table shop.order_lines: replica identity").detail())
+                .contains("primary key (order_id, line_no)");
+        assertThat(check(report, "table shop.products: TOAST").detail())
+                .contains("attributes", "thumbnail", "not comparable");
+        assertThat(report.check("table shop.order_lines: TOAST")).isEmpty();
+        assertThat(check(report, "publication strangler_healthy").status()).isEqualTo(Status.PASS);
+        assertThat(check(report, "schema strangler").detail()).contains("not created yet");
+        assertThat(check(report, "slot strangler_healthy").detail()).contains("does not exist yet");
+    }
+
+    @Test
+    void aRoleWithoutReplicationFailsWithTheGrant() throws Exception {
+        String db = legacyDatabase();
+        sql(db, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'doc_reader') "
+                + "THEN CREATE ROLE doc_reader LOGIN PASSWORD 'reader'; END IF; END $$",
+                "GRANT USAGE ON SCHEMA shop TO doc_reader", "GRANT SELECT ON shop.customers TO doc_reader");
+        Map<String, String> s = settings(db, "noreplication");
+        s.put("source.user", "doc_reader");
+        s.put("source.password", "reader");
+        DoctorReport report = doctor(s);
+
+        assertThat(report.ok()).isFalse();
+        assertThat(check(report, "role").status()).isEqualTo(Status.FAIL);
+        assertThat(check(report, "role").fix()).contains("ALTER ROLE \"doc_reader\" WITH REPLICATION", "rds_replication");
+        assertThat(check(report, "replication connection").status()).isEqualTo(Status.FAIL);
+        assertThat(check(report, "replication connection").fix()).contains("WITH REPLICATION");
+        assertThat(check(report, "table shop.customers: SELECT").status()).isEqualTo(Status.PASS);
+        assertThat(check(report, "table shop.orders: SELECT").fix())
+                .isEqualTo("GRANT SELECT ON \"shop\".\"orders\" TO \"doc_reader\";");
+        assertThat(check(report, "publication strangler_noreplication").status()).isEqualTo(Status.FAIL);
+        assertThat(check(report, "publication strangler_noreplication").detail()).contains("does not own");
+        assertThat(check(report, "publication strangler_noreplication").fix()).contains("03_publication.sql");
+    }
+
+    @Test
+    void aWrongPasswordIsNamedWithItsFix() throws Exception {
+        Path hba = postgres.dataDirectory().resolve("pg_hba.conf");
+        String original = Files.readString(hba);
+        String db = legacyDatabase();
+        sql(db, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'doc_pw') "
+                + "THEN CREATE ROLE doc_pw LOGIN REPLICATION PASSWORD 'right'; END IF; END $$");
+        try {
+            // trust for the superuser (the other tests), passwords for everyone else
+            Files.writeString(hba, """
+                    local all all trust
+                    host all postgres 127.0.0.1/32 trust
+                    host all all 127.0.0.1/32 scram-sha-256
+                    host replication all 127.0.0.1/32 scram-sha-256
+                    """);
+            postgres.execute("SELECT pg_reload_conf()");
+            Map<String, String> s = settings(db, "wrongpassword");
+            s.put("source.user", "doc_pw");
+            s.put("source.password", "wrong");
+            DoctorReport report = doctor(s);
+
+            assertThat(report.checks()).hasSize(1);
+            Check connection = check(report, "connection");
+            assertThat(connection.status()).isEqualTo(Status.FAIL);
+            assertThat(connection.detail()).contains("rejected role 'doc_pw'", "password authentication failed");
+            assertThat(connection.fix()).contains("STRANGLER_SOURCE_PASSWORD");
+
+            s.put("source.password", "right");
+            assertThat(check(doctor(s), "replication connection").status()).isEqualTo(Status.PASS);
+        } finally {
+            Files.writeString(hba, original);
+            postgres.execute("SELECT pg_reload_conf()");
+        }
+    }
+
+    @Test
+    void aMissingTableAndATableWithoutKeyFail() throws Exception {
+        String db = legacyDatabase();
+        Map<String, String> s = settings(db, "badtables");
+        s.put("source.tables", "shop.customers,shop.custmers,shop.audit_log");
+        DoctorReport report = doctor(s);
+
+        assertThat(check(report, "table shop.custmers").detail()).contains("does not exist");
+        assertThat(check(report, "table shop.custmers").fix()).contains("source.tables");
+        Check audit = check(report, "table shop.audit_log: replica identity");
+        assertThat(audit.status()).isEqualTo(Status.FAIL);
+        assertThat(audit.detail()).contains("no primary key", "rejects the legacy application's UPDATE and DELETE");
+        assertThat(audit.fix()).contains("REPLICA IDENTITY FULL", "04_replica_identity.sql");
+    }
+
+    @Test
+    void aPublicationWithExtraOrMissingTablesIsNamed() throws Exception {
+        String db = legacyDatabase();
+        sql(db, "CREATE PUBLICATION strangler_extra FOR TABLE shop.customers, shop.products, shop.orders, "
+                + "shop.audit_log");
+        DoctorReport report = doctor(settings(db, "extra"));
+
+        List<Check> tables = report.checks().stream()
+                .filter(c -> c.name().equals("publication strangler_extra: tables")).toList();
+        assertThat(tables).hasSize(2).allMatch(c -> c.status() == Status.FAIL);
+        assertThat(tables.get(0).detail()).contains("does not publish shop.order_lines");
+        assertThat(tables.get(0).fix()).contains("ALTER PUBLICATION \"strangler_extra\" ADD TABLE \"shop\".\"order_lines\"");
+        assertThat(tables.get(1).detail()).contains("also publishes shop.audit_log",
+                "rejects the legacy application's UPDATE and DELETE on it now");
+        assertThat(tables.get(1).fix()).contains("DROP TABLE \"shop\".\"audit_log\"");
+        assertThat(check(report, "publication strangler_extra: heartbeat").status()).isEqualTo(Status.WARN);
+
+        // an extra table that has a primary key only wastes work: a warning
+        sql(db, "CREATE SCHEMA strangler",
+                "ALTER PUBLICATION strangler_extra SET TABLE shop.customers, shop.products, shop.orders, "
+                + "shop.order_lines, TABLES IN SCHEMA strangler", "CREATE TABLE shop.extra (id int PRIMARY KEY)",
+                "ALTER PUBLICATION strangler_extra ADD TABLE shop.extra");
+        DoctorReport second = doctor(settings(db, "extra"));
+        assertThat(check(second, "publication strangler_extra: tables").status()).isEqualTo(Status.WARN);
+        assertThat(check(second, "publication strangler_extra: tables").detail()).contains("shop.extra");
+        assertThat(check(second, "publication strangler_extra: heartbeat").status()).isEqualTo(Status.PASS);
+    }
+
+    @Test
+    void aSlotOfAnotherConsumerFails() throws Exception {
+        String db = legacyDatabase();
+        sql(db, "SELECT pg_create_logical_replication_slot('doc_taken', 'test_decoding')");
+        try {
+            Map<String, String> s = settings(db, "taken");
+            s.put("source.slot", "doc_taken");
+            DoctorReport report = doctor(s);
+            Check slot = check(report, "slot doc_taken");
+            assertThat(slot.status()).isEqualTo(Status.FAIL);
+            assertThat(slot.detail()).contains("a logical slot of plugin test_decoding", "another consumer");
+            assertThat(slot.fix()).contains("choose another source.slot");
+            // seen from another pipeline, the same slot is an inactive slot that retains WAL
+            Check other = check(doctor(settings(db, "other")), "slot doc_taken (not the pipeline's)");
+            assertThat(other.status()).isEqualTo(Status.WARN);
+            assertThat(other.fix()).contains("pg_drop_replication_slot('doc_taken')");
+        } finally {
+            sql(db, "SELECT pg_drop_replication_slot('doc_taken')");
+        }
+    }
+
+    @Test
+    void aLostSlotIsDetectedByDoctorAndByTheWatch() throws Exception {
+        try (SandboxPostgres small = SandboxPostgres.start(Map.of("max_slot_wal_keep_size", "1MB"))) {
+            small.createDatabase("legacy");
+            try (Connection c = small.connect("legacy"); Statement st = c.createStatement()) {
+                for (String script : StranglerSchema.DEMO_SCRIPTS) {
+                    st.execute(StranglerSchema.classpathScript(script));
+                }
+                st.execute("SELECT pg_create_logical_replication_slot('strangler_lost', 'pgoutput')");
+                st.execute("SELECT pg_create_logical_replication_slot('lost_decoding', 'test_decoding')");
+                st.execute("CREATE TABLE filler (x int)");
+                for (int i = 0; i < 20 && !lost(st); i++) {
+                    st.execute("INSERT INTO filler SELECT generate_series(1, 20000)");
+                    st.execute("SELECT pg_switch_wal()");
+                    st.execute("CHECKPOINT");
+                }
+                assertThat(lost(st)).as("slot invalidated by max_slot_wal_keep_size").isTrue();
+
+                // what PostgreSQL says to a reader of a lost slot is recognised
+                try {
+                    st.execute("SELECT * FROM pg_logical_slot_peek_changes('lost_decoding', NULL, NULL)");
+                } catch (SQLException e) {
+                    assertThat(LostSlot.isLostSlotError(new RuntimeException("wrapped", e))).as(e.getMessage())
+                            .isTrue();
+                }
+            }
+            Map<String, String> s = new HashMap<>();
+            s.put("pipeline.name", "lost");
+            s.put("source.url", small.jdbcUrl("legacy"));
+            s.put("source.user", small.superuser());
+            s.put("source.password", small.superuserPassword());
+            s.put("source.tables", CAPTURED);
+            s.put("kafka.bootstrap.servers", "127.0.0.1:9");
+            PipelineConfig config = new PipelineConfigLoader(Map.of()).fromMap(s);
+
+            Check wal = check(new Doctor(config).run(), "slot strangler_lost: WAL");
+            assertThat(wal.status()).isEqualTo(Status.FAIL);
+            assertThat(wal.detail()).contains("wal_status = lost", "LOST");
+            assertThat(wal.fix()).contains("pg_drop_replication_slot('strangler_lost')", "snapshot.mode=when_needed");
+            assertThat(check(new Doctor(config).run(), "max_slot_wal_keep_size").status()).isEqualTo(Status.PASS);
+
+            try (SlotWatch watch = new SlotWatch(config.source(), "lost", e -> { })) {
+                Optional<SourceNotReadyException> found = watch.check();
+                assertThat(found).isPresent();
+                assertThat(found.get().getMessage()).contains("'strangler_lost' was invalidated", "new slot");
+            }
+        }
+    }
+
+    private static boolean lost(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery(
+                "SELECT count(*) FROM pg_replication_slots WHERE wal_status = 'lost'")) {
+            rs.next();
+            return rs.getInt(1) == 2;
+        }
+    }
+}

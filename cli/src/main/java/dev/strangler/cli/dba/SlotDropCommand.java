@@ -1,0 +1,119 @@
+package dev.strangler.cli.dba;
+
+import dev.strangler.cli.ExitCodes;
+import dev.strangler.cli.Verbosity;
+import dev.strangler.engine.SourceNotReadyException;
+import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.config.PipelineConfigLoader;
+import dev.strangler.engine.doctor.SlotInspector;
+import dev.strangler.engine.doctor.SlotState;
+import dev.strangler.engine.doctor.Units;
+import dev.strangler.engine.source.SourceConnections;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "drop", mixinStandardHelpOptions = true,
+        description = {"Drop the pipeline's replication slot, so it no longer retains WAL: the end of a migration, or "
+                + "the recovery from a lost slot.",
+            "Refuses while a process reads the slot and when the slot is not a pgoutput slot of the configured "
+                + "database. Asks to type the slot name unless --yes.",
+            "Exit code: 0 when the slot is gone (or was never there), 1 when refused, 69 when PostgreSQL cannot be "
+                + "reached."})
+public final class SlotDropCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Verbosity verbosity;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+            description = "Pipeline properties file; STRANGLER_* environment variables override it.")
+    Path config;
+
+    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+    boolean yes;
+
+    /** Where the confirmation is read from; tests replace it. */
+    BufferedReader input;
+
+    @Override
+    public Integer call() throws Exception {
+        verbosity.apply();
+        PipelineConfig pipelineConfig = PipelineConfigLoader.withSystemEnvironment().load(config);
+        PipelineConfig.Source source = pipelineConfig.source();
+        String slot = source.slot();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (Connection c = SourceConnections.open(source, "strangler-slot-drop-" + pipelineConfig.pipelineName())) {
+            Optional<SlotState> found = SlotInspector.find(c, slot, pipelineConfig.pipelineName());
+            if (found.isEmpty()) {
+                out.println("slot '" + slot + "' does not exist on " + source.endpoint() + ": nothing to drop");
+                return ExitCodes.OK;
+            }
+            SlotState s = found.get();
+            if (!s.usableBy(source.endpoint().database())) {
+                err.println("strangler: error: slot '" + slot + "' is not the pipeline's (" + s.slotType() + ", plugin "
+                        + s.plugin() + ", database " + s.database() + "): it belongs to another consumer; not dropped. "
+                        + "Check source.slot");
+                return ExitCodes.FINDINGS;
+            }
+            if (s.active()) {
+                err.println("strangler: error: slot '" + slot + "' is in use (pid " + s.activePid()
+                        + (s.replicationUser() == null ? "" : ", role '" + s.replicationUser() + "'")
+                        + (s.applicationName() == null ? "" : ", application_name '" + s.applicationName() + "'")
+                        + "): stop the pipeline first, then drop it; not dropped");
+                return ExitCodes.FINDINGS;
+            }
+            if (!yes && !confirmed(s, out)) {
+                err.println("strangler: slot '" + slot + "' not dropped (not confirmed; pass --yes to skip the "
+                        + "question)");
+                return ExitCodes.FINDINGS;
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+                ps.setString(1, slot);
+                ps.execute();
+            } catch (SQLException e) {
+                err.println("strangler: error: dropping slot '" + slot + "' failed: " + e.getMessage()
+                        + (e.getMessage() != null && e.getMessage().contains("is active")
+                        ? " (a pipeline started meanwhile: stop it first)" : ""));
+                return ExitCodes.FINDINGS;
+            }
+            out.println("dropped slot '" + slot + "'; it no longer retains WAL. The stored offsets point into it: "
+                    + "the next strangler run creates a new slot, and only snapshot.mode=when_needed (a fresh "
+                    + "snapshot) covers the changes made in between");
+            return ExitCodes.OK;
+        } catch (SQLException e) {
+            throw new SourceNotReadyException("reading pg_replication_slots on " + source.endpoint() + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private boolean confirmed(SlotState s, PrintWriter out) throws IOException {
+        out.println("About to drop replication slot '" + s.name() + "' (database " + s.database() + ", lag "
+                + (s.lagBytes() == null ? "unknown" : Units.bytes(s.lagBytes())) + ", retains "
+                + (s.retainedBytes() == null ? "unknown" : Units.bytes(s.retainedBytes())) + " of WAL).");
+        out.println("Changes not yet confirmed by the pipeline can then never be streamed; a restart needs a new "
+                + "slot and a fresh snapshot.");
+        out.print("Type the slot name to confirm: ");
+        out.flush();
+        BufferedReader in = input != null ? input
+                : new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset()));
+        String answer = in.readLine();
+        return answer != null && answer.trim().equals(s.name());
+    }
+}

@@ -1,0 +1,263 @@
+package dev.strangler.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strangler.cli.dba.CliRun;
+import dev.strangler.cli.dba.DoctorCommand;
+import dev.strangler.cli.dba.PsqlRunner;
+import dev.strangler.cli.dba.SlotCommand;
+import dev.strangler.cli.parity.ParitySettings;
+import dev.strangler.engine.Pipeline;
+import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.config.PipelineConfigLoader;
+import dev.strangler.engine.doctor.Doctor;
+import dev.strangler.engine.doctor.DoctorReport;
+import dev.strangler.engine.doctor.SqlScripts;
+import dev.strangler.engine.doctor.Status;
+import dev.strangler.parity.ParityChecker;
+import dev.strangler.parity.ParityConfig;
+import dev.strangler.parity.Progress;
+import dev.strangler.parity.compare.CanonicalRowCodecs;
+import dev.strangler.parity.model.ParityReport;
+import dev.strangler.parity.model.Verdict;
+import dev.strangler.sandbox.Sandbox;
+import dev.strangler.sql.StranglerSchema;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The DBA scripts of sql/dba/ as a DBA runs them: as a superuser, with psql variables, each twice (they are
+ * idempotent). Then the pipeline runs as the role the scripts created, which is not a superuser, and streams the
+ * legacy app's changes to Kafka; the doctor and the slot commands see it. Finally the teardown leaves no slot,
+ * publication, schema or role behind.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DbaScriptsIT {
+
+    private static final String DB = "legacy";
+    private static final String ROLE = "strangler_app";
+    private static final String PASSWORD = "app-pw-'quoted'";
+    private static final String PIPELINE = "dba";
+    private static final String SLOT = "strangler_dba";
+    private static final String PUBLICATION = "strangler_dba";
+    private static final String TABLES = "shop.customers, shop.products,shop.orders ,shop.order_lines";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Sandbox sandbox;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    void start() throws SQLException {
+        sandbox = Sandbox.start();
+        sandbox.postgres().createDatabase(DB);
+        try (Connection c = superuser(); Statement st = c.createStatement()) {
+            for (String script : StranglerSchema.DEMO_SCRIPTS) {
+                st.execute(StranglerSchema.classpathScript(script));
+            }
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        sandbox.close();
+    }
+
+    private Connection superuser() throws SQLException {
+        return sandbox.postgres().connect(DB);
+    }
+
+    private void runScript(String fileName, Map<String, String> variables) throws SQLException {
+        SqlScripts.Script script = SqlScripts.dbaScripts().stream().filter(s -> s.fileName().equals(fileName))
+                .findFirst().orElseThrow(() -> new AssertionError(fileName + " is not packaged"));
+        try (Connection c = superuser()) {
+            PsqlRunner.run(c, fileName, script.text(), variables);
+        }
+    }
+
+    private Map<String, String> settings() {
+        Map<String, String> m = new HashMap<>();
+        m.put("pipeline.name", PIPELINE);
+        m.put("source.url", sandbox.postgres().jdbcUrl(DB));
+        m.put("source.user", ROLE);
+        m.put("source.password", PASSWORD);
+        m.put("source.tables", TABLES.replace(" ", ""));
+        m.put("kafka.bootstrap.servers", sandbox.kafka().bootstrapServers());
+        m.put("heartbeat.interval", "1s");
+        m.put("offsets.flush.interval", "500ms");
+        return m;
+    }
+
+    @Test
+    void scriptsSetUpALeastPrivilegeRoleThePipelineRunsAsAndTheTeardownRemovesEverything() throws Exception {
+        Map<String, String> vars = Map.of("role", ROLE, "password", PASSWORD, "tables", TABLES,
+                "publication", PUBLICATION, "slot", SLOT, "slot_wal_keep_size", "10GB");
+        for (int run = 0; run < 2; run++) { // idempotent: a second run changes nothing and does not fail
+            runScript("01_enable_logical_decoding.sql", vars);
+            runScript("02_pipeline_role.sql", vars);
+            runScript("03_publication.sql", vars);
+            runScript("04_replica_identity.sql", Map.of("table", "shop.audit_log", "identity", "FULL"));
+        }
+        assertRole();
+        assertThat(query("SELECT string_agg(schemaname || '.' || tablename, ',' ORDER BY schemaname, tablename) FROM pg_publication_tables "
+                + "WHERE pubname = '" + PUBLICATION + "'"))
+                .isEqualTo("shop.customers,shop.order_lines,shop.orders,shop.products");
+        assertThat(query("SELECT setting FROM pg_settings WHERE name = 'max_slot_wal_keep_size'")).isEqualTo("10240");
+        assertThat(query("SELECT relreplident FROM pg_class WHERE oid = 'shop.audit_log'::regclass")).isEqualTo("f");
+
+        Path config = CliRun.config(dir, settings());
+        CliRun before = CliRun.of(new DoctorCommand(), "--config", config.toString());
+        assertThat(before.exit()).as(before.out()).isZero();
+        assertThat(before.out()).contains("PASS  role", "not a superuser", "publishes exactly",
+                "schema strangler is published");
+
+        PipelineConfig pipelineConfig = new PipelineConfigLoader(Map.of()).fromMap(settings());
+        try (Pipeline pipeline = new Pipeline(pipelineConfig, new Pipeline.Options(true, Duration.ofSeconds(15),
+                Duration.ofMinutes(2)))) {
+            pipeline.start();
+            legacyAppWrites();
+            awaitEvents(pipelineConfig);
+            assertThat(query("SELECT count(*) FROM pg_publication_tables WHERE pubname = '" + PUBLICATION
+                    + "' AND schemaname = 'strangler' AND tablename = 'heartbeat'")).isEqualTo("1");
+
+            // the running pipeline, seen by the doctor and the slot commands
+            DoctorReport running = new Doctor(pipelineConfig).run();
+            assertThat(running.ok()).as(running.firstFailure().map(Object::toString).orElse("")).isTrue();
+            assertThat(running.check("slot " + SLOT).orElseThrow().detail()).contains("the running pipeline");
+            assertThat(running.check("schema strangler").orElseThrow().detail()).contains("migrated to V");
+            CliRun status = CliRun.of(new SlotCommand(), "status", "--config", config.toString(), "--json",
+                    "--expect-active");
+            assertThat(status.exit()).as(status.err()).isZero();
+            JsonNode json = JSON.readTree(status.out());
+            assertThat(json.get("active").asBoolean()).isTrue();
+            assertThat(json.get("walStatus").asText()).isEqualTo("reserved");
+            assertThat(json.get("lagBytes").isNumber()).isTrue();
+            CliRun drop = CliRun.of(new SlotCommand(), "drop", "--config", config.toString(), "--yes");
+            assertThat(drop.exit()).isEqualTo(ExitCodes.FINDINGS);
+            assertThat(drop.err()).contains("is in use", "stop the pipeline first");
+
+            // the parity check as the same least-privilege role: SELECT, the snapshot functions, the slot view
+            // and the history tables in its own schema are all it needs
+            ParityConfig parity = ParitySettings.from(pipelineConfig, List.of(), 0, Map.of(), Duration.ofSeconds(60),
+                    10, null);
+            ParityReport report = new ParityChecker(parity,
+                    CanonicalRowCodecs.factory(parity.unavailableValuePlaceholder()), Progress.NONE).run();
+            assertThat(report.verdict()).as(report.tables().toString()).isEqualTo(Verdict.GO);
+            assertThat(report.tables()).hasSize(4);
+            assertThat(query("SELECT count(*) FROM strangler.parity_run")).isEqualTo("1");
+        }
+
+        assertThatThrownBy(() -> runScript("99_teardown.sql", Map.of("role", "x", "slot", SLOT)))
+                .hasMessageContaining("psql variable 'publication' is not set");
+        runScript("99_teardown.sql", vars);
+        runScript("99_teardown.sql", vars);
+        assertThat(query("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'")).isEqualTo("0");
+        assertThat(query("SELECT count(*) FROM pg_publication WHERE pubname = '" + PUBLICATION + "'")).isEqualTo("0");
+        assertThat(query("SELECT count(*) FROM pg_namespace WHERE nspname = 'strangler'")).isEqualTo("0");
+        assertThat(query("SELECT count(*) FROM pg_roles WHERE rolname = '" + ROLE + "'")).isEqualTo("0");
+        // the legacy data is untouched
+        assertThat(Long.parseLong(query("SELECT count(*) FROM shop.customers"))).isPositive();
+    }
+
+    private void assertRole() throws SQLException {
+        assertThat(query("SELECT rolsuper::text || rolreplication::text || rolcanlogin::text FROM pg_roles "
+                + "WHERE rolname = '" + ROLE + "'")).isEqualTo("falsetruetrue");
+        assertThat(query("SELECT has_table_privilege('" + ROLE + "', 'shop.orders', 'SELECT')::text")).isEqualTo("true");
+        assertThat(query("SELECT has_table_privilege('" + ROLE + "', 'shop.audit_log', 'SELECT')::text"))
+                .as("no SELECT beyond the captured tables").isEqualTo("false");
+        assertThat(query("SELECT has_table_privilege('" + ROLE + "', 'shop.orders', 'UPDATE')::text")).isEqualTo("false");
+        assertThat(query("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'strangler'"))
+                .isEqualTo(ROLE);
+        // the password given (with a quote in it) is the one that works
+        try (Connection c = DriverManager.getConnection(sandbox.postgres().jdbcUrl(DB), ROLE, PASSWORD)) {
+            assertThat(c.isValid(5)).isTrue();
+        }
+    }
+
+    private void legacyAppWrites() throws SQLException {
+        try (Connection c = superuser(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO shop.customers (external_ref, name, email) VALUES "
+                    + "('00000000-0000-0000-0000-00000000d0ba', 'Dba Scripts', 'dba@example.com')");
+            st.execute("UPDATE shop.customers SET vip = true WHERE email = 'dba@example.com'");
+            st.execute("DELETE FROM shop.order_lines WHERE (order_id, line_no) IN "
+                    + "(SELECT order_id, line_no FROM shop.order_lines ORDER BY 1, 2 LIMIT 1)");
+            // the legacy table without a primary key is not published, so it stays writable
+            st.execute("INSERT INTO shop.audit_log (actor, action) VALUES ('legacy', 'login')");
+            st.execute("UPDATE shop.audit_log SET action = 'logout' WHERE actor = 'legacy'");
+        }
+    }
+
+    private void awaitEvents(PipelineConfig config) {
+        String customers = config.kafka().topicFor(new dev.strangler.engine.config.TableId("shop", "customers"));
+        String lines = config.kafka().topicFor(new dev.strangler.engine.config.TableId("shop", "order_lines"));
+        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            List<JsonNode> values = values(customers);
+            assertThat(values).anyMatch(v -> v.path("op").asText().equals("r"));
+            assertThat(values).anyMatch(v -> v.path("op").asText().equals("c")
+                    && v.path("after").path("email").asText().equals("dba@example.com"));
+            assertThat(values).anyMatch(v -> v.path("op").asText().equals("u")
+                    && v.path("after").path("vip").asBoolean());
+            assertThat(values(lines)).anyMatch(v -> v.path("op").asText().equals("d"));
+        });
+    }
+
+    /** Every non-tombstone value of the topic, read from the beginning to its current end. */
+    private List<JsonNode> values(String topic) throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, sandbox.kafka().bootstrapServers());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<JsonNode> values = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() != null) {
+                        values.add(JSON.readTree(new String(r.value(), StandardCharsets.UTF_8)));
+                    }
+                }
+            }
+        }
+        return values;
+    }
+
+    private String query(String sql) throws SQLException {
+        try (Connection c = superuser(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}

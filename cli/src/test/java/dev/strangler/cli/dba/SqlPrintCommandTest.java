@@ -1,0 +1,56 @@
+package dev.strangler.cli.dba;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqlPrintCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void printsTheMigrationsInFlywayOrder() {
+        CliRun run = CliRun.of(new SqlCommand(), "print", "migrations");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("CREATE SCHEMA IF NOT EXISTS strangler;", "--no-migrate",
+                "CREATE TABLE strangler.heartbeat", "CREATE TABLE strangler.parity_run");
+        assertThat(run.out().indexOf("==== V1__")).isPositive().isLessThan(run.out().indexOf("==== V2__"));
+    }
+
+    @Test
+    void printsEveryDbaScriptInOrder() {
+        CliRun run = CliRun.of(new SqlCommand(), "print", "dba");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("==== 01_enable_logical_decoding.sql", "==== 02_pipeline_role.sql",
+                "==== 03_publication.sql", "==== 04_replica_identity.sql", "==== 99_teardown.sql",
+                "ALTER ROLE :\"role\" WITH LOGIN REPLICATION");
+        assertThat(run.out().indexOf("==== 01_")).isLessThan(run.out().indexOf("==== 02_"));
+        assertThat(run.out().indexOf("==== 04_")).isLessThan(run.out().indexOf("==== 99_"));
+    }
+
+    @Test
+    void fillsTheNameVariablesFromTheConfigButNeverThePassword() {
+        Path config = CliRun.config(dir, Map.of("pipeline.name", "billing",
+                "source.url", "jdbc:postgresql://db:5432/legacy", "source.user", "strangler_billing_role",
+                "source.password", "s3cret", "source.tables", "shop.customers,shop.orders",
+                "kafka.bootstrap.servers", "kafka:9092"));
+        CliRun run = CliRun.of(new SqlCommand(), "print", "dba", "--config", config.toString());
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("ALTER ROLE \"strangler_billing_role\" WITH LOGIN REPLICATION PASSWORD "
+                + ":'password';", "DROP PUBLICATION IF EXISTS \"strangler_billing\";",
+                "string_to_array('shop.customers,shop.orders', ',')", "slot_name = 'strangler_billing'",
+                "Still to pass: password");
+        assertThat(run.out()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void refusesAnUnknownKindWithUsage() {
+        CliRun run = CliRun.of(new SqlCommand(), "print", "everything");
+        assertThat(run.exit()).isEqualTo(dev.strangler.cli.ExitCodes.USAGE);
+        assertThat(run.err()).contains("migrations, dba");
+    }
+}

@@ -1,0 +1,15 @@
+# The strangler image: the CLI's runnable jar on a Java 17 runtime. Built from the repository root
+# (docker compose does that: context .., see docker-compose.yml), so the jar is the one this checkout builds.
+
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY . .
+RUN ./mvnw -B -ntp -q -DskipTests -pl cli -am package
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 10001 --home-dir /opt/strangler strangler
+COPY --from=build /src/cli/target/strangler.jar /opt/strangler/strangler.jar
+USER strangler
+WORKDIR /opt/strangler
+ENTRYPOINT ["java", "-jar", "/opt/strangler/strangler.jar"]
+CMD ["--help"]
