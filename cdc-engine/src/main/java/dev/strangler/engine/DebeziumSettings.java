@@ -52,6 +52,9 @@ final class DebeziumSettings {
         p.setProperty("interval.handling.mode", "string");
         p.setProperty("hstore.handling.mode", "json");
         p.setProperty("tombstones.on.delete", "true");
+        // Debezium's __debezium.context.* headers repeat the pipeline's name on every record; the intake headers
+        // already say where a record came from.
+        p.setProperty("extended.headers.enabled", "false");
 
         if (config.outbox().enabled()) {
             outboxRouting(config, p);
@@ -118,7 +121,9 @@ final class DebeziumSettings {
                 "type:header:eventType,occurred_at:header:occurredAt,traceparent:header:traceparent,headers:header:"
                 + KafkaBatchPublisher.OUTBOX_HEADERS);
         p.setProperty(t + "table.field.additional.missing", "ignore");
-        p.setProperty(t + "table.expand.json.payload", "true");
+        // The payload goes out as the jsonb text, byte for byte (see KafkaBatchPublisher): Debezium's JSON expansion
+        // infers a schema per payload and fails on valid documents (mixed-type arrays, huge integers).
+        p.setProperty(t + "table.expand.json.payload", "false");
         p.setProperty(t + "table.op.invalid.behavior", "warn");
     }
 

@@ -97,9 +97,10 @@ public final class PipelineConfigLoader {
         s.match(SOURCE_PUBLICATION, publication, PG_OBJECT_NAME,
                 "lower-case letters, digits and '_', at most 63 characters");
         List<TableId> tables = s.tables(SOURCE_TABLES);
-        if (tables.isEmpty()) {
+        List<TableId> outboxTables = s.tables(OUTBOX_TABLES);
+        if (tables.isEmpty() && outboxTables.isEmpty()) {
             throw new ConfigException(SOURCE_TABLES.name() + " is empty; name at least one table to capture, "
-                    + "e.g. source.tables=public.orders");
+                    + "e.g. source.tables=public.orders (or outbox.tables for a pipeline that only routes an outbox)");
         }
         PipelineConfig.Source source = new PipelineConfig.Source(endpoint, s.string(SOURCE_USER),
                 new Secret(s.string(SOURCE_PASSWORD)), tables, slot, publication);
@@ -143,7 +144,6 @@ public final class PipelineConfigLoader {
                         + reason + ".");
             }
         }
-        List<TableId> outboxTables = s.tables(OUTBOX_TABLES);
         for (TableId t : outboxTables) {
             if (tables.contains(t)) {
                 throw new ConfigException(OUTBOX_TABLES.name() + ": " + t + " is also in " + SOURCE_TABLES.name()

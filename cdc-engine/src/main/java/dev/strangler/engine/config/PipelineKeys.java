@@ -24,8 +24,9 @@ public final class PipelineKeys {
                     + "captured tables and ownership of schema strangler; superuser is not needed.");
     public static final ConfigKey SOURCE_PASSWORD = optional("source.password", ConfigType.PASSWORD, "",
             "Password of source.user. Prefer the environment variable STRANGLER_SOURCE_PASSWORD. Never logged.");
-    public static final ConfigKey SOURCE_TABLES = required("source.tables", ConfigType.LIST,
-            "Tables to capture, as schema.table, comma-separated. Each gets the topic <topic.prefix>.<schema>.<table>.");
+    public static final ConfigKey SOURCE_TABLES = optional("source.tables", ConfigType.LIST, "",
+            "Tables to capture, as schema.table, comma-separated. Each gets the topic <topic.prefix>.<schema>.<table>. "
+                    + "Required unless outbox.tables is set (a pipeline that only routes an outbox).");
     public static final ConfigKey SOURCE_SLOT = optional("source.slot", ConfigType.STRING, null,
             "Logical replication slot (pgoutput). Default: strangler_<pipeline.name>, lower-cased, non-alphanumerics "
                     + "as '_'. Lower-case letters, digits and '_' only (PostgreSQL's rule for slot names).");

@@ -3,6 +3,7 @@ package dev.strangler.engine.kafka;
 import dev.strangler.engine.SinkUnavailableException;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -120,9 +122,13 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
 
     private ProducerRecord<byte[], byte[]> toProducerRecord(SourceRecord record, long now, Long lsn) {
         String topic = record.topic();
-        byte[] key = keyConverter.fromConnectData(topic, record.keySchema(), record.key());
+        byte[] key = record.key() instanceof String text && isString(record.keySchema())
+                ? text.getBytes(StandardCharsets.UTF_8)
+                : keyConverter.fromConnectData(topic, record.keySchema(), record.key());
         byte[] value = record.value() == null ? null
-                : valueConverter.fromConnectData(topic, record.valueSchema(), record.value());
+                : record.value() instanceof String json && isJson(record.valueSchema())
+                        ? json.getBytes(StandardCharsets.UTF_8)
+                        : valueConverter.fromConnectData(topic, record.valueSchema(), record.value());
         RecordHeaders headers = new RecordHeaders();
         for (Header h : record.headers()) {
             if (h.value() == null && (h.key().equals(IntakeHeaders.TRACEPARENT) || h.key().equals(OUTBOX_HEADERS))) {
@@ -140,11 +146,24 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
         return new ProducerRecord<>(topic, null, key, value, headers);
     }
 
+    /** A routed outbox payload: the jsonb column's text is the record value as it is, never re-typed. */
+    private static boolean isJson(Schema schema) {
+        return schema != null && "io.debezium.data.Json".equals(schema.name());
+    }
+
+    /**
+     * A routed outbox key (the aggregate id) is a plain string; it goes out as its UTF-8 text, so a consumer's
+     * StringDeserializer reads {@code order-42}, not the JSON-quoted {@code "order-42"}. Table keys are structs.
+     */
+    private static boolean isString(Schema schema) {
+        return schema != null && schema.type() == Schema.Type.STRING;
+    }
+
     private static void expandOutboxHeaders(String topic, String json, RecordHeaders headers) {
         try {
             JSON.readTree(json).fields().forEachRemaining(e -> headers.add(e.getKey(),
                     (e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString())
-                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                            .getBytes(StandardCharsets.UTF_8)));
         } catch (java.io.IOException e) {
             throw new IllegalStateException("outbox headers of a record for " + topic + " are not a JSON object", e);
         }

@@ -111,6 +111,29 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
+    void shouldAcceptAPipelineThatOnlyRoutesAnOutboxButNotOneWithNoTableAtAll() {
+        Map<String, String> m = minimal();
+        m.remove("source.tables");
+        assertThatThrownBy(() -> load(m)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("source.tables is empty");
+        m.put("outbox.tables", "messaging.outbox");
+        PipelineConfig c = load(m);
+        assertThat(c.capturedTables()).isEmpty();
+        assertThat(c.outbox().tables()).containsExactly(new TableId("messaging", "outbox"));
+        assertThat(c.outbox().topicPattern()).isEqualTo("strangler.outbox.{aggregatetype}");
+    }
+
+    @Test
+    void shouldRefuseAnOutboxTableThatIsAlsoATableTopicOrATopicPatternWithoutTheAggregateType() {
+        Map<String, String> m = minimal();
+        m.put("outbox.tables", "public.orders");
+        assertThatThrownBy(() -> load(m)).hasMessageContaining("outbox.tables: public.orders is also in source.tables");
+        m.put("outbox.tables", "public.outbox");
+        m.put("outbox.topic", "events.all");
+        assertThatThrownBy(() -> load(m)).hasMessageContaining("has no {aggregatetype}");
+    }
+
+    @Test
     void shouldParseDurationsInEveryDocumentedForm() {
         for (var entry : Map.of("500ms", Duration.ofMillis(500), "10s", Duration.ofSeconds(10), "5m",
                 Duration.ofMinutes(5), "1h", Duration.ofHours(1), "PT2S", Duration.ofSeconds(2), "0",

@@ -177,11 +177,15 @@ final class EngineFixture {
         return events.stream().collect(Collectors.groupingBy(Event::topic));
     }
 
+    /** JSON, or the raw text as a text node (an outbox key is the aggregate id's plain UTF-8). */
     private static JsonNode parse(byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
         try {
-            return bytes == null ? null : JSON.readTree(bytes);
+            return JSON.readTree(bytes);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return com.fasterxml.jackson.databind.node.TextNode.valueOf(new String(bytes, StandardCharsets.UTF_8));
         }
     }
 }

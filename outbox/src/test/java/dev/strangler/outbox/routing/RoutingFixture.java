@@ -1,0 +1,202 @@
+package dev.strangler.outbox.routing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.config.PipelineConfigLoader;
+import dev.strangler.sandbox.Sandbox;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Helpers of the routing tests (the library against the real pipeline): a service database, pipeline settings, and
+ * an independent reader of topics that keeps the raw bytes, because the exact wire format is what a consumer sees.
+ * Adapted from the engine's own test fixture.
+ */
+final class RoutingFixture {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private RoutingFixture() {
+    }
+
+    static String newDatabase(Sandbox sandbox, String prefix) {
+        String db = prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
+        sandbox.postgres().createDatabase(db);
+        return db;
+    }
+
+    static HikariDataSource pool(Sandbox sandbox, String db) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(sandbox.postgres().jdbcUrl(db));
+        config.setUsername(sandbox.postgres().superuser());
+        config.setPassword(sandbox.postgres().superuserPassword());
+        config.setMaximumPoolSize(4);
+        config.setPoolName("pool-" + db);
+        return new HikariDataSource(config);
+    }
+
+    static void execute(Sandbox sandbox, String db, String... statements) {
+        try (Connection c = sandbox.postgres().connect(db); Statement st = c.createStatement()) {
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static long queryLong(Sandbox sandbox, String db, String sql) {
+        try (Connection c = sandbox.postgres().connect(db); Statement st = c.createStatement();
+             var rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Pipeline settings on the service database: {@code sourceTables} as table topics, public.outbox routed. */
+    static Map<String, String> settings(Sandbox sandbox, String db, String name, String sourceTables) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("pipeline.name", name);
+        m.put("source.url", sandbox.postgres().jdbcUrl(db));
+        m.put("source.user", sandbox.postgres().superuser());
+        m.put("source.password", sandbox.postgres().superuserPassword());
+        m.put("source.tables", sourceTables);
+        m.put("outbox.tables", "public.outbox");
+        m.put("kafka.bootstrap.servers", sandbox.kafka().bootstrapServers());
+        m.put("heartbeat.interval", "1s");
+        m.put("offsets.flush.interval", "500ms");
+        return m;
+    }
+
+    static PipelineConfig config(Map<String, String> settings) {
+        return new PipelineConfigLoader(Map.of()).fromMap(settings);
+    }
+
+    /** One consumed record, raw: key, value and header values exactly as the consumer receives them. */
+    record Received(String topic, int partition, long offset, byte[] key, byte[] value, Headers headers) {
+
+        String keyText() {
+            return key == null ? null : new String(key, StandardCharsets.UTF_8);
+        }
+
+        JsonNode valueJson() {
+            try {
+                return value == null ? null : JSON.readTree(value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** The last header of that name as UTF-8 text, or null. */
+        String header(String name) {
+            Header h = headers.lastHeader(name);
+            return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        }
+
+        Map<String, String> headerMap() {
+            Map<String, String> m = new HashMap<>();
+            headers.forEach(h -> m.put(h.key(), h.value() == null ? null : new String(h.value(),
+                    StandardCharsets.UTF_8)));
+            return m;
+        }
+
+        int headerCount(String name) {
+            int n = 0;
+            for (Header h : headers.headers(name)) {
+                n++;
+            }
+            return n;
+        }
+    }
+
+    /** Reads every record of the topics (that exist) from the beginning to their current end offsets. */
+    static List<Received> readAll(Sandbox sandbox, List<String> topics) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, sandbox.kafka().bootstrapServers());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        List<Received> records = new ArrayList<>();
+        Set<String> existing = topics(sandbox);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                if (existing.contains(topic)) {
+                    consumer.partitionsFor(topic, Duration.ofSeconds(10))
+                            .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+                }
+            }
+            if (partitions.isEmpty()) {
+                return records;
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read topics to their end offsets " + end);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    records.add(new Received(r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.headers()));
+                }
+            }
+        }
+        return records;
+    }
+
+    static Set<String> topics(Sandbox sandbox) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                sandbox.kafka().bootstrapServers()))) {
+            return admin.listTopics().names().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The aggregate id a record is keyed by, whether the key is raw text or a JSON string. */
+    static String aggregateId(Received r) {
+        String text = r.keyText();
+        if (text != null && text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) {
+            try {
+                return JSON.readTree(text).asText();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return text;
+    }
+}
