@@ -12,6 +12,11 @@ import java.util.List;
  * Opens the cut: a REPEATABLE READ, read-only transaction whose snapshot is the table side of the comparison, and
  * the WAL position right after it. The snapshot is fixed by the transaction's first statement, which is the one
  * reading it, so everything later read in the same transaction is the state as of exactly this snapshot.
+ *
+ * <p>The position is the WAL <em>insert</em> position, not pg_current_wal_lsn() (the write position): a
+ * transaction's commit record is inserted before the transaction becomes visible, but with synchronous_commit=off
+ * (or while the WAL writer lags) it may not be written yet, so the write position can lie before the commit of a
+ * visible transaction, and waiting for the slot to pass it would not prove that transaction was published.
  */
 final class CutTaker {
 
@@ -26,7 +31,7 @@ final class CutTaker {
                 ? "pg_current_snapshot()" : "txid_current_snapshot()";
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT " + snapshotFunction + "::text, "
-                     + "pg_current_wal_lsn() - '0/0'::pg_lsn, now()")) {
+                     + "pg_current_wal_insert_lsn() - '0/0'::pg_lsn, now()")) {
             rs.next();
             String[] parts = rs.getString(1).split(":", -1);
             List<Long> inProgress = new ArrayList<>();

@@ -244,7 +244,7 @@ class ParityCheckIT {
         }
     }
 
-    private static String describe(ParityReport report) {
+    static String describe(ParityReport report) {
         StringBuilder s = new StringBuilder(report.verdict() + " " + (report.reason() == null ? "" : report.reason()));
         for (TableResult t : report.tables()) {
             s.append("\n  ").append(t.table()).append(' ').append(t.verdict()).append(" rows=").append(t.rowsInTable())
