@@ -5,7 +5,9 @@ import dev.strangler.cli.demo.DemoPipelineConfig;
 import dev.strangler.cli.demo.DemoSummary;
 import dev.strangler.cli.demo.DurationConverter;
 import dev.strangler.cli.demo.LegacyWorkload;
+import dev.strangler.cli.demo.NewServiceWorkload;
 import dev.strangler.cli.demo.OpCounts;
+import dev.strangler.cli.demo.OutboxSection;
 import dev.strangler.cli.demo.ProgressLine;
 import dev.strangler.cli.demo.SlotMonitor;
 import dev.strangler.cli.demo.TopicCensus;
@@ -32,6 +34,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -45,8 +49,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the whole picture on this machine, no Docker: an embedded PostgreSQL with a legacy shop "
-                + "schema, an embedded Kafka, the pipeline, and a legacy-like workload; then count every topic with "
-                + "an independent consumer and check that nothing was lost.",
+                + "schema, an embedded Kafka, the pipeline, and a legacy-like workload; next to it a new service "
+                + "places orders through the transactional outbox (orders_svc.outbox, routed to demo.outbox.*); then "
+                + "count every topic with an independent consumer and check that nothing was lost.",
             "Ends with a parity check (GO / NO-GO) of every captured table. Leaves pipeline.properties, summary.md, "
                 + "summary.json and parity/report.html in --out. Ctrl-C stops early and still prints the summary."})
 public final class DemoCommand implements Callable<Integer> {
@@ -64,8 +69,8 @@ public final class DemoCommand implements Callable<Integer> {
     Verbosity verbosity;
 
     @Option(names = "--rate", defaultValue = "50", paramLabel = "N",
-            description = "Legacy changes per second; a multi-statement transaction counts as one (default: "
-                    + "${DEFAULT-VALUE}).")
+            description = "Legacy changes per second; a multi-statement transaction counts as one. The new service "
+                    + "runs at a quarter of it, at least 1 transaction/s (default: ${DEFAULT-VALUE}).")
     double rate;
 
     @Option(names = "--duration", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -78,8 +83,8 @@ public final class DemoCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "N",
-            description = "Random seed of the workload; the same seed issues the same changes (default: "
-                    + "${DEFAULT-VALUE}).")
+            description = "Random seed of the workloads; the same seed issues the same changes and outbox events "
+                    + "(default: ${DEFAULT-VALUE}).")
     long seed;
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -103,13 +108,14 @@ public final class DemoCommand implements Callable<Integer> {
             DemoPipelineConfig.write(settings, out.resolve("pipeline.properties"));
             Pipeline pipeline = new Pipeline(config, Pipeline.Options.defaults());
             try (Connection app = postgres.connect(DemoDatabase.NAME);
+                 Connection service = postgres.connect(DemoDatabase.NAME);
                  SlotMonitor slot = new SlotMonitor(postgres.connect(DemoDatabase.NAME), config.source().slot())) {
                 err.printf("strangler demo: database '%s' seeded; starting the pipeline (snapshot, then streaming)%n",
                         DemoDatabase.NAME);
                 err.flush();
                 pipeline.start();
                 watchForFailure(pipeline);
-                DemoSummary summary = runWorkloadAndCount(pipeline, config, app, slot, err);
+                DemoSummary summary = runWorkloadAndCount(pipeline, config, app, service, slot, err);
                 publish(summary);
                 if (pipelineFailure.get() == null) {
                     checkParity(config, err);
@@ -135,23 +141,29 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private DemoSummary runWorkloadAndCount(Pipeline pipeline, PipelineConfig config, Connection app,
-                                            SlotMonitor slot, PrintWriter err) throws Exception {
+                                            Connection service, SlotMonitor slot, PrintWriter err) throws Exception {
         LegacyWorkload workload = new LegacyWorkload(app, seed, rate, duration);
-        err.printf("strangler demo: pipeline '%s' streaming %s; legacy workload at %s changes/s for %s (seed %d); "
-                        + "Ctrl-C stops early%n", config.pipelineName(), DemoDatabase.CAPTURED, format(rate),
-                DurationConverter.format(duration), seed);
+        NewServiceWorkload newService = new NewServiceWorkload(service, DemoDatabase.OUTBOX.toString(), seed, rate,
+                duration);
+        err.printf("strangler demo: pipeline '%s' streaming %s and routing outbox %s; legacy workload at %s "
+                        + "changes/s, new service at %s transactions/s, for %s (seed %d); Ctrl-C stops early%n",
+                config.pipelineName(), DemoDatabase.CAPTURED, DemoDatabase.OUTBOX, format(rate),
+                format(newService.ratePerSecond()), DurationConverter.format(duration), seed);
         err.flush();
         boolean stoppedEarly;
         boolean caughtUp = false;
         try (ProgressLine progress = new ProgressLine(err, System.console() != null, duration,
                 pipeline.metrics()::published, slot::lagBytes)) {
             progress.start();
-            stoppedEarly = runWorkload(workload);
+            stoppedEarly = runWorkloads(workload, newService);
             progress.phase("catching up");
             if (workload.abortReason() != null) {
                 err.println("strangler demo: the workload stopped early: " + workload.abortReason());
             }
-            // everything the workload wrote is before this position; once the slot confirms it, Kafka has it all
+            if (newService.abortReason() != null) {
+                err.println("strangler demo: the new service stopped early: " + newService.abortReason());
+            }
+            // everything both workloads wrote is before this position; once the slot confirms it, Kafka has it all
             String workloadEnd = slot.currentWalLsn();
             if (pipelineFailure.get() == null) {
                 caughtUp = slot.awaitConfirmed(workloadEnd,
@@ -166,8 +178,15 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Map<TableId, Long> rows = DemoDatabase.rowCounts(app, DemoDatabase.CAPTURED);
         Map<TableId, Long> notCapturedRows = DemoDatabase.rowCounts(app, DemoDatabase.NOT_CAPTURED);
+        long serviceOrders = DemoDatabase.rowCounts(app, List.of(DemoDatabase.NEW_SERVICE_ORDERS))
+                .get(DemoDatabase.NEW_SERVICE_ORDERS);
         List<String> topics = DemoDatabase.CAPTURED.stream().map(config.kafka()::topicFor).toList();
-        TopicCensus.Result census = TopicCensus.count(config.kafka().bootstrapServers(), topics, CENSUS_TIMEOUT);
+        Map<String, String> outboxTopics = new LinkedHashMap<>();
+        for (String type : NewServiceWorkload.AGGREGATE_TYPES) {
+            outboxTopics.put(type, DemoPipelineConfig.outboxTopic(config, type));
+        }
+        TopicCensus.Result census = TopicCensus.count(config.kafka().bootstrapServers(), topics,
+                outboxTopics.values(), CENSUS_TIMEOUT);
 
         List<DemoSummary.TableLine> lines = new ArrayList<>();
         for (TableId table : DemoDatabase.CAPTURED) {
@@ -177,22 +196,37 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Map<String, Long> notCaptured = new LinkedHashMap<>();
         notCapturedRows.forEach((table, count) -> notCaptured.put(table.toString(), count));
+        Map<String, Set<UUID>> committed = newService.committedEvents();
+        Map<String, Set<UUID>> rolledBack = newService.rolledBackEvents();
+        List<OutboxSection.TopicLine> outboxLines = new ArrayList<>();
+        outboxTopics.forEach((type, topic) -> outboxLines.add(OutboxSection.TopicLine.of(type, topic,
+                committed.getOrDefault(type, Set.of()), rolledBack.getOrDefault(type, Set.of()),
+                census.outbox().getOrDefault(topic, TopicCensus.OutboxCount.NONE))));
+        OutboxSection outbox = new OutboxSection(DemoDatabase.OUTBOX.toString(), newService.ratePerSecond(),
+                newService.elapsed(), outboxLines, newService.completed(), newService.failed(), serviceOrders);
         return new DemoSummary(config.pipelineName(), seed, rate, duration, workload.elapsed(),
                 stopRequested.getCount() == 0, caughtUp, census.complete(),
-                pipeline.metrics().published(), lines, notCaptured, workload.completed(), workload.failed());
+                pipeline.metrics().published(), lines, notCaptured, workload.completed(), workload.failed(), outbox);
     }
 
-    /** Runs the workload on its own thread until it ends; returns true if Ctrl-C or a pipeline failure cut it short. */
-    private boolean runWorkload(LegacyWorkload workload) throws InterruptedException {
-        Thread worker = new Thread(workload, "demo-legacy-workload");
-        worker.start();
+    /**
+     * Runs the legacy workload and the new service side by side, each on its own thread, until both end; returns
+     * true if Ctrl-C or a pipeline failure cut them short.
+     */
+    private boolean runWorkloads(LegacyWorkload legacy, NewServiceWorkload newService) throws InterruptedException {
+        Thread legacyWorker = new Thread(legacy, "demo-legacy-workload");
+        Thread serviceWorker = new Thread(newService, "demo-new-service");
+        legacyWorker.start();
+        serviceWorker.start();
         boolean stoppedEarly = false;
-        while (worker.isAlive()) {
+        while (legacyWorker.isAlive() || serviceWorker.isAlive()) {
             if (!stoppedEarly && (stopRequested.await(200, TimeUnit.MILLISECONDS) || pipelineFailure.get() != null)) {
-                workload.stop();
+                legacy.stop();
+                newService.stop();
                 stoppedEarly = true;
             }
-            worker.join(200);
+            legacyWorker.join(100);
+            serviceWorker.join(100);
         }
         return stoppedEarly;
     }

@@ -10,14 +10,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@code strangler demo} end to end against the real sandbox (PostgreSQL, Kafka, the pipeline) and checks the
- * evidence it leaves: every change the workload made is in Kafka, counted by an independent consumer.
+ * evidence it leaves: every change the legacy workload made is in Kafka, and exactly the outbox events the new
+ * service committed (none of a rolled-back transaction), all counted by an independent consumer.
  */
 class DemoCommandIT {
 
@@ -70,6 +73,8 @@ class DemoCommandIT {
         assertThat(workload.get("byKind").get("audit_update").get("completed").asLong()).isPositive();
         assertThat(summary.get("notCaptured").get("shop.audit_log").asLong()).isPositive();
 
+        assertOutbox(summary.get("outbox"));
+
         Path properties = out.resolve("pipeline.properties");
         String text = Files.readString(properties, StandardCharsets.UTF_8);
         Properties written = new Properties();
@@ -83,6 +88,47 @@ class DemoCommandIT {
         PipelineConfig config = new PipelineConfigLoader(env).load(properties);
         assertThat(config.pipelineName()).isEqualTo("demo");
         assertThat(config.capturedTables()).hasSize(4);
+        assertThat(config.outbox().tables()).hasToString("[orders_svc.outbox]");
         assertThat(config.source().password().reveal()).isEqualTo("from-env");
+    }
+
+    /**
+     * The new service's outbox: both topics exist, every committed event is there (by event id; duplicates would be
+     * allowed), nothing else is, and none of the events of its deliberately rolled-back transactions arrived. The
+     * rolled-back event ids are kept by the new service and looked for among the ids the census read.
+     */
+    private static void assertOutbox(JsonNode outbox) {
+        assertThat(outbox.get("table").asText()).isEqualTo("orders_svc.outbox");
+        assertThat(outbox.get("matches").asBoolean()).isTrue();
+        JsonNode transactions = outbox.get("transactions");
+        assertThat(transactions.get("committed").asLong()).as("committed transactions").isGreaterThan(20);
+        assertThat(transactions.get("rolledBack").asLong()).as("deliberately rolled-back transactions").isPositive();
+        assertThat(transactions.get("failed").asLong()).as("no new-service transaction failed").isZero();
+        // each committed place_order wrote one row; an abandoned checkout's row was rolled back with its events
+        assertThat(outbox.get("ordersInTable").asLong())
+                .isEqualTo(outbox.get("byKind").get("place_order").get("completed").asLong());
+
+        JsonNode topics = outbox.get("topics");
+        assertThat(topics).hasSize(2);
+        Set<String> names = new HashSet<>();
+        long rolledBack = 0;
+        for (JsonNode t : topics) {
+            String topic = t.get("topic").asText();
+            names.add(topic);
+            long committed = t.get("committed").asLong();
+            assertThat(t.get("partitions").asInt()).as("%s exists", topic).isPositive();
+            assertThat(committed).as("events committed for %s", topic).isPositive();
+            assertThat(t.get("distinctEventIds").asLong()).as("distinct event ids in %s", topic).isEqualTo(committed);
+            assertThat(t.get("records").asLong()).as("records in %s", topic)
+                    .isEqualTo(committed + t.get("duplicates").asLong());
+            assertThat(t.get("missing").asLong()).as("committed events missing from %s", topic).isZero();
+            assertThat(t.get("unexpected").asLong()).as("events in %s never committed", topic).isZero();
+            assertThat(t.get("withoutIdHeader").asLong()).as("records of %s without id header", topic).isZero();
+            assertThat(t.get("rolledBackInKafka").asLong()).as("rolled-back events in %s", topic).isZero();
+            rolledBack += t.get("rolledBack").asLong();
+        }
+        assertThat(names).containsExactlyInAnyOrder("demo.outbox.order", "demo.outbox.payment");
+        assertThat(rolledBack).as("events of rolled-back transactions, looked for in Kafka").isPositive();
+        assertThat(outbox.get("events").get("rolledBackInKafka").asLong()).isZero();
     }
 }

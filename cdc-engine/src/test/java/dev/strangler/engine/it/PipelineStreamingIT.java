@@ -173,7 +173,7 @@ class PipelineStreamingIT {
     void shouldMoveTheSlotWithHeartbeatsWhileCapturedTablesAreIdle() {
         execute(sandbox, db, "CREATE TABLE IF NOT EXISTS public.busy (id serial PRIMARY KEY, v text)");
         execute(sandbox, db, "INSERT INTO public.busy (v) SELECT md5(g::text) FROM generate_series(1, 2000) g");
-        long walAfterOtherWrites = queryLong(sandbox, db, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
+        long walAfterOtherWrites = queryLong(sandbox, db, "SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(queryLong(sandbox, db,
                 "SELECT confirmed_flush_lsn - '0/0'::pg_lsn FROM pg_replication_slots WHERE slot_name = '"
                         + config.source().slot() + "'")).isGreaterThanOrEqualTo(walAfterOtherWrites));

@@ -1,6 +1,7 @@
 package dev.strangler.cli.demo;
 
 import dev.strangler.engine.config.TableId;
+import dev.strangler.outbox.OutboxMigrations;
 import dev.strangler.sandbox.SandboxPostgres;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The demo's legacy database: created in the sandbox from the SQL files the sql module ships on the classpath. */
+/**
+ * The demo's database: the legacy shop, created in the sandbox from the SQL files the sql module ships on the
+ * classpath, and next to it the schema of a new service with its transactional outbox.
+ */
 public final class DemoDatabase {
 
     public static final String NAME = "legacy";
@@ -30,20 +34,38 @@ public final class DemoDatabase {
     /** Written by the legacy app, deliberately not captured: it has no primary key. */
     public static final List<TableId> NOT_CAPTURED = List.of(new TableId("shop", "audit_log"));
 
+    /** The new service's schema: its business tables and its outbox. */
+    public static final String NEW_SERVICE_SCHEMA = "orders_svc";
+    public static final String NEW_SERVICE_SCRIPT = "/strangler/sql/demo/03_new_service.sql";
+    /** The new service's own orders: not captured, its events reach Kafka through the outbox instead. */
+    public static final TableId NEW_SERVICE_ORDERS = new TableId(NEW_SERVICE_SCHEMA, "orders");
+    /** Routed by the pipeline (outbox.tables), never published as a table topic. */
+    public static final TableId OUTBOX = new TableId(NEW_SERVICE_SCHEMA, "outbox");
+
     private DemoDatabase() {
     }
 
-    /** Creates the database and runs the schema and seed scripts in order. */
+    /**
+     * Creates the database, runs the legacy schema and seed scripts in order, then the new service's schema, and
+     * applies the outbox migration to it the way a service would: with the library's {@link OutboxMigrations}.
+     */
     public static void create(SandboxPostgres postgres) throws SQLException {
         postgres.createDatabase(NAME);
         try (Connection c = postgres.connect(NAME); Statement st = c.createStatement()) {
             for (String script : SCRIPTS) {
-                try {
-                    st.execute(read(script));
-                } catch (SQLException e) {
-                    throw new SQLException("demo script " + script + " failed: " + e.getMessage(), e);
-                }
+                run(st, script);
             }
+            run(st, NEW_SERVICE_SCRIPT);
+        }
+        OutboxMigrations.apply(postgres.jdbcUrl(NAME), postgres.superuser(), postgres.superuserPassword(),
+                NEW_SERVICE_SCHEMA);
+    }
+
+    private static void run(Statement st, String script) throws SQLException {
+        try {
+            st.execute(read(script));
+        } catch (SQLException e) {
+            throw new SQLException("demo script " + script + " failed: " + e.getMessage(), e);
         }
     }
 

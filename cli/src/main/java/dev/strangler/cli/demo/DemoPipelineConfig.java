@@ -2,6 +2,7 @@ package dev.strangler.cli.demo;
 
 import static dev.strangler.engine.config.PipelineKeys.HEARTBEAT_INTERVAL;
 import static dev.strangler.engine.config.PipelineKeys.KAFKA_BOOTSTRAP;
+import static dev.strangler.engine.config.PipelineKeys.OUTBOX_TABLES;
 import static dev.strangler.engine.config.PipelineKeys.PIPELINE_NAME;
 import static dev.strangler.engine.config.PipelineKeys.SOURCE_PASSWORD;
 import static dev.strangler.engine.config.PipelineKeys.SOURCE_TABLES;
@@ -42,6 +43,8 @@ public final class DemoPipelineConfig {
         s.put(SOURCE_PASSWORD.name(), password);
         s.put(SOURCE_TABLES.name(),
                 DemoDatabase.CAPTURED.stream().map(TableId::toString).collect(Collectors.joining(",")));
+        // the new service's outbox: routed to demo.outbox.<aggregatetype>, not published as a table topic
+        s.put(OUTBOX_TABLES.name(), DemoDatabase.OUTBOX.toString());
         s.put(KAFKA_BOOTSTRAP.name(), bootstrap);
         s.put(HEARTBEAT_INTERVAL.name(), HEARTBEAT);
         return s;
@@ -50,6 +53,11 @@ public final class DemoPipelineConfig {
     /** Validated like any pipeline.properties; the environment is ignored so a stray STRANGLER_* cannot redirect it. */
     public static PipelineConfig load(Map<String, String> settings) {
         return new PipelineConfigLoader(Map.of()).fromMap(settings);
+    }
+
+    /** The topic the pipeline routes an outbox event of this aggregate type to (outbox.topic). */
+    public static String outboxTopic(PipelineConfig config, String aggregateType) {
+        return config.outbox().topicPattern().replace(PipelineConfig.Outbox.AGGREGATE_TYPE, aggregateType);
     }
 
     /** Writes the settings as a properties file; every key that looks secret is left out. */

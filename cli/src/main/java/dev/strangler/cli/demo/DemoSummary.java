@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What the demo did and what arrived in Kafka, rendered three ways: a plain table for the terminal, Markdown and JSON
@@ -17,13 +18,14 @@ import java.util.Map;
  *
  * @param tables     one line per captured table, in capture order
  * @param notCaptured tables the workload wrote that the pipeline does not capture, with their row counts
- * @param caughtUp   the slot confirmed the WAL position taken after the workload, so Kafka holds every change
+ * @param caughtUp   the slot confirmed the WAL position taken after the workloads, so Kafka holds every change
  * @param censusComplete the independent consumer read every topic to its end offsets
+ * @param outbox     the new service's transactions and its outbox topics
  */
 public record DemoSummary(String pipeline, long seed, double ratePerSecond, Duration duration,
                           Duration workloadElapsed, boolean interrupted, boolean caughtUp, boolean censusComplete,
                           long publishedByPipeline, List<TableLine> tables, Map<String, Long> notCaptured,
-                          Map<Kind, Long> operations, Map<Kind, Long> failedOperations) {
+                          Map<Kind, Long> operations, Map<Kind, Long> failedOperations, OutboxSection outbox) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -32,6 +34,7 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
         notCaptured = Map.copyOf(notCaptured);
         operations = Map.copyOf(operations);
         failedOperations = Map.copyOf(failedOperations);
+        Objects.requireNonNull(outbox, "outbox");
     }
 
     /** A captured table: its row count in PostgreSQL and its events counted from Kafka. */
@@ -41,7 +44,10 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
         }
     }
 
-    /** The end-to-end check: every table's row count equals what its topic says (c + r - d). */
+    /**
+     * The end-to-end check: every table's row count equals what its topic says (c + r - d), and the outbox topics
+     * hold exactly the events the new service committed (by event id: duplicates are allowed, at least once).
+     */
     public enum Check {
         PASS, MISMATCH,
         /** Kafka had not received everything (stopped early, or the pipeline lagged), so a count proves nothing. */
@@ -52,7 +58,7 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
         if (!caughtUp || !censusComplete) {
             return Check.NOT_CHECKED;
         }
-        return tables.stream().allMatch(TableLine::matches) ? Check.PASS : Check.MISMATCH;
+        return tables.stream().allMatch(TableLine::matches) && outbox.matches() ? Check.PASS : Check.MISMATCH;
     }
 
     public long totalOperations() {
@@ -63,7 +69,9 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
         return failedOperations.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    private static final String[] HEADER = {"table", "rows in table", "c", "u", "d", "r", "tombstones", "topic"};
+    private static final TextTable TABLE = new TextTable(
+            new String[] {"table", "rows in table", "c", "u", "d", "r", "tombstones", "topic"},
+            new boolean[] {true, false, false, false, false, false, false, true});
 
     private List<String[]> rows() {
         List<String[]> rows = new ArrayList<>();
@@ -77,19 +85,8 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
 
     /** The terminal rendering: aligned columns, numbers right-aligned. */
     public String toText() {
-        List<String[]> rows = rows();
-        int[] width = new int[HEADER.length];
-        for (int i = 0; i < HEADER.length; i++) {
-            width[i] = HEADER[i].length();
-            for (String[] row : rows) {
-                width[i] = Math.max(width[i], row[i].length());
-            }
-        }
         StringBuilder out = new StringBuilder();
-        appendAligned(out, HEADER, width);
-        for (String[] row : rows) {
-            appendAligned(out, row, width);
-        }
+        TABLE.appendText(out, rows());
         notCaptured.forEach((table, count) -> out.append(table).append(": ").append(num(count))
                 .append(" rows, not captured (no primary key; not in the publication), no topic\n"));
         out.append('\n').append(workloadLine()).append('\n');
@@ -97,6 +94,8 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
             out.append(String.format(Locale.ROOT, "  %-16s %8s%s  %s%n", kind.key(), num(count(operations, kind)),
                     failedSuffix(kind), kind.description()));
         }
+        out.append('\n');
+        outbox.appendText(out);
         out.append('\n').append(checkLine()).append('\n');
         return out.toString();
     }
@@ -104,18 +103,7 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
     public String toMarkdown() {
         StringBuilder out = new StringBuilder("# Strangler demo\n\n");
         out.append(workloadLine()).append("\n\n");
-        out.append("| ").append(String.join(" | ", HEADER)).append(" |\n|");
-        for (int i = 0; i < HEADER.length; i++) {
-            out.append(i == 0 || i == HEADER.length - 1 ? " --- |" : " ---: |");
-        }
-        out.append('\n');
-        for (String[] row : rows()) {
-            out.append('|');
-            for (int i = 0; i < row.length; i++) {
-                out.append(' ').append(i == 0 || i == row.length - 1 ? "`" + row[i] + "`" : row[i]).append(" |");
-            }
-            out.append('\n');
-        }
+        TABLE.appendMarkdown(out, rows());
         if (!notCaptured.isEmpty()) {
             out.append('\n');
             notCaptured.forEach((table, count) -> out.append("- `").append(table).append("`: ").append(num(count))
@@ -126,6 +114,7 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
             out.append("| `").append(kind.key()).append("` | ").append(num(count(operations, kind))).append(" | ")
                     .append(num(count(failedOperations, kind))).append(" | ").append(kind.description()).append(" |\n");
         }
+        outbox.appendMarkdown(out);
         out.append("\n## Check\n\n").append(checkLine()).append('\n');
         return out.toString();
     }
@@ -158,6 +147,7 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
         }
         ObjectNode notCapturedNode = root.putObject("notCaptured");
         notCaptured.forEach(notCapturedNode::put);
+        outbox.appendJson(root.putObject("outbox"));
         ObjectNode workload = root.putObject("workload");
         workload.put("operations", totalOperations());
         workload.put("failed", totalFailedOperations());
@@ -176,8 +166,8 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
 
     private String workloadLine() {
         double seconds = workloadElapsed.toMillis() / 1000.0;
-        return String.format(Locale.ROOT, "workload: %s operations in %.1fs (%.1f/s, asked for %s/s for %s), seed %d%s;"
-                        + " the pipeline published %s events",
+        return String.format(Locale.ROOT, "legacy workload: %s operations in %.1fs (%.1f/s, asked for %s/s for %s), "
+                        + "seed %d%s; the pipeline published %s events (outbox events included)",
                 num(totalOperations()), seconds, seconds > 0 ? totalOperations() / seconds : 0.0,
                 trim(ratePerSecond), DurationConverter.format(duration), seed,
                 interrupted ? ", stopped early by Ctrl-C" : "", num(publishedByPipeline));
@@ -185,15 +175,21 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
 
     private String checkLine() {
         return switch (check()) {
-            case PASS -> "check: PASS - for every table, rows in table = c + r - d counted from Kafka: nothing lost";
+            case PASS -> "check: PASS - for every table, rows in table = c + r - d counted from Kafka, and every "
+                    + "outbox topic holds exactly the events committed (by event id), none rolled back: nothing lost";
             case NOT_CHECKED -> "check: NOT CHECKED - " + (caughtUp
                     ? "the topics could not be read to their end in time"
                     : "the pipeline had not confirmed every change when the demo ended, so Kafka may hold fewer");
-            case MISMATCH -> "check: MISMATCH - " + String.join("; ", tables.stream().filter(t -> !t.matches())
-                    .map(t -> t.table() + " has " + num(t.rowsInTable()) + " rows but c + r - d = "
-                            + num(t.events().rowsFromStream()))
-                    .toList());
+            case MISMATCH -> "check: MISMATCH - " + String.join("; ", mismatches());
         };
+    }
+
+    private List<String> mismatches() {
+        List<String> mismatches = new ArrayList<>();
+        tables.stream().filter(t -> !t.matches()).forEach(t -> mismatches.add(t.table() + " has "
+                + num(t.rowsInTable()) + " rows but c + r - d = " + num(t.events().rowsFromStream())));
+        mismatches.addAll(outbox.problems());
+        return mismatches;
     }
 
     private String failedSuffix(Kind kind) {
@@ -205,34 +201,11 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
         return counts.getOrDefault(kind, 0L);
     }
 
-    private static void appendAligned(StringBuilder out, String[] cells, int[] width) {
-        for (int i = 0; i < cells.length; i++) {
-            boolean text = i == 0 || i == cells.length - 1;
-            String cell = text ? pad(cells[i], width[i], false) : pad(cells[i], width[i], true);
-            out.append(cell);
-            if (i < cells.length - 1) {
-                out.append("  ");
-            }
-        }
-        // no trailing blanks after the last column
-        int end = out.length();
-        while (end > 0 && out.charAt(end - 1) == ' ') {
-            end--;
-        }
-        out.setLength(end);
-        out.append('\n');
-    }
-
-    private static String pad(String s, int width, boolean right) {
-        String blanks = " ".repeat(Math.max(0, width - s.length()));
-        return right ? blanks + s : s + blanks;
-    }
-
     private static String num(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
+        return TextTable.num(n);
     }
 
-    private static String trim(double d) {
+    static String trim(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 }

@@ -51,7 +51,7 @@ public final class SlotMonitor implements AutoCloseable {
     /** The WAL write position now, as text (e.g. 0/1A2B3C8). */
     public synchronized String currentWalLsn() throws SQLException {
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+             ResultSet rs = st.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
             rs.next();
             return rs.getString(1);
         }

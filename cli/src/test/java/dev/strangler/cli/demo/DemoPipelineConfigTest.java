@@ -31,6 +31,18 @@ class DemoPipelineConfigTest {
     }
 
     @Test
+    void routesTheNewServicesOutboxWithoutATableTopic() {
+        PipelineConfig config = DemoPipelineConfig.load(SETTINGS);
+        assertThat(config.outbox().tables()).containsExactly(new TableId("orders_svc", "outbox"));
+        assertThat(config.capturedTables()).doesNotContain(new TableId("orders_svc", "outbox"));
+        assertThat(config.publishedTables(new TableId("strangler", "heartbeat")))
+                .contains(new TableId("orders_svc", "outbox"))
+                .doesNotContain(new TableId("orders_svc", "orders"));
+        assertThat(DemoPipelineConfig.outboxTopic(config, "order")).isEqualTo("demo.outbox.order");
+        assertThat(DemoPipelineConfig.outboxTopic(config, "payment")).isEqualTo("demo.outbox.payment");
+    }
+
+    @Test
     void theWrittenFileHasNoPasswordButLoadsWithOneFromTheEnvironment(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("pipeline.properties");
         DemoPipelineConfig.write(SETTINGS, file);
@@ -40,7 +52,8 @@ class DemoPipelineConfigTest {
         properties.load(new StringReader(text));
         assertThat(properties).doesNotContainKey("source.password")
                 .containsEntry("source.url", "jdbc:postgresql://127.0.0.1:5433/legacy")
-                .containsEntry("source.tables", "shop.customers,shop.products,shop.orders,shop.order_lines");
+                .containsEntry("source.tables", "shop.customers,shop.products,shop.orders,shop.order_lines")
+                .containsEntry("outbox.tables", "orders_svc.outbox");
 
         PipelineConfig loaded = new PipelineConfigLoader(Map.of("STRANGLER_SOURCE_PASSWORD", "from-env")).load(file);
         PipelineConfig original = DemoPipelineConfig.load(SETTINGS);
@@ -49,5 +62,6 @@ class DemoPipelineConfigTest {
         assertThat(loaded.source().slot()).isEqualTo(original.source().slot());
         assertThat(loaded.kafka()).isEqualTo(original.kafka());
         assertThat(loaded.heartbeatInterval()).isEqualTo(original.heartbeatInterval());
+        assertThat(loaded.outbox()).isEqualTo(original.outbox());
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
  * @param xmin       lowest transaction id still running when the snapshot was taken (64-bit, epoch included)
  * @param xmax       first transaction id not yet assigned (64-bit)
  * @param inProgress transaction ids between xmin and xmax that were running (not visible)
- * @param walLsn     pg_current_wal_lsn() right after the snapshot, as a number
+ * @param walLsn     pg_current_wal_insert_lsn() right after the snapshot, as a number
  * @param takenAt    server time of the snapshot
  */
 public record Cut(long xmin, long xmax, List<Long> inProgress, long walLsn, Instant takenAt) {
