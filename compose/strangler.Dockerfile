@@ -11,5 +11,7 @@ RUN useradd --system --uid 10001 --home-dir /opt/strangler strangler
 COPY --from=build /src/cli/target/strangler.jar /opt/strangler/strangler.jar
 USER strangler
 WORKDIR /opt/strangler
+# A bounded heap keeps the pipeline under ~600 MB RSS (bench/README.md); override with JAVA_TOOL_OPTIONS.
+ENV JAVA_TOOL_OPTIONS="-Xmx384m -XX:+UseParallelGC"
 ENTRYPOINT ["java", "-jar", "/opt/strangler/strangler.jar"]
 CMD ["--help"]

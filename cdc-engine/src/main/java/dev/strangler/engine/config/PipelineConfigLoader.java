@@ -33,7 +33,6 @@ public final class PipelineConfigLoader {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern PG_OBJECT_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     /** Debezium settings Strangler derives itself; setting them through debezium.* would break its guarantees. */
     private static final Map<String, String> MANAGED_DEBEZIUM_KEYS = Map.ofEntries(
@@ -245,29 +244,8 @@ public final class PipelineConfigLoader {
 
         Duration duration(ConfigKey key) {
             String value = string(key);
-            var m = DURATION.matcher(value);
-            if (m.matches()) {
-                long amount = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(amount);
-                    case "s" -> Duration.ofSeconds(amount);
-                    case "m" -> Duration.ofMinutes(amount);
-                    default -> Duration.ofHours(amount);
-                };
-            }
-            if (value.equals("0")) {
-                return Duration.ZERO;
-            }
-            try {
-                Duration parsed = Duration.parse(value);
-                if (parsed.isNegative()) {
-                    throw new ConfigException(key.name() + ": '" + value + "' is negative");
-                }
-                return parsed;
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new ConfigException(key.name() + ": '" + value + "' is not a duration; write e.g. 500ms, "
-                        + "10s, 5m, 1h or PT10S");
-            }
+            return Durations.parse(value).orElseThrow(() -> new ConfigException(key.name() + ": '" + value
+                    + "' is not a duration; write e.g. 500ms, 10s, 5m, 1h or PT10S"));
         }
 
         Duration positiveDuration(ConfigKey key) {

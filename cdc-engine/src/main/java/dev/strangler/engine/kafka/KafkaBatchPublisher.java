@@ -114,7 +114,7 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
             committer.markProcessed(event);
         }
         committer.markBatchFinished();
-        metrics.recordBatch(sends.size(), skipped, maxLsn, clock.millis());
+        metrics.recordBatch(sends.size(), skipped, maxLsn, now, clock.millis());
         if (LOG.isTraceEnabled()) {
             LOG.trace("batch of {} published, {} skipped, max lsn {}", sends.size(), skipped, maxLsn);
         }

@@ -20,7 +20,11 @@ public final class PipelineMetrics {
         perTopic.computeIfAbsent(topic, t -> new LongAdder()).increment();
     }
 
-    void recordBatch(int publishedCount, int skippedCount, long maxLsn, long nowMillis) {
+    /**
+     * @param receivedAtMillis when the engine handed the batch over (the first event's time is its batch's)
+     * @param ackedAtMillis    when Kafka had acknowledged the whole batch
+     */
+    void recordBatch(int publishedCount, int skippedCount, long maxLsn, long receivedAtMillis, long ackedAtMillis) {
         published.addAndGet(publishedCount);
         skipped.addAndGet(skippedCount);
         batches.incrementAndGet();
@@ -28,8 +32,8 @@ public final class PipelineMetrics {
             lastLsn.accumulateAndGet(maxLsn, Math::max);
         }
         if (publishedCount > 0) {
-            firstEventAtMillis.compareAndSet(-1, nowMillis);
-            lastEventAtMillis.set(nowMillis);
+            firstEventAtMillis.compareAndSet(-1, receivedAtMillis);
+            lastEventAtMillis.set(ackedAtMillis);
         }
     }
 
@@ -52,10 +56,12 @@ public final class PipelineMetrics {
         return lastLsn.get();
     }
 
+    /** When the first published event reached the publisher, or -1. */
     public long firstEventAtMillis() {
         return firstEventAtMillis.get();
     }
 
+    /** When Kafka acknowledged the latest published batch, or -1. */
     public long lastEventAtMillis() {
         return lastEventAtMillis.get();
     }

@@ -48,7 +48,7 @@ public final class SlotMonitor implements AutoCloseable {
         }
     }
 
-    /** The WAL write position now, as text (e.g. 0/1A2B3C8). */
+    /** The WAL insert position now, as text (e.g. 0/1A2B3C8): past every commit record already made. */
     public synchronized String currentWalLsn() throws SQLException {
         try (Statement st = connection.createStatement();
              ResultSet rs = st.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
