@@ -56,8 +56,9 @@ final class SlotWaiter {
                     return Optional.of("pipeline lagging: slot '" + slot + "' confirmed " + lsn(confirmed)
                             + " but the cut needs " + lsn(targetLsn) + " (" + (confirmed < 0 ? "?" : targetLsn
                             - confirmed) + " bytes behind) after " + timeout.toSeconds() + "s; "
-                            + (active ? "the pipeline is running but behind (or its heartbeat is off while the "
-                            + "captured tables are idle): retry with a longer --timeout"
+                            + (active ? "the pipeline is running but behind (its initial snapshot may still be "
+                            + "being published, or its heartbeat is off while the captured tables are idle): retry "
+                            + "with a longer --timeout"
                             : "no process is reading the slot: start the pipeline, then check again"));
                 }
                 Thread.sleep(200);
