@@ -28,12 +28,21 @@ final class Partitions implements AutoCloseable {
         this.outputs = new DataOutputStream[count];
         try {
             for (int i = 0; i < count; i++) {
-                outputs[i] = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(i)), 1 << 16));
+                outputs[i] = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(i)),
+                        bufferSize(count)));
             }
         } catch (IOException e) {
             close();
             throw new UncheckedIOException("cannot create spill files in " + directory, e);
         }
+    }
+
+    /**
+     * Write buffers share a fixed budget (16 MB per side), so a table split into thousands of partitions does not
+     * spend the heap on buffers: 64 KB each up to 256 partitions, down to 4 KB.
+     */
+    static int bufferSize(int partitions) {
+        return Math.max(4 << 10, Math.min(64 << 10, (16 << 20) / partitions));
     }
 
     int count() {
