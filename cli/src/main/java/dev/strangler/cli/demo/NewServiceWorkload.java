@@ -84,14 +84,7 @@ public final class NewServiceWorkload implements Runnable {
 
         /** Picks a kind with probability proportional to its weight. */
         static Kind pick(Random random) {
-            int ticket = random.nextInt(TOTAL_WEIGHT);
-            for (Kind kind : values()) {
-                ticket -= kind.weight;
-                if (ticket < 0) {
-                    return kind;
-                }
-            }
-            throw new AssertionError("weights do not add up");
+            return Weighted.pick(random, values(), kind -> kind.weight);
         }
     }
 
