@@ -1,7 +1,6 @@
 package dev.strangler.engine;
 
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.engine.config.TableId;
 import dev.strangler.engine.doctor.LostSlot;
 import dev.strangler.engine.doctor.SlotWatch;
 import dev.strangler.engine.kafka.IntakeHeaders;
@@ -298,10 +297,5 @@ public final class Pipeline implements AutoCloseable {
             root = root.getCause();
         }
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    }
-
-    /** The table topic for a captured table. */
-    public String topicFor(TableId table) {
-        return config.kafka().topicFor(table);
     }
 }

@@ -1,7 +1,6 @@
 package dev.strangler.engine.kafka;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.HexFormat;
 import org.apache.kafka.common.header.Headers;
 
@@ -96,9 +95,5 @@ public final class IntakeHeaders {
     /** Formats an LSN the way PostgreSQL prints it (0/16B3748), for people. */
     public static String pgLsn(long lsn) {
         return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xffffffffL).toUpperCase();
-    }
-
-    static Instant toInstant(long millis) {
-        return Instant.ofEpochMilli(millis);
     }
 }

@@ -2,7 +2,6 @@ package dev.strangler.engine.source;
 
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.engine.config.TableId;
 import dev.strangler.engine.doctor.Check;
 import dev.strangler.engine.doctor.Doctor;
 import dev.strangler.engine.doctor.DoctorReport;
@@ -10,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +22,7 @@ public final class SourcePreflight {
     private static final Logger LOG = LoggerFactory.getLogger(SourcePreflight.class);
 
     /** What the preflight learned that the start-up needs. */
-    public record Findings(boolean publicationExists, boolean slotExists, List<TableId> tablesMissingFromPublication) {
+    public record Findings(boolean publicationExists) {
     }
 
     private final PipelineConfig config;
@@ -43,9 +41,8 @@ public final class SourcePreflight {
         }
         PipelineConfig.Source source = config.source();
         try (Connection c = SourceConnections.open(source, "strangler-preflight-" + config.pipelineName())) {
-            // a publication that misses a captured table is a FAIL above, so none is missing here
-            return new Findings(exists(c, "SELECT 1 FROM pg_publication WHERE pubname = ?", source.publication()),
-                    exists(c, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", source.slot()), List.of());
+            // a publication that misses a captured table is a FAIL above, so an existing one can be used as it is
+            return new Findings(exists(c, "SELECT 1 FROM pg_publication WHERE pubname = ?", source.publication()));
         } catch (SQLException e) {
             throw new SourceNotReadyException("preflight query on PostgreSQL at " + source.endpoint() + " failed: "
                     + SourceConnections.firstLine(e), e);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.PipelineConfigLoader;
 import dev.strangler.sandbox.Sandbox;
+import dev.strangler.sql.StranglerSchema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -57,14 +58,7 @@ final class EngineFixture {
     }
 
     static String classpathSql(String path) {
-        try (InputStream in = EngineFixture.class.getClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("not on the classpath: " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StranglerSchema.classpathScript(path);
     }
 
     /** Settings for a pipeline on the given database, unique names so tests never share a slot or topic. */
