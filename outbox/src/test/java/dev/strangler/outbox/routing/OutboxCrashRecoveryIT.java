@@ -104,7 +104,9 @@ class OutboxCrashRecoveryIT {
         Path configFile = dir.resolve("pipeline.properties");
         StringBuilder text = new StringBuilder();
         Map<String, String> settings = settings(sandbox, serviceDb, PIPELINE, "public.orders");
-        settings.put("offsets.flush.interval", "3s"); // a kill then usually loses a stretch of committed position
+        // short enough that the first position is committed while the service is still writing; a kill still
+        // loses up to this much committed position, so events are sent again
+        settings.put("offsets.flush.interval", "500ms");
         settings.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         Files.writeString(configFile, text);
 
@@ -229,8 +231,8 @@ class OutboxCrashRecoveryIT {
             if (tx == TRANSACTIONS / 3) {
                 third.countDown();
             }
-            if (tx % 50 == 0) {
-                Thread.sleep(40); // a service's pace, so the kill lands mid-stream
+            if (tx % 10 == 0) {
+                Thread.sleep(40); // a service's pace (~4 s in all), so the kill lands mid-stream
             }
         }
     }
