@@ -4,9 +4,12 @@ import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.TableId;
 import dev.strangler.engine.kafka.KafkaBatchPublisher;
 import dev.strangler.engine.kafka.KafkaOffsetStore;
+import dev.strangler.engine.resume.StartPlan;
 import dev.strangler.engine.source.StranglerObjects;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
@@ -18,11 +21,13 @@ import java.util.stream.Collectors;
 final class DebeziumSettings {
 
     static final String HEARTBEAT_TOPIC_PREFIX = "__strangler-heartbeat";
+    /** The heartbeat of a start that catches up before snapshotting, when heartbeats are switched off. */
+    static final Duration CATCH_UP_HEARTBEAT = Duration.ofSeconds(10);
 
     private DebeziumSettings() {
     }
 
-    static Properties build(PipelineConfig config, boolean publicationExists) {
+    static Properties build(PipelineConfig config, boolean publicationExists, StartPlan plan) {
         PipelineConfig.Source source = config.source();
         Properties p = new Properties();
         p.setProperty("name", config.pipelineName());
@@ -60,7 +65,9 @@ final class DebeziumSettings {
             outboxRouting(config, p);
         }
 
-        config.heartbeat().ifPresent(interval -> {
+        // a catch-up before the snapshot ends at the first change after it began: a heartbeat makes sure one comes
+        config.heartbeat().or(() -> plan.catchesUpBeforeSnapshot(config.snapshotMode())
+                ? Optional.of(CATCH_UP_HEARTBEAT) : Optional.<Duration>empty()).ifPresent(interval -> {
             p.setProperty("heartbeat.interval.ms", Long.toString(interval.toMillis()));
             p.setProperty("heartbeat.action.query", "INSERT INTO strangler.heartbeat AS h (pipeline, beat_at) "
                     + "VALUES ('" + config.pipelineName() + "', now()) ON CONFLICT (pipeline) "
@@ -68,6 +75,24 @@ final class DebeziumSettings {
         });
         p.setProperty("topic.heartbeat.prefix", HEARTBEAT_TOPIC_PREFIX);
 
+        p.putAll(offsetStore(config));
+        p.setProperty("offset.flush.interval.ms", Long.toString(config.offsets().flushInterval().toMillis()));
+        p.setProperty("offset.flush.timeout.ms", "60000");
+
+        // Larger hand-offs than Debezium's defaults: fewer, fuller producer batches at the same memory bound.
+        p.setProperty("max.batch.size", "4096");
+        p.setProperty("max.queue.size", "16384");
+        p.setProperty("errors.max.retries", "-1");
+
+        config.debeziumOverrides().forEach(p::setProperty);
+        plan.debeziumOverrides(config.snapshotMode()).forEach(p::setProperty);
+        return p;
+    }
+
+    /** The engine's offset store settings, also used to read and write the stored position before it starts. */
+    static Properties offsetStore(PipelineConfig config) {
+        Properties p = new Properties();
+        p.setProperty("name", config.pipelineName());
         PipelineConfig.Offsets offsets = config.offsets();
         if (offsets.storage() == PipelineConfig.OffsetStorage.KAFKA) {
             p.setProperty("offset.storage", KafkaOffsetStore.class.getName());
@@ -81,15 +106,6 @@ final class DebeziumSettings {
             p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
             p.setProperty("offset.storage.file.filename", offsets.file().toAbsolutePath().toString());
         }
-        p.setProperty("offset.flush.interval.ms", Long.toString(offsets.flushInterval().toMillis()));
-        p.setProperty("offset.flush.timeout.ms", "60000");
-
-        // Larger hand-offs than Debezium's defaults: fewer, fuller producer batches at the same memory bound.
-        p.setProperty("max.batch.size", "4096");
-        p.setProperty("max.queue.size", "16384");
-        p.setProperty("errors.max.retries", "-1");
-
-        config.debeziumOverrides().forEach(p::setProperty);
         return p;
     }
 

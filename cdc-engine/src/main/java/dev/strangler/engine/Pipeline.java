@@ -9,6 +9,8 @@ import dev.strangler.engine.kafka.KafkaClientSettings;
 import dev.strangler.engine.kafka.KafkaPreflight;
 import dev.strangler.engine.kafka.PipelineMetrics;
 import dev.strangler.engine.kafka.TopicProvisioner;
+import dev.strangler.engine.resume.StartPlan;
+import dev.strangler.engine.resume.StartPlanner;
 import dev.strangler.engine.source.SchemaMigrator;
 import dev.strangler.engine.source.SourcePreflight;
 import dev.strangler.engine.source.StranglerObjects;
@@ -106,6 +108,7 @@ public final class Pipeline implements AutoCloseable {
         try {
             SourcePreflight.Findings findings = new SourcePreflight(config).run();
             KafkaPreflight.check(config.kafka(), config.pipelineName(), options.kafkaCheckTimeout());
+            StartPlan plan = StartPlanner.plan(config, DebeziumSettings.offsetStore(config), Clock.systemUTC());
             if (options.migrate()) {
                 SchemaMigrator.migrate(config.source());
             }
@@ -114,7 +117,7 @@ public final class Pipeline implements AutoCloseable {
             onDemandTopics = new TopicProvisioner.OnDemand(config.kafka(), config.pipelineName(), topics);
             producer = new KafkaProducer<>(KafkaClientSettings.producer(config.kafka(), config.pipelineName()));
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                    .using(DebeziumSettings.build(config, findings.publicationExists()))
+                    .using(DebeziumSettings.build(config, findings.publicationExists(), plan))
                     .using(this::onEngineFinished)
                     .using(new DebeziumEngine.ConnectorCallback() {
                         @Override

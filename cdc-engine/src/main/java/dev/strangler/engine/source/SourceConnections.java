@@ -46,7 +46,7 @@ public final class SourceConnections {
                 + firstLine(e) + ")", e);
     }
 
-    static String firstLine(Throwable e) {
+    public static String firstLine(Throwable e) {
         String message = String.valueOf(e.getMessage());
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);

@@ -4,6 +4,7 @@ import static dev.strangler.engine.it.EngineFixture.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.strangler.sandbox.Sandbox;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -74,7 +75,7 @@ class CrashRecoveryIT {
 
         assertThat(flowing.await(120, TimeUnit.SECONDS)).isTrue();
         // Mid-stream: events are flowing and at least one position has been committed. A kill before the very
-        // first commit is a different case (see StartWithoutCommittedPositionIT).
+        // first commit is a different case (see shouldLoseNoChangeWhenThePipelineIsKilledBeforeItsFirstCommit).
         await().atMost(Duration.ofSeconds(60)).until(() -> readAll(sandbox, List.of(topic)).size() > 50
                 && !readAll(sandbox, List.of("crash.offsets")).isEmpty());
         first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -107,6 +108,158 @@ class CrashRecoveryIT {
         System.out.printf("crash recovery: %d customers written (%d after the kill), %d expected changes, %d events "
                 + "read, %d duplicates, %d published before the kill%n", written.get(), writtenAfterKill.get(),
                 expected.size(), events.size(), duplicates, publishedBeforeKill);
+    }
+
+    /**
+     * A pipeline killed before it ever committed a position leaves a slot and no stored position. Rows inserted and
+     * deleted again in that window are in no snapshot: only streaming from the slot's own position publishes them.
+     * The restart must stream from there first and snapshot after, so that per key the newest event is the row's
+     * current state. (The engine commits its first position with its first batch, so the window is short; the first
+     * run here commits to an offsets topic the second never reads, which leaves exactly that state.)
+     */
+    @Test
+    void shouldLoseNoChangeWhenThePipelineIsKilledBeforeItsFirstCommit(@TempDir Path dir) throws Exception {
+        String legacy = createLegacyDatabase(sandbox, false);
+        String pipeline = "crashearly";
+        String topic = pipeline + ".shop.customers";
+        execute(sandbox, legacy, "INSERT INTO shop.customers (id, external_ref, name, email) SELECT g, "
+                + "gen_random_uuid(), 'seed', 'c@example.com' FROM generate_series(1, 100) g");
+        Map<String, String> settings = settings(sandbox, legacy, pipeline);
+        settings.put("offsets.topic", pipeline + ".offsets-of-the-killed-run");
+        Path neverCommits = write(dir.resolve("first.properties"), settings);
+        settings.remove("offsets.topic");
+        Path commits = write(dir.resolve("second.properties"), settings);
+
+        Set<String> expected = new HashSet<>();
+        Process first = launch(neverCommits, dir.resolve("first.log"));
+        int next = 1000;
+        try (Connection c = connect(sandbox, legacy)) {
+            next = transientCustomers(c, next, 100, expected);
+            await().atMost(Duration.ofSeconds(60)).until(() -> readAll(sandbox, List.of(topic)).stream()
+                    .anyMatch(e -> e.op().equals("d")));
+            assertThat(readAll(sandbox, List.of(pipeline + ".offsets"))).as("no position committed").isEmpty();
+            first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+            next = transientCustomers(c, next, 100, expected); // while no pipeline runs
+            execute(sandbox, legacy, "UPDATE shop.customers SET name = 'while-down' WHERE id <= 50");
+            Process second = launch(commits, dir.resolve("second.log"));
+            try {
+                transientCustomers(c, next, 100, expected);
+                execute(sandbox, legacy, "UPDATE shop.customers SET name = 'after-restart' WHERE id <= 10");
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    List<Event> events = readAll(sandbox, List.of(topic));
+                    assertThat(observed(events)).containsAll(expected);
+                    assertThat(latestNamePerKey(events)).isEqualTo(currentNames(legacy));
+                });
+            } finally {
+                second.destroy();
+                second.waitFor(60, TimeUnit.SECONDS);
+            }
+        }
+        List<Event> events = readAll(sandbox, List.of(topic));
+        assertThat(events.stream().filter(e -> e.op().equals("u") && e.after().path("name").asText()
+                .equals("while-down")).count()).as("updates made while no pipeline ran").isEqualTo(50);
+        assertThat(Files.readString(dir.resolve("second.log"))).contains("no position was ever committed");
+        assertThat(readAll(sandbox, List.of(pipeline + ".offsets"))).isNotEmpty();
+        System.out.printf("kill before the first commit: %d transient customers expected as insert+delete, %d events "
+                + "read, %d snapshot reads%n", expected.size() / 2, events.size(),
+                events.stream().filter(e -> e.op().equals("r")).count());
+    }
+
+    /**
+     * A pipeline killed during its first snapshot, after it committed a position (the engine commits with its first
+     * batch, so a snapshot of any size has one): Debezium would snapshot again and stream from the new snapshot's
+     * position, skipping what was written since the first one began. The restart must catch up from the stored
+     * position first.
+     */
+    @Test
+    void shouldLoseNoChangeWhenThePipelineIsKilledDuringItsFirstSnapshot(@TempDir Path dir) throws Exception {
+        String legacy = createLegacyDatabase(sandbox, false);
+        String pipeline = "crashsnap";
+        String topic = pipeline + ".shop.customers";
+        int seeded = 30_000;
+        execute(sandbox, legacy, "INSERT INTO shop.customers (id, external_ref, name, email) SELECT g, "
+                + "gen_random_uuid(), 'seed', 'c@example.com' FROM generate_series(1, " + seeded + ") g");
+        Path config = write(dir.resolve("pipeline.properties"), settings(sandbox, legacy, pipeline));
+
+        Set<String> expected = new HashSet<>();
+        Process first = launch(config, dir.resolve("first.log"));
+        int next = seeded + 1;
+        try (Connection c = connect(sandbox, legacy)) {
+            next = transientCustomers(c, next, 50, expected); // during the snapshot: in the slot, in no snapshot
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() ->
+                    !readAll(sandbox, List.of(pipeline + ".offsets")).isEmpty());
+            first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            List<Event> offsets = readAll(sandbox, List.of(pipeline + ".offsets"));
+            JsonNode stored = offsets.get(offsets.size() - 1).value();
+            assertThat(stored.path("snapshot").asText()).as("killed mid-snapshot: " + stored).isEqualTo("INITIAL");
+            assertThat(stored.path("last_snapshot_record").asBoolean()).isFalse();
+
+            next = transientCustomers(c, next, 50, expected); // while no pipeline runs
+            Process second = launch(config, dir.resolve("second.log"));
+            try {
+                transientCustomers(c, next, 50, expected);
+                execute(sandbox, legacy, "UPDATE shop.customers SET name = 'after-restart' WHERE id <= 10");
+                await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+                    List<Event> events = readAll(sandbox, List.of(topic));
+                    assertThat(observed(events)).containsAll(expected);
+                    assertThat(latestNamePerKey(events)).isEqualTo(currentNames(legacy));
+                });
+            } finally {
+                second.destroy();
+                second.waitFor(60, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(Files.readString(dir.resolve("second.log"))).contains("committed during the snapshot");
+        System.out.printf("kill during the first snapshot: %d transient customers expected as insert+delete, %d "
+                + "events read%n", expected.size() / 2, readAll(sandbox, List.of(topic)).size());
+    }
+
+    /** Inserts customers and deletes each right away: rows no snapshot ever sees. Returns the next free id. */
+    private static int transientCustomers(Connection c, int from, int count, Set<String> expected) throws Exception {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO shop.customers (id, external_ref, name, email)"
+                + " VALUES (?, gen_random_uuid(), 'transient', 'c@example.com')");
+             PreparedStatement delete = c.prepareStatement("DELETE FROM shop.customers WHERE id = ?")) {
+            for (int id = from; id < from + count; id++) {
+                insert.setLong(1, id);
+                insert.executeUpdate();
+                delete.setLong(1, id);
+                delete.executeUpdate();
+                expected.add("c:" + id + ":transient");
+                expected.add("d:" + id + ":");
+            }
+        }
+        return from + count;
+    }
+
+    /** Per key, what its newest event says: the name, or null after a delete. */
+    private static Map<Long, String> latestNamePerKey(List<Event> events) {
+        Map<Long, String> latest = new HashMap<>();
+        for (Event e : events) {
+            if (e.value() == null) {
+                continue;
+            }
+            latest.put(e.key().path("id").asLong(), e.op().equals("d") ? null : e.after().path("name").asText());
+        }
+        latest.values().removeIf(java.util.Objects::isNull);
+        return latest;
+    }
+
+    private Map<Long, String> currentNames(String legacy) throws Exception {
+        Map<Long, String> names = new HashMap<>();
+        try (Connection c = connect(sandbox, legacy); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT id, name FROM shop.customers")) {
+            while (rs.next()) {
+                names.put(rs.getLong(1), rs.getString(2));
+            }
+        }
+        return names;
+    }
+
+    private static Path write(Path file, Map<String, String> settings) throws Exception {
+        StringBuilder text = new StringBuilder();
+        settings.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        return Files.writeString(file, text);
     }
 
     /**

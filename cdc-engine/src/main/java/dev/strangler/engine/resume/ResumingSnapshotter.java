@@ -1,0 +1,26 @@
+package dev.strangler.engine.resume;
+
+import io.debezium.snapshot.mode.InitialSnapshotter;
+
+/**
+ * Debezium's {@code initial} snapshot mode, except that a snapshot taken again over an existing slot does not move the
+ * stream's start to the new snapshot: the connector first streams from the stored position up to the current WAL
+ * position ("catch-up streaming"), then snapshots, then streams on. Nothing written between the stored position and
+ * the new snapshot is skipped, and per key the older changes come before the newer snapshot row. Used only for a start
+ * that recovers an interrupted first snapshot (see {@link StartPlan}); registered for Debezium's {@code custom}
+ * snapshot mode through {@code META-INF/services}.
+ */
+public class ResumingSnapshotter extends InitialSnapshotter {
+
+    public static final String NAME = "strangler_resume";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean shouldStreamEventsStartingFromSnapshot() {
+        return false;
+    }
+}

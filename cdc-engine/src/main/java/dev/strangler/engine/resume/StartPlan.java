@@ -1,0 +1,115 @@
+package dev.strangler.engine.resume;
+
+import dev.strangler.engine.SourceNotReadyException;
+import dev.strangler.engine.config.PipelineConfig.SnapshotMode;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * How a start resumes, decided from the replication slot and the stored position before Debezium runs. Debezium on
+ * its own handles the plain cases (first start, resume from a committed position) but two crash windows lose events
+ * silently, because a snapshot taken again over an existing slot makes it stream from the new snapshot's position:
+ * <ul>
+ *   <li>a run killed before its first offset commit leaves a slot and no stored position;</li>
+ *   <li>a run killed during its first snapshot after a commit leaves a position marked "snapshot in progress".</li>
+ * </ul>
+ * Changes written in between (outbox rows deleted right after their insert above all) would never be published.
+ * Both recover by streaming from the slot's position first (the slot cannot have moved: it only moves after a commit)
+ * and snapshotting after that. The third case, a stored position whose slot is gone, cannot be recovered: the WAL
+ * in between is no longer held by anything, so the start is refused unless snapshot.mode=when_needed asks for a new
+ * snapshot.
+ */
+public record StartPlan(Kind kind, String explanation) {
+
+    public enum Kind {
+        /** No slot, nothing stored: the configured snapshot mode from the start. */
+        FRESH,
+        /** A slot and a committed position: stream on from it. */
+        RESUME,
+        /** A slot but no stored position: a run stopped before its first commit. */
+        RECOVER_UNCOMMITTED,
+        /** A stored position in the middle of the first snapshot. */
+        RECOVER_INTERRUPTED_SNAPSHOT,
+        /** A stored position whose slot is gone, and snapshot.mode=when_needed: start over with a new snapshot. */
+        START_OVER
+    }
+
+    /**
+     * Decides the plan.
+     *
+     * @param slotPosition the slot's confirmed_flush_lsn, empty when the slot does not exist
+     * @param stored       this pipeline's stored position, empty when none was ever committed
+     * @param where        where positions are stored, for messages ("offsets topic 'x'")
+     * @throws SourceNotReadyException for a stored position whose slot is gone, unless mode is when_needed
+     */
+    public static StartPlan decide(String pipeline, String slot, OptionalLong slotPosition,
+                                   Optional<StoredOffset> stored, SnapshotMode mode, String where) {
+        if (slotPosition.isEmpty()) {
+            if (stored.isEmpty()) {
+                return new StartPlan(Kind.FRESH, "no slot '" + slot + "' and no stored position: first start");
+            }
+            String at = stored.get().lsn().map(Lsn::format).orElse("unknown");
+            if (mode == SnapshotMode.WHEN_NEEDED) {
+                return new StartPlan(Kind.START_OVER, "a position is stored (LSN " + at + " in " + where
+                        + ") but slot '" + slot + "' does not exist; snapshot.mode=when_needed: the stored position is "
+                        + "cleared and a new slot and a full snapshot start over (consumers see every current row "
+                        + "again as op 'r'; changes made in between are only visible as their end state)");
+            }
+            throw new SourceNotReadyException("pipeline '" + pipeline + "' has a committed position (LSN " + at
+                    + " in " + where + ") but replication slot '" + slot + "' does not exist (dropped, or this is "
+                    + "another server): the changes since that position can no longer be read, and a new slot would "
+                    + "start after them, skipping them silently. To start over with a fresh snapshot, run once with "
+                    + "snapshot.mode=when_needed (consumers see every current row again as op 'r')");
+        }
+        String position = Lsn.format(slotPosition.getAsLong());
+        if (stored.isEmpty()) {
+            return new StartPlan(Kind.RECOVER_UNCOMMITTED, "slot '" + slot + "' exists (at " + position
+                    + ") but no position was ever committed to " + where + ": a previous run stopped before its "
+                    + "first commit. Streaming resumes from the slot's position"
+                    + (mode == SnapshotMode.NO_DATA ? "" : ", then the snapshot is taken again")
+                    + "; events published by that run are published again, none is skipped");
+        }
+        if (stored.get().snapshotInProgress() && mode != SnapshotMode.NO_DATA) {
+            return new StartPlan(Kind.RECOVER_INTERRUPTED_SNAPSHOT, "the stored position (in " + where
+                    + ") was committed during the snapshot: streaming catches up from it first, then the snapshot "
+                    + "is taken again; events already published are published again, none is skipped");
+        }
+        return new StartPlan(Kind.RESUME, "resuming from the position stored in " + where);
+    }
+
+    /** True when Debezium must stream from the stored position before it snapshots (see {@link ResumingSnapshotter}). */
+    public boolean catchesUpBeforeSnapshot(SnapshotMode mode) {
+        return mode != SnapshotMode.NO_DATA
+                && (kind == Kind.RECOVER_UNCOMMITTED || kind == Kind.RECOVER_INTERRUPTED_SNAPSHOT);
+    }
+
+    /** Debezium properties this start needs on top of the configured ones. */
+    public Map<String, String> debeziumOverrides(SnapshotMode mode) {
+        Map<String, String> p = new LinkedHashMap<>();
+        if (catchesUpBeforeSnapshot(mode)) {
+            p.put("snapshot.mode", "custom");
+            p.put("snapshot.mode.custom.name", ResumingSnapshotter.NAME);
+        }
+        return p;
+    }
+
+    /**
+     * The position to store before the engine starts, for {@link Kind#RECOVER_UNCOMMITTED}: the slot's position, as
+     * Debezium writes it mid-snapshot (so that it snapshots again after catching up) or, with no_data, as a streaming
+     * position.
+     */
+    static Map<String, Object> uncommittedRecoveryOffset(long slotPosition, SnapshotMode mode, Instant now) {
+        Map<String, Object> offset = new LinkedHashMap<>();
+        offset.put(StoredOffset.LSN, slotPosition);
+        offset.put("ts_usec", now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000);
+        if (mode != SnapshotMode.NO_DATA) {
+            offset.put(StoredOffset.SNAPSHOT, "INITIAL");
+            offset.put(StoredOffset.LAST_SNAPSHOT_RECORD, false);
+            offset.put(StoredOffset.SNAPSHOT_COMPLETED, false);
+        }
+        return offset;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.strangler.engine.resume;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The position the Postgres connector last committed for this pipeline, as its offset map (keys of Debezium 3.x's
+ * PostgresOffsetContext: {@code lsn}, {@code snapshot}, {@code snapshot_completed}, ...). Only what the start-up needs
+ * to decide how to resume is read from it.
+ */
+public record StoredOffset(Map<String, Object> fields) {
+
+    static final String LSN = "lsn";
+    static final String SNAPSHOT = "snapshot";
+    static final String SNAPSHOT_COMPLETED = "snapshot_completed";
+    static final String LAST_SNAPSHOT_RECORD = "last_snapshot_record";
+
+    public StoredOffset {
+        fields = Map.copyOf(fields);
+    }
+
+    /** The WAL position streaming resumes from; empty for an offset without one (never written by Debezium). */
+    public Optional<Long> lsn() {
+        return fields.get(LSN) instanceof Number n ? Optional.of(n.longValue()) : Optional.empty();
+    }
+
+    /**
+     * True when the position was committed in the middle of a snapshot: Debezium then snapshots again, and by default
+     * streams from where the new snapshot starts, skipping what was written since the first one began.
+     */
+    public boolean snapshotInProgress() {
+        Object snapshot = fields.get(SNAPSHOT);
+        boolean snapshotting = snapshot != null && !"false".equalsIgnoreCase(snapshot.toString());
+        return snapshotting && !"true".equalsIgnoreCase(String.valueOf(fields.get(SNAPSHOT_COMPLETED)))
+                && !"true".equalsIgnoreCase(String.valueOf(fields.get(LAST_SNAPSHOT_RECORD)));
+    }
+}

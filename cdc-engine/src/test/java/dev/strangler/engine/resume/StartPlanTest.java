@@ -1,0 +1,92 @@
+package dev.strangler.engine.resume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.strangler.engine.SourceNotReadyException;
+import dev.strangler.engine.config.PipelineConfig.SnapshotMode;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class StartPlanTest {
+
+    private static final OptionalLong SLOT_AT = OptionalLong.of(Lsn.parse("0/1A2B3C"));
+    private static final StoredOffset STREAMING = new StoredOffset(Map.of("lsn", 99L, "ts_usec", 1L));
+    private static final StoredOffset MID_SNAPSHOT = new StoredOffset(Map.of("lsn", 99L, "snapshot", "INITIAL",
+            "last_snapshot_record", false, "snapshot_completed", false));
+
+    private static StartPlan decide(OptionalLong slot, Optional<StoredOffset> stored, SnapshotMode mode) {
+        return StartPlan.decide("orders", "strangler_orders", slot, stored, mode, "offsets topic 'orders.offsets'");
+    }
+
+    @Test
+    void shouldStartFreshWithNeitherSlotNorPosition() {
+        StartPlan plan = decide(OptionalLong.empty(), Optional.empty(), SnapshotMode.INITIAL);
+        assertThat(plan.kind()).isEqualTo(StartPlan.Kind.FRESH);
+        assertThat(plan.debeziumOverrides(SnapshotMode.INITIAL)).isEmpty();
+    }
+
+    @Test
+    void shouldResumeFromACommittedStreamingPosition() {
+        StartPlan plan = decide(SLOT_AT, Optional.of(STREAMING), SnapshotMode.INITIAL);
+        assertThat(plan.kind()).isEqualTo(StartPlan.Kind.RESUME);
+        assertThat(plan.debeziumOverrides(SnapshotMode.INITIAL)).isEmpty();
+        assertThat(plan.catchesUpBeforeSnapshot(SnapshotMode.INITIAL)).isFalse();
+    }
+
+    @Test
+    void shouldCatchUpFromTheSlotBeforeSnapshottingWhenNothingWasEverCommitted() {
+        StartPlan plan = decide(SLOT_AT, Optional.empty(), SnapshotMode.INITIAL);
+        assertThat(plan.kind()).isEqualTo(StartPlan.Kind.RECOVER_UNCOMMITTED);
+        assertThat(plan.explanation()).contains("strangler_orders", "0/1A2B3C", "before its first commit");
+        assertThat(plan.debeziumOverrides(SnapshotMode.INITIAL)).containsEntry("snapshot.mode", "custom")
+                .containsEntry("snapshot.mode.custom.name", ResumingSnapshotter.NAME);
+    }
+
+    @Test
+    void shouldStoreTheSlotPositionAsAnInterruptedSnapshotSoDebeziumSnapshotsAgainAfterCatchingUp() {
+        Map<String, Object> offset = StartPlan.uncommittedRecoveryOffset(SLOT_AT.getAsLong(), SnapshotMode.INITIAL,
+                Instant.parse("2026-01-01T00:00:00.000123Z"));
+        StoredOffset stored = new StoredOffset(offset);
+        assertThat(stored.lsn()).contains(SLOT_AT.getAsLong());
+        assertThat(stored.snapshotInProgress()).isTrue();
+        assertThat(offset.get("ts_usec")).isEqualTo(1767225600000123L);
+    }
+
+    @Test
+    void shouldStreamFromTheSlotWithoutSnapshotWhenSnapshotsAreOff() {
+        StartPlan plan = decide(SLOT_AT, Optional.empty(), SnapshotMode.NO_DATA);
+        assertThat(plan.kind()).isEqualTo(StartPlan.Kind.RECOVER_UNCOMMITTED);
+        assertThat(plan.debeziumOverrides(SnapshotMode.NO_DATA)).isEmpty();
+        StoredOffset stored = new StoredOffset(StartPlan.uncommittedRecoveryOffset(SLOT_AT.getAsLong(),
+                SnapshotMode.NO_DATA, Instant.EPOCH));
+        assertThat(stored.snapshotInProgress()).isFalse();
+        assertThat(stored.lsn()).contains(SLOT_AT.getAsLong());
+    }
+
+    @Test
+    void shouldCatchUpBeforeRetakingASnapshotThatWasInterruptedAfterACommit() {
+        StartPlan plan = decide(SLOT_AT, Optional.of(MID_SNAPSHOT), SnapshotMode.WHEN_NEEDED);
+        assertThat(plan.kind()).isEqualTo(StartPlan.Kind.RECOVER_INTERRUPTED_SNAPSHOT);
+        assertThat(plan.catchesUpBeforeSnapshot(SnapshotMode.WHEN_NEEDED)).isTrue();
+    }
+
+    @Test
+    void shouldRefuseAStoredPositionWhoseSlotIsGone() {
+        assertThatThrownBy(() -> decide(OptionalLong.empty(), Optional.of(STREAMING), SnapshotMode.INITIAL))
+                .isInstanceOf(SourceNotReadyException.class)
+                .hasMessageContaining("'strangler_orders' does not exist")
+                .hasMessageContaining("LSN 0/63 in offsets topic 'orders.offsets'")
+                .hasMessageContaining("snapshot.mode=when_needed");
+    }
+
+    @Test
+    void shouldStartOverWhenASnapshotIsWantedAndTheSlotIsGone() {
+        StartPlan plan = decide(OptionalLong.empty(), Optional.of(STREAMING), SnapshotMode.WHEN_NEEDED);
+        assertThat(plan.kind()).isEqualTo(StartPlan.Kind.START_OVER);
+        assertThat(plan.debeziumOverrides(SnapshotMode.WHEN_NEEDED)).isEmpty();
+    }
+}
