@@ -2,6 +2,8 @@ package dev.strangler.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strangler.engine.Pipeline;
+import dev.strangler.engine.config.PipelineConfigLoader;
 import dev.strangler.sandbox.Sandbox;
 import dev.strangler.sql.StranglerSchema;
 import java.io.PrintWriter;
@@ -159,9 +161,16 @@ class CommandLineIT {
     @Test
     void shouldGateOnTheParityVerdict() throws Exception {
         Path file = config("gate", Map.of());
-        Thread runner = new Thread(() -> run("run", "--config", file.toString()), "pipeline");
-        runner.setDaemon(true);
-        runner.start();
+        // the pipeline in this JVM, stopped when the test ends: a `strangler run` thread would outlive the sandbox
+        // and hang the fork's exit in its shutdown hook
+        try (Pipeline pipeline = new Pipeline(PipelineConfigLoader.withSystemEnvironment().load(file),
+                Pipeline.Options.defaults())) {
+            pipeline.start();
+            assertParityGatesOnTheVerdict(file);
+        }
+    }
+
+    private void assertParityGatesOnTheVerdict(Path file) throws Exception {
         Path out = dir.resolve("parity");
         Result r = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

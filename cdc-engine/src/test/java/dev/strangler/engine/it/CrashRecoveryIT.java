@@ -179,8 +179,16 @@ class CrashRecoveryIT {
         String topic = pipeline + ".shop.customers";
         int seeded = 30_000;
         execute(sandbox, legacy, "INSERT INTO shop.customers (id, external_ref, name, email) SELECT g, "
-                + "gen_random_uuid(), 'seed', 'c@example.com' FROM generate_series(1, " + seeded + ") g");
-        Path config = write(dir.resolve("pipeline.properties"), settings(sandbox, legacy, pipeline));
+                + "gen_random_uuid(), 'seed', 'c@example.com' FROM generate_series(1, " + seeded + ") g",
+                // 20 ms every 100 rows: the snapshot takes 6 s or more however fast the machine, so the kill lands
+                // after the first commit and before the snapshot ends
+                "CREATE FUNCTION public.paced(id bigint) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN "
+                        + "IF id % 100 = 0 THEN PERFORM pg_sleep(0.02); END IF; RETURN true; END $$");
+        Map<String, String> settings = settings(sandbox, legacy, pipeline);
+        settings.put("debezium.snapshot.select.statement.overrides", "shop.customers");
+        settings.put("debezium.snapshot.select.statement.overrides.shop.customers",
+                "SELECT * FROM shop.customers WHERE public.paced(id)");
+        Path config = write(dir.resolve("pipeline.properties"), settings);
 
         Set<String> expected = new HashSet<>();
         Process first = launch(config, dir.resolve("first.log"));

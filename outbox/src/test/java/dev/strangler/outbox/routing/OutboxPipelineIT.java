@@ -100,7 +100,7 @@ class OutboxPipelineIT {
             String ownTrace = traceparent(random);
             List<OutboxEvent> events = new ArrayList<>();
             for (String aggregate : aggregates) {
-                OutboxEvent.Builder b = OutboxEvent.builder().aggregateType("order").aggregateId(aggregate)
+                OutboxEvent.Builder b = OutboxEvent.builder().aggregateType("shipment").aggregateId(aggregate)
                         .type(tx == 0 ? "OrderPlaced" : "OrderChanged")
                         .payload("{\"aggregate\": \"" + aggregate + "\", \"seq\": " + tx + ", \"total\": \"" + tx
                                 + ".50\", \"lines\": [{\"sku\": \"A-1\", \"qty\": 2}]}")
@@ -131,8 +131,8 @@ class OutboxPipelineIT {
         }
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(readAll(sandbox, List.of(topic("order")))).hasSizeGreaterThanOrEqualTo(written.size()));
-        List<Received> received = readAll(sandbox, List.of(topic("order")));
+                assertThat(readAll(sandbox, List.of(topic("shipment")))).hasSizeGreaterThanOrEqualTo(written.size()));
+        List<Received> received = readAll(sandbox, List.of(topic("shipment")));
         Received first = received.get(0);
         System.out.printf("outbox wire format: key bytes %s, value %s, id header bytes %s, headers %s%n",
                 first.keyText(), first.valueJson(), first.header("id"), first.headerMap().keySet());
