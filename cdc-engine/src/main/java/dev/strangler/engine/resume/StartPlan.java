@@ -68,7 +68,8 @@ public record StartPlan(Kind kind, String explanation) {
         if (stored.isEmpty()) {
             return new StartPlan(Kind.RECOVER_UNCOMMITTED, "slot '" + slot + "' exists (at " + position
                     + ") but no position was ever committed to " + where + ": a previous run stopped before its "
-                    + "first commit. Streaming resumes from the slot's position"
+                    + "first commit (or the slot was created by hand, or offsets were moved). Streaming starts from "
+                    + "the slot's position"
                     + (mode == SnapshotMode.NO_DATA ? "" : ", then the snapshot is taken again")
                     + "; events published by that run are published again, none is skipped");
         }
@@ -80,7 +81,7 @@ public record StartPlan(Kind kind, String explanation) {
         return new StartPlan(Kind.RESUME, "resuming from the position stored in " + where);
     }
 
-    /** True when Debezium must stream from the stored position before it snapshots (see {@link ResumingSnapshotter}). */
+    /** True when Debezium must stream from the stored position before it snapshots ({@link ResumingSnapshotter}). */
     public boolean catchesUpBeforeSnapshot(SnapshotMode mode) {
         return mode != SnapshotMode.NO_DATA
                 && (kind == Kind.RECOVER_UNCOMMITTED || kind == Kind.RECOVER_INTERRUPTED_SNAPSHOT);

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strangler.sandbox.ChildJvm;
 import dev.strangler.sandbox.Sandbox;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -63,7 +61,7 @@ class CrashRecoveryIT {
         Files.writeString(configFile, text);
         String topic = "crash.shop.customers";
 
-        Process first = launch(configFile, dir.resolve("first.log"));
+        ChildJvm first = launch(configFile, dir.resolve("first.log"));
         AtomicInteger written = new AtomicInteger();
         AtomicInteger writtenAfterKill = new AtomicInteger();
         CountDownLatch flowing = new CountDownLatch(1);
@@ -78,11 +76,11 @@ class CrashRecoveryIT {
         // first commit is a different case (see shouldLoseNoChangeWhenThePipelineIsKilledBeforeItsFirstCommit).
         await().atMost(Duration.ofSeconds(60)).until(() -> readAll(sandbox, List.of(topic)).size() > 50
                 && !readAll(sandbox, List.of("crash.offsets")).isEmpty());
-        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        first.kill();
         int publishedBeforeKill = readAll(sandbox, List.of(topic)).size();
         killed.countDown(); // the legacy app goes on writing while no pipeline runs
 
-        Process second = launch(configFile, dir.resolve("second.log"));
+        ChildJvm second = launch(configFile, dir.resolve("second.log"));
         try {
             legacyApp.join(TimeUnit.MINUTES.toMillis(3));
             assertThat(legacyApp.isAlive()).isFalse();
@@ -90,8 +88,7 @@ class CrashRecoveryIT {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                     assertThat(observed(readAll(sandbox, List.of(topic)))).containsAll(expected));
         } finally {
-            second.destroy();
-            second.waitFor(60, TimeUnit.SECONDS);
+            second.stop(Duration.ofSeconds(60));
         }
 
         List<Event> events = readAll(sandbox, List.of(topic));
@@ -131,18 +128,18 @@ class CrashRecoveryIT {
         Path commits = write(dir.resolve("second.properties"), settings);
 
         Set<String> expected = new HashSet<>();
-        Process first = launch(neverCommits, dir.resolve("first.log"));
+        ChildJvm first = launch(neverCommits, dir.resolve("first.log"));
         int next = 1000;
         try (Connection c = connect(sandbox, legacy)) {
             next = transientCustomers(c, next, 100, expected);
             await().atMost(Duration.ofSeconds(60)).until(() -> readAll(sandbox, List.of(topic)).stream()
                     .anyMatch(e -> e.op().equals("d")));
             assertThat(readAll(sandbox, List.of(pipeline + ".offsets"))).as("no position committed").isEmpty();
-            first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            first.kill();
 
             next = transientCustomers(c, next, 100, expected); // while no pipeline runs
             execute(sandbox, legacy, "UPDATE shop.customers SET name = 'while-down' WHERE id <= 50");
-            Process second = launch(commits, dir.resolve("second.log"));
+            ChildJvm second = launch(commits, dir.resolve("second.log"));
             try {
                 transientCustomers(c, next, 100, expected);
                 execute(sandbox, legacy, "UPDATE shop.customers SET name = 'after-restart' WHERE id <= 10");
@@ -152,8 +149,7 @@ class CrashRecoveryIT {
                     assertThat(latestNamePerKey(events)).isEqualTo(currentNames(legacy));
                 });
             } finally {
-                second.destroy();
-                second.waitFor(60, TimeUnit.SECONDS);
+                second.stop(Duration.ofSeconds(60));
             }
         }
         List<Event> events = readAll(sandbox, List.of(topic));
@@ -191,20 +187,20 @@ class CrashRecoveryIT {
         Path config = write(dir.resolve("pipeline.properties"), settings);
 
         Set<String> expected = new HashSet<>();
-        Process first = launch(config, dir.resolve("first.log"));
+        ChildJvm first = launch(config, dir.resolve("first.log"));
         int next = seeded + 1;
         try (Connection c = connect(sandbox, legacy)) {
             next = transientCustomers(c, next, 50, expected); // during the snapshot: in the slot, in no snapshot
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() ->
                     !readAll(sandbox, List.of(pipeline + ".offsets")).isEmpty());
-            first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            first.kill();
             List<Event> offsets = readAll(sandbox, List.of(pipeline + ".offsets"));
             JsonNode stored = offsets.get(offsets.size() - 1).value();
             assertThat(stored.path("snapshot").asText()).as("killed mid-snapshot: " + stored).isEqualTo("INITIAL");
             assertThat(stored.path("last_snapshot_record").asBoolean()).isFalse();
 
             next = transientCustomers(c, next, 50, expected); // while no pipeline runs
-            Process second = launch(config, dir.resolve("second.log"));
+            ChildJvm second = launch(config, dir.resolve("second.log"));
             try {
                 transientCustomers(c, next, 50, expected);
                 execute(sandbox, legacy, "UPDATE shop.customers SET name = 'after-restart' WHERE id <= 10");
@@ -214,8 +210,7 @@ class CrashRecoveryIT {
                     assertThat(latestNamePerKey(events)).isEqualTo(currentNames(legacy));
                 });
             } finally {
-                second.destroy();
-                second.waitFor(60, TimeUnit.SECONDS);
+                second.stop(Duration.ofSeconds(60));
             }
         }
         assertThat(Files.readString(dir.resolve("second.log"))).contains("committed during the snapshot");
@@ -329,34 +324,8 @@ class CrashRecoveryIT {
         return result;
     }
 
-    private static Process launch(Path configFile, Path log) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                PipelineProcessMain.class.getName(), configFile.toString())
-                .redirectErrorStream(true).start();
-        CountDownLatch running = new CountDownLatch(1);
-        Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8)); var out = Files.newBufferedWriter(log)) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    out.write(line);
-                    out.newLine();
-                    out.flush();
-                    if (line.equals("RUNNING")) {
-                        running.countDown();
-                    }
-                }
-            } catch (Exception ignored) {
-                // the process was killed: its output simply ends
-            }
-        }, "pipeline-output");
-        pump.setDaemon(true);
-        pump.start();
-        if (!running.await(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("pipeline process did not start; its output: " + Files.readString(log));
-        }
-        return p;
+    private static ChildJvm launch(Path configFile, Path log) throws Exception {
+        return ChildJvm.start(PipelineProcessMain.class, List.of(configFile.toString()), List.of("-Xmx512m"), log,
+                "RUNNING", Duration.ofSeconds(120));
     }
 }

@@ -49,7 +49,8 @@ class PipelineResumeIT {
     }
 
     private long slots() {
-        return queryLong(sandbox, db, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'strangler_lostslot'");
+        return queryLong(sandbox, db,
+                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'strangler_lostslot'");
     }
 
     /** Renames customer 1 and waits for the update event: the pipeline is past its snapshot and streaming. */

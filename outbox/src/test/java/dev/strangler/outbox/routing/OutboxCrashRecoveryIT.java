@@ -17,10 +17,8 @@ import dev.strangler.outbox.OutboxMigrations;
 import dev.strangler.outbox.OutboxOptions;
 import dev.strangler.outbox.TraceContext;
 import dev.strangler.outbox.routing.RoutingFixture.Received;
+import dev.strangler.sandbox.ChildJvm;
 import dev.strangler.sandbox.Sandbox;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -113,7 +111,7 @@ class OutboxCrashRecoveryIT {
         settings.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         Files.writeString(configFile, text);
 
-        Process first = launch(configFile, dir.resolve("first.log"));
+        ChildJvm first = launch(configFile, dir.resolve("first.log"));
         Map<String, List<UUID>> committed = new ConcurrentHashMap<>();
         Set<UUID> rolledBack = ConcurrentHashMap.newKeySet();
         AtomicInteger doneAfterKill = new AtomicInteger();
@@ -135,11 +133,11 @@ class OutboxCrashRecoveryIT {
         // documented re-snapshot case, see README "Delivery guarantees")
         await().atMost(Duration.ofSeconds(60)).until(() -> readAll(sandbox, List.of(TOPIC)).size() > 50
                 && offsetsCommitted());
-        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        first.kill();
         int publishedBeforeKill = readAll(sandbox, List.of(TOPIC)).size();
         killed.countDown(); // the service goes on writing while no pipeline runs
 
-        Process second = launch(configFile, dir.resolve("second.log"));
+        ChildJvm second = launch(configFile, dir.resolve("second.log"));
         List<Received> records;
         try {
             writer.join(TimeUnit.MINUTES.toMillis(3));
@@ -151,8 +149,7 @@ class OutboxCrashRecoveryIT {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                     assertThat(ids(readAll(sandbox, List.of(TOPIC)))).containsAll(expected));
         } finally {
-            second.destroy();
-            second.waitFor(60, TimeUnit.SECONDS);
+            second.stop(Duration.ofSeconds(60));
         }
         records = readAll(sandbox, List.of(TOPIC));
 
@@ -277,34 +274,8 @@ class OutboxCrashRecoveryIT {
         return records.stream().map(r -> OutboxHeaders.eventId(r.headers())).toList();
     }
 
-    private static Process launch(Path configFile, Path log) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                OutboxPipelineProcessMain.class.getName(), configFile.toString())
-                .redirectErrorStream(true).start();
-        CountDownLatch running = new CountDownLatch(1);
-        Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8)); var out = Files.newBufferedWriter(log)) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    out.write(line);
-                    out.newLine();
-                    out.flush();
-                    if (line.equals("RUNNING")) {
-                        running.countDown();
-                    }
-                }
-            } catch (Exception ignored) {
-                // the process was killed: its output simply ends
-            }
-        }, "pipeline-output");
-        pump.setDaemon(true);
-        pump.start();
-        if (!running.await(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("pipeline process did not start; its output: " + Files.readString(log));
-        }
-        return p;
+    private static ChildJvm launch(Path configFile, Path log) throws Exception {
+        return ChildJvm.start(OutboxPipelineProcessMain.class, List.of(configFile.toString()), List.of("-Xmx512m"), log,
+                "RUNNING", Duration.ofSeconds(120));
     }
 }

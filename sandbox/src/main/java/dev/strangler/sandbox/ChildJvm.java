@@ -1,0 +1,99 @@
+package dev.strangler.sandbox;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A main class in a JVM of its own, on this JVM's classpath, so a test can kill it for real (SIGKILL: no shutdown
+ * hook, no final commit). Its output goes to a log file; {@link #start} returns once it printed its ready line.
+ */
+public final class ChildJvm implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+
+    private ChildJvm(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Starts {@code java [jvmOptions] -cp <this classpath> main args} and waits until it prints {@code readyLine}.
+     *
+     * @throws IllegalStateException when it exits or stays silent for {@code timeout} first (with its output)
+     */
+    public static ChildJvm start(Class<?> main, List<String> args, List<String> jvmOptions, Path log,
+                                 String readyLine, Duration timeout) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        CountDownLatch ready = new CountDownLatch(1);
+        Thread pump = new Thread(() -> copy(p, log, readyLine, ready), main.getSimpleName() + "-output");
+        pump.setDaemon(true);
+        pump.start();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ready.await(100, TimeUnit.MILLISECONDS)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                throw new IllegalStateException(main.getSimpleName() + " did not print '" + readyLine + "' within "
+                        + timeout.toSeconds() + "s; its output:\n" + Files.readString(log));
+            }
+        }
+        return new ChildJvm(p, log);
+    }
+
+    private static void copy(Process p, Path log, String readyLine, CountDownLatch ready) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+             var out = Files.newBufferedWriter(log)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                out.write(line);
+                out.newLine();
+                out.flush();
+                if (line.equals(readyLine)) {
+                    ready.countDown();
+                }
+            }
+        } catch (IOException ignored) {
+            // the process was killed: its output simply ends
+        }
+    }
+
+    /** SIGKILL, and waits until it is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM (a graceful stop), then SIGKILL if it is still running after {@code grace}. */
+    public void stop(Duration grace) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            kill();
+        }
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String output() throws IOException {
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop(Duration.ofSeconds(60));
+    }
+}
