@@ -134,7 +134,10 @@ public final class ParityChecker {
             reader.read(topic, extent, record -> {
                 try {
                     comparison.acceptEvent(parser.parse(record.key(), record.value()));
-                } catch (EnvelopeParser.MalformedEventException | RowCodecFactory.NotCheckableException e) {
+                } catch (EnvelopeParser.MalformedEventException | RowCodecFactory.NotCheckableException
+                         | IllegalArgumentException e) {
+                    // IllegalArgumentException: a value the canonical rules cannot read (another connector's
+                    // encoding, a corrupted value); the event is counted, never skipped silently
                     comparison.acceptUnreadable(record.offset(), record.partition(), e.getMessage());
                 }
             }, progress);

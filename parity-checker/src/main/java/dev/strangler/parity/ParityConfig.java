@@ -1,5 +1,6 @@
 package dev.strangler.parity;
 
+import dev.strangler.parity.canonical.EventEncoding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,11 +19,12 @@ import java.util.Map;
  * @param sampleSize         findings per table shown with column-level detail
  * @param workDirectory      where the checker spills its partitions (null: the system temp directory)
  * @param unavailableValuePlaceholder Debezium's unavailable.value.placeholder
+ * @param eventEncoding      the connector's value encodings (Strangler's engine: {@link EventEncoding#strangler()})
  */
 public record ParityConfig(String jdbcUrl, String user, String password, String slot, String bootstrapServers,
                            Map<String, String> kafkaClientProperties, String topicPrefix, List<String> tables,
                            long defaultTolerance, Map<String, Long> tolerances, Duration waitTimeout, int sampleSize,
-                           Path workDirectory, String unavailableValuePlaceholder) {
+                           Path workDirectory, String unavailableValuePlaceholder, EventEncoding eventEncoding) {
 
     public static final String DEBEZIUM_UNAVAILABLE_VALUE = "__debezium_unavailable_value";
 
@@ -30,6 +32,24 @@ public record ParityConfig(String jdbcUrl, String user, String password, String 
         kafkaClientProperties = Map.copyOf(kafkaClientProperties);
         tables = List.copyOf(tables);
         tolerances = Map.copyOf(tolerances);
+        java.util.Objects.requireNonNull(eventEncoding, "eventEncoding");
+    }
+
+    /** For topics written by Strangler's engine. */
+    public ParityConfig(String jdbcUrl, String user, String password, String slot, String bootstrapServers,
+                        Map<String, String> kafkaClientProperties, String topicPrefix, List<String> tables,
+                        long defaultTolerance, Map<String, Long> tolerances, Duration waitTimeout, int sampleSize,
+                        Path workDirectory, String unavailableValuePlaceholder) {
+        this(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix, tables,
+                defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory, unavailableValuePlaceholder,
+                EventEncoding.strangler());
+    }
+
+    /** The same check of topics written with other encodings (Kafka Connect, Debezium Server). */
+    public ParityConfig withEventEncoding(EventEncoding encoding) {
+        return new ParityConfig(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
+                tables, defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory,
+                unavailableValuePlaceholder, encoding);
     }
 
     public long toleranceFor(String table) {
@@ -43,6 +63,6 @@ public record ParityConfig(String jdbcUrl, String user, String password, String 
     @Override
     public String toString() {
         return "ParityConfig[" + jdbcUrl + " as " + user + ", slot " + slot + ", kafka " + bootstrapServers
-                + ", tables " + tables + "]";
+                + ", tables " + tables + ", " + eventEncoding + "]";
     }
 }

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.strangler.cli.ExitCodes;
 import dev.strangler.cli.Verbosity;
+import dev.strangler.engine.config.ConfigException;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.PipelineConfigLoader;
 import dev.strangler.parity.History;
 import dev.strangler.parity.ParityChecker;
 import dev.strangler.parity.ParityConfig;
 import dev.strangler.parity.ParityException;
+import dev.strangler.parity.canonical.EventEncoding;
 import dev.strangler.parity.compare.CanonicalRowCodecs;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.report.ReportFiles;
@@ -78,6 +80,26 @@ public final class ParityCommand implements Callable<Integer> {
             description = "Where to spill the comparison's partitions (default: the system temp directory).")
     Path workDir;
 
+    @Option(names = "--decimal-handling-mode", defaultValue = "string", paramLabel = "MODE",
+            description = "How the connector wrote numeric columns: string (Strangler's engine), precise (Debezium's "
+                    + "default) or double (default: ${DEFAULT-VALUE}).")
+    String decimalMode;
+
+    @Option(names = "--time-precision-mode", defaultValue = "isostring", paramLabel = "MODE",
+            description = "How the connector wrote date and time columns: isostring (Strangler's engine), adaptive "
+                    + "(Debezium's default), adaptive_time_microseconds or connect (default: ${DEFAULT-VALUE}).")
+    String timeMode;
+
+    @Option(names = "--binary-handling-mode", defaultValue = "base64", paramLabel = "MODE",
+            description = "How the connector wrote bytea columns: base64 (Strangler's engine), bytes (Debezium's "
+                    + "default), base64-url-safe or hex (default: ${DEFAULT-VALUE}).")
+    String binaryMode;
+
+    @Option(names = "--interval-handling-mode", defaultValue = "string", paramLabel = "MODE",
+            description = "How the connector wrote interval columns: only string can be checked "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String intervalMode;
+
     @Option(names = "--history", description = "List earlier runs from strangler.parity_run instead of checking.")
     boolean history;
 
@@ -88,14 +110,15 @@ public final class ParityCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         verbosity.apply();
         PipelineConfig pipeline = PipelineConfigLoader.withSystemEnvironment().load(config);
-        ParityConfig parity = ParitySettings.from(pipeline, tables, tolerance, tolerances, timeout, sample, workDir);
+        ParityConfig parity = ParitySettings.from(pipeline, tables, tolerance, tolerances, timeout, sample, workDir)
+                .withEventEncoding(encoding());
         PrintWriter stdout = spec.commandLine().getOut();
         if (history) {
             return printHistory(parity, stdout);
         }
         StderrProgress progress = new StderrProgress(spec.commandLine().getErr(), System.console() != null);
-        ParityReport report = new ParityChecker(parity, CanonicalRowCodecs.factory(parity.unavailableValuePlaceholder()),
-                progress).run();
+        ParityReport report = new ParityChecker(parity, CanonicalRowCodecs.factory(parity.unavailableValuePlaceholder(),
+                parity.eventEncoding()), progress).run();
         progress.finish();
         ReportFiles files = new ReportWriter().write(report, out);
         if (json) {
@@ -105,6 +128,15 @@ public final class ParityCommand implements Callable<Integer> {
         }
         stdout.flush();
         return report.verdict().exitCode();
+    }
+
+    /** The connector's encodings; topics from another writer than Strangler's engine may need other values. */
+    private EventEncoding encoding() {
+        try {
+            return EventEncoding.of(decimalMode, timeMode, binaryMode, intervalMode);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     private int printHistory(ParityConfig parity, PrintWriter stdout) throws Exception {

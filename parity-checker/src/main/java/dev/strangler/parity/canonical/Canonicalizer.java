@@ -38,14 +38,26 @@ public final class Canonicalizer {
     private final String placeholderUuid;
     private final String placeholderHstore;
     private final byte[] placeholderBytes;
+    private final EventEncoding encoding;
+    /** Debezium's money.fraction.digits default: the scale of a money Decimal. */
+    private static final java.util.OptionalInt MONEY_SCALE = java.util.OptionalInt.of(2);
 
-    /** With Debezium's default TOAST placeholder. */
+    /** With Debezium's default TOAST placeholder and Strangler's encodings. */
     public Canonicalizer() {
         this(DEFAULT_UNAVAILABLE_PLACEHOLDER);
     }
 
     /** @param unavailablePlaceholder the connector's {@code unavailable.value.placeholder} */
     public Canonicalizer(String unavailablePlaceholder) {
+        this(unavailablePlaceholder, EventEncoding.strangler());
+    }
+
+    /**
+     * @param unavailablePlaceholder the connector's {@code unavailable.value.placeholder}
+     * @param encoding               the connector's value encodings
+     */
+    public Canonicalizer(String unavailablePlaceholder, EventEncoding encoding) {
+        this.encoding = Objects.requireNonNull(encoding, "encoding");
         this.placeholder = Objects.requireNonNull(unavailablePlaceholder, "unavailablePlaceholder");
         this.placeholderBytes = unavailablePlaceholder.getBytes(StandardCharsets.UTF_8);
         this.placeholderBase64 = Base64.getEncoder().encodeToString(placeholderBytes);
@@ -172,16 +184,17 @@ public final class Canonicalizer {
                 if (!node.isArray()) {
                     throw new IllegalArgumentException("expected a JSON array");
                 }
-                return CanonicalValue.of(arrayFromJson(node, type.kind()));
+                return CanonicalValue.of(arrayFromJson(node, type));
             }
-            return CanonicalValue.of(scalarFromJson(node, type.kind()));
+            return CanonicalValue.of(scalarFromJson(node, type.kind(), type));
         } catch (IllegalArgumentException | ArithmeticException | DateTimeException e) {
             throw new IllegalArgumentException("cannot canonicalise " + type + " event value "
-                    + excerpt(node.toString()) + ": " + e.getMessage(), e);
+                    + excerpt(node.toString()) + ": " + e.getMessage() + " (read with " + encoding
+                    + "; a connector with other settings needs them passed to the check)", e);
         }
     }
 
-    private String arrayFromJson(JsonNode array, TypeKind kind) {
+    private String arrayFromJson(JsonNode array, ColumnType type) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < array.size(); i++) {
             if (i > 0) {
@@ -191,20 +204,25 @@ public final class Canonicalizer {
             if (item.isNull()) {
                 sb.append(NULL);
             } else if (item.isArray()) {
-                sb.append(arrayFromJson(item, kind));
+                sb.append(arrayFromJson(item, type));
             } else {
-                sb.append(scalarFromJson(item, kind));
+                sb.append(scalarFromJson(item, type.kind(), type));
             }
         }
         return sb.append(']').toString();
     }
 
-    private static String scalarFromJson(JsonNode node, TypeKind kind) {
+    /** @param type the column, for the encodings that depend on its declared scale or precision */
+    private String scalarFromJson(JsonNode node, TypeKind kind, ColumnType type) {
         return switch (kind) {
             case BOOL -> node.isBoolean() ? Boolean.toString(node.booleanValue()) : bool(text(node));
             case INT -> node.isIntegralNumber() ? node.bigIntegerValue().toString()
                     : new BigInteger(text(node).trim()).toString();
-            case NUMERIC, MONEY -> node.isNumber() ? Numbers.numeric(node.decimalValue()) : Numbers.numeric(text(node));
+            case NUMERIC, MONEY -> node.isNumber() ? Numbers.numeric(node.decimalValue())
+                    : encoding.decimal() == EventEncoding.DecimalMode.PRECISE
+                    ? Numbers.numeric(EncodedValues.preciseDecimal(node,
+                            kind == TypeKind.MONEY ? MONEY_SCALE : type.numericScale()))
+                    : Numbers.numeric(text(node));
             case FLOAT4 -> Numbers.float4(node.isBigDecimal() ? node.decimalValue().floatValue()
                     : node.isNumber() ? (float) node.doubleValue() : Numbers.parseFloat(text(node)));
             case FLOAT8 -> Numbers.float8(node.isBigDecimal() ? node.decimalValue().doubleValue()
@@ -212,13 +230,19 @@ public final class Canonicalizer {
             case TEXT -> quote(node.isTextual() ? node.textValue() : node.toString());
             case BPCHAR -> quote(stripTrailingSpaces(text(node)));
             case UUID -> quote(UUID.fromString(text(node).trim()).toString());
-            case BYTEA -> quote(Base64.getEncoder().encodeToString(Base64.getDecoder().decode(text(node))));
+            case BYTEA -> quote(Base64.getEncoder().encodeToString(
+                    EncodedValues.binary(text(node), encoding.binary())));
             case JSON -> quote(node.isTextual() ? JsonDocs.canonical(node.textValue()) : JsonDocs.canonical(node));
             case HSTORE -> JsonDocs.hstore(node);
-            case DATE -> Temporals.date(text(node));
-            case TIMESTAMP -> Temporals.timestamp(text(node));
+            case DATE -> Temporals.date(node.isIntegralNumber() ? EncodedValues.epochDay(node.longValue())
+                    : text(node));
+            case TIMESTAMP -> Temporals.timestamp(node.isIntegralNumber()
+                    ? EncodedValues.epochTimestamp(node.longValue(), encoding.time(), type.secondsPrecision())
+                    : text(node));
             case TIMESTAMPTZ -> Temporals.timestamptz(text(node));
-            case TIME -> Temporals.time(text(node));
+            case TIME -> Temporals.time(node.isIntegralNumber()
+                    ? EncodedValues.timeOfDay(node.longValue(), encoding.time(), type.secondsPrecision())
+                    : text(node));
             case TIMETZ -> Temporals.timetz(text(node));
             case INTERVAL -> Temporals.interval(text(node));
             case BIT -> quote(node.isBoolean() ? (node.booleanValue() ? "1" : "0")

@@ -24,8 +24,9 @@ public final class ColumnCatalog {
     public static List<ColumnType> load(Connection c, String schema, String table) throws SQLException {
         List<String> names = new ArrayList<>();
         List<Long> typeOids = new ArrayList<>();
+        List<Integer> typmods = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT a.attname, a.atttypid::int8
+                SELECT a.attname, a.atttypid::int8, a.atttypmod
                 FROM pg_catalog.pg_attribute a
                 JOIN pg_catalog.pg_class cl ON cl.oid = a.attrelid
                 JOIN pg_catalog.pg_namespace n ON n.oid = cl.relnamespace
@@ -37,6 +38,7 @@ public final class ColumnCatalog {
                 while (rs.next()) {
                     names.add(rs.getString(1));
                     typeOids.add(rs.getLong(2));
+                    typmods.add(rs.getInt(3));
                 }
             }
         }
@@ -49,9 +51,11 @@ public final class ColumnCatalog {
             TypeRow type = resolve(c, typeOids.get(i), cache);
             if ("A".equals(type.category) && type.elementOid != 0) {
                 TypeRow element = resolve(c, type.elementOid, cache);
-                columns.add(new ColumnType(names.get(i), type.name, "A", element.name, element.isEnum()));
+                columns.add(new ColumnType(names.get(i), type.name, "A", element.name, element.isEnum(),
+                        typmods.get(i)));
             } else {
-                columns.add(new ColumnType(names.get(i), type.name, type.category, null, type.isEnum()));
+                columns.add(new ColumnType(names.get(i), type.name, type.category, null, type.isEnum(),
+                        typmods.get(i)));
             }
         }
         return List.copyOf(columns);

@@ -13,8 +13,16 @@ import java.util.Objects;
  *                        {@code "E"} enum, {@code "N"} numeric, {@code "S"} string, {@code "D"} date/time, ...
  * @param elementTypeName for arrays the element's base type name ({@code text} for {@code _text}), else null
  * @param isEnum          the value (for arrays: the element) is an enum
+ * @param typmod          pg_attribute.atttypmod: precision and scale of numeric, precision of time and timestamp
+ *                        types; -1 when the type has none. Some connector encodings depend on it.
  */
-public record ColumnType(String name, String typeName, String category, String elementTypeName, boolean isEnum) {
+public record ColumnType(String name, String typeName, String category, String elementTypeName, boolean isEnum,
+                         int typmod) {
+
+    /** A column without a type modifier. */
+    public ColumnType(String name, String typeName, String category, String elementTypeName, boolean isEnum) {
+        this(name, typeName, category, elementTypeName, isEnum, -1);
+    }
 
     public ColumnType {
         Objects.requireNonNull(name, "name");
@@ -52,6 +60,21 @@ public record ColumnType(String name, String typeName, String category, String e
     /** The type of one value: the element type for arrays, the type itself otherwise. */
     public String valueTypeName() {
         return isArray() ? elementTypeName : typeName;
+    }
+
+    /** The same column with a type modifier, e.g. {@code withTypmod(...)} for {@code numeric(10,2)}. */
+    public ColumnType withTypmod(int modifier) {
+        return new ColumnType(name, typeName, category, elementTypeName, isEnum, modifier);
+    }
+
+    /** The declared scale of a numeric(p,s) column; empty for an unconstrained numeric or another type. */
+    public java.util.OptionalInt numericScale() {
+        return typmod >= 4 ? java.util.OptionalInt.of((typmod - 4) & 0xFFFF) : java.util.OptionalInt.empty();
+    }
+
+    /** The declared fractional-second digits of a time or timestamp column: 0 to 6, 6 when undeclared. */
+    public int secondsPrecision() {
+        return typmod >= 0 ? typmod : 6;
     }
 
     /** How values of this column are canonicalised (for arrays: how each element is). */

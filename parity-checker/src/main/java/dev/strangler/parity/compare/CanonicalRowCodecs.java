@@ -5,6 +5,7 @@ import dev.strangler.parity.canonical.CanonicalValue;
 import dev.strangler.parity.canonical.Canonicalizer;
 import dev.strangler.parity.canonical.ColumnCatalog;
 import dev.strangler.parity.canonical.ColumnType;
+import dev.strangler.parity.canonical.EventEncoding;
 import dev.strangler.parity.stream.EnvelopeParser;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,8 +19,13 @@ public final class CanonicalRowCodecs {
     private CanonicalRowCodecs() {
     }
 
+    /** For topics written by Strangler's engine. */
     public static RowCodecFactory factory(String unavailablePlaceholder) {
-        Canonicalizer canonicalizer = new Canonicalizer(unavailablePlaceholder);
+        return factory(unavailablePlaceholder, EventEncoding.strangler());
+    }
+
+    public static RowCodecFactory factory(String unavailablePlaceholder, EventEncoding encoding) {
+        Canonicalizer canonicalizer = new Canonicalizer(unavailablePlaceholder, encoding);
         return (c, schema, table) -> {
             List<ColumnType> columns = ColumnCatalog.load(c, schema, table);
             if (columns.isEmpty()) {
@@ -94,8 +100,12 @@ public final class CanonicalRowCodecs {
         public String[] row(JsonNode after) {
             String[] values = new String[columns.size()];
             for (int i = 0; i < values.length; i++) {
-                CanonicalValue v = canonicalizer.fromJson(after.get(names.get(i)), columns.get(i));
-                values[i] = v.isValue() ? v.text() : RowCodec.UNAVAILABLE;
+                try {
+                    CanonicalValue v = canonicalizer.fromJson(after.get(names.get(i)), columns.get(i));
+                    values[i] = v.isValue() ? v.text() : RowCodec.UNAVAILABLE;
+                } catch (IllegalArgumentException e) {
+                    values[i] = RowCodec.unreadable(e.getMessage());
+                }
             }
             return values;
         }

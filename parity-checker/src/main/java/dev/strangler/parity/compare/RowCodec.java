@@ -14,6 +14,15 @@ public interface RowCodec {
     /** Marks a stream column whose value Debezium could not read (the TOAST placeholder). Compared by identity. */
     String UNAVAILABLE = new String("\u0000unavailable");
 
+    /**
+     * The stream value of a column the canonical rules cannot read (another connector's encoding, a corrupted
+     * value): never equal to a canonical text, which is always JSON, so the column is reported as differing, with
+     * the reason in place of the value.
+     */
+    static String unreadable(String reason) {
+        return "(unreadable: " + reason + ")";
+    }
+
     List<String> columnNames();
 
     /** The SELECT list that {@link #row(ResultSet)} and {@link #key(ResultSet)} read, in order. */
@@ -28,7 +37,7 @@ public interface RowCodec {
 
     /**
      * Canonical values in column order; {@link #UNAVAILABLE} for the TOAST placeholder or a column the event does
-     * not carry.
+     * not carry; {@link #unreadable} for a value that cannot be read.
      */
     String[] row(JsonNode after);
 }
