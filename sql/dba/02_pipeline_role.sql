@@ -8,14 +8,16 @@
 --                password  its password (source.password / STRANGLER_SOURCE_PASSWORD); PostgreSQL stores it hashed
 --                          (password_encryption, scram-sha-256 by default). To keep it out of shell history and
 --                          server logs, pass a dummy here and set the real one afterwards with \password in psql.
---                tables    the captured tables exactly as in source.tables: schema.table, comma-separated
+--                tables    the tables the pipeline streams: source.tables, then outbox.tables (schema.table,
+--                          comma-separated); strangler sql print dba --config fills them in
 -- Idempotent:    the role is created only when missing; every other statement (ALTER ROLE, GRANT, ALTER SCHEMA)
 --                gives the same result when run again.
 --
 -- What the role gets, and why it is enough:
 --   LOGIN, REPLICATION   to open the replication connection and create its logical slot (pgoutput)
 --   CONNECT              on the legacy database
---   USAGE + SELECT       on the captured tables' schemas and on those tables only: the initial snapshot reads them
+--   USAGE + SELECT       on the schemas and tables of source.tables and outbox.tables only: the initial snapshot
+--                        reads each of them, an outbox table too (a missing grant fails the start)
 --   schema strangler     owned by the role: Strangler's own migrations (heartbeat, parity history) live there
 -- What it does not get: SUPERUSER, CREATEDB, CREATEROLE, ownership of any legacy table, any write on legacy tables.
 -- The publication is created by a DBA (03_publication.sql) because creating one needs ownership of the tables.
@@ -40,7 +42,7 @@ ALTER ROLE :"role" WITH LOGIN REPLICATION PASSWORD :'password';
 
 SELECT format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), :'role') \gexec
 
--- USAGE on each captured table's schema, SELECT on each captured table: nothing else in the legacy schemas.
+-- USAGE on each streamed table's schema, SELECT on each streamed table: nothing else in the legacy schemas.
 -- The ::regclass cast stops the script with "relation ... does not exist" on a misspelt table.
 SELECT DISTINCT format('GRANT USAGE ON SCHEMA %I TO %I', n.nspname, :'role')
   FROM unnest(string_to_array(:'tables', ',')) AS t(name)

@@ -9,6 +9,7 @@ import dev.strangler.cli.dba.CliRun;
 import dev.strangler.cli.dba.DoctorCommand;
 import dev.strangler.cli.dba.PsqlRunner;
 import dev.strangler.cli.dba.SlotCommand;
+import dev.strangler.cli.dba.SqlPrintCommand;
 import dev.strangler.cli.parity.ParitySettings;
 import dev.strangler.engine.Pipeline;
 import dev.strangler.engine.config.PipelineConfig;
@@ -17,6 +18,10 @@ import dev.strangler.engine.doctor.Doctor;
 import dev.strangler.engine.doctor.DoctorReport;
 import dev.strangler.engine.doctor.SqlScripts;
 import dev.strangler.engine.doctor.Status;
+import dev.strangler.outbox.Outbox;
+import dev.strangler.outbox.OutboxEvent;
+import dev.strangler.outbox.OutboxMigrations;
+import dev.strangler.outbox.OutboxOptions;
 import dev.strangler.parity.ParityChecker;
 import dev.strangler.parity.ParityConfig;
 import dev.strangler.parity.Progress;
@@ -38,6 +43,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,9 +57,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The DBA scripts of sql/dba/ as a DBA runs them: as a superuser, with psql variables, each twice (they are
- * idempotent). Then the pipeline runs as the role the scripts created, which is not a superuser, and streams the
- * legacy app's changes to Kafka; the doctor and the slot commands see it. Finally the teardown leaves no slot,
+ * The DBA scripts of sql/dba/ as a DBA runs them: as a superuser, with the psql variables {@code strangler sql print
+ * dba --config} fills in, each twice (they are idempotent). Then the pipeline runs as the role the scripts created,
+ * which is not a superuser, streams the legacy app's changes to Kafka and routes the events of an outbox in the legacy
+ * database; the doctor, the slot commands and the parity check see it. Finally the teardown leaves no slot,
  * publication, schema or role behind.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -65,7 +72,9 @@ class DbaScriptsIT {
     private static final String PIPELINE = "dba";
     private static final String SLOT = "strangler_dba";
     private static final String PUBLICATION = "strangler_dba";
-    private static final String TABLES = "shop.customers, shop.products,shop.orders ,shop.order_lines";
+    private static final String TABLES = "shop.customers,shop.products,shop.orders,shop.order_lines";
+    private static final String OUTBOX_SCHEMA = "messaging";
+    private static final String OUTBOX_TABLE = OUTBOX_SCHEMA + ".outbox";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Sandbox sandbox;
@@ -82,6 +91,9 @@ class DbaScriptsIT {
                 st.execute(StranglerSchema.classpathScript(script));
             }
         }
+        // the legacy code's outbox, created the way a service creates it: with the library's own migration
+        OutboxMigrations.apply(sandbox.postgres().jdbcUrl(DB), sandbox.postgres().superuser(),
+                sandbox.postgres().superuserPassword(), OUTBOX_SCHEMA);
     }
 
     @AfterAll
@@ -107,7 +119,8 @@ class DbaScriptsIT {
         m.put("source.url", sandbox.postgres().jdbcUrl(DB));
         m.put("source.user", ROLE);
         m.put("source.password", PASSWORD);
-        m.put("source.tables", TABLES.replace(" ", ""));
+        m.put("source.tables", TABLES);
+        m.put("outbox.tables", OUTBOX_TABLE);
         m.put("kafka.bootstrap.servers", sandbox.kafka().bootstrapServers());
         m.put("heartbeat.interval", "1s");
         m.put("offsets.flush.interval", "500ms");
@@ -116,9 +129,17 @@ class DbaScriptsIT {
 
     @Test
     void scriptsSetUpALeastPrivilegeRoleThePipelineRunsAsAndTheTeardownRemovesEverything() throws Exception {
-        Map<String, String> vars = Map.of("role", ROLE, "password", PASSWORD, "tables", TABLES,
-                "publication", PUBLICATION, "slot", SLOT, "slot_wal_keep_size", "10GB");
+        PipelineConfig pipelineConfig = new PipelineConfigLoader(Map.of()).fromMap(settings());
+        // the names as strangler sql print dba --config fills them in, which is how a DBA gets them
+        Map<String, String> vars = new HashMap<>(SqlPrintCommand.variables(pipelineConfig));
+        assertThat(vars).containsEntry("tables", TABLES + "," + OUTBOX_TABLE).containsEntry("slot", SLOT)
+                .containsEntry("publication", PUBLICATION).containsEntry("role", ROLE);
+        vars.put("password", PASSWORD);
+        vars.put("slot_wal_keep_size", "10GB");
         for (int run = 0; run < 2; run++) { // idempotent: a second run changes nothing and does not fail
+            if (run == 1) { // names typed by hand, with blanks around the commas
+                vars.put("tables", vars.get("tables").replace(",", " , "));
+            }
             runScript("01_enable_logical_decoding.sql", vars);
             runScript("02_pipeline_role.sql", vars);
             runScript("03_publication.sql", vars);
@@ -127,22 +148,27 @@ class DbaScriptsIT {
         assertRole();
         assertThat(query("SELECT string_agg(schemaname || '.' || tablename, ',' ORDER BY schemaname, tablename) FROM pg_publication_tables "
                 + "WHERE pubname = '" + PUBLICATION + "'"))
-                .isEqualTo("shop.customers,shop.order_lines,shop.orders,shop.products");
+                .isEqualTo("messaging.outbox,shop.customers,shop.order_lines,shop.orders,shop.products");
         assertThat(query("SELECT setting FROM pg_settings WHERE name = 'max_slot_wal_keep_size'")).isEqualTo("10240");
         assertThat(query("SELECT relreplident FROM pg_class WHERE oid = 'shop.audit_log'::regclass")).isEqualTo("f");
+        assertPublicationWithoutTablesIsOnlySchemaStrangler();
 
         Path config = CliRun.config(dir, settings());
         CliRun before = CliRun.of(new DoctorCommand(), "--config", config.toString());
         assertThat(before.exit()).as(before.out()).isZero();
         assertThat(before.out()).contains("PASS  role", "not a superuser", "publishes exactly",
-                "schema strangler is published");
+                "PASS  table messaging.outbox: SELECT", "schema strangler is published");
+        assertThat(new Doctor(pipelineConfig).run().check("publication " + PUBLICATION + ": tables").orElseThrow()
+                .detail()).isEqualTo("publishes exactly shop.customers, shop.products, shop.orders, shop.order_lines, "
+                        + "messaging.outbox (outbox)");
 
-        PipelineConfig pipelineConfig = new PipelineConfigLoader(Map.of()).fromMap(settings());
         try (Pipeline pipeline = new Pipeline(pipelineConfig, new Pipeline.Options(true, Duration.ofSeconds(15),
                 Duration.ofMinutes(2)))) {
             pipeline.start();
             legacyAppWrites();
+            UUID eventId = legacyAppWritesAnOutboxEvent();
             awaitEvents(pipelineConfig);
+            awaitOutboxEvent(pipelineConfig, eventId);
             assertThat(query("SELECT count(*) FROM pg_publication_tables WHERE pubname = '" + PUBLICATION
                     + "' AND schemaname = 'strangler' AND tablename = 'heartbeat'")).isEqualTo("1");
 
@@ -191,6 +217,12 @@ class DbaScriptsIT {
         assertThat(query("SELECT has_table_privilege('" + ROLE + "', 'shop.orders', 'SELECT')::text")).isEqualTo("true");
         assertThat(query("SELECT has_table_privilege('" + ROLE + "', 'shop.audit_log', 'SELECT')::text"))
                 .as("no SELECT beyond the captured tables").isEqualTo("false");
+        assertThat(query("SELECT has_table_privilege('" + ROLE + "', '" + OUTBOX_TABLE + "', 'SELECT')::text"))
+                .as("the snapshot reads the outbox too").isEqualTo("true");
+        assertThat(query("SELECT has_table_privilege('" + ROLE + "', '" + OUTBOX_SCHEMA + ".inbox', 'SELECT')::text"))
+                .as("nor beyond the outbox tables").isEqualTo("false");
+        assertThat(query("SELECT has_table_privilege('" + ROLE + "', '" + OUTBOX_TABLE + "', 'INSERT')::text"))
+                .isEqualTo("false");
         assertThat(query("SELECT has_table_privilege('" + ROLE + "', 'shop.orders', 'UPDATE')::text")).isEqualTo("false");
         assertThat(query("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'strangler'"))
                 .isEqualTo(ROLE);
@@ -213,6 +245,46 @@ class DbaScriptsIT {
         }
     }
 
+    /** 03_publication.sql with no table to list (tables=''): only schema strangler, no invalid SQL. */
+    private void assertPublicationWithoutTablesIsOnlySchemaStrangler() throws SQLException {
+        String empty = PUBLICATION + "_no_tables";
+        runScript("03_publication.sql", Map.of("publication", empty, "tables", ""));
+        assertThat(query("SELECT count(*) FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid "
+                + "WHERE p.pubname = '" + empty + "'")).isEqualTo("0");
+        assertThat(query("SELECT string_agg(n.nspname, ',') FROM pg_publication_namespace pn JOIN pg_publication p "
+                + "ON p.oid = pn.pnpubid JOIN pg_namespace n ON n.oid = pn.pnnspid WHERE p.pubname = '" + empty + "'"))
+                .isEqualTo("strangler");
+        try (Connection c = superuser(); Statement st = c.createStatement()) {
+            st.execute("DROP PUBLICATION " + empty);
+        }
+    }
+
+    /** Code that still writes to the legacy database publishes an event with the outbox library, in its transaction. */
+    private UUID legacyAppWritesAnOutboxEvent() throws SQLException {
+        Outbox outbox = new Outbox(OutboxOptions.defaults().withTable(OUTBOX_TABLE));
+        try (Connection c = superuser(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute("UPDATE shop.customers SET name = 'Dba Outbox' WHERE email = 'dba@example.com'");
+            UUID id = outbox.write(c, OutboxEvent.of("customer", "dba-customer", "CustomerRenamed",
+                    "{\"name\": \"Dba Outbox\"}"));
+            c.commit();
+            return id;
+        }
+    }
+
+    private void awaitOutboxEvent(PipelineConfig config, UUID eventId) {
+        String topic = config.outbox().topicPattern().replace(PipelineConfig.Outbox.AGGREGATE_TYPE, "customer");
+        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            List<ConsumerRecord<byte[], byte[]>> records = records(topic);
+            assertThat(records).hasSize(1);
+            ConsumerRecord<byte[], byte[]> event = records.get(0);
+            assertThat(new String(event.key(), StandardCharsets.UTF_8)).isEqualTo("dba-customer");
+            assertThat(JSON.readTree(event.value()).path("name").asText()).isEqualTo("Dba Outbox");
+            assertThat(new String(event.headers().lastHeader("id").value(), StandardCharsets.UTF_8))
+                    .isEqualTo(eventId.toString());
+        });
+    }
+
     private void awaitEvents(PipelineConfig config) {
         String customers = config.kafka().topicFor(new dev.strangler.engine.config.TableId("shop", "customers"));
         String lines = config.kafka().topicFor(new dev.strangler.engine.config.TableId("shop", "order_lines"));
@@ -229,12 +301,24 @@ class DbaScriptsIT {
 
     /** Every non-tombstone value of the topic, read from the beginning to its current end. */
     private List<JsonNode> values(String topic) throws Exception {
+        List<JsonNode> values = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records(topic)) {
+            if (r.value() != null) {
+                values.add(JSON.readTree(new String(r.value(), StandardCharsets.UTF_8)));
+            }
+        }
+        return values;
+    }
+
+    /** Every record of the topic, read from the beginning to its current end; none while the topic does not exist. */
+    private List<ConsumerRecord<byte[], byte[]>> records(String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, sandbox.kafka().bootstrapServers());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<JsonNode> values = new ArrayList<>();
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(i -> new TopicPartition(topic, i.partition())).toList();
@@ -244,14 +328,10 @@ class DbaScriptsIT {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
                     && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.value() != null) {
-                        values.add(JSON.readTree(new String(r.value(), StandardCharsets.UTF_8)));
-                    }
-                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }
-        return values;
+        return records;
     }
 
     private String query(String sql) throws SQLException {

@@ -89,10 +89,20 @@ public record PipelineConfig(
         return source.tables();
     }
 
-    /** Every table the publication must cover: captured tables, outbox tables and strangler.heartbeat. */
-    public List<TableId> publishedTables(TableId heartbeat) {
+    /**
+     * The source's tables the pipeline streams, captured tables first, then outbox tables: what the role must read
+     * (the snapshot reads each) and the publication must cover besides the pipeline's own strangler.heartbeat. Never
+     * empty: the configuration requires source.tables or outbox.tables.
+     */
+    public List<TableId> streamedTables() {
         List<TableId> all = new java.util.ArrayList<>(source.tables());
         all.addAll(outbox.tables());
+        return List.copyOf(all);
+    }
+
+    /** Every table the publication must cover: {@link #streamedTables()} and strangler.heartbeat. */
+    public List<TableId> publishedTables(TableId heartbeat) {
+        List<TableId> all = new java.util.ArrayList<>(streamedTables());
         all.add(heartbeat);
         return all;
     }

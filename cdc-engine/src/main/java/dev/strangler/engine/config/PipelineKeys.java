@@ -21,7 +21,7 @@ public final class PipelineKeys {
                     + "Query parameters (sslmode, ...) are passed to the JDBC driver.");
     public static final ConfigKey SOURCE_USER = required("source.user", ConfigType.STRING,
             "Role the pipeline connects as. Needs LOGIN and REPLICATION (or rds_replication on RDS), SELECT on the "
-                    + "captured tables and ownership of schema strangler; superuser is not needed.");
+                    + "captured and outbox tables and ownership of schema strangler; superuser is not needed.");
     public static final ConfigKey SOURCE_PASSWORD = optional("source.password", ConfigType.PASSWORD, "",
             "Password of source.user. Prefer the environment variable STRANGLER_SOURCE_PASSWORD. Never logged.");
     public static final ConfigKey SOURCE_TABLES = optional("source.tables", ConfigType.LIST, "",

@@ -15,8 +15,9 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * The publication: when it exists, it must publish every change of exactly the captured tables (plus the pipeline's
- * own schema strangler); when it does not, the role must be able to create it at start, or a DBA creates it.
+ * The publication: when it exists, it must publish every change of exactly the streamed tables, captured and outbox
+ * ({@link PipelineConfig#streamedTables()}, plus the pipeline's own schema strangler); when it does not, the role
+ * must be able to create it at start, or a DBA creates it.
  */
 final class PublicationProbe implements Probe {
 
@@ -54,10 +55,12 @@ final class PublicationProbe implements Probe {
         String pub = config.source().publication();
         String name = "publication " + pub;
         List<String> notOwned = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT pg_has_role(c.relowner, 'USAGE') FROM pg_class c WHERE c.oid = to_regclass(?)")) {
-            for (TableId t : config.capturedTables()) {
-                ps.setString(1, t.quoted());
+        // by name in the catalogs, not to_regclass: that needs USAGE on the schema, which the role may lack
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_has_role(c.relowner, 'USAGE') FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+            for (TableId t : config.streamedTables()) {
+                ps.setString(1, t.schema());
+                ps.setString(2, t.table());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next() && !rs.getBoolean(1)) {
                         notOwned.add(t.toString());
@@ -68,7 +71,7 @@ final class PublicationProbe implements Probe {
         boolean mayCreate = Sql.bool(c, "SELECT has_database_privilege(current_database(), 'CREATE')");
         if (notOwned.isEmpty() && mayCreate) {
             return Check.pass(name, "does not exist yet; strangler run creates it at start for exactly "
-                    + config.capturedTables() + " and strangler.heartbeat");
+                    + join(config.streamedTables()) + " and strangler.heartbeat");
         }
         String why = !notOwned.isEmpty()
                 ? "role '" + config.source().user() + "' does not own " + String.join(", ", notOwned)
@@ -93,7 +96,7 @@ final class PublicationProbe implements Probe {
             }
         }
         String name = "publication " + pub + ": tables";
-        String fix = "publish only the captured tables: DROP PUBLICATION " + Sql.ident(pub) + "; then " + SCRIPT_03;
+        String fix = "publish only the streamed tables: DROP PUBLICATION " + Sql.ident(pub) + "; then " + SCRIPT_03;
         if (!unkeyed.isEmpty()) {
             return List.of(Check.fail(name, "publication '" + pub + "' is FOR ALL TABLES, and " + unkeyed.size()
                     + " table(s) have no primary key or replica identity (" + abbreviate(unkeyed) + "): PostgreSQL "
@@ -121,7 +124,7 @@ final class PublicationProbe implements Probe {
         Set<String> published = new TreeSet<>();
         List<Published> extra = new ArrayList<>();
         Set<String> unkeyed = new TreeSet<>();
-        Set<String> captured = config.capturedTables().stream().map(TableId::toString)
+        Set<String> streamed = config.streamedTables().stream().map(TableId::toString)
                 .collect(Collectors.toCollection(TreeSet::new));
         try (PreparedStatement ps = Sql.prepare(c, """
                 SELECT p.schemaname, p.tablename,
@@ -134,7 +137,7 @@ final class PublicationProbe implements Probe {
             while (rs.next()) {
                 Published t = new Published(rs.getString(1), rs.getString(2));
                 published.add(t.toString());
-                if (!captured.contains(t.toString()) && !t.schema().equals(StranglerSchema.SCHEMA)) {
+                if (!streamed.contains(t.toString()) && !t.schema().equals(StranglerSchema.SCHEMA)) {
                     extra.add(t);
                     if (rs.getBoolean(3)) {
                         unkeyed.add(t.toString());
@@ -142,14 +145,15 @@ final class PublicationProbe implements Probe {
                 }
             }
         }
-        List<TableId> missing = config.capturedTables().stream().filter(t -> !published.contains(t.toString()))
+        List<TableId> missing = config.streamedTables().stream().filter(t -> !published.contains(t.toString()))
                 .toList();
         String name = "publication " + pub + ": tables";
         List<Check> checks = new ArrayList<>();
         if (!missing.isEmpty()) {
             checks.add(Check.fail(name, "publication '" + pub + "' (owner " + owner + ") exists but does not publish "
-                    + join(missing) + ": Strangler uses an existing publication as it is, so their changes would "
-                    + "never reach Kafka", "ALTER PUBLICATION " + Sql.ident(pub) + " ADD TABLE "
+                    + describe(config, missing) + ": Strangler uses an existing publication as it is, so "
+                    + (missing.size() == 1 ? "its" : "their") + " " + whatNeverArrives(config, missing)
+                    + " would never reach Kafka", "ALTER PUBLICATION " + Sql.ident(pub) + " ADD TABLE "
                     + missing.stream().map(TableId::quoted).collect(Collectors.joining(", ")) + "; (as its owner "
                     + "or a superuser, " + SCRIPT_03 + ")"));
         }
@@ -158,18 +162,18 @@ final class PublicationProbe implements Probe {
                     + extra.stream().map(Published::quoted).collect(Collectors.joining(", ")) + ";";
             if (!unkeyed.isEmpty()) {
                 checks.add(Check.fail(name, "publication '" + pub + "' also publishes " + join(extra)
-                        + ", which source.tables does not capture; " + String.join(", ", unkeyed) + " ha"
+                        + ", which neither source.tables nor outbox.tables lists; " + String.join(", ", unkeyed) + " ha"
                         + (unkeyed.size() == 1 ? "s" : "ve") + " no primary key or replica identity, so PostgreSQL "
                         + "rejects the legacy application's UPDATE and DELETE on "
                         + (unkeyed.size() == 1 ? "it" : "them") + " now", drop));
             } else {
                 checks.add(Check.warn(name, "publication '" + pub + "' also publishes " + join(extra) + ", which "
-                        + "source.tables does not capture: their changes are decoded and sent to the pipeline for "
-                        + "nothing", drop + " (or add them to source.tables)"));
+                        + "neither source.tables nor outbox.tables lists: their changes are decoded and sent to the "
+                        + "pipeline for nothing", drop + " (or add them to source.tables)"));
             }
         }
         if (checks.isEmpty()) {
-            checks.add(Check.pass(name, "publishes exactly " + join(config.capturedTables())));
+            checks.add(Check.pass(name, "publishes exactly " + describe(config, config.streamedTables())));
         }
         return checks;
     }
@@ -203,7 +207,19 @@ final class PublicationProbe implements Probe {
     }
 
     private static String tableList(PipelineConfig config) {
-        return config.capturedTables().stream().map(TableId::toString).collect(Collectors.joining(","));
+        return config.streamedTables().stream().map(TableId::toString).collect(Collectors.joining(","));
+    }
+
+    /** The tables, an outbox table marked as one: "shop.orders, messaging.outbox (outbox)". */
+    private static String describe(PipelineConfig config, List<TableId> tables) {
+        return tables.stream().map(t -> config.outbox().tables().contains(t) ? t + " (outbox)" : t.toString())
+                .collect(Collectors.joining(", "));
+    }
+
+    /** What is lost when these tables are not published: table changes, outbox events, or both. */
+    private static String whatNeverArrives(PipelineConfig config, List<TableId> tables) {
+        long outboxes = tables.stream().filter(config.outbox().tables()::contains).count();
+        return outboxes == 0 ? "changes" : outboxes == tables.size() ? "outbox events" : "changes and outbox events";
     }
 
     private static String join(java.util.Collection<?> tables) {

@@ -35,7 +35,7 @@ final class RoleProbe implements Probe {
             boolean rds = rs.getBoolean(4);
             if (superuser) {
                 return List.of(Check.warn("role", "role '" + user + "' is a superuser: it works, but the pipeline "
-                        + "needs only LOGIN, REPLICATION and SELECT on the captured tables",
+                        + "needs only LOGIN, REPLICATION and SELECT on the captured and outbox tables",
                         "create a least-privilege role with " + SCRIPT_02 + " and set source.user to it"));
             }
             if (!replication && !rds) {

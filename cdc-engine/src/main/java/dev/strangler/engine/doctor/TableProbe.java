@@ -10,13 +10,29 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Per captured table: it exists and is a table, the role may read it, it has a primary key or a replica identity
- * (without one, a publication makes PostgreSQL reject the legacy app's UPDATE and DELETE), and which columns can be
- * TOASTed under a non-FULL identity (their unchanged values arrive as a placeholder, which parity cannot compare).
+ * Per streamed table: it exists and is a table, the role may read it (the snapshot reads it), it has a primary key or
+ * a replica identity (without one, a publication makes PostgreSQL reject the legacy app's UPDATE and DELETE), and,
+ * for a captured table, which columns can be TOASTed under a non-FULL identity (their unchanged values arrive as a
+ * placeholder, which parity cannot compare). An outbox table must also have the columns the EventRouter routes by;
+ * its TOASTed payloads are no concern, because only its inserts are events and an insert carries every value.
  */
 final class TableProbe implements Probe {
 
     static final String SCRIPT_04 = "sql/dba/04_replica_identity.sql";
+    static final String OUTBOX_DDL = "sql/outbox/V1__outbox_and_inbox.sql";
+    /** The columns {@code DebeziumSettings} has the EventRouter read; the others are optional headers. */
+    static final List<String> OUTBOX_COLUMNS = List.of("id", "aggregatetype", "aggregateid", "payload");
+
+    /** Which list of the configuration a table comes from, and so which fix names it. */
+    private enum Kind {
+        CAPTURED("source.tables"), OUTBOX("outbox.tables");
+
+        final String key;
+
+        Kind(String key) {
+            this.key = key;
+        }
+    }
 
     private static final String QUERY = """
             SELECT c.relkind, c.relreplident,
@@ -38,7 +54,9 @@ final class TableProbe implements Probe {
                                        AND a.attnum = ANY (i.indkey))) AS toastable,
                    CASE WHEN c.reltoastrelid <> 0 THEN pg_relation_size(c.reltoastrelid) END AS toast_bytes,
                    (SELECT string_agg(p.pubname, ', ' ORDER BY p.pubname) FROM pg_publication_tables p
-                     WHERE p.schemaname = n.nspname AND p.tablename = c.relname) AS publications
+                     WHERE p.schemaname = n.nspname AND p.tablename = c.relname) AS publications,
+                   (SELECT array_agg(a.attname::text ORDER BY a.attnum) FROM pg_attribute a
+                     WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns
               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname = ? AND c.relname = ?""";
 
@@ -51,36 +69,64 @@ final class TableProbe implements Probe {
     public List<Check> run(Connection c, PipelineConfig config) throws SQLException {
         List<Check> checks = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(QUERY)) {
-            for (TableId table : config.capturedTables()) {
+            for (TableId table : config.streamedTables()) {
+                Kind kind = config.outbox().tables().contains(table) ? Kind.OUTBOX : Kind.CAPTURED;
                 ps.setString(1, table.schema());
                 ps.setString(2, table.table());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        checks.add(Check.fail("table " + table, "table " + table + " does not exist in database '"
-                                + config.source().endpoint().database() + "'",
-                                "fix source.tables (names are case-sensitive, as in pg_tables)"));
+                        checks.add(missing(table, kind, config.source().endpoint().database()));
                         continue;
                     }
-                    checks.addAll(checksOf(table, config.source().user(), rs));
+                    checks.addAll(checksOf(table, kind, config.source().user(), rs));
                 }
             }
         }
         return checks;
     }
 
-    private static List<Check> checksOf(TableId table, String user, ResultSet rs) throws SQLException {
+    private static Check missing(TableId table, Kind kind, String database) {
+        String fix = "fix " + kind.key + " (names are case-sensitive, as in pg_tables)";
+        if (kind == Kind.OUTBOX) {
+            return Check.fail("table " + table, "outbox table " + table + " does not exist in database '" + database
+                    + "'", fix + ", or create it: OutboxMigrations.apply(dataSource, \"" + table.schema() + "\") or "
+                    + OUTBOX_DDL);
+        }
+        return Check.fail("table " + table, "table " + table + " does not exist in database '" + database + "'", fix);
+    }
+
+    private static List<Check> checksOf(TableId table, Kind kind, String user, ResultSet rs) throws SQLException {
         List<Check> checks = new ArrayList<>();
-        String kind = rs.getString("relkind");
-        if (!kind.equals("r") && !kind.equals("p")) {
-            checks.add(Check.fail("table " + table, table + " is not a table (relkind '" + kind + "'): views and "
-                    + "foreign tables have no WAL changes to capture", "capture the underlying tables in "
-                    + "source.tables instead"));
+        String relkind = rs.getString("relkind");
+        if (!relkind.equals("r") && !relkind.equals("p")) {
+            checks.add(Check.fail("table " + table, table + " is not a table (relkind '" + relkind + "'): views and "
+                    + "foreign tables have no WAL changes to capture", kind == Kind.OUTBOX
+                    ? "list the outbox table itself in outbox.tables (" + OUTBOX_DDL + ")"
+                    : "capture the underlying tables in source.tables instead"));
             return checks;
         }
         checks.add(access(table, user, rs.getBoolean(3), rs.getBoolean(4)));
-        checks.add(identity(table, rs));
-        toast(table, rs).ifPresent(checks::add);
+        if (kind == Kind.OUTBOX) {
+            outboxColumns(table, rs).ifPresent(checks::add);
+        }
+        checks.add(identity(table, kind, rs));
+        if (kind == Kind.CAPTURED) {
+            toast(table, rs).ifPresent(checks::add);
+        }
         return checks;
+    }
+
+    /** An outbox table without the routed columns would stop the pipeline at its first event. */
+    private static java.util.Optional<Check> outboxColumns(TableId table, ResultSet rs) throws SQLException {
+        java.sql.Array array = rs.getArray("columns");
+        List<String> columns = array == null ? List.of() : List.of((String[]) array.getArray());
+        List<String> lacking = OUTBOX_COLUMNS.stream().filter(col -> !columns.contains(col)).toList();
+        if (lacking.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Check.fail("table " + table + ": outbox columns", "outbox table " + table
+                + " has no column(s) " + String.join(", ", lacking) + ": the outbox router cannot route its rows",
+                "create it in the outbox's shape (" + OUTBOX_DDL + ", OutboxMigrations), or fix outbox.tables"));
     }
 
     private static Check access(TableId table, String user, boolean schemaUsage, boolean select) {
@@ -98,7 +144,7 @@ final class TableProbe implements Probe {
         return Check.pass(name, "role '" + user + "' can read it");
     }
 
-    private static Check identity(TableId table, ResultSet rs) throws SQLException {
+    private static Check identity(TableId table, Kind kind, ResultSet rs) throws SQLException {
         String name = "table " + table + ": replica identity";
         String identity = rs.getString("relreplident");
         String pk = rs.getString("pk");
@@ -106,29 +152,32 @@ final class TableProbe implements Probe {
         String noKeyDetail = " without a primary key: its events have no key, so no per-key order in Kafka";
         String noKeyFix = "add a primary key, or name the key columns: debezium.message.key.columns=" + table
                 + ":<col1>,<col2>";
+        // an outbox event's key is its aggregateid, not the row's key: no primary key costs no order there
+        boolean keyed = pk != null || kind == Kind.OUTBOX;
         switch (identity) {
             case "d":
                 if (pk != null) {
                     return Check.pass(name, "DEFAULT, primary key (" + pk + ")");
                 }
-                return noIdentity(table, name, "no primary key and REPLICA IDENTITY DEFAULT", rs, publications);
+                return noIdentity(table, kind, name, "no primary key and REPLICA IDENTITY DEFAULT", rs, publications);
             case "i":
                 String index = rs.getString("identity_index");
-                return pk != null
+                return keyed
                         ? Check.pass(name, "USING INDEX " + index)
                         : Check.warn(name, "USING INDEX " + index + noKeyDetail, noKeyFix);
             case "f":
-                return pk != null
-                        ? Check.pass(name, "FULL (whole old rows in updates and deletes), primary key (" + pk + ")")
+                return keyed
+                        ? Check.pass(name, "FULL (whole old rows in updates and deletes)"
+                                + (pk != null ? ", primary key (" + pk + ")" : ""))
                         : Check.warn(name, "FULL" + noKeyDetail, noKeyFix);
             default:
-                return noIdentity(table, name, "REPLICA IDENTITY NOTHING", rs, publications);
+                return noIdentity(table, kind, name, "REPLICA IDENTITY NOTHING", rs, publications);
         }
     }
 
     /** No usable identity: updates and deletes are rejected for the legacy app once the table is published. */
-    private static Check noIdentity(TableId table, String name, String what, ResultSet rs, String publications)
-            throws SQLException {
+    private static Check noIdentity(TableId table, Kind kind, String name, String what, ResultSet rs,
+                                    String publications) throws SQLException {
         String breakage = publications == null
                 ? "once the table is in the publication PostgreSQL rejects the legacy application's UPDATE and DELETE "
                         + "on it (\"cannot update table because it does not have a replica identity and publishes "
@@ -140,8 +189,9 @@ final class TableProbe implements Probe {
                 ? "ALTER TABLE " + table.quoted() + " REPLICA IDENTITY USING INDEX " + candidate
                         + "; (a unique index on NOT NULL columns it already has), or add a primary key"
                 : "add a primary key, or ALTER TABLE " + table.quoted() + " REPLICA IDENTITY FULL;";
-        return Check.fail(name, what + ": " + breakage, fix + " (" + SCRIPT_04 + "), or remove " + table
-                + " from source.tables");
+        return Check.fail(name, what + ": " + breakage + (kind == Kind.OUTBOX ? " (the outbox library deletes each "
+                + "event row right after its insert)" : ""), fix + " (" + SCRIPT_04 + "), or remove " + table
+                + " from " + kind.key);
     }
 
     private static java.util.Optional<Check> toast(TableId table, ResultSet rs) throws SQLException {

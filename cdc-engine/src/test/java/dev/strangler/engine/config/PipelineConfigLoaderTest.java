@@ -121,6 +121,21 @@ class PipelineConfigLoaderTest {
         assertThat(c.capturedTables()).isEmpty();
         assertThat(c.outbox().tables()).containsExactly(new TableId("messaging", "outbox"));
         assertThat(c.outbox().topicPattern()).isEqualTo("strangler.outbox.{aggregatetype}");
+        assertThat(c.streamedTables()).containsExactly(new TableId("messaging", "outbox"));
+    }
+
+    @Test
+    void shouldStreamTheCapturedTablesThenTheOutboxTablesAndPublishTheHeartbeatToo() {
+        Map<String, String> m = minimal();
+        m.put("source.tables", "shop.customers,shop.orders");
+        m.put("outbox.tables", "messaging.outbox");
+        PipelineConfig c = load(m);
+        TableId heartbeat = new TableId("strangler", "heartbeat");
+        assertThat(c.capturedTables()).containsExactly(new TableId("shop", "customers"), new TableId("shop", "orders"));
+        assertThat(c.streamedTables()).containsExactly(new TableId("shop", "customers"), new TableId("shop", "orders"),
+                new TableId("messaging", "outbox"));
+        assertThat(c.publishedTables(heartbeat)).containsExactly(new TableId("shop", "customers"),
+                new TableId("shop", "orders"), new TableId("messaging", "outbox"), heartbeat);
     }
 
     @Test

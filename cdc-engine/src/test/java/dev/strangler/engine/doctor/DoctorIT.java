@@ -25,8 +25,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The doctor against a real PostgreSQL: a healthy database, and each kind of bad input it must name with its fix
- * (wrong password, no REPLICATION, missing table, table without key, a publication with extra or missing tables, a
- * slot of another consumer, a lost slot).
+ * (wrong password, no REPLICATION, missing table, table without key, a publication with extra or missing tables, an
+ * outbox table missing, unreadable, unpublished or of the wrong shape, a slot of another consumer, a lost slot).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DoctorIT {
@@ -212,6 +212,91 @@ class DoctorIT {
         assertThat(check(second, "publication strangler_extra: tables").status()).isEqualTo(Status.WARN);
         assertThat(check(second, "publication strangler_extra: tables").detail()).contains("shop.extra");
         assertThat(check(second, "publication strangler_extra: heartbeat").status()).isEqualTo(Status.PASS);
+    }
+
+    @Test
+    void anOutboxTableMustExistBeReadableAndBePublishedLikeACapturedTable() throws Exception {
+        String db = legacyDatabase();
+        Map<String, String> s = settings(db, "outboxpub");
+        s.put("outbox.tables", "messaging.outbox");
+        Check absent = check(doctor(s), "table messaging.outbox");
+        assertThat(absent.status()).isEqualTo(Status.FAIL);
+        assertThat(absent.detail()).contains("outbox table messaging.outbox does not exist");
+        assertThat(absent.fix()).contains("outbox.tables", "OutboxMigrations.apply(dataSource, \"messaging\")",
+                "sql/outbox/V1__outbox_and_inbox.sql");
+
+        sql(db, "CREATE SCHEMA messaging", "SET search_path = messaging",
+                StranglerSchema.classpathScript("strangler/sql/outbox/V1__outbox_and_inbox.sql"));
+        DoctorReport created = doctor(s);
+        assertThat(created.ok()).as(created.firstFailure().map(Check::message).orElse("")).isTrue();
+        assertThat(check(created, "table messaging.outbox: SELECT").status()).isEqualTo(Status.PASS);
+        assertThat(check(created, "table messaging.outbox: replica identity").detail()).contains("primary key (id)");
+        assertThat(created.check("table messaging.outbox: TOAST")).as("only inserts are events").isEmpty();
+        assertThat(check(created, "publication strangler_outboxpub").detail())
+                .contains("for exactly shop.customers, shop.products, shop.orders, shop.order_lines, messaging.outbox "
+                        + "and strangler.heartbeat");
+
+        // a least-privilege role: the snapshot reads the outbox too, and a DBA's publication must include it
+        sql(db, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'doc_outbox') "
+                + "THEN CREATE ROLE doc_outbox LOGIN REPLICATION PASSWORD 'outbox'; END IF; END $$",
+                "GRANT USAGE ON SCHEMA shop TO doc_outbox",
+                "GRANT SELECT ON shop.customers, shop.products, shop.orders, shop.order_lines TO doc_outbox");
+        Map<String, String> role = new HashMap<>(s);
+        role.put("source.user", "doc_outbox");
+        role.put("source.password", "outbox");
+        DoctorReport asRole = doctor(role);
+        assertThat(check(asRole, "table messaging.outbox: SELECT").fix())
+                .isEqualTo("GRANT USAGE ON SCHEMA \"messaging\" TO \"doc_outbox\";");
+        assertThat(check(asRole, "publication strangler_outboxpub").fix())
+                .contains("-v tables='shop.customers,shop.products,shop.orders,shop.order_lines,messaging.outbox'");
+        sql(db, "GRANT USAGE ON SCHEMA messaging TO doc_outbox");
+        assertThat(check(doctor(role), "table messaging.outbox: SELECT").fix())
+                .isEqualTo("GRANT SELECT ON \"messaging\".\"outbox\" TO \"doc_outbox\";");
+
+        sql(db, "CREATE SCHEMA strangler", "CREATE PUBLICATION strangler_outboxpub FOR TABLE shop.customers, "
+                + "shop.products, shop.orders, shop.order_lines, TABLES IN SCHEMA strangler");
+        DoctorReport unpublished = doctor(s);
+        Check tables = check(unpublished, "publication strangler_outboxpub: tables");
+        assertThat(tables.status()).isEqualTo(Status.FAIL);
+        assertThat(tables.detail()).contains("does not publish messaging.outbox (outbox)",
+                "its outbox events would never reach Kafka");
+        assertThat(tables.fix()).startsWith("ALTER PUBLICATION \"strangler_outboxpub\" ADD TABLE "
+                + "\"messaging\".\"outbox\";");
+        assertThatNoFixDropsTheOutbox(unpublished);
+
+        sql(db, "ALTER PUBLICATION strangler_outboxpub ADD TABLE messaging.outbox");
+        DoctorReport published = doctor(s);
+        assertThat(published.ok()).as(published.firstFailure().map(Check::message).orElse("")).isTrue();
+        assertThat(check(published, "publication strangler_outboxpub: tables").status()).isEqualTo(Status.PASS);
+        assertThat(check(published, "publication strangler_outboxpub: tables").detail())
+                .endsWith("shop.order_lines, messaging.outbox (outbox)");
+        assertThatNoFixDropsTheOutbox(published);
+
+        // a pipeline that only routes the outbox: the publication it needs is the outbox (and the heartbeat)
+        Map<String, String> only = settings(db, "outboxonly");
+        only.remove("source.tables");
+        only.put("outbox.tables", "messaging.outbox");
+        DoctorReport outboxOnly = doctor(only);
+        assertThat(outboxOnly.ok()).as(outboxOnly.firstFailure().map(Check::message).orElse("")).isTrue();
+        assertThat(check(outboxOnly, "publication strangler_outboxonly").detail())
+                .contains("for exactly messaging.outbox and strangler.heartbeat");
+        assertThat(outboxOnly.checks()).noneMatch(c -> c.name().startsWith("table shop."));
+    }
+
+    @Test
+    void anOutboxTableWithoutTheRoutedColumnsFails() throws Exception {
+        String db = legacyDatabase();
+        sql(db, "CREATE TABLE public.events (id uuid PRIMARY KEY, body jsonb)");
+        Map<String, String> s = settings(db, "outboxshape");
+        s.put("outbox.tables", "public.events");
+        Check columns = check(doctor(s), "table public.events: outbox columns");
+        assertThat(columns.status()).isEqualTo(Status.FAIL);
+        assertThat(columns.detail()).contains("has no column(s) aggregatetype, aggregateid, payload");
+        assertThat(columns.fix()).contains("sql/outbox/V1__outbox_and_inbox.sql", "outbox.tables");
+    }
+
+    private static void assertThatNoFixDropsTheOutbox(DoctorReport report) {
+        assertThat(report.checks()).noneMatch(c -> c.fix().contains("DROP TABLE") && c.fix().contains("outbox"));
     }
 
     @Test

@@ -80,11 +80,15 @@ public final class SqlPrintCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    /** The scripts' name variables as the pipeline uses them; never the password. */
-    static Map<String, String> variables(PipelineConfig config) {
+    /**
+     * The scripts' name variables as the pipeline uses them, what {@code --config} fills in; never the password.
+     * {@code tables} is every table the role must read and the publication must cover: source.tables, then
+     * outbox.tables (an outbox the grants or the publication left out would never deliver an event).
+     */
+    public static Map<String, String> variables(PipelineConfig config) {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("role", config.source().user());
-        v.put("tables", config.capturedTables().stream().map(TableId::toString).collect(Collectors.joining(",")));
+        v.put("tables", config.streamedTables().stream().map(TableId::toString).collect(Collectors.joining(",")));
         v.put("publication", config.source().publication());
         v.put("slot", config.source().slot());
         return v;

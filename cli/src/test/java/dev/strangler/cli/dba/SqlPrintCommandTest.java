@@ -2,6 +2,8 @@ package dev.strangler.cli.dba;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.config.PipelineConfigLoader;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,23 @@ class SqlPrintCommandTest {
                 "string_to_array('shop.customers,shop.orders', ',')", "slot_name = 'strangler_billing'",
                 "Still to pass: password");
         assertThat(run.out()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void theTablesToGrantAndPublishIncludeTheOutboxTables() {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("pipeline.name", "billing",
+                "source.url", "jdbc:postgresql://db:5432/legacy", "source.user", "strangler",
+                "source.tables", "shop.customers,shop.orders", "outbox.tables", "messaging.outbox",
+                "kafka.bootstrap.servers", "kafka:9092"));
+        CliRun run = CliRun.of(new SqlCommand(), "print", "dba", "--config", CliRun.config(dir, settings).toString());
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("tables=shop.customers,shop.orders,messaging.outbox, publication=",
+                "string_to_array('shop.customers,shop.orders,messaging.outbox', ',')").doesNotContain("string_to_array('shop.customers,shop.orders', ',')");
+
+        // a pipeline that only routes an outbox: the scripts still get a table to grant and publish
+        settings.remove("source.tables");
+        PipelineConfig outboxOnly = new PipelineConfigLoader(Map.of()).fromMap(settings);
+        assertThat(SqlPrintCommand.variables(outboxOnly)).containsEntry("tables", "messaging.outbox");
     }
 
     @Test
