@@ -191,5 +191,7 @@ class CommandLineIT {
         assertThat(history.out()).contains("GO");
         assertOneLineError(run("parity", "--config", file.toString(), "--tables", "shop.orders"), ExitCodes.CONFIG,
                 "--tables: shop.orders is not in source.tables");
+        assertOneLineError(run("parity", "--config", file.toString(), "--decimal-handling-mode", "exact"),
+                ExitCodes.CONFIG, "decimal.handling.mode='exact' is not one of string, double, precise");
     }
 }

@@ -8,6 +8,7 @@ import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
 import dev.strangler.parity.stream.EnvelopeParser;
+import dev.strangler.parity.stream.SnapshotBoundaries;
 import dev.strangler.parity.stream.TopicReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -119,11 +121,24 @@ public final class ParityChecker {
             return TableResult.unverifiable(table, topic, tolerance, "topic " + topic + " does not exist: the "
                     + "pipeline never published this table (is it in source.tables?)");
         }
+        long foldFrom = 0;
+        String history = null;
         if (!extent.truncatedPartitions().isEmpty()) {
-            return TableResult.unverifiable(table, topic, tolerance, "the topic's history is incomplete: records "
-                    + "before offset(s) " + extent.truncatedPartitions() + " (partition=offset) were deleted by "
-                    + "retention or compaction, so the stream cannot be folded from the start; raise retention "
-                    + "(retention.ms=-1) and re-snapshot into a new topic to check this table");
+            // one partition: offsets order every record, so "after the snapshot's first record" is well defined
+            OptionalLong start = extent.end().size() == 1 ? completeSnapshotStart(reader, topic, extent)
+                    : OptionalLong.empty();
+            if (start.isEmpty()) {
+                return TableResult.unverifiable(table, topic, tolerance, "the topic's history is incomplete: records "
+                        + "before offset(s) " + extent.truncatedPartitions() + " (partition=offset) were deleted by "
+                        + "retention or compaction, and no complete snapshot follows to rebuild from"
+                        + (extent.end().size() > 1 ? " (only a one-partition topic can be rebuilt from one)" : "")
+                        + "; raise retention (retention.ms=-1) and take a new snapshot (snapshot.mode=when_needed "
+                        + "after clearing the position, or Debezium's incremental snapshot) to check this table");
+            }
+            foldFrom = start.getAsLong();
+            history = "records before offset " + extent.truncatedPartitions().values().iterator().next()
+                    + " were deleted by retention or compaction; the stream was folded from the complete snapshot "
+                    + "that starts at offset " + foldFrom + " (it holds every row that existed when it was taken)";
         }
         long estimate = estimateRows(c, schema, name);
         int partitions = (int) Math.max(1, Math.min(4096,
@@ -131,7 +146,11 @@ public final class ParityChecker {
         EnvelopeParser parser = new EnvelopeParser();
         try (TableComparison comparison = new TableComparison(table, topic, codec, visibility::isVisible,
                 partitions, work, config.sampleSize())) {
+            long from = foldFrom;
             reader.read(topic, extent, record -> {
+                if (record.offset() < from) {
+                    return; // before the snapshot the history is rebuilt from
+                }
                 try {
                     comparison.acceptEvent(parser.parse(record.key(), record.value()));
                 } catch (EnvelopeParser.MalformedEventException | RowCodecFactory.NotCheckableException
@@ -142,8 +161,24 @@ public final class ParityChecker {
                 }
             }, progress);
             scan(c, table, codec, comparison, estimate);
-            return comparison.finish(tolerance);
+            TableResult result = comparison.finish(tolerance);
+            return history == null ? result : result.withStreamHistory(history);
         }
+    }
+
+    /** Reads the topic once for its snapshot markers only. */
+    private OptionalLong completeSnapshotStart(TopicReader reader, String topic, TopicReader.TopicExtent extent) {
+        EnvelopeParser parser = new EnvelopeParser();
+        SnapshotBoundaries boundaries = new SnapshotBoundaries();
+        reader.read(topic, extent, record -> {
+            try {
+                boundaries.accept(record.offset(), record.value() == null ? null
+                        : parser.snapshotMarker(record.value()));
+            } catch (EnvelopeParser.MalformedEventException e) {
+                // not a boundary; the fold reports the record as unreadable
+            }
+        }, progress);
+        return boundaries.completeSnapshotStart();
     }
 
     private void scan(Connection c, String table, RowCodec codec, TableComparison comparison, long estimate)

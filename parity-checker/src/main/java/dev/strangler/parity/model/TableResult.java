@@ -15,12 +15,14 @@ import java.util.Set;
  * @param duplicates       events seen twice (same key, op and LSN): expected after a crash with at-least-once
  * @param notComparableColumns columns that carried the TOAST placeholder
  * @param sample           a bounded sample of findings with column-level detail
+ * @param streamHistory    null when the topic was folded from its first record; else how it was folded (its early
+ *                         records were deleted and it was rebuilt from a later complete snapshot)
  */
 public record TableResult(String table, String topic, Verdict verdict, String reason, long tolerance,
                           long rowsInTable, long liveKeysInStream, Map<String, Long> visibleEventsByOp,
                           Map<String, Long> eventsAfterCut, Map<FindingKind, Long> findingCounts,
                           Map<String, Long> anomalies, long duplicates, Set<String> notComparableColumns,
-                          List<Finding> sample) {
+                          List<Finding> sample, String streamHistory) {
 
     public TableResult {
         visibleEventsByOp = Map.copyOf(visibleEventsByOp);
@@ -29,6 +31,22 @@ public record TableResult(String table, String topic, Verdict verdict, String re
         anomalies = Map.copyOf(anomalies);
         notComparableColumns = Set.copyOf(notComparableColumns);
         sample = List.copyOf(sample);
+    }
+
+    /** A table whose topic was folded from its first record. */
+    public TableResult(String table, String topic, Verdict verdict, String reason, long tolerance, long rowsInTable,
+                       long liveKeysInStream, Map<String, Long> visibleEventsByOp, Map<String, Long> eventsAfterCut,
+                       Map<FindingKind, Long> findingCounts, Map<String, Long> anomalies, long duplicates,
+                       Set<String> notComparableColumns, List<Finding> sample) {
+        this(table, topic, verdict, reason, tolerance, rowsInTable, liveKeysInStream, visibleEventsByOp,
+                eventsAfterCut, findingCounts, anomalies, duplicates, notComparableColumns, sample, null);
+    }
+
+    /** The same result, with how the topic's history was folded. */
+    public TableResult withStreamHistory(String history) {
+        return new TableResult(table, topic, verdict, reason, tolerance, rowsInTable, liveKeysInStream,
+                visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, notComparableColumns, sample,
+                history);
     }
 
     /** Findings that count against the tolerance (not-comparable rows are reported but do not fail a table). */

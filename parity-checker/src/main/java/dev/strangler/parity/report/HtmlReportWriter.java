@@ -282,6 +282,10 @@ public final class HtmlReportWriter {
             h.append("<p class=\"reason\"><strong>Why UNVERIFIABLE:</strong> ")
                     .append(Html.rich(Text.orUnknown(t.reason()))).append("</p>\n");
         }
+        if (t.streamHistory() != null) {
+            h.append("<p class=\"reason\"><strong>Stream history:</strong> ").append(Html.rich(t.streamHistory()))
+                    .append("</p>\n");
+        }
         if (t.findings() > 0) {
             h.append("<p>").append(Html.esc(Text.plural(t.findings(), "finding", "findings")))
                     .append(" against a tolerance of ").append(Html.esc(Text.num(t.tolerance()))).append(".</p>\n");

@@ -115,6 +115,7 @@ public final class JsonReportWriter {
         n.put("topic", t.topic());
         verdict(n, t.verdict());
         n.put("reason", t.reason());
+        n.put("streamHistory", t.streamHistory());
         n.put("tolerance", t.tolerance());
         count(n, "rowsInTable", t.rowsInTable());
         count(n, "liveKeysInStream", t.liveKeysInStream());

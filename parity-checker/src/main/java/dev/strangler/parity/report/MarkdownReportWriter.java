@@ -112,6 +112,9 @@ public final class MarkdownReportWriter {
             if (t.verdict() == Verdict.UNVERIFIABLE) {
                 md.append("> **Why UNVERIFIABLE:** ").append(esc(Text.orUnknown(t.reason()))).append("\n\n");
             }
+            if (t.streamHistory() != null) {
+                md.append("> **Stream history:** ").append(esc(t.streamHistory())).append("\n\n");
+            }
             if (t.findings() > 0) {
                 md.append(Text.plural(t.findings(), "finding", "findings")).append(" against a tolerance of ")
                         .append(Text.num(t.tolerance())).append(".\n\n");
@@ -144,7 +147,7 @@ public final class MarkdownReportWriter {
 
     private static boolean noteworthy(TableResult t) {
         return t.verdict() != Verdict.GO || !t.sample().isEmpty() || t.findingCounts().values().stream()
-                .anyMatch(n -> n > 0) || t.duplicates() > 0 || !t.anomalies().isEmpty();
+                .anyMatch(n -> n > 0) || t.duplicates() > 0 || !t.anomalies().isEmpty() || t.streamHistory() != null;
     }
 
     private static void sample(StringBuilder md, TableResult t) {

@@ -35,6 +35,16 @@ public final class EnvelopeParser {
                 !snapshot.equals("false") && !snapshot.isEmpty());
     }
 
+    /** The record's {@code source.snapshot} ("first", "true", "last", ...), null for a tombstone or when absent. */
+    public String snapshotMarker(byte[] valueBytes) {
+        JsonNode value = payload(read(valueBytes, "value"));
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        JsonNode marker = value.path("source").path("snapshot");
+        return marker.isMissingNode() || marker.isNull() ? null : marker.asText();
+    }
+
     private JsonNode read(byte[] bytes, String what) {
         if (bytes == null) {
             return null;

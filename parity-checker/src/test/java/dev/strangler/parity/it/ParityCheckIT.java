@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -215,8 +216,27 @@ class ParityCheckIT {
             assertThat(report.verdict()).isEqualTo(Verdict.UNVERIFIABLE);
             TableResult products = table(report, "shop.products");
             assertThat(products.verdict()).isEqualTo(Verdict.UNVERIFIABLE);
-            assertThat(products.reason()).contains("history is incomplete").contains("{0=5}");
+            assertThat(products.reason()).contains("history is incomplete").contains("{0=5}")
+                    .contains("no complete snapshot follows");
             assertThat(table(report, "shop.customers").verdict()).isEqualTo(Verdict.GO);
+
+            // a new complete snapshot into the same topic: the history is rebuilt from it
+            long firstHistory = endOffset("retention.shop.products");
+            f.startOverWithANewSnapshot();
+            f.execute("UPDATE shop.products SET title = 'after the second snapshot' WHERE id = 3");
+            ParityReport rebuilt = waitForGo(f);
+            TableResult again = table(rebuilt, "shop.products");
+            assertThat(again.verdict()).isEqualTo(Verdict.GO);
+            assertThat(again.streamHistory()).contains("records before offset 5 were deleted")
+                    .contains("folded from the complete snapshot that starts at offset " + firstHistory);
+            assertThat(again.anomalies()).isEmpty();
+
+            // deleting into that snapshot leaves nothing complete to rebuild from
+            try (Admin admin = admin()) {
+                admin.deleteRecords(Map.of(new TopicPartition("retention.shop.products", 0),
+                        RecordsToDelete.beforeOffset(firstHistory + 2))).all().get();
+            }
+            assertThat(table(f.check(), "shop.products").verdict()).isEqualTo(Verdict.UNVERIFIABLE);
         }
     }
 
@@ -262,9 +282,17 @@ class ParityCheckIT {
                 + new String(payload, StandardCharsets.UTF_8) + "}";
     }
 
-    private void waitForGo(ParityFixture f) {
+    private ParityReport waitForGo(ParityFixture f) {
         ParityReport report = f.check();
         assertThat(report.verdict()).as("precondition: " + describe(report)).isEqualTo(Verdict.GO);
+        return report;
+    }
+
+    private long endOffset(String topic) throws Exception {
+        try (Admin admin = admin()) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset();
+        }
     }
 
     private static JsonNode json(byte[] bytes) {

@@ -29,6 +29,7 @@ final class ParityFixture implements AutoCloseable {
     final String db;
     final String name;
     final PipelineConfig config;
+    private final Map<String, String> settings;
     private Pipeline pipeline;
 
     ParityFixture(Sandbox sandbox, String name) {
@@ -48,6 +49,7 @@ final class ParityFixture implements AutoCloseable {
         s.put("kafka.bootstrap.servers", sandbox.kafka().bootstrapServers());
         s.put("heartbeat.interval", "500ms");
         s.put("offsets.flush.interval", "300ms");
+        settings = Map.copyOf(s);
         config = new PipelineConfigLoader(Map.of()).fromMap(s);
         startPipeline();
     }
@@ -59,6 +61,19 @@ final class ParityFixture implements AutoCloseable {
 
     void stopPipeline() {
         pipeline.stop();
+    }
+
+    /**
+     * Stops the pipeline, drops its slot and starts it with snapshot.mode=when_needed: it clears its stored position
+     * and snapshots every table again into the same topics.
+     */
+    void startOverWithANewSnapshot() {
+        pipeline.stop();
+        execute("SELECT pg_drop_replication_slot('" + config.source().slot() + "')");
+        Map<String, String> s = new HashMap<>(settings);
+        s.put("snapshot.mode", "when_needed");
+        pipeline = new Pipeline(new PipelineConfigLoader(Map.of()).fromMap(s), Pipeline.Options.defaults());
+        pipeline.start();
     }
 
     ParityConfig parityConfig(String topicPrefix, Duration timeout) {
