@@ -23,6 +23,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine;
 
 /**
@@ -124,6 +128,35 @@ class CommandLineIT {
     }
 
     @Test
+    void shouldNameTheRoleAndTheFixForAWrongPasswordWithoutPrintingIt() throws Exception {
+        Path hba = sandbox.postgres().dataDirectory().resolve("pg_hba.conf");
+        String original = Files.readString(hba);
+        try (Connection c = sandbox.postgres().connect("legacy"); Statement st = c.createStatement()) {
+            st.execute("CREATE ROLE cli_pw LOGIN REPLICATION PASSWORD 'right'");
+        }
+        try {
+            // trust for the superuser (the other tests), passwords for everyone else
+            Files.writeString(hba, """
+                    local all all trust
+                    host all postgres 127.0.0.1/32 trust
+                    host all all 127.0.0.1/32 scram-sha-256
+                    host replication all 127.0.0.1/32 scram-sha-256
+                    """);
+            sandbox.postgres().execute("SELECT pg_reload_conf()");
+            Map<String, String> wrong = new LinkedHashMap<>();
+            wrong.put("source.user", "cli_pw");
+            wrong.put("source.password", "not-the-password");
+            Result r = run("run", "--config", config("wrongpw", wrong).toString());
+            assertOneLineError(r, ExitCodes.SOURCE_NOT_READY, "rejected role 'cli_pw'",
+                    "check source.user and source.password (STRANGLER_SOURCE_PASSWORD)");
+            assertThat(r.err() + r.out()).doesNotContain("not-the-password");
+        } finally {
+            Files.writeString(hba, original);
+            sandbox.postgres().execute("SELECT pg_reload_conf()");
+        }
+    }
+
+    @Test
     void shouldPrintTheStackTraceOnlyWithVerbose() throws Exception {
         Result r = run("run", "--verbose", "--config", config("verbose", Map.of("source.tables", "shop.nope"))
                 .toString());
@@ -167,7 +200,30 @@ class CommandLineIT {
                 Pipeline.Options.defaults())) {
             pipeline.start();
             assertParityGatesOnTheVerdict(file);
+
+            // an event for a row the table never had: NO-GO, exit 1, the key in the summary
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, sandbox.kafka().bootstrapServers()),
+                    new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("gate.shop.customers", "{\"id\":999999}",
+                        "{\"before\":null,\"after\":{\"id\":999999},\"source\":{\"txId\":3,\"lsn\":1,"
+                                + "\"snapshot\":\"false\"},\"op\":\"c\"}")).get();
+            }
+            Result noGo = run("parity", "--config", file.toString(), "--out", dir.resolve("no-go").toString(),
+                    "--timeout", "60s");
+            assertThat(noGo.exit()).as(noGo.out() + noGo.err()).isEqualTo(ExitCodes.FINDINGS);
+            assertThat(noGo.out()).contains("NO-GO").contains("shop.customers");
         }
+
+        // the pipeline stopped, the legacy app still writing: UNVERIFIABLE, exit 2, with the reason
+        try (Connection c = sandbox.postgres().connect("legacy"); Statement st = c.createStatement()) {
+            st.execute("UPDATE shop.products SET title = title || '!' WHERE id = 1");
+        }
+        Result unverifiable = run("parity", "--config", file.toString(), "--out",
+                dir.resolve("unverifiable").toString(), "--timeout", "3s");
+        assertThat(unverifiable.exit()).as(unverifiable.out() + unverifiable.err())
+                .isEqualTo(ExitCodes.UNVERIFIABLE);
+        assertThat(unverifiable.out()).contains("UNVERIFIABLE");
     }
 
     private void assertParityGatesOnTheVerdict(Path file) throws Exception {

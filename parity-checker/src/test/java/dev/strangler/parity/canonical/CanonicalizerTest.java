@@ -54,6 +54,40 @@ class CanonicalizerTest {
     }
 
     @Nested
+    class Arrays {
+        @Test
+        void textArraysKeepElementsQuotingAndNullElements() {
+            ColumnType tags = a("text");
+            assertThat(pg("{vip,\"été\",\"a,b\",NULL,\"NULL\"}", tags))
+                    .isEqualTo(json("[\"vip\",\"été\",\"a,b\",null,\"NULL\"]", tags))
+                    .isEqualTo("[\"vip\",\"été\",\"a,b\",null,\"NULL\"]");
+            assertThat(pg("{a,b}", tags)).isNotEqualTo(json("[\"b\",\"a\"]", tags));
+        }
+
+        @Test
+        void emptyArraysAreEqualAndDifferFromNull() {
+            for (String element : List.of("text", "int4", "numeric", "date")) {
+                assertThat(pg("{}", a(element))).isEqualTo(json("[]", a(element))).isEqualTo("[]")
+                        .isNotEqualTo(Canonicalizer.NULL);
+            }
+        }
+
+        @Test
+        void elementsFollowTheirTypesRules() {
+            assertThat(pg("{1.50,2}", a("numeric"))).isEqualTo(json("[\"1.5\",\"2.00\"]", a("numeric")));
+            assertThat(pg("{1,-2}", a("int4"))).isEqualTo(json("[1,-2]", a("int4")));
+            assertThat(pg("{2024-02-29}", a("date"))).isEqualTo(json("[\"2024-02-29Z\"]", a("date")));
+            assertThat(pg("{t,f}", a("bool"))).isEqualTo(json("[true,false]", a("bool")));
+        }
+
+        @Test
+        void multiDimensionalArraysNest() {
+            assertThat(pg("{{1,2},{3,4}}", a("int4"))).isEqualTo(json("[[1,2],[3,4]]", a("int4")))
+                    .isEqualTo("[[1,2],[3,4]]");
+        }
+    }
+
+    @Nested
     class Nulls {
         @Test
         void sqlNullAndJsonNullAreTheSameAndCollideWithNoValue() {

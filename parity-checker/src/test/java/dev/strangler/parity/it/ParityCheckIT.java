@@ -9,8 +9,10 @@ import dev.strangler.parity.model.FindingKind;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
+import dev.strangler.parity.report.ReportSchema;
 import dev.strangler.sandbox.Sandbox;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -40,6 +42,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The parity check against a real pipeline: exact GO under live writes, exact findings, honest UNVERIFIABLE. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -48,6 +51,8 @@ class ParityCheckIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Sandbox sandbox;
+    @TempDir
+    Path reportDir;
 
     @BeforeAll
     void start() {
@@ -64,7 +69,7 @@ class ParityCheckIT {
     }
 
     @Test
-    void shouldSayGoOnAQuietDatabaseAndStoreTheRunInHistory() {
+    void shouldSayGoOnAQuietDatabaseAndStoreTheRunInHistory() throws Exception {
         try (ParityFixture f = new ParityFixture(sandbox, "quiet")) {
             ParityReport report = f.check();
             assertThat(report.verdict()).as(describe(report)).isEqualTo(Verdict.GO);
@@ -75,6 +80,7 @@ class ParityCheckIT {
             assertThat(table(report, "shop.order_lines").rowsInTable()).isEqualTo(60);
             ParityReport second = f.check();
             assertThat(second.history()).extracting(ParityReport.HistoryPoint::runId).contains(report.runId());
+            ReportSchema.assertReadable(second, reportDir.resolve("go"));
         }
     }
 
@@ -188,6 +194,7 @@ class ParityCheckIT {
                 assertThat(d.tableValue()).contains("customer7@example.com");
             });
             assertThat(customers.sample()).anySatisfy(d -> assertThat(d.key()).contains("999999"));
+            ReportSchema.assertReadable(report, reportDir.resolve("no-go"));
         }
     }
 
@@ -236,7 +243,10 @@ class ParityCheckIT {
                 admin.deleteRecords(Map.of(new TopicPartition("retention.shop.products", 0),
                         RecordsToDelete.beforeOffset(firstHistory + 2))).all().get();
             }
-            assertThat(table(f.check(), "shop.products").verdict()).isEqualTo(Verdict.UNVERIFIABLE);
+            ParityReport cutIntoTheSnapshot = f.check();
+            assertThat(table(cutIntoTheSnapshot, "shop.products").verdict()).isEqualTo(Verdict.UNVERIFIABLE);
+            ReportSchema.assertReadable(rebuilt, reportDir.resolve("rebuilt"));
+            ReportSchema.assertReadable(cutIntoTheSnapshot, reportDir.resolve("unverifiable"));
         }
     }
 

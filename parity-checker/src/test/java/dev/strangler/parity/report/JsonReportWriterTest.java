@@ -24,20 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JsonReportWriterTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Schema SCHEMA = loadSchema();
-
-    private static Schema loadSchema() {
-        try (InputStream in = JsonReportWriter.class.getResourceAsStream(JsonReportWriter.SCHEMA_RESOURCE)) {
-            assertThat(in).as("schema resource on the classpath").isNotNull();
-            JsonNode schema = MAPPER.readTree(in);
-            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(schema);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
     private static List<Error> validate(JsonNode doc) {
-        return SCHEMA.validate(doc, ctx -> ctx.executionConfig(c -> c.formatAssertionsEnabled(true)));
+        return ReportSchema.validate(doc);
     }
 
     static Stream<ParityReport> reports() {
