@@ -82,6 +82,14 @@ public final class Pipeline implements AutoCloseable {
         });
     }
 
+    /**
+     * What a start of this pipeline would do now, without starting it or writing anything: its stored position, its
+     * slot's, and how it would resume or why it would be refused. Reads PostgreSQL and the offset store.
+     */
+    public static StartPlanner.Preview previewStart(PipelineConfig config) {
+        return StartPlanner.preview(config, DebeziumSettings.offsetStore(config));
+    }
+
     public PipelineConfig config() {
         return config;
     }

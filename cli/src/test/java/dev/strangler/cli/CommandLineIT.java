@@ -224,6 +224,16 @@ class CommandLineIT {
         assertThat(unverifiable.exit()).as(unverifiable.out() + unverifiable.err())
                 .isEqualTo(ExitCodes.UNVERIFIABLE);
         assertThat(unverifiable.out()).contains("UNVERIFIABLE");
+
+        // what the next start would do: resume; after the slot is dropped: refuse, and say why
+        Result resumes = run("slot", "status", "--config", file.toString(), "--position");
+        assertThat(resumes.exit()).as(resumes.out() + resumes.err()).isZero();
+        assertThat(resumes.out()).contains("stored:").contains("LSN ").contains("in offsets topic 'gate.offsets'")
+                .contains("next start:").contains("resuming from the position stored");
+        sandbox.postgres().execute("SELECT pg_drop_replication_slot('strangler_gate')");
+        Result refused = run("slot", "status", "--config", file.toString(), "--position", "--json");
+        assertThat(refused.exit()).isEqualTo(ExitCodes.FINDINGS);
+        assertThat(refused.out()).contains("\"nextStart\" : \"REFUSED\"").contains("does not exist");
     }
 
     private void assertParityGatesOnTheVerdict(Path file) throws Exception {

@@ -50,6 +50,33 @@ public final class StartPlanner {
         }
     }
 
+    /**
+     * What the next start would do, read only: the stored position, the slot's, and the plan or the refusal.
+     *
+     * @param where    where positions are stored ("offsets topic 'x'")
+     * @param plan     the plan, empty when the start would be refused
+     * @param refusal  the refusal's message, empty when the start would go ahead
+     */
+    public record Preview(Optional<StoredOffset> stored, OptionalLong slotPosition, String where,
+                          Optional<StartPlan> plan, Optional<String> refusal) {
+    }
+
+    /** @param storeSettings the engine's offset store settings (see {@link OffsetStoreAccess#open}) */
+    public static Preview preview(PipelineConfig config, Properties storeSettings) {
+        OptionalLong slotPosition = slotPosition(config);
+        try (OffsetStoreAccess offsets = OffsetStoreAccess.open(config, storeSettings)) {
+            Optional<StoredOffset> stored = offsets.read();
+            try {
+                return new Preview(stored, slotPosition, offsets.description(), Optional.of(StartPlan.decide(
+                        config.pipelineName(), config.source().slot(), slotPosition, stored, config.snapshotMode(),
+                        offsets.description())), Optional.empty());
+            } catch (SourceNotReadyException refused) {
+                return new Preview(stored, slotPosition, offsets.description(), Optional.empty(),
+                        Optional.of(refused.getMessage()));
+            }
+        }
+    }
+
     private static OptionalLong slotPosition(PipelineConfig config) {
         PipelineConfig.Source source = config.source();
         try (Connection c = SourceConnections.open(source, "strangler-start-" + config.pipelineName());

@@ -2,6 +2,9 @@ package dev.strangler.cli.dba;
 
 import dev.strangler.engine.doctor.SlotState;
 import dev.strangler.engine.doctor.Units;
+import dev.strangler.engine.resume.Lsn;
+import dev.strangler.engine.resume.StartPlanner;
+import dev.strangler.engine.resume.StoredOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +48,18 @@ final class SlotOutput {
         return b.toString();
     }
 
-    static String json(String slot, Optional<SlotState> state) {
+    /** The stored position and what the next start does with it ({@code --position}). */
+    static String text(StartPlanner.Preview p) {
+        StringBuilder b = new StringBuilder("pipeline position\n");
+        row(b, "stored", p.stored().map(o -> "LSN " + o.lsn().map(Lsn::format).orElse("unknown")
+                + (o.snapshotInProgress() ? ", committed during the snapshot" : "") + " in " + p.where())
+                .orElse("none in " + p.where()));
+        row(b, "next start", p.refusal().map(r -> "REFUSED: " + r)
+                .orElseGet(() -> p.plan().orElseThrow().explanation()));
+        return b.toString();
+    }
+
+    static String json(String slot, Optional<SlotState> state, Optional<StartPlanner.Preview> preview) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("slot", slot);
         m.put("exists", state.isPresent());
@@ -71,6 +85,15 @@ final class SlotOutput {
             m.put("confirmedFlushLsn", s.confirmedFlushLsn());
             m.put("restartLsn", s.restartLsn());
             m.put("failover", s.failover());
+        });
+        preview.ifPresent(p -> {
+            Map<String, Object> position = new LinkedHashMap<>();
+            position.put("where", p.where());
+            position.put("storedLsn", p.stored().flatMap(StoredOffset::lsn).map(Lsn::format).orElse(null));
+            position.put("snapshotInProgress", p.stored().map(StoredOffset::snapshotInProgress).orElse(false));
+            position.put("nextStart", p.plan().map(plan -> plan.kind().name()).orElse("REFUSED"));
+            position.put("explanation", p.refusal().orElseGet(() -> p.plan().orElseThrow().explanation()));
+            m.put("position", position);
         });
         return DoctorOutput.write(m);
     }

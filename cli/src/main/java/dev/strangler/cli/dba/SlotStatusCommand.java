@@ -2,12 +2,14 @@ package dev.strangler.cli.dba;
 
 import dev.strangler.cli.ExitCodes;
 import dev.strangler.cli.Verbosity;
+import dev.strangler.engine.Pipeline;
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.PipelineConfigLoader;
 import dev.strangler.engine.doctor.LostSlot;
 import dev.strangler.engine.doctor.SlotInspector;
 import dev.strangler.engine.doctor.SlotState;
+import dev.strangler.engine.resume.StartPlanner;
 import dev.strangler.engine.source.SourceConnections;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -40,6 +42,11 @@ public final class SlotStatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the status as JSON.")
     boolean json;
 
+    @Option(names = "--position",
+            description = "Also read the pipeline's stored position (offsets topic or file) and say how its next "
+                    + "start resumes, or why it would be refused.")
+    boolean position;
+
     @Option(names = "--expect-active",
             description = "Exit 1 unless a process reads the slot (a health check of a running pipeline).")
     boolean expectActive;
@@ -57,9 +64,11 @@ public final class SlotStatusCommand implements Callable<Integer> {
             throw new SourceNotReadyException("reading pg_replication_slots on " + pipelineConfig.source().endpoint()
                     + " failed: " + e.getMessage(), e);
         }
+        Optional<StartPlanner.Preview> preview = position ? Optional.of(Pipeline.previewStart(pipelineConfig))
+                : Optional.empty();
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? SlotOutput.json(slot, state) : SlotOutput.text(slot, state,
-                pipelineConfig.source().endpoint().database()));
+        out.print(json ? SlotOutput.json(slot, state, preview) : SlotOutput.text(slot, state,
+                pipelineConfig.source().endpoint().database()) + preview.map(SlotOutput::text).orElse(""));
         out.flush();
         if (state.isEmpty() || state.get().lost() || (expectActive && !state.get().active())) {
             if (!json && state.isPresent() && state.get().lost()) {
