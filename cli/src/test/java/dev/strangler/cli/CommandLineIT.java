@@ -230,7 +230,7 @@ class CommandLineIT {
         assertThat(resumes.exit()).as(resumes.out() + resumes.err()).isZero();
         assertThat(resumes.out()).contains("stored:").contains("LSN ").contains("in offsets topic 'gate.offsets'")
                 .contains("next start:").contains("resuming from the position stored");
-        sandbox.postgres().execute("SELECT pg_drop_replication_slot('strangler_gate')");
+        sandbox.postgres().dropReplicationSlot("strangler_gate");
         Result refused = run("slot", "status", "--config", file.toString(), "--position", "--json");
         assertThat(refused.exit()).isEqualTo(ExitCodes.FINDINGS);
         assertThat(refused.out()).contains("\"nextStart\" : \"REFUSED\"").contains("does not exist");

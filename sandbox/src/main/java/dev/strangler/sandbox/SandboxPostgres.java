@@ -151,6 +151,35 @@ public final class SandboxPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops a replication slot as soon as no process reads it: a stopped pipeline's walsender may take a moment to
+     * exit, and PostgreSQL refuses to drop an active slot.
+     *
+     * @throws IllegalStateException the slot is still active after 30 s, or the drop failed otherwise
+     */
+    public void dropReplicationSlot(String slot) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try (Connection connection = connect(); java.sql.PreparedStatement ps = connection.prepareStatement(
+                    "SELECT pg_drop_replication_slot(?)")) {
+                ps.setString(1, slot);
+                ps.execute();
+                return;
+            } catch (SQLException e) {
+                boolean active = "55006".equals(e.getSQLState());
+                if (!active || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("dropping slot " + slot + " failed: " + e.getMessage(), e);
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while dropping slot " + slot, e);
+            }
+        }
+    }
+
     /** The data directory; it survives {@link #stop()} and is deleted by {@link #close()}. */
     public Path dataDirectory() {
         return dataDirectory;

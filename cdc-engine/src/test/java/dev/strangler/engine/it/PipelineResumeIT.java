@@ -74,7 +74,7 @@ class PipelineResumeIT {
             streamed("after the first snapshot");
         }
         byte[] storedPosition = Files.readAllBytes(dir.resolve("lostslot.offsets"));
-        execute(sandbox, db, "SELECT pg_drop_replication_slot('strangler_lostslot')");
+        sandbox.postgres().dropReplicationSlot("strangler_lostslot");
 
         assertThatThrownBy(() -> new Pipeline(config(settings), Pipeline.Options.defaults()).start())
                 .isInstanceOf(SourceNotReadyException.class)

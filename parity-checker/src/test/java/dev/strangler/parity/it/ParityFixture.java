@@ -69,7 +69,7 @@ final class ParityFixture implements AutoCloseable {
      */
     void startOverWithANewSnapshot() {
         pipeline.stop();
-        execute("SELECT pg_drop_replication_slot('" + config.source().slot() + "')");
+        sandbox.postgres().dropReplicationSlot(config.source().slot());
         Map<String, String> s = new HashMap<>(settings);
         s.put("snapshot.mode", "when_needed");
         pipeline = new Pipeline(new PipelineConfigLoader(Map.of()).fromMap(s), Pipeline.Options.defaults());
