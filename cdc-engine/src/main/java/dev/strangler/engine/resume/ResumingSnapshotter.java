@@ -19,8 +19,21 @@ public class ResumingSnapshotter extends InitialSnapshotter {
         return NAME;
     }
 
+    /** Whether this task start takes a snapshot; Debezium asks before it decides on catch-up streaming. */
+    private volatile boolean snapshotting;
+
+    @Override
+    public boolean shouldSnapshotData(boolean offsetExists, boolean snapshotInProgress) {
+        snapshotting = super.shouldSnapshotData(offsetExists, snapshotInProgress);
+        return snapshotting;
+    }
+
+    /**
+     * Catch up first only when a snapshot follows: Debezium's catch-up ends at a stop position that only a snapshot
+     * clears, so a start without one (a task restart after the recovery finished) must stream as usual.
+     */
     @Override
     public boolean shouldStreamEventsStartingFromSnapshot() {
-        return false;
+        return !snapshotting;
     }
 }

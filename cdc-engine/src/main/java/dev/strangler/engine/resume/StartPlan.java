@@ -17,6 +17,8 @@ import java.util.OptionalLong;
  *   <li>a run killed during its first snapshot after a commit leaves a position marked "snapshot in progress".</li>
  * </ul>
  * Changes written in between (outbox rows deleted right after their insert above all) would never be published.
+ * A slot confirmed past the stored position (recreated by hand, or positions restored from an older copy) would skip
+ * changes the same way, so that start is refused too.
  * Both recover by streaming from the slot's position first (the slot cannot have moved: it only moves after a commit)
  * and snapshotting after that. The third case, a stored position whose slot is gone, cannot be recovered: the WAL
  * in between is no longer held by anything, so the start is refused unless snapshot.mode=when_needed asks for a new
@@ -77,6 +79,15 @@ public record StartPlan(Kind kind, String explanation) {
             return new StartPlan(Kind.RECOVER_INTERRUPTED_SNAPSHOT, "the stored position (in " + where
                     + ") was committed during the snapshot: streaming catches up from it first, then the snapshot "
                     + "is taken again; events already published are published again, none is skipped");
+        }
+        Optional<Long> confirmable = stored.get().confirmablePosition();
+        if (confirmable.isPresent() && slotPosition.getAsLong() > confirmable.get()) {
+            throw new SourceNotReadyException("replication slot '" + slot + "' has confirmed " + position
+                    + ", past the position stored in " + where + " (" + Lsn.format(confirmable.get()) + "): the "
+                    + "changes in between were confirmed to PostgreSQL but never stored as published (the slot was "
+                    + "recreated, or the stored position restored from an older copy), so resuming would skip them "
+                    + "silently. To start over with a fresh snapshot, drop the slot (strangler slot drop) and run "
+                    + "once with snapshot.mode=when_needed");
         }
         return new StartPlan(Kind.RESUME, "resuming from the position stored in " + where);
     }

@@ -69,14 +69,18 @@ class CrashRecoveryIT {
         Set<String> expected = ConcurrentHashMap.newKeySet();
         Thread legacyApp = new Thread(() -> writeLegacyChanges(written, writtenAfterKill, flowing, killed, expected),
                 "legacy-app");
+        legacyApp.setDaemon(true); // a failed wait below must not leave it blocking the test JVM's exit
         legacyApp.start();
 
-        assertThat(flowing.await(120, TimeUnit.SECONDS)).isTrue();
-        // Mid-stream: events are flowing and at least one position has been committed. A kill before the very
-        // first commit is a different case (see shouldLoseNoChangeWhenThePipelineIsKilledBeforeItsFirstCommit).
-        await().atMost(Duration.ofSeconds(60)).until(() -> readAll(sandbox, List.of(topic)).size() > 50
-                && !readAll(sandbox, List.of("crash.offsets")).isEmpty());
-        first.kill();
+        try {
+            assertThat(flowing.await(120, TimeUnit.SECONDS)).isTrue();
+            // Mid-stream: events are flowing and at least one position has been committed. A kill before the very
+            // first commit is a different case (see shouldLoseNoChangeWhenThePipelineIsKilledBeforeItsFirstCommit).
+            await().atMost(Duration.ofSeconds(60)).until(() -> readAll(sandbox, List.of(topic)).size() > 50
+                    && !readAll(sandbox, List.of("crash.offsets")).isEmpty());
+        } finally {
+            first.kill(); // also when the wait failed: a child JVM must never outlive the test
+        }
         int publishedBeforeKill = readAll(sandbox, List.of(topic)).size();
         killed.countDown(); // the legacy app goes on writing while no pipeline runs
 
@@ -122,20 +126,30 @@ class CrashRecoveryIT {
         execute(sandbox, legacy, "INSERT INTO shop.customers (id, external_ref, name, email) SELECT g, "
                 + "gen_random_uuid(), 'seed', 'c@example.com' FROM generate_series(1, 100) g");
         Map<String, String> settings = settings(sandbox, legacy, pipeline);
+        // the killed run commits where the restart never looks, and never confirms a position to the slot: the
+        // state a run killed before its first commit leaves
         settings.put("offsets.topic", pipeline + ".offsets-of-the-killed-run");
+        settings.put("debezium.flush.lsn.source", "false");
         Path neverCommits = write(dir.resolve("first.properties"), settings);
         settings.remove("offsets.topic");
+        settings.remove("debezium.flush.lsn.source");
         Path commits = write(dir.resolve("second.properties"), settings);
 
         Set<String> expected = new HashSet<>();
         ChildJvm first = launch(neverCommits, dir.resolve("first.log"));
+        String slotAtStart = confirmedFlush("strangler_" + pipeline);
         int next = 1000;
         try (Connection c = connect(sandbox, legacy)) {
             next = transientCustomers(c, next, 100, expected);
-            await().atMost(Duration.ofSeconds(60)).until(() -> readAll(sandbox, List.of(topic)).stream()
-                    .anyMatch(e -> e.op().equals("d")));
-            assertThat(readAll(sandbox, List.of(pipeline + ".offsets"))).as("no position committed").isEmpty();
-            first.kill();
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> readAll(sandbox, List.of(topic)).stream()
+                        .anyMatch(e -> e.op().equals("d")));
+            } finally {
+                first.kill();
+            }
+            assertThat(readAll(sandbox, List.of(pipeline + ".offsets-of-the-killed-run")))
+                    .as("the killed run committed, elsewhere").isNotEmpty();
+            assertThat(confirmedFlush("strangler_" + pipeline)).as("the slot never moved").isEqualTo(slotAtStart);
 
             next = transientCustomers(c, next, 100, expected); // while no pipeline runs
             execute(sandbox, legacy, "UPDATE shop.customers SET name = 'while-down' WHERE id <= 50");
@@ -148,6 +162,18 @@ class CrashRecoveryIT {
                     assertThat(observed(events)).containsAll(expected);
                     assertThat(latestNamePerKey(events)).isEqualTo(currentNames(legacy));
                 });
+                // a lost replication connection restarts Debezium's task in the same process, still in the
+                // recovery's snapshot mode: with the recovery finished, it must stream on, not catch up again
+                String beats = "SELECT beats FROM strangler.heartbeat WHERE pipeline = '" + pipeline + "'";
+                long beatsBefore = queryLong(sandbox, legacy, beats);
+                execute(sandbox, legacy, "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots "
+                        + "WHERE slot_name = 'strangler_" + pipeline + "' AND active_pid IS NOT NULL");
+                // the task restarts after Debezium's 10 s back-off; a stalled stream would stop the 1 s heartbeats
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                        queryLong(sandbox, legacy, beats) >= beatsBefore + 5);
+                execute(sandbox, legacy, "UPDATE shop.customers SET name = 'after-reconnect' WHERE id = 1");
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                        "after-reconnect".equals(latestNamePerKey(readAll(sandbox, List.of(topic))).get(1L)));
             } finally {
                 second.stop(Duration.ofSeconds(60));
             }
@@ -190,10 +216,13 @@ class CrashRecoveryIT {
         ChildJvm first = launch(config, dir.resolve("first.log"));
         int next = seeded + 1;
         try (Connection c = connect(sandbox, legacy)) {
-            next = transientCustomers(c, next, 50, expected); // during the snapshot: in the slot, in no snapshot
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() ->
-                    !readAll(sandbox, List.of(pipeline + ".offsets")).isEmpty());
-            first.kill();
+            try {
+                next = transientCustomers(c, next, 50, expected); // during the snapshot: in the slot, in no snapshot
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() ->
+                        !readAll(sandbox, List.of(pipeline + ".offsets")).isEmpty());
+            } finally {
+                first.kill();
+            }
             List<Event> offsets = readAll(sandbox, List.of(pipeline + ".offsets"));
             JsonNode stored = offsets.get(offsets.size() - 1).value();
             assertThat(stored.path("snapshot").asText()).as("killed mid-snapshot: " + stored).isEqualTo("INITIAL");
@@ -257,6 +286,16 @@ class CrashRecoveryIT {
             }
         }
         return names;
+    }
+
+    private String confirmedFlush(String slot) throws Exception {
+        try (Connection c = connect(sandbox, db); PreparedStatement ps = c.prepareStatement(
+                "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     private static Path write(Path file, Map<String, String> settings) throws Exception {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class StartPlanTest {
 
     private static final OptionalLong SLOT_AT = OptionalLong.of(Lsn.parse("0/1A2B3C"));
-    private static final StoredOffset STREAMING = new StoredOffset(Map.of("lsn", 99L, "ts_usec", 1L));
+    private static final StoredOffset STREAMING = new StoredOffset(Map.of("lsn", SLOT_AT.getAsLong(), "ts_usec", 1L));
     private static final StoredOffset MID_SNAPSHOT = new StoredOffset(Map.of("lsn", 99L, "snapshot", "INITIAL",
             "last_snapshot_record", false, "snapshot_completed", false));
 
@@ -75,11 +75,32 @@ class StartPlanTest {
     }
 
     @Test
+    void shouldRefuseASlotConfirmedPastTheStoredPosition() {
+        StoredOffset committed = new StoredOffset(Map.of("lsn", 90L, "lsn_commit", 100L, "lsn_proc", 100L));
+        assertThat(decide(OptionalLong.of(100L), Optional.of(committed), SnapshotMode.INITIAL).kind())
+                .isEqualTo(StartPlan.Kind.RESUME);
+        assertThatThrownBy(() -> decide(OptionalLong.of(101L), Optional.of(committed), SnapshotMode.WHEN_NEEDED))
+                .isInstanceOf(SourceNotReadyException.class)
+                .hasMessageContaining("has confirmed 0/65, past the position stored in offsets topic "
+                        + "'orders.offsets' (0/64)")
+                .hasMessageContaining("drop the slot (strangler slot drop) and run once with snapshot.mode=when_needed");
+    }
+
+    @Test
+    void shouldTakeAnIncrementalSnapshotsPositionForAStreamingOne() {
+        StoredOffset incremental = new StoredOffset(Map.of("lsn", 99L, "snapshot", "INCREMENTAL",
+                "snapshot_completed", false));
+        assertThat(incremental.snapshotInProgress()).isFalse();
+        assertThat(decide(OptionalLong.of(99L), Optional.of(incremental), SnapshotMode.INITIAL).kind())
+                .isEqualTo(StartPlan.Kind.RESUME);
+    }
+
+    @Test
     void shouldRefuseAStoredPositionWhoseSlotIsGone() {
         assertThatThrownBy(() -> decide(OptionalLong.empty(), Optional.of(STREAMING), SnapshotMode.INITIAL))
                 .isInstanceOf(SourceNotReadyException.class)
                 .hasMessageContaining("'strangler_orders' does not exist")
-                .hasMessageContaining("LSN 0/63 in offsets topic 'orders.offsets'")
+                .hasMessageContaining("LSN 0/1A2B3C in offsets topic 'orders.offsets'")
                 .hasMessageContaining("snapshot.mode=when_needed");
     }
 

@@ -126,14 +126,18 @@ class OutboxCrashRecoveryIT {
                 flowing.countDown();
             }
         }, "service");
+        writer.setDaemon(true); // a failed wait below must not leave it blocking the test JVM's exit
         writer.start();
 
-        assertThat(flowing.await(120, TimeUnit.SECONDS)).isTrue();
-        // mid-stream: events flow and a position has been committed (a kill before the very first commit is the
-        // documented re-snapshot case, see README "Delivery guarantees")
-        await().atMost(Duration.ofSeconds(60)).until(() -> readAll(sandbox, List.of(TOPIC)).size() > 50
-                && offsetsCommitted());
-        first.kill();
+        try {
+            assertThat(flowing.await(120, TimeUnit.SECONDS)).isTrue();
+            // mid-stream: events flow and a position has been committed (a kill before the very first commit is
+            // covered in the engine's CrashRecoveryIT)
+            await().atMost(Duration.ofSeconds(60)).until(() -> readAll(sandbox, List.of(TOPIC)).size() > 50
+                    && offsetsCommitted());
+        } finally {
+            first.kill(); // also when the wait failed: a child JVM must never outlive the test
+        }
         int publishedBeforeKill = readAll(sandbox, List.of(TOPIC)).size();
         killed.countDown(); // the service goes on writing while no pipeline runs
 
