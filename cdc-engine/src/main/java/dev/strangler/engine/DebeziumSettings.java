@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 final class DebeziumSettings {
 
     static final String HEARTBEAT_TOPIC_PREFIX = "__strangler-heartbeat";
-    /** The heartbeat of a start that catches up before snapshotting, when heartbeats are switched off. */
+    /** The slowest heartbeat of a start that catches up before snapshotting (also when heartbeats are off). */
     static final Duration CATCH_UP_HEARTBEAT = Duration.ofSeconds(10);
 
     private DebeziumSettings() {
@@ -65,9 +65,14 @@ final class DebeziumSettings {
             outboxRouting(config, p);
         }
 
-        // a catch-up before the snapshot ends at the first change after it began: a heartbeat makes sure one comes
-        config.heartbeat().or(() -> plan.catchesUpBeforeSnapshot(config.snapshotMode())
-                ? Optional.of(CATCH_UP_HEARTBEAT) : Optional.<Duration>empty()).ifPresent(interval -> {
+        // a catch-up before the snapshot ends at the first change after it began, holding the snapshot's
+        // transaction open until then: a heartbeat at least this often makes sure one comes soon
+        Optional<Duration> heartbeat = config.heartbeat();
+        if (plan.catchesUpBeforeSnapshot(config.snapshotMode())) {
+            heartbeat = Optional.of(heartbeat.filter(h -> h.compareTo(CATCH_UP_HEARTBEAT) < 0)
+                    .orElse(CATCH_UP_HEARTBEAT));
+        }
+        heartbeat.ifPresent(interval -> {
             p.setProperty("heartbeat.interval.ms", Long.toString(interval.toMillis()));
             p.setProperty("heartbeat.action.query", "INSERT INTO strangler.heartbeat AS h (pipeline, beat_at) "
                     + "VALUES ('" + config.pipelineName() + "', now()) ON CONFLICT (pipeline) "

@@ -1,16 +1,24 @@
 package dev.strangler.engine.resume;
 
+import dev.strangler.engine.SinkUnavailableException;
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.kafka.KafkaClientSettings;
+import dev.strangler.engine.kafka.KafkaPreflight;
 import dev.strangler.engine.source.SourceConnections;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,19 +69,45 @@ public final class StartPlanner {
                           Optional<StartPlan> plan, Optional<String> refusal) {
     }
 
-    /** @param storeSettings the engine's offset store settings (see {@link OffsetStoreAccess#open}) */
+    /**
+     * Read only: an offsets topic that does not exist is reported as no stored position, not created (opening
+     * Kafka Connect's store would create it).
+     *
+     * @param storeSettings the engine's offset store settings (see {@link OffsetStoreAccess#open})
+     */
     public static Preview preview(PipelineConfig config, Properties storeSettings) {
         OptionalLong slotPosition = slotPosition(config);
-        try (OffsetStoreAccess offsets = OffsetStoreAccess.open(config, storeSettings)) {
-            Optional<StoredOffset> stored = offsets.read();
-            try {
-                return new Preview(stored, slotPosition, offsets.description(), Optional.of(StartPlan.decide(
-                        config.pipelineName(), config.source().slot(), slotPosition, stored, config.snapshotMode(),
-                        offsets.description())), Optional.empty());
-            } catch (SourceNotReadyException refused) {
-                return new Preview(stored, slotPosition, offsets.description(), Optional.empty(),
-                        Optional.of(refused.getMessage()));
-            }
+        PipelineConfig.Offsets offsets = config.offsets();
+        if (offsets.storage() == PipelineConfig.OffsetStorage.KAFKA
+                && !topicExists(config.kafka(), config.pipelineName(), offsets.topic())) {
+            return preview(config, slotPosition, Optional.empty(),
+                    "offsets topic '" + offsets.topic() + "' (does not exist)");
+        }
+        try (OffsetStoreAccess store = OffsetStoreAccess.open(config, storeSettings)) {
+            return preview(config, slotPosition, store.read(), store.description());
+        }
+    }
+
+    private static Preview preview(PipelineConfig config, OptionalLong slotPosition, Optional<StoredOffset> stored,
+                                   String where) {
+        try {
+            return new Preview(stored, slotPosition, where, Optional.of(StartPlan.decide(config.pipelineName(),
+                    config.source().slot(), slotPosition, stored, config.snapshotMode(), where)), Optional.empty());
+        } catch (SourceNotReadyException refused) {
+            return new Preview(stored, slotPosition, where, Optional.empty(), Optional.of(refused.getMessage()));
+        }
+    }
+
+    private static boolean topicExists(PipelineConfig.Kafka kafka, String pipeline, String topic) {
+        KafkaPreflight.check(kafka, pipeline, Duration.ofSeconds(15));
+        try (Admin admin = Admin.create(KafkaClientSettings.common(kafka, "strangler-position-" + pipeline))) {
+            return admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SinkUnavailableException("interrupted while listing Kafka's topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new SinkUnavailableException("listing Kafka's topics at " + kafka.bootstrapServers() + " failed: "
+                    + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()), e);
         }
     }
 
@@ -88,10 +122,11 @@ public final class StartPlanner {
                     return OptionalLong.empty();
                 }
                 long lsn = rs.getLong(1);
-                // a logical slot without a confirmed position is still being created by another session
+                // no confirmed position: a physical slot of that name, or a logical one still being created
                 if (rs.wasNull()) {
                     throw new SourceNotReadyException("replication slot '" + source.slot() + "' has no confirmed "
-                            + "position yet (it is being created right now?): start again in a moment");
+                            + "position: it is a physical slot, or a logical one being created right now; run "
+                            + "strangler doctor to see whose it is, or set source.slot to another name");
                 }
                 return OptionalLong.of(lsn);
             }

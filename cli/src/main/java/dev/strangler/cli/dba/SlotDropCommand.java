@@ -93,9 +93,10 @@ public final class SlotDropCommand implements Callable<Integer> {
                         ? " (a pipeline started meanwhile: stop it first)" : ""));
                 return ExitCodes.FINDINGS;
             }
-            out.println("dropped slot '" + slot + "'; it no longer retains WAL. The stored offsets point into it, so "
-                    + "strangler run now refuses to start (it would skip the changes in between); start it once with "
-                    + "snapshot.mode=when_needed to take a fresh snapshot on a new slot");
+            out.println("dropped slot '" + slot + "'; it no longer retains WAL. If the pipeline has a stored "
+                    + "position, strangler run now refuses to start (it would skip the changes since): start it once "
+                    + "with snapshot.mode=when_needed to take a fresh snapshot on a new slot (slot status --position "
+                    + "tells which)");
             return ExitCodes.OK;
         } catch (SQLException e) {
             throw new SourceNotReadyException("reading pg_replication_slots on " + source.endpoint() + " failed: "
