@@ -130,7 +130,8 @@ public final class ParityChecker {
             if (start.isEmpty()) {
                 return TableResult.unverifiable(table, topic, tolerance, "the topic's history is incomplete: records "
                         + "before offset(s) " + extent.truncatedPartitions() + " (partition=offset) were deleted by "
-                        + "retention or compaction, and no complete snapshot follows to rebuild from"
+                        + "retention or compaction, and no complete snapshot follows to rebuild from (one of at "
+                        + "least two records, marked first and last)"
                         + (extent.end().size() > 1 ? " (only a one-partition topic can be rebuilt from one)" : "")
                         + "; raise retention (retention.ms=-1) and take a new snapshot (snapshot.mode=when_needed "
                         + "after clearing the position, or Debezium's incremental snapshot) to check this table");

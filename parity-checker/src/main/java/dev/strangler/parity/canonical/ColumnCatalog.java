@@ -52,10 +52,10 @@ public final class ColumnCatalog {
             if ("A".equals(type.category) && type.elementOid != 0) {
                 TypeRow element = resolve(c, type.elementOid, cache);
                 columns.add(new ColumnType(names.get(i), type.name, "A", element.name, element.isEnum(),
-                        typmods.get(i)));
+                        typmods.get(i) >= 0 ? typmods.get(i) : element.domainTypmod()));
             } else {
                 columns.add(new ColumnType(names.get(i), type.name, type.category, null, type.isEnum(),
-                        typmods.get(i)));
+                        typmods.get(i) >= 0 ? typmods.get(i) : type.domainTypmod()));
             }
         }
         return List.copyOf(columns);
@@ -96,7 +96,8 @@ public final class ColumnCatalog {
         }
     }
 
-    private record TypeRow(String name, String category, String typtype, long elementOid) {
+    /** @param domainTypmod the type modifier a domain declares ({@code numeric(10,2)}), -1 when none */
+    private record TypeRow(String name, String category, String typtype, long elementOid, int domainTypmod) {
         boolean isEnum() {
             return "e".equals(typtype);
         }
@@ -109,9 +110,10 @@ public final class ColumnCatalog {
             return cached;
         }
         long current = oid;
+        int domainTypmod = -1;
         for (int depth = 0; depth < 32; depth++) {
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT typname, typcategory::text, typtype::text, typbasetype::int8, typelem::int8
+                    SELECT typname, typcategory::text, typtype::text, typbasetype::int8, typelem::int8, typtypmod
                     FROM pg_catalog.pg_type WHERE oid = ?::int8::oid""")) {
                 ps.setLong(1, current);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -119,10 +121,13 @@ public final class ColumnCatalog {
                         throw new SQLException("no pg_type row for oid " + current);
                     }
                     if ("d".equals(rs.getString(3))) {
+                        // the outermost domain's modifier wins, as in PostgreSQL
+                        domainTypmod = domainTypmod >= 0 ? domainTypmod : rs.getInt(6);
                         current = rs.getLong(4);
                         continue;
                     }
-                    TypeRow row = new TypeRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(5));
+                    TypeRow row = new TypeRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(5),
+                            domainTypmod);
                     cache.put(oid, row);
                     return row;
                 }

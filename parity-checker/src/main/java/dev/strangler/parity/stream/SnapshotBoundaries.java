@@ -7,7 +7,8 @@ import java.util.OptionalLong;
  * {@code source.snapshot} is {@code first} or {@code first_in_data_collection}, followed by one that is {@code last}
  * or {@code last_in_data_collection}. A topic whose early records were deleted can be folded from there: a complete
  * snapshot holds every row that existed when it was taken, and every later change follows it. A snapshot whose first
- * record was deleted is not complete, so a snapshot of a single record (marked only {@code first}) never counts.
+ * record was deleted is not complete, so a table snapshotted as one record (marked only {@code last...}) or none (an
+ * empty table) can never be rebuilt this way.
  */
 public final class SnapshotBoundaries {
 

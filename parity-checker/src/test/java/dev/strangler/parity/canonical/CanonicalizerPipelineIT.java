@@ -275,7 +275,9 @@ class CanonicalizerPipelineIT {
         assertThat(columns.get(0).name()).isEqualTo("id");
         assertThat(columns).hasSize(COLUMNS.replaceAll("\\([^)]*\\)", "").split(",").length);
         assertThat(byName.get("pint")).isEqualTo(new ColumnType("pint", "int4", "N", null, false));
-        assertThat(byName.get("money2")).isEqualTo(new ColumnType("money2", "numeric", "N", null, false));
+        assertThat(byName.get("money2")).as("the domain's numeric(10,2) modifier, for encodings that need the scale")
+                .isEqualTo(new ColumnType("money2", "numeric", "N", null, false, (10 << 16 | 2) + 4));
+        assertThat(byName.get("money2").numericScale()).hasValue(2);
         assertThat(byName.get("e")).isEqualTo(new ColumnType("e", "mood", "E", null, true));
         assertThat(byName.get("ea")).isEqualTo(new ColumnType("ea", "_mood", "A", "mood", true));
         assertThat(byName.get("ta")).isEqualTo(new ColumnType("ta", "_text", "A", "text", false));
