@@ -129,20 +129,10 @@ class CommandLineIT {
 
     @Test
     void shouldNameTheRoleAndTheFixForAWrongPasswordWithoutPrintingIt() throws Exception {
-        Path hba = sandbox.postgres().dataDirectory().resolve("pg_hba.conf");
-        String original = Files.readString(hba);
         try (Connection c = sandbox.postgres().connect("legacy"); Statement st = c.createStatement()) {
             st.execute("CREATE ROLE cli_pw LOGIN REPLICATION PASSWORD 'right'");
         }
-        try {
-            // trust for the superuser (the other tests), passwords for everyone else
-            Files.writeString(hba, """
-                    local all all trust
-                    host all postgres 127.0.0.1/32 trust
-                    host all all 127.0.0.1/32 scram-sha-256
-                    host replication all 127.0.0.1/32 scram-sha-256
-                    """);
-            sandbox.postgres().execute("SELECT pg_reload_conf()");
+        try (var passwords = sandbox.postgres().requirePasswords()) {
             Map<String, String> wrong = new LinkedHashMap<>();
             wrong.put("source.user", "cli_pw");
             wrong.put("source.password", "not-the-password");
@@ -150,9 +140,6 @@ class CommandLineIT {
             assertOneLineError(r, ExitCodes.SOURCE_NOT_READY, "rejected role 'cli_pw'",
                     "check source.user and source.password (STRANGLER_SOURCE_PASSWORD)");
             assertThat(r.err() + r.out()).doesNotContain("not-the-password");
-        } finally {
-            Files.writeString(hba, original);
-            sandbox.postgres().execute("SELECT pg_reload_conf()");
         }
     }
 

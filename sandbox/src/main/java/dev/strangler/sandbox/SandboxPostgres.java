@@ -3,6 +3,7 @@ package dev.strangler.sandbox;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -177,6 +178,39 @@ public final class SandboxPostgres implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while dropping slot " + slot, e);
             }
+        }
+    }
+
+    /** Undoes a temporary server setting when closed. */
+    public interface Restore extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Until closed, every role but the superuser must give its password (scram-sha-256, over TCP and for replication);
+     * the superuser keeps trust authentication, so the rest of a test class is unaffected. For tests of a wrong
+     * password.
+     */
+    public Restore requirePasswords() {
+        Path hba = dataDirectory.resolve("pg_hba.conf");
+        try {
+            String original = Files.readString(hba);
+            Files.writeString(hba, "local all all trust\n"
+                    + "host all " + superuser() + " 127.0.0.1/32 trust\n"
+                    + "host all all 127.0.0.1/32 scram-sha-256\n"
+                    + "host replication all 127.0.0.1/32 scram-sha-256\n");
+            execute("SELECT pg_reload_conf()");
+            return () -> {
+                try {
+                    Files.writeString(hba, original);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                execute("SELECT pg_reload_conf()");
+            };
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

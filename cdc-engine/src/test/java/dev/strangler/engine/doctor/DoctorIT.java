@@ -138,20 +138,10 @@ class DoctorIT {
 
     @Test
     void aWrongPasswordIsNamedWithItsFix() throws Exception {
-        Path hba = postgres.dataDirectory().resolve("pg_hba.conf");
-        String original = Files.readString(hba);
         String db = legacyDatabase();
         sql(db, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'doc_pw') "
                 + "THEN CREATE ROLE doc_pw LOGIN REPLICATION PASSWORD 'right'; END IF; END $$");
-        try {
-            // trust for the superuser (the other tests), passwords for everyone else
-            Files.writeString(hba, """
-                    local all all trust
-                    host all postgres 127.0.0.1/32 trust
-                    host all all 127.0.0.1/32 scram-sha-256
-                    host replication all 127.0.0.1/32 scram-sha-256
-                    """);
-            postgres.execute("SELECT pg_reload_conf()");
+        try (var passwords = postgres.requirePasswords()) {
             Map<String, String> s = settings(db, "wrongpassword");
             s.put("source.user", "doc_pw");
             s.put("source.password", "wrong");
@@ -165,9 +155,6 @@ class DoctorIT {
 
             s.put("source.password", "right");
             assertThat(check(doctor(s), "replication connection").status()).isEqualTo(Status.PASS);
-        } finally {
-            Files.writeString(hba, original);
-            postgres.execute("SELECT pg_reload_conf()");
         }
     }
 
