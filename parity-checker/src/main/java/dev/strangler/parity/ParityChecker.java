@@ -85,7 +85,8 @@ public final class ParityChecker {
                 history = History.recent(control, config.topicPrefix(), 30);
             }
             ParityReport report = new ParityReport(ParityReport.SCHEMA_VERSION, runId, started, Instant.now(),
-                    redactedSource(), config.slot(), config.topicPrefix(), cut, verdict, reason, tables, history);
+                    redactedSource(), config.slot(), config.topicPrefix(), cut, verdict, reason, tables, history,
+                    config.eventEncoding().toString());
             if (historyAvailable) {
                 History.store(control, report);
             } else {

@@ -8,16 +8,26 @@ import java.util.List;
  *
  * @param reason  why the run is UNVERIFIABLE as a whole (null otherwise)
  * @param history earlier runs, oldest first, for the trend chart (this run not included)
+ * @param eventEncoding how events were read (the connector's decimal, time, binary and interval settings); null
+ *                      when unknown
  */
 public record ParityReport(int schemaVersion, String runId, Instant startedAt, Instant finishedAt, String source,
                            String slot, String topicPrefix, Cut cut, Verdict verdict, String reason,
-                           List<TableResult> tables, List<HistoryPoint> history) {
+                           List<TableResult> tables, List<HistoryPoint> history, String eventEncoding) {
 
     public static final int SCHEMA_VERSION = 1;
 
     public ParityReport {
         tables = List.copyOf(tables);
         history = List.copyOf(history);
+    }
+
+    /** A report that does not say how events were read. */
+    public ParityReport(int schemaVersion, String runId, Instant startedAt, Instant finishedAt, String source,
+                        String slot, String topicPrefix, Cut cut, Verdict verdict, String reason,
+                        List<TableResult> tables, List<HistoryPoint> history) {
+        this(schemaVersion, runId, startedAt, finishedAt, source, slot, topicPrefix, cut, verdict, reason, tables,
+                history, null);
     }
 
     /** One earlier run, summarised for the trend chart and {@code strangler parity --history}. */

@@ -99,6 +99,9 @@ public final class HtmlReportWriter {
         fact(h, "Source database", Html.rich(Text.orUnknown(r.source())));
         fact(h, "Replication slot", Html.rich(Text.orUnknown(r.slot())));
         fact(h, "Topic prefix", Html.rich(Text.orUnknown(r.topicPrefix())));
+        if (r.eventEncoding() != null) {
+            fact(h, "Events read as", Html.rich(r.eventEncoding()));
+        }
         fact(h, "Started", Html.esc(Text.time(r.startedAt())));
         fact(h, "Finished", Html.esc(Text.time(r.finishedAt()) + " (took "
                 + Text.duration(r.startedAt(), r.finishedAt()) + ")"));

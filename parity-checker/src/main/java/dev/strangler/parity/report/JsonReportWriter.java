@@ -51,6 +51,7 @@ public final class JsonReportWriter {
         root.put("source", r.source());
         root.put("slot", r.slot());
         root.put("topicPrefix", r.topicPrefix());
+        root.put("eventEncoding", r.eventEncoding());
         verdict(root, r.verdict());
         root.put("reason", r.reason());
         root.set("cut", cut(r.cut()));

@@ -48,6 +48,9 @@ public final class MarkdownReportWriter {
         row(md, "Source", esc(Text.orUnknown(r.source())));
         row(md, "Slot", esc(Text.orUnknown(r.slot())));
         row(md, "Topic prefix", esc(Text.orUnknown(r.topicPrefix())));
+        if (r.eventEncoding() != null) {
+            row(md, "Events read as", esc(r.eventEncoding()));
+        }
         row(md, "Started", Text.time(r.startedAt()));
         row(md, "Finished", Text.time(r.finishedAt()) + " (" + Text.duration(r.startedAt(), r.finishedAt()) + ")");
         md.append('\n');

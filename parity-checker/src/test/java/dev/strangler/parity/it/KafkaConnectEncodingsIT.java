@@ -138,6 +138,9 @@ class KafkaConnectEncodingsIT {
     @Test
     void shouldCheckTopicsWrittenWithDebeziumsDefaultsGivenTheWritersSettings() throws Exception {
         ParityReport snapshot = check(CONNECT_DEFAULTS);
+        assertThat(snapshot.eventEncoding()).as("the report says how events were read")
+                .isEqualTo("decimal.handling.mode=precise, time.precision.mode=adaptive, binary.handling.mode=bytes, "
+                        + "interval.handling.mode=string");
         assertThat(snapshot.verdict()).as(ParityCheckIT.describe(snapshot)).isEqualTo(Verdict.GO);
         assertThat(snapshot.tables().get(0).rowsInTable()).isEqualTo(3);
 

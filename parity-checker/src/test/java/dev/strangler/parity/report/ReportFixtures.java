@@ -1,5 +1,6 @@
 package dev.strangler.parity.report;
 
+import dev.strangler.parity.canonical.EventEncoding;
 import dev.strangler.parity.model.Cut;
 import dev.strangler.parity.model.Finding;
 import dev.strangler.parity.model.FindingKind;
@@ -143,7 +144,7 @@ final class ReportFixtures {
                                        List<HistoryPoint> history) {
         return new ParityReport(ParityReport.SCHEMA_VERSION, runId, STARTED, FINISHED,
                 "jdbc:postgresql://legacy-db:5432/shop", "strangler_slot", "legacy", CUT, verdict, reason, tables,
-                history);
+                history, EventEncoding.strangler().toString());
     }
 
     private static TableResult matching(String table, long rows, long updates, long deletes, long afterCut,
