@@ -38,6 +38,9 @@ public final class ExitCodes {
         if (e instanceof dev.strangler.parity.ParityException) {
             return SOURCE_NOT_READY;
         }
+        if (e instanceof org.apache.kafka.common.KafkaException) {
+            return SINK_UNAVAILABLE; // a Kafka client gave up (the parity check's reader, an admin call)
+        }
         if (e instanceof picocli.CommandLine.ParameterException) {
             return USAGE;
         }

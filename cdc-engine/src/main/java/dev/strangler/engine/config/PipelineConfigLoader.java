@@ -53,7 +53,11 @@ public final class PipelineConfigLoader {
             Map.entry("heartbeat.interval.ms", "set heartbeat.interval"),
             Map.entry("heartbeat.action.query", "the heartbeat query is managed"),
             Map.entry("decimal.handling.mode", "the event contract fixes it to string"),
-            Map.entry("binary.handling.mode", "the event contract fixes it to base64"));
+            Map.entry("binary.handling.mode", "the event contract fixes it to base64"),
+            Map.entry("time.precision.mode", "the event contract fixes it to isostring"),
+            Map.entry("interval.handling.mode", "the event contract fixes it to string"),
+            Map.entry("hstore.handling.mode", "the event contract fixes it to json"),
+            Map.entry("tombstones.on.delete", "the event contract has a tombstone after each delete"));
 
     private final Map<String, String> environment;
 

@@ -31,7 +31,8 @@ public final class PipelineKeys {
             "Logical replication slot (pgoutput). Default: strangler_<pipeline.name>, lower-cased, non-alphanumerics "
                     + "as '_'. Lower-case letters, digits and '_' only (PostgreSQL's rule for slot names).");
     public static final ConfigKey SOURCE_PUBLICATION = optional("source.publication", ConfigType.STRING, null,
-            "Publication to stream. Created for exactly source.tables plus strangler.heartbeat when it does not "
+            "Publication to stream. Created for exactly source.tables and outbox.tables plus strangler.heartbeat when "
+                    + "it does not "
                     + "exist (never FOR ALL TABLES); used as it is when it exists. Default: like source.slot.");
     public static final ConfigKey KAFKA_BOOTSTRAP = required("kafka.bootstrap.servers", ConfigType.STRING,
             "Kafka bootstrap servers, host:port[,host:port...].");

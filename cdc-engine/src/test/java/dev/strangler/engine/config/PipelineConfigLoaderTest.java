@@ -107,6 +107,8 @@ class PipelineConfigLoaderTest {
         assertRejected("source.tables", "public.a,public.a", "listed twice");
         assertRejected("source.tables", "strangler.heartbeat", "schema strangler");
         assertRejected("debezium.slot.name", "x", "set source.slot");
+        assertRejected("debezium.time.precision.mode", "adaptive", "the event contract fixes it to isostring");
+        assertRejected("debezium.tombstones.on.delete", "false", "a tombstone after each delete");
         assertRejected("offsets.flush.interval", "0", "must be greater than zero");
     }
 
