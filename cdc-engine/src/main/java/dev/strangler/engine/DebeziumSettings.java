@@ -68,7 +68,7 @@ final class DebeziumSettings {
         // a catch-up before the snapshot ends at the first change after it began, holding the snapshot's
         // transaction open until then: a heartbeat at least this often makes sure one comes soon
         Optional<Duration> heartbeat = config.heartbeat();
-        if (plan.catchesUpBeforeSnapshot(config.snapshotMode())) {
+        if (plan.catchesUpBeforeSnapshot()) {
             heartbeat = Optional.of(heartbeat.filter(h -> h.compareTo(CATCH_UP_HEARTBEAT) < 0)
                     .orElse(CATCH_UP_HEARTBEAT));
         }
@@ -90,7 +90,7 @@ final class DebeziumSettings {
         p.setProperty("errors.max.retries", "-1");
 
         config.debeziumOverrides().forEach(p::setProperty);
-        plan.debeziumOverrides(config.snapshotMode()).forEach(p::setProperty);
+        plan.debeziumOverrides().forEach(p::setProperty);
         return p;
     }
 

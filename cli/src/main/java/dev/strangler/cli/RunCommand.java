@@ -2,8 +2,6 @@ package dev.strangler.cli;
 
 import dev.strangler.engine.Pipeline;
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.engine.config.PipelineConfigLoader;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,10 +21,8 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     Verbosity verbosity;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-            description = "Pipeline properties file (keys in README, 'Configuration'); STRANGLER_* environment "
-                    + "variables override it.")
-    Path config;
+    @Mixin
+    PipelineConfigOption config;
 
     @Option(names = "--no-migrate",
             description = "Do not apply Strangler's own migrations (schema strangler) at start; a DBA applied them.")
@@ -35,7 +31,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         verbosity.apply();
-        PipelineConfig pipelineConfig = PipelineConfigLoader.withSystemEnvironment().load(config);
+        PipelineConfig pipelineConfig = config.load();
         Pipeline pipeline = new Pipeline(pipelineConfig,
                 new Pipeline.Options(!noMigrate, Duration.ofSeconds(15), Duration.ofMinutes(5)));
         GracefulStop.install(pipeline::stop);

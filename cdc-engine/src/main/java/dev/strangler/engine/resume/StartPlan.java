@@ -24,7 +24,7 @@ import java.util.OptionalLong;
  * in between is no longer held by anything, so the start is refused unless snapshot.mode=when_needed asks for a new
  * snapshot.
  */
-public record StartPlan(Kind kind, String explanation) {
+public record StartPlan(Kind kind, boolean catchesUpBeforeSnapshot, String explanation) {
 
     public enum Kind {
         /** No slot, nothing stored: the configured snapshot mode from the start. */
@@ -51,11 +51,11 @@ public record StartPlan(Kind kind, String explanation) {
                                    Optional<StoredOffset> stored, SnapshotMode mode, String where) {
         if (slotPosition.isEmpty()) {
             if (stored.isEmpty()) {
-                return new StartPlan(Kind.FRESH, "no slot '" + slot + "' and no stored position: first start");
+                return of(Kind.FRESH, mode, "no slot '" + slot + "' and no stored position: first start");
             }
             String at = stored.get().lsn().map(Lsn::format).orElse("unknown");
             if (mode == SnapshotMode.WHEN_NEEDED) {
-                return new StartPlan(Kind.START_OVER, "a position is stored (LSN " + at + " in " + where
+                return of(Kind.START_OVER, mode, "a position is stored (LSN " + at + " in " + where
                         + ") but slot '" + slot + "' does not exist; snapshot.mode=when_needed: the stored position is "
                         + "cleared and a new slot and a full snapshot start over (consumers see every current row "
                         + "again as op 'r'; changes made in between are only visible as their end state)");
@@ -68,7 +68,7 @@ public record StartPlan(Kind kind, String explanation) {
         }
         String position = Lsn.format(slotPosition.getAsLong());
         if (stored.isEmpty()) {
-            return new StartPlan(Kind.RECOVER_UNCOMMITTED, "slot '" + slot + "' exists (at " + position
+            return of(Kind.RECOVER_UNCOMMITTED, mode, "slot '" + slot + "' exists (at " + position
                     + ") but no position was ever committed to " + where + ": a previous run stopped before its "
                     + "first commit (or the slot was created by hand, or offsets were moved). Streaming starts from "
                     + "the slot's position"
@@ -76,7 +76,7 @@ public record StartPlan(Kind kind, String explanation) {
                     + "; events published by that run are published again, none is skipped");
         }
         if (stored.get().snapshotInProgress() && mode != SnapshotMode.NO_DATA) {
-            return new StartPlan(Kind.RECOVER_INTERRUPTED_SNAPSHOT, "the stored position (in " + where
+            return of(Kind.RECOVER_INTERRUPTED_SNAPSHOT, mode, "the stored position (in " + where
                     + ") was committed during the snapshot: streaming catches up from it first, then the snapshot "
                     + "is taken again; events already published are published again, none is skipped");
         }
@@ -89,19 +89,22 @@ public record StartPlan(Kind kind, String explanation) {
                     + "silently. To start over with a fresh snapshot, drop the slot (strangler slot drop) and run "
                     + "once with snapshot.mode=when_needed");
         }
-        return new StartPlan(Kind.RESUME, "resuming from the position stored in " + where);
+        return of(Kind.RESUME, mode, "resuming from the position stored in " + where);
     }
 
-    /** True when Debezium must stream from the stored position before it snapshots ({@link ResumingSnapshotter}). */
-    public boolean catchesUpBeforeSnapshot(SnapshotMode mode) {
-        return mode != SnapshotMode.NO_DATA
-                && (kind == Kind.RECOVER_UNCOMMITTED || kind == Kind.RECOVER_INTERRUPTED_SNAPSHOT);
+    /**
+     * @param catchesUpBeforeSnapshot true when Debezium must stream from the stored position before it snapshots
+     *                                ({@link ResumingSnapshotter}): a recovery that takes a snapshot
+     */
+    private static StartPlan of(Kind kind, SnapshotMode mode, String explanation) {
+        boolean recovery = kind == Kind.RECOVER_UNCOMMITTED || kind == Kind.RECOVER_INTERRUPTED_SNAPSHOT;
+        return new StartPlan(kind, recovery && mode != SnapshotMode.NO_DATA, explanation);
     }
 
     /** Debezium properties this start needs on top of the configured ones. */
-    public Map<String, String> debeziumOverrides(SnapshotMode mode) {
+    public Map<String, String> debeziumOverrides() {
         Map<String, String> p = new LinkedHashMap<>();
-        if (catchesUpBeforeSnapshot(mode)) {
+        if (catchesUpBeforeSnapshot) {
             p.put("snapshot.mode", "custom");
             p.put("snapshot.mode.custom.name", ResumingSnapshotter.NAME);
         }

@@ -26,15 +26,15 @@ class StartPlanTest {
     void shouldStartFreshWithNeitherSlotNorPosition() {
         StartPlan plan = decide(OptionalLong.empty(), Optional.empty(), SnapshotMode.INITIAL);
         assertThat(plan.kind()).isEqualTo(StartPlan.Kind.FRESH);
-        assertThat(plan.debeziumOverrides(SnapshotMode.INITIAL)).isEmpty();
+        assertThat(plan.debeziumOverrides()).isEmpty();
     }
 
     @Test
     void shouldResumeFromACommittedStreamingPosition() {
         StartPlan plan = decide(SLOT_AT, Optional.of(STREAMING), SnapshotMode.INITIAL);
         assertThat(plan.kind()).isEqualTo(StartPlan.Kind.RESUME);
-        assertThat(plan.debeziumOverrides(SnapshotMode.INITIAL)).isEmpty();
-        assertThat(plan.catchesUpBeforeSnapshot(SnapshotMode.INITIAL)).isFalse();
+        assertThat(plan.debeziumOverrides()).isEmpty();
+        assertThat(plan.catchesUpBeforeSnapshot()).isFalse();
     }
 
     @Test
@@ -42,7 +42,7 @@ class StartPlanTest {
         StartPlan plan = decide(SLOT_AT, Optional.empty(), SnapshotMode.INITIAL);
         assertThat(plan.kind()).isEqualTo(StartPlan.Kind.RECOVER_UNCOMMITTED);
         assertThat(plan.explanation()).contains("strangler_orders", "0/1A2B3C", "before its first commit");
-        assertThat(plan.debeziumOverrides(SnapshotMode.INITIAL)).containsEntry("snapshot.mode", "custom")
+        assertThat(plan.debeziumOverrides()).containsEntry("snapshot.mode", "custom")
                 .containsEntry("snapshot.mode.custom.name", ResumingSnapshotter.NAME);
     }
 
@@ -60,7 +60,7 @@ class StartPlanTest {
     void shouldStreamFromTheSlotWithoutSnapshotWhenSnapshotsAreOff() {
         StartPlan plan = decide(SLOT_AT, Optional.empty(), SnapshotMode.NO_DATA);
         assertThat(plan.kind()).isEqualTo(StartPlan.Kind.RECOVER_UNCOMMITTED);
-        assertThat(plan.debeziumOverrides(SnapshotMode.NO_DATA)).isEmpty();
+        assertThat(plan.debeziumOverrides()).isEmpty();
         StoredOffset stored = new StoredOffset(StartPlan.uncommittedRecoveryOffset(SLOT_AT.getAsLong(),
                 SnapshotMode.NO_DATA, Instant.EPOCH));
         assertThat(stored.snapshotInProgress()).isFalse();
@@ -71,7 +71,7 @@ class StartPlanTest {
     void shouldCatchUpBeforeRetakingASnapshotThatWasInterruptedAfterACommit() {
         StartPlan plan = decide(SLOT_AT, Optional.of(MID_SNAPSHOT), SnapshotMode.WHEN_NEEDED);
         assertThat(plan.kind()).isEqualTo(StartPlan.Kind.RECOVER_INTERRUPTED_SNAPSHOT);
-        assertThat(plan.catchesUpBeforeSnapshot(SnapshotMode.WHEN_NEEDED)).isTrue();
+        assertThat(plan.catchesUpBeforeSnapshot()).isTrue();
     }
 
     @Test
@@ -108,6 +108,6 @@ class StartPlanTest {
     void shouldStartOverWhenASnapshotIsWantedAndTheSlotIsGone() {
         StartPlan plan = decide(OptionalLong.empty(), Optional.of(STREAMING), SnapshotMode.WHEN_NEEDED);
         assertThat(plan.kind()).isEqualTo(StartPlan.Kind.START_OVER);
-        assertThat(plan.debeziumOverrides(SnapshotMode.WHEN_NEEDED)).isEmpty();
+        assertThat(plan.debeziumOverrides()).isEmpty();
     }
 }

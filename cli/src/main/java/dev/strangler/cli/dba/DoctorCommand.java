@@ -1,13 +1,12 @@
 package dev.strangler.cli.dba;
 
 import dev.strangler.cli.ExitCodes;
+import dev.strangler.cli.PipelineConfigOption;
 import dev.strangler.cli.Verbosity;
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.engine.config.PipelineConfigLoader;
 import dev.strangler.engine.doctor.Doctor;
 import dev.strangler.engine.doctor.DoctorReport;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,9 +29,8 @@ public final class DoctorCommand implements Callable<Integer> {
     @Mixin
     Verbosity verbosity;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-            description = "Pipeline properties file; STRANGLER_* environment variables override it.")
-    Path config;
+    @Mixin
+    PipelineConfigOption config;
 
     @Option(names = "--json", description = "Print the report as JSON instead of a table.")
     boolean json;
@@ -40,7 +38,7 @@ public final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         verbosity.apply();
-        PipelineConfig pipelineConfig = PipelineConfigLoader.withSystemEnvironment().load(config);
+        PipelineConfig pipelineConfig = config.load();
         DoctorReport report = new Doctor(pipelineConfig).run();
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? DoctorOutput.json(report) : DoctorOutput.text(report));

@@ -1,10 +1,10 @@
 package dev.strangler.cli.dba;
 
 import dev.strangler.cli.ExitCodes;
+import dev.strangler.cli.PipelineConfigOption;
 import dev.strangler.cli.Verbosity;
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.engine.config.PipelineConfigLoader;
 import dev.strangler.engine.doctor.SlotInspector;
 import dev.strangler.engine.doctor.SlotState;
 import dev.strangler.engine.doctor.Units;
@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -41,9 +40,8 @@ public final class SlotDropCommand implements Callable<Integer> {
     @Mixin
     Verbosity verbosity;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-            description = "Pipeline properties file; STRANGLER_* environment variables override it.")
-    Path config;
+    @Mixin
+    PipelineConfigOption config;
 
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
     boolean yes;
@@ -54,7 +52,7 @@ public final class SlotDropCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         verbosity.apply();
-        PipelineConfig pipelineConfig = PipelineConfigLoader.withSystemEnvironment().load(config);
+        PipelineConfig pipelineConfig = config.load();
         PipelineConfig.Source source = pipelineConfig.source();
         String slot = source.slot();
         PrintWriter out = spec.commandLine().getOut();

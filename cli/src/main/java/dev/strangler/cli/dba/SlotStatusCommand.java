@@ -1,18 +1,17 @@
 package dev.strangler.cli.dba;
 
 import dev.strangler.cli.ExitCodes;
+import dev.strangler.cli.PipelineConfigOption;
 import dev.strangler.cli.Verbosity;
 import dev.strangler.engine.Pipeline;
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.engine.config.PipelineConfigLoader;
 import dev.strangler.engine.doctor.LostSlot;
 import dev.strangler.engine.doctor.SlotInspector;
 import dev.strangler.engine.doctor.SlotState;
 import dev.strangler.engine.resume.StartPlanner;
 import dev.strangler.engine.source.SourceConnections;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -35,9 +34,8 @@ public final class SlotStatusCommand implements Callable<Integer> {
     @Mixin
     Verbosity verbosity;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-            description = "Pipeline properties file; STRANGLER_* environment variables override it.")
-    Path config;
+    @Mixin
+    PipelineConfigOption config;
 
     @Option(names = "--json", description = "Print the status as JSON.")
     boolean json;
@@ -54,7 +52,7 @@ public final class SlotStatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         verbosity.apply();
-        PipelineConfig pipelineConfig = PipelineConfigLoader.withSystemEnvironment().load(config);
+        PipelineConfig pipelineConfig = config.load();
         String slot = pipelineConfig.source().slot();
         Optional<SlotState> state;
         try (Connection c = SourceConnections.open(pipelineConfig.source(),

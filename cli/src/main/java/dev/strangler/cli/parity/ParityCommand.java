@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.strangler.cli.ExitCodes;
+import dev.strangler.cli.PipelineConfigOption;
 import dev.strangler.cli.Verbosity;
 import dev.strangler.engine.config.ConfigException;
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.engine.config.PipelineConfigLoader;
 import dev.strangler.parity.History;
 import dev.strangler.parity.ParityChecker;
 import dev.strangler.parity.ParityConfig;
@@ -46,9 +46,8 @@ public final class ParityCommand implements Callable<Integer> {
     @Mixin
     Verbosity verbosity;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-            description = "The pipeline's properties file (the same one `strangler run` uses).")
-    Path config;
+    @Mixin
+    PipelineConfigOption config;
 
     @Option(names = "--tables", split = ",", paramLabel = "SCHEMA.TABLE",
             description = "Check only these captured tables (default: every table in source.tables).")
@@ -109,7 +108,7 @@ public final class ParityCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         verbosity.apply();
-        PipelineConfig pipeline = PipelineConfigLoader.withSystemEnvironment().load(config);
+        PipelineConfig pipeline = config.load();
         ParityConfig parity = ParitySettings.from(pipeline, tables, tolerance, tolerances, timeout, sample, workDir)
                 .withEventEncoding(encoding());
         PrintWriter stdout = spec.commandLine().getOut();

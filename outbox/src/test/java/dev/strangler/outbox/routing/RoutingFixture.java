@@ -7,31 +7,21 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.PipelineConfigLoader;
 import dev.strangler.sandbox.Sandbox;
+import dev.strangler.sandbox.TopicContents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Helpers of the routing tests (the library against the real pipeline): a service database, pipeline settings, and
@@ -139,52 +129,13 @@ final class RoutingFixture {
 
     /** Reads every record of the topics (that exist) from the beginning to their current end offsets. */
     static List<Received> readAll(Sandbox sandbox, List<String> topics) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, sandbox.kafka().bootstrapServers());
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        List<Received> records = new ArrayList<>();
-        Set<String> existing = topics(sandbox);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                if (existing.contains(topic)) {
-                    consumer.partitionsFor(topic, Duration.ofSeconds(10))
-                            .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-                }
-            }
-            if (partitions.isEmpty()) {
-                return records;
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read topics to their end offsets " + end);
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    records.add(new Received(r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.headers()));
-                }
-            }
-        }
-        return records;
+        return TopicContents.readAll(sandbox.kafka().bootstrapServers(), topics).stream()
+                .map(r -> new Received(r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.headers()))
+                .toList();
     }
 
     static Set<String> topics(Sandbox sandbox) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                sandbox.kafka().bootstrapServers()))) {
-            return admin.listTopics().names().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return TopicContents.topics(sandbox.kafka().bootstrapServers());
     }
 
     /** The aggregate id a record is keyed by, whether the key is raw text or a JSON string. */
