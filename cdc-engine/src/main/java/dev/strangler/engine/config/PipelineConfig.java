@@ -18,6 +18,8 @@ public record PipelineConfig(
         Offsets offsets,
         SnapshotMode snapshotMode,
         Duration heartbeatInterval,
+        DeliveryGuarantee delivery,
+        Supervision supervision,
         Outbox outbox,
         Map<String, String> debeziumOverrides) {
 
@@ -33,9 +35,14 @@ public record PipelineConfig(
         }
     }
 
-    /** Where events go. Replication factor empty means the broker's default. */
+    /**
+     * Where events go. Replication factor and min.insync.replicas empty mean the broker's defaults.
+     *
+     * @param maxRecordBytes the largest record the producer sends and the topics it creates accept
+     */
     public record Kafka(String bootstrapServers, String topicPrefix, int topicPartitions,
-                        OptionalInt topicReplicationFactor, String topicCleanupPolicy,
+                        OptionalInt topicReplicationFactor, OptionalInt topicMinInsyncReplicas,
+                        String topicCleanupPolicy, int maxRecordBytes,
                         Map<String, String> clientOverrides, Map<String, String> producerOverrides) {
         public Kafka {
             clientOverrides = Map.copyOf(clientOverrides);
@@ -65,6 +72,18 @@ public record PipelineConfig(
     }
 
     public enum OffsetStorage { KAFKA, FILE }
+
+    /** How events reach Kafka; see {@link dev.strangler.engine.config.PipelineKeys#DELIVERY_GUARANTEE}. */
+    public enum DeliveryGuarantee { EXACTLY_ONCE, AT_LEAST_ONCE }
+
+    /**
+     * How the process rides out failures and shares the pipeline with a standby.
+     *
+     * @param takeoverAfter     how long an active instance may show no sign of life before a standby takes over
+     * @param restartBackoffMax the longest wait between restarts after a transient failure
+     */
+    public record Supervision(Duration takeoverAfter, Duration restartBackoffMax) {
+    }
 
     /** Where the source position lives; exactly one of topic and file is meaningful, by storage. */
     public record Offsets(OffsetStorage storage, String topic, Path file, Duration flushInterval) {

@@ -34,31 +34,6 @@ public final class PipelineConfigLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern PG_OBJECT_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
-    /** Debezium settings Strangler derives itself; setting them through debezium.* would break its guarantees. */
-    private static final Map<String, String> MANAGED_DEBEZIUM_KEYS = Map.ofEntries(
-            Map.entry("connector.class", "the Postgres connector is fixed"),
-            Map.entry("plugin.name", "pgoutput is fixed"),
-            Map.entry("slot.name", "set source.slot"),
-            Map.entry("publication.name", "set source.publication"),
-            Map.entry("publication.autocreate.mode", "Strangler creates a filtered publication or uses yours"),
-            Map.entry("database.hostname", "set source.url"),
-            Map.entry("database.port", "set source.url"),
-            Map.entry("database.dbname", "set source.url"),
-            Map.entry("database.user", "set source.user"),
-            Map.entry("database.password", "set source.password"),
-            Map.entry("table.include.list", "set source.tables"),
-            Map.entry("topic.prefix", "set topic.prefix"),
-            Map.entry("snapshot.mode", "set snapshot.mode"),
-            Map.entry("offset.storage", "set offsets.storage"),
-            Map.entry("heartbeat.interval.ms", "set heartbeat.interval"),
-            Map.entry("heartbeat.action.query", "the heartbeat query is managed"),
-            Map.entry("decimal.handling.mode", "the event contract fixes it to string"),
-            Map.entry("binary.handling.mode", "the event contract fixes it to base64"),
-            Map.entry("time.precision.mode", "the event contract fixes it to isostring"),
-            Map.entry("interval.handling.mode", "the event contract fixes it to string"),
-            Map.entry("hstore.handling.mode", "the event contract fixes it to json"),
-            Map.entry("tombstones.on.delete", "the event contract has a tombstone after each delete"));
-
     private final Map<String, String> environment;
 
     public PipelineConfigLoader(Map<String, String> environment) {
@@ -123,9 +98,15 @@ public final class PipelineConfigLoader {
             throw new ConfigException(TOPIC_REPLICATION_FACTOR.name() + " is 0; use -1 for the broker's default "
                     + "or a factor of at least 1");
         }
+        OptionalInt minInsync = minInsyncReplicas(s, replication);
+        int maxRecordBytes = s.intInRange(KAFKA_MAX_RECORD_BYTES, 1024, Integer.MAX_VALUE);
+        Map<String, String> clientOverrides = s.withPrefix(CLIENT_PREFIX);
+        PassThroughGuard.checkClient(CLIENT_PREFIX, clientOverrides);
+        Map<String, String> producerOverrides = s.withPrefix(PRODUCER_PREFIX);
+        PassThroughGuard.checkProducer(PRODUCER_PREFIX, producerOverrides);
         PipelineConfig.Kafka kafka = new PipelineConfig.Kafka(bootstrap, prefix, partitions,
-                replication < 0 ? OptionalInt.empty() : OptionalInt.of(replication), s.string(TOPIC_CLEANUP_POLICY),
-                s.withPrefix(CLIENT_PREFIX), s.withPrefix(PRODUCER_PREFIX));
+                replication < 0 ? OptionalInt.empty() : OptionalInt.of(replication), minInsync,
+                s.string(TOPIC_CLEANUP_POLICY), maxRecordBytes, clientOverrides, producerOverrides);
 
         PipelineConfig.OffsetStorage storage =
                 PipelineConfig.OffsetStorage.valueOf(s.string(OFFSETS_STORAGE).toUpperCase(Locale.ROOT));
@@ -140,13 +121,17 @@ public final class PipelineConfigLoader {
         Duration heartbeat = s.duration(HEARTBEAT_INTERVAL);
 
         Map<String, String> debezium = s.withPrefix(DEBEZIUM_PREFIX);
-        for (String key : debezium.keySet()) {
-            String reason = MANAGED_DEBEZIUM_KEYS.get(key);
-            if (reason != null) {
-                throw new ConfigException(DEBEZIUM_PREFIX + key + " cannot be set through the pass-through: "
-                        + reason + ".");
-            }
+        PassThroughGuard.checkDebezium(DEBEZIUM_PREFIX, debezium);
+        PipelineConfig.DeliveryGuarantee delivery =
+                PipelineConfig.DeliveryGuarantee.valueOf(s.string(DELIVERY_GUARANTEE).toUpperCase(Locale.ROOT));
+        if (delivery == PipelineConfig.DeliveryGuarantee.EXACTLY_ONCE
+                && storage != PipelineConfig.OffsetStorage.KAFKA) {
+            throw new ConfigException(DELIVERY_GUARANTEE.name() + "=exactly_once needs offsets.storage=kafka: the "
+                    + "position is committed in the same Kafka transaction as the events. Set offsets.storage=kafka, "
+                    + "or delivery.guarantee=at_least_once to keep positions in a file");
         }
+        PipelineConfig.Supervision supervision = new PipelineConfig.Supervision(
+                s.positiveDuration(STANDBY_TAKEOVER_AFTER), s.positiveDuration(RESTART_BACKOFF_MAX));
         for (TableId t : outboxTables) {
             if (tables.contains(t)) {
                 throw new ConfigException(OUTBOX_TABLES.name() + ": " + t + " is also in " + SOURCE_TABLES.name()
@@ -162,11 +147,22 @@ public final class PipelineConfigLoader {
         s.match(OUTBOX_TOPIC, outboxTopic.replace(PipelineConfig.Outbox.AGGREGATE_TYPE, "x"), NAME,
                 "letters, digits, '.', '_' or '-' around " + PipelineConfig.Outbox.AGGREGATE_TYPE);
         PipelineConfig.Outbox outbox = new PipelineConfig.Outbox(outboxTables, outboxTopic);
-        if (outbox.enabled() && (debezium.containsKey("transforms") || debezium.containsKey("predicates"))) {
-            throw new ConfigException(DEBEZIUM_PREFIX + "transforms/predicates cannot be combined with "
-                    + OUTBOX_TABLES.name() + ": the outbox routing is a transform Strangler configures itself");
+        return new PipelineConfig(name, source, kafka, offsets, snapshot, heartbeat, delivery, supervision, outbox,
+                debezium);
+    }
+
+    /** 2 with three or more replicas (one broker may fail without losing an acknowledged event), else unset. */
+    private static OptionalInt minInsyncReplicas(Settings s, int replication) {
+        if (s.isSet(TOPIC_MIN_INSYNC_REPLICAS)) {
+            int value = s.intInRange(TOPIC_MIN_INSYNC_REPLICAS, 1, 32);
+            if (replication > 0 && value > replication) {
+                throw new ConfigException(TOPIC_MIN_INSYNC_REPLICAS.name() + ": " + value + " is more than "
+                        + TOPIC_REPLICATION_FACTOR.name() + " (" + replication + "): no write could ever be "
+                        + "acknowledged");
+            }
+            return OptionalInt.of(value);
         }
-        return new PipelineConfig(name, source, kafka, offsets, snapshot, heartbeat, outbox, debezium);
+        return replication >= 3 ? OptionalInt.of(2) : OptionalInt.empty();
     }
 
     private Map<String, String> withEnvironment(Map<String, String> fileSettings) {
@@ -220,6 +216,11 @@ public final class PipelineConfigLoader {
                 throw new ConfigException(key.name() + ": '" + value + "' is not one of " + key.allowed());
             }
             return value;
+        }
+
+        boolean isSet(ConfigKey key) {
+            String value = raw.get(key.name());
+            return value != null && !value.isEmpty();
         }
 
         String stringOr(ConfigKey key, String fallback) {

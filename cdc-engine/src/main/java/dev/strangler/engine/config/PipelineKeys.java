@@ -44,6 +44,16 @@ public final class PipelineKeys {
     public static final ConfigKey TOPIC_REPLICATION_FACTOR = optional("topic.replication.factor", ConfigType.INT, "-1",
             "Replication factor of each table topic the pipeline creates; -1 takes the broker's "
                     + "default.replication.factor.");
+    public static final ConfigKey TOPIC_MIN_INSYNC_REPLICAS = optional("topic.min.insync.replicas", ConfigType.INT,
+            null, "min.insync.replicas of each topic the pipeline creates (table, outbox and offsets topics): with "
+                    + "acks=all, how many replicas must have an event before Kafka acknowledges it. Default: 2 when "
+                    + "topic.replication.factor is 3 or more, else the broker's default. Existing topics with a "
+                    + "weaker setting get a warning.");
+    public static final ConfigKey KAFKA_MAX_RECORD_BYTES = optional("kafka.max.record.bytes", ConfigType.INT,
+            "16777216", "Largest record (key, value and headers) the pipeline publishes: the producer's "
+                    + "max.request.size and max.message.bytes of the topics it creates. A change larger than this "
+                    + "stops the pipeline with its table, key, LSN and size. Existing topics with a lower "
+                    + "max.message.bytes get a warning.");
     public static final ConfigKey TOPIC_CLEANUP_POLICY = oneOf("topic.cleanup.policy", "delete",
             List.of("delete", "compact", "compact,delete"),
             "cleanup.policy of each table topic the pipeline creates. Existing topics are never changed.");
@@ -65,6 +75,19 @@ public final class PipelineKeys {
     public static final ConfigKey HEARTBEAT_INTERVAL = optional("heartbeat.interval", ConfigType.DURATION, "10s",
             "How often the pipeline writes strangler.heartbeat so the slot keeps moving while captured tables are "
                     + "idle. 0 disables it (then WAL is retained until a captured table changes).");
+    public static final ConfigKey DELIVERY_GUARANTEE = oneOf("delivery.guarantee", "exactly_once",
+            List.of("exactly_once", "at_least_once"),
+            "exactly_once: each batch's events and the source position they reach are committed in one Kafka "
+                    + "transaction, so a read_committed consumer sees every change once across crashes and restarts "
+                    + "(needs offsets.storage=kafka); at_least_once: events are acknowledged first and the position "
+                    + "committed after, so a crash may send some again.");
+    public static final ConfigKey STANDBY_TAKEOVER_AFTER = optional("standby.takeover.after", ConfigType.DURATION,
+            "20s", "A second instance of the same pipeline waits as a standby; it takes over when the active one "
+                    + "dies, or when the active one has not shown a sign of life on its lock session for this long "
+                    + "(frozen, partitioned): then the standby ends the active one's sessions and fences it.");
+    public static final ConfigKey RESTART_BACKOFF_MAX = optional("restart.backoff.max", ConfigType.DURATION, "30s",
+            "Longest wait between restarts after a transient failure (connection lost, PostgreSQL restarting, Kafka "
+                    + "down): the wait doubles from 1s up to this. The process stays up and logs what it waits for.");
     public static final ConfigKey OUTBOX_TABLES = optional("outbox.tables", ConfigType.LIST, "",
             "Transactional outbox tables (schema.table) to capture and route: each inserted row becomes an event on "
                     + "the topic of its aggregatetype (see outbox.topic), keyed by aggregateid, valued by payload. "
@@ -84,8 +107,9 @@ public final class PipelineKeys {
 
     public static final List<ConfigKey> ALL = List.of(PIPELINE_NAME, SOURCE_URL, SOURCE_USER, SOURCE_PASSWORD,
             SOURCE_TABLES, SOURCE_SLOT, SOURCE_PUBLICATION, KAFKA_BOOTSTRAP, TOPIC_PREFIX, TOPIC_PARTITIONS,
-            TOPIC_REPLICATION_FACTOR, TOPIC_CLEANUP_POLICY, OFFSETS_STORAGE, OFFSETS_TOPIC, OFFSETS_FILE,
-            OFFSETS_FLUSH_INTERVAL, SNAPSHOT_MODE, HEARTBEAT_INTERVAL, OUTBOX_TABLES, OUTBOX_TOPIC);
+            TOPIC_REPLICATION_FACTOR, TOPIC_MIN_INSYNC_REPLICAS, TOPIC_CLEANUP_POLICY, KAFKA_MAX_RECORD_BYTES,
+            OFFSETS_STORAGE, OFFSETS_TOPIC, OFFSETS_FILE, OFFSETS_FLUSH_INTERVAL, SNAPSHOT_MODE, HEARTBEAT_INTERVAL,
+            DELIVERY_GUARANTEE, STANDBY_TAKEOVER_AFTER, RESTART_BACKOFF_MAX, OUTBOX_TABLES, OUTBOX_TOPIC);
 
     private static final Map<String, ConfigKey> BY_NAME =
             ALL.stream().collect(Collectors.toMap(ConfigKey::name, Function.identity()));

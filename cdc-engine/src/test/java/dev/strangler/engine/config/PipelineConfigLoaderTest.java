@@ -113,6 +113,64 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
+    void shouldRefuseEveryPassThroughKeyThatWouldBreakTheContractTheSlotOrTheDeliveryGuarantee() {
+        assertRejected("debezium.slot.drop.on.stop", "true", "the slot must outlive a stop");
+        assertRejected("debezium.skipped.operations", "u", "every change is published");
+        assertRejected("debezium.offset.mismatch.strategy", "trust_offset", "start decision");
+        assertRejected("debezium.lsn.flush.mode", "manual", "confirmed exactly up to what Kafka has committed");
+        assertRejected("debezium.flush.lsn.source", "false", "confirmed exactly up to what Kafka has committed");
+        assertRejected("debezium.errors.max.retries", "-1", "restarts are Strangler's own");
+        assertRejected("debezium.offset.storage.topic", "x", "set offsets.storage");
+        assertRejected("debezium.event.processing.failure.handling.mode", "skip", "instead of being skipped");
+        assertRejected("debezium.transforms", "route", "the event contract is fixed");
+        assertRejected("debezium.unavailable.value.placeholder", "x", "placeholder");
+        assertRejected("kafka.producer.acks", "1", "acks=all");
+        assertRejected("kafka.producer.enable.idempotence", "false", "idempotence");
+        assertRejected("kafka.producer.transactional.id", "x", "fences a second instance");
+        assertRejected("kafka.producer.max.request.size", "99", "set kafka.max.record.bytes");
+        assertRejected("kafka.producer.linger.msec", "5", "not a Kafka producer setting");
+        assertRejected("kafka.client.slot.name", "other", "not a Kafka client setting");
+        assertRejected("kafka.client.publication.autocreate.mode", "all_tables", "Kafka's clients only");
+        assertRejected("kafka.client.bootstrap.servers", "x:1", "set kafka.bootstrap.servers");
+        assertRejected("kafka.client.isolation.level", "read_uncommitted", "read_committed");
+    }
+
+    @Test
+    void shouldPassTuningThroughUntouched() {
+        Map<String, String> m = minimal();
+        m.put("debezium.max.batch.size", "8192");
+        m.put("kafka.producer.linger.ms", "20");
+        m.put("kafka.client.security.protocol", "SASL_SSL");
+        PipelineConfig c = load(m);
+        assertThat(c.debeziumOverrides()).containsEntry("max.batch.size", "8192");
+        assertThat(c.kafka().producerOverrides()).containsEntry("linger.ms", "20");
+        assertThat(c.kafka().clientOverrides()).containsEntry("security.protocol", "SASL_SSL");
+    }
+
+    @Test
+    void shouldDeliverExactlyOnceByDefaultAndRefuseItWithAFileForPositions() {
+        assertThat(load(minimal()).delivery()).isEqualTo(PipelineConfig.DeliveryGuarantee.EXACTLY_ONCE);
+        Map<String, String> m = minimal();
+        m.put("offsets.storage", "file");
+        assertThatThrownBy(() -> load(m)).hasMessageContaining("exactly_once needs offsets.storage=kafka");
+        m.put("delivery.guarantee", "at_least_once");
+        assertThat(load(m).delivery()).isEqualTo(PipelineConfig.DeliveryGuarantee.AT_LEAST_ONCE);
+    }
+
+    @Test
+    void shouldAskForTwoInSyncReplicasOnceThereAreThree() {
+        assertThat(load(minimal()).kafka().topicMinInsyncReplicas()).isEmpty();
+        Map<String, String> m = minimal();
+        m.put("topic.replication.factor", "3");
+        assertThat(load(m).kafka().topicMinInsyncReplicas()).hasValue(2);
+        m.put("topic.min.insync.replicas", "3");
+        assertThat(load(m).kafka().topicMinInsyncReplicas()).hasValue(3);
+        m.put("topic.min.insync.replicas", "4");
+        assertThatThrownBy(() -> load(m)).hasMessageContaining("no write could ever be acknowledged");
+        assertThat(load(minimal()).kafka().maxRecordBytes()).isEqualTo(16 * 1024 * 1024);
+    }
+
+    @Test
     void shouldAcceptAPipelineThatOnlyRoutesAnOutboxButNotOneWithNoTableAtAll() {
         Map<String, String> m = minimal();
         m.remove("source.tables");
