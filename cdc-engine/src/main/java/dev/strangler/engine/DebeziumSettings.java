@@ -23,6 +23,8 @@ final class DebeziumSettings {
     static final String HEARTBEAT_TOPIC_PREFIX = "__strangler-heartbeat";
     /** The slowest heartbeat of a start that catches up before snapshotting (also when heartbeats are off). */
     static final Duration CATCH_UP_HEARTBEAT = Duration.ofSeconds(10);
+    /** Bytes of change events Debezium may hold between reading the WAL and handing a batch to the publisher. */
+    static final long QUEUE_BYTES = 32L * 1024 * 1024;
 
     private DebeziumSettings() {
     }
@@ -30,6 +32,8 @@ final class DebeziumSettings {
     static Properties build(PipelineConfig config, boolean publicationExists, StartPlan plan) {
         PipelineConfig.Source source = config.source();
         Properties p = new Properties();
+        // first, so that no Kafka client setting it carries can stand in for a setting Strangler manages below
+        p.putAll(offsetStore(config));
         p.setProperty("name", config.pipelineName());
         p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         p.setProperty("plugin.name", "pgoutput");
@@ -80,14 +84,20 @@ final class DebeziumSettings {
         });
         p.setProperty("topic.heartbeat.prefix", HEARTBEAT_TOPIC_PREFIX);
 
-        p.putAll(offsetStore(config));
         p.setProperty("offset.flush.interval.ms", Long.toString(config.offsets().flushInterval().toMillis()));
         p.setProperty("offset.flush.timeout.ms", "60000");
 
-        // Larger hand-offs than Debezium's defaults: fewer, fuller producer batches at the same memory bound.
+        // Larger hand-offs than Debezium's defaults: fewer, fuller producer batches at the same memory bound. The
+        // queue is bounded in bytes too, so a burst of large rows (several MB each) fits the pipeline's heap.
         p.setProperty("max.batch.size", "4096");
         p.setProperty("max.queue.size", "16384");
-        p.setProperty("errors.max.retries", "-1");
+        p.setProperty("max.queue.size.in.bytes", Long.toString(QUEUE_BYTES));
+        // No retry inside Debezium: a retry there takes a new snapshot without streaming what happened since the
+        // slot's position (changes lost). Every restart goes through Strangler's start decision instead (Pipeline).
+        p.setProperty("errors.max.retries", "0");
+        // a failed attempt's tasks stop within this even when Kafka is down (the task's last commit reads the
+        // offsets topic), so the restart does not wait for Debezium's default of 40 s
+        p.setProperty("task.management.timeout.ms", "15000");
 
         config.debeziumOverrides().forEach(p::setProperty);
         plan.debeziumOverrides().forEach(p::setProperty);
@@ -105,8 +115,14 @@ final class DebeziumSettings {
             p.setProperty("offset.storage.partitions", "1");
             p.setProperty("offset.storage.replication.factor",
                     Integer.toString(config.kafka().topicReplicationFactor().orElse(-1)));
-            p.setProperty("bootstrap.servers", config.kafka().bootstrapServers());
             config.kafka().clientOverrides().forEach(p::setProperty);
+            p.setProperty("bootstrap.servers", config.kafka().bootstrapServers());
+            // a position of an aborted or still open transaction is never resumed from
+            p.setProperty("isolation.level", "read_committed");
+            p.setProperty(KafkaOffsetStore.TRANSACTIONAL,
+                    Boolean.toString(config.delivery() == PipelineConfig.DeliveryGuarantee.EXACTLY_ONCE));
+            config.kafka().topicMinInsyncReplicas().ifPresent(n ->
+                    p.setProperty(KafkaOffsetStore.MIN_INSYNC_REPLICAS, Integer.toString(n)));
         } else {
             p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
             p.setProperty("offset.storage.file.filename", offsets.file().toAbsolutePath().toString());

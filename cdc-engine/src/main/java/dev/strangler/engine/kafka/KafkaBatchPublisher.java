@@ -1,5 +1,7 @@
 package dev.strangler.engine.kafka;
 
+import dev.strangler.engine.PipelineFencedException;
+import dev.strangler.engine.RecordTooLargeException;
 import dev.strangler.engine.SinkUnavailableException;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -7,14 +9,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.header.Header;
@@ -25,11 +34,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes each batch the Debezium engine hands over, with at-least-once delivery and no loss: every record of the
- * batch is sent asynchronously, then every send is awaited, and only then are the records marked processed and the
- * batch finished. The engine commits offsets only for processed records, so the stored position (and the slot's
- * confirmed_flush_lsn after it) never runs ahead of what Kafka acknowledged. A send that fails for good throws,
- * which stops the engine without committing the batch: nothing is skipped.
+ * Publishes each batch the Debezium engine hands over, and only then tells the engine the batch was processed, so the
+ * stored position (and the slot's confirmed_flush_lsn after it) never runs ahead of what Kafka has.
+ *
+ * <p>Exactly once ({@code positions} given, a transactional producer): the batch's records and the source position
+ * they reach (the offsets-topic record the engine itself would write) are sent in <em>one</em> Kafka transaction and
+ * committed together. A read_committed consumer sees the batch and its position both or neither: a crash at any
+ * moment leaves the last committed position exactly at the last committed record, so a restart sends nothing twice.
+ * The engine's own offset flush then writes nothing ({@link KafkaOffsetStore}).
+ *
+ * <p>At least once (no {@code positions}): every record is sent, then every send awaited, then the records are marked
+ * processed and the engine commits the position on its own schedule; after a crash the records since that commit are
+ * sent again.
+ *
+ * <p>A send that fails for good throws, which stops the engine without committing the batch: nothing is skipped. A
+ * record larger than {@code maxRecordBytes} throws {@link RecordTooLargeException} naming the table, key, LSN and
+ * size before anything of the batch is committed.
  *
  * <p>Records are converted once, straight from Connect data to JSON bytes (schemas off), so nothing is serialised
  * twice.
@@ -40,10 +60,25 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
 
     /** Connect header with an outbox row's extra headers as a JSON object; expanded into one header per entry. */
     public static final String OUTBOX_HEADERS = "strangler.outbox.headers";
+    /** What a record costs beyond its key, value and headers (batch and record framing), for the size check. */
+    private static final int RECORD_OVERHEAD_BYTES = 128;
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
 
+    /**
+     * What the publisher needs besides the producer.
+     *
+     * @param positions   empty means at-least-once delivery
+     * @param sendTimeout how long a batch may wait for Kafka's acknowledgements: a transactional producer never
+     *                    expires its records while it cannot reach its transaction coordinator, so the publisher
+     *                    bounds the wait itself
+     */
+    public record Settings(String pipelineName, int maxRecordBytes, Optional<PositionRecords> positions,
+                           java.time.Duration sendTimeout) {
+    }
+
     private final Producer<byte[], byte[]> producer;
+    private final Settings settings;
     private final java.util.function.Consumer<String> ensureTopic;
     private final Predicate<SourceRecord> notPublished;
     private final IntakeHeaders intake;
@@ -54,12 +89,14 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
     private final SimpleHeaderConverter headerConverter = new SimpleHeaderConverter();
 
     /**
+     * @param producer     transactional (initialised) when {@code settings.positions()} is present
      * @param notPublished records the engine must still mark processed but that are not sent (heartbeats)
      */
-    public KafkaBatchPublisher(Producer<byte[], byte[]> producer, java.util.function.Consumer<String> ensureTopic,
-                               Predicate<SourceRecord> notPublished, IntakeHeaders intake, PipelineMetrics metrics,
-                               Clock clock) {
+    public KafkaBatchPublisher(Producer<byte[], byte[]> producer, Settings settings,
+                               java.util.function.Consumer<String> ensureTopic, Predicate<SourceRecord> notPublished,
+                               IntakeHeaders intake, PipelineMetrics metrics, Clock clock) {
         this.producer = producer;
+        this.settings = settings;
         this.ensureTopic = ensureTopic;
         this.notPublished = notPublished;
         this.intake = intake;
@@ -74,50 +111,173 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> batch,
                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
+        if (batch.isEmpty()) {
+            committer.markBatchFinished();
+            return;
+        }
         long now = clock.millis();
+        boolean transactional = settings.positions().isPresent();
         List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
-        List<String> topics = new ArrayList<>(batch.size());
+        List<SourceRecord> sent = new ArrayList<>(batch.size());
+        Map<Map<String, ?>, Map<String, ?>> positions = new LinkedHashMap<>();
         long maxLsn = -1;
         int skipped = 0;
-        for (RecordChangeEvent<SourceRecord> event : batch) {
-            SourceRecord record = event.record();
-            Long lsn = longOffset(record, "lsn");
-            if (lsn != null) {
-                maxLsn = Math.max(maxLsn, lsn);
-            }
-            if (notPublished.test(record)) {
-                skipped++;
-                continue;
-            }
-            ProducerRecord<byte[], byte[]> out = toProducerRecord(record, now, lsn);
-            try {
-                ensureTopic.accept(record.topic());
-                sends.add(producer.send(out));
-            } catch (RuntimeException e) {
-                throw new SinkUnavailableException("Kafka refused a record for topic " + record.topic() + ": "
-                        + e.getMessage() + "; the batch was not committed and will be sent again on restart", e);
-            }
-            topics.add(record.topic());
+        if (transactional) {
+            begin();
         }
-        producer.flush();
-        for (int i = 0; i < sends.size(); i++) {
-            try {
-                sends.get(i).get();
-            } catch (ExecutionException e) {
-                throw new SinkUnavailableException("Kafka did not acknowledge a record for topic " + topics.get(i)
-                        + ": " + e.getCause().getMessage() + "; the pipeline stops without committing this batch, "
-                        + "so a restart sends it again", e.getCause());
+        try {
+            for (RecordChangeEvent<SourceRecord> event : batch) {
+                SourceRecord record = event.record();
+                Long lsn = longOffset(record, "lsn");
+                if (lsn != null) {
+                    maxLsn = Math.max(maxLsn, lsn);
+                }
+                if (record.sourceOffset() != null) {
+                    positions.put(record.sourcePartition(), record.sourceOffset());
+                }
+                if (notPublished.test(record)) {
+                    skipped++;
+                    continue;
+                }
+                ProducerRecord<byte[], byte[]> out = toProducerRecord(record, now, lsn);
+                checkSize(record, out, lsn);
+                try {
+                    ensureTopic.accept(record.topic());
+                    sends.add(producer.send(out));
+                } catch (RuntimeException e) {
+                    throw failedSend(record, e);
+                }
+                sent.add(record);
             }
-            metrics.recordPublished(topics.get(i));
+            if (transactional) {
+                for (var position : positions.entrySet()) {
+                    sends.add(producer.send(settings.positions().get().record(position.getKey(),
+                            position.getValue())));
+                }
+            }
+            long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
+            for (int i = 0; i < sends.size(); i++) {
+                try {
+                    sends.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    throw new SinkUnavailableException("Kafka did not acknowledge the batch within "
+                            + settings.sendTimeout().toSeconds() + " s; the batch was not committed and is sent again "
+                            + "when Kafka is back", new org.apache.kafka.common.errors.TimeoutException(
+                            "no acknowledgement within " + settings.sendTimeout().toSeconds() + " s"));
+                } catch (ExecutionException e) {
+                    throw i < sent.size() ? failedSend(sent.get(i), e.getCause())
+                            : new SinkUnavailableException("Kafka did not take the batch's position: "
+                            + e.getCause().getMessage() + "; the batch was not committed and is sent again on "
+                            + "restart", e.getCause());
+                }
+            }
+            if (transactional) {
+                commit();
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            if (transactional) {
+                abortQuietly();
+            }
+            throw e;
+        }
+        for (int i = 0; i < sent.size(); i++) {
+            metrics.recordPublished(sent.get(i).topic());
         }
         for (RecordChangeEvent<SourceRecord> event : batch) {
             committer.markProcessed(event);
         }
         committer.markBatchFinished();
-        metrics.recordBatch(sends.size(), skipped, maxLsn, now, clock.millis());
+        metrics.recordBatch(sent.size(), skipped, maxLsn, now, clock.millis());
         if (LOG.isTraceEnabled()) {
-            LOG.trace("batch of {} published, {} skipped, max lsn {}", sends.size(), skipped, maxLsn);
+            LOG.trace("batch of {} published, {} skipped, max lsn {}", sent.size(), skipped, maxLsn);
         }
+    }
+
+    private void begin() {
+        try {
+            producer.beginTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            throw fenced(e);
+        }
+    }
+
+    private void commit() {
+        try {
+            producer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            throw fenced(e);
+        } catch (KafkaException e) {
+            throw new SinkUnavailableException("Kafka did not commit the batch's transaction: " + e.getMessage()
+                    + "; it is aborted and sent again on restart", e);
+        }
+    }
+
+    private PipelineFencedException fenced(KafkaException e) {
+        return new PipelineFencedException("another instance of pipeline '" + settings.pipelineName() + "' took over "
+                + "(its Kafka producer, transactional id " + KafkaClientSettings.transactionalId(
+                settings.pipelineName()) + ", fenced this one): this instance stops without publishing again", e);
+    }
+
+    private void abortQuietly() {
+        try {
+            producer.abortTransaction();
+        } catch (RuntimeException e) {
+            // fenced or already failed for good: nothing of the batch is committed either way
+            LOG.debug("aborting the batch's transaction failed: {}", e.getMessage());
+        }
+    }
+
+    /** Refuses a record Kafka would refuse, with what a person needs to find it and let it through. */
+    private void checkSize(SourceRecord record, ProducerRecord<byte[], byte[]> out, Long lsn) {
+        long size = RECORD_OVERHEAD_BYTES + length(out.key()) + length(out.value());
+        for (org.apache.kafka.common.header.Header h : out.headers()) {
+            size += h.key().length() + length(h.value());
+        }
+        if (size > settings.maxRecordBytes()) {
+            throw tooLarge(record, lsn, size, null);
+        }
+    }
+
+    private RuntimeException failedSend(SourceRecord record, Throwable cause) {
+        if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
+            return fenced((KafkaException) cause);
+        }
+        if (cause instanceof org.apache.kafka.common.errors.RecordTooLargeException
+                || cause instanceof org.apache.kafka.common.errors.RecordBatchTooLargeException) {
+            return tooLarge(record, longOffset(record, "lsn"), -1, cause);
+        }
+        return new SinkUnavailableException("Kafka did not acknowledge a record for topic " + record.topic() + ": "
+                + cause.getMessage() + "; the pipeline stops without committing this batch, so a restart sends it "
+                + "again", cause);
+    }
+
+    private RecordTooLargeException tooLarge(SourceRecord record, Long lsn, long size, Throwable cause) {
+        String table = tableOf(record);
+        String key = record.key() == null ? "(none)" : String.valueOf(record.key());
+        if (key.length() > 200) {
+            key = key.substring(0, 200) + "...";
+        }
+        return new RecordTooLargeException("a change of " + table + " (key " + key + ", LSN "
+                + (lsn == null ? "unknown" : IntakeHeaders.pgLsn(lsn)) + (size < 0 ? "" : ", " + size + " bytes")
+                + ") is larger than Kafka accepts (kafka.max.record.bytes=" + settings.maxRecordBytes()
+                + (cause == null ? "" : "; Kafka said: " + cause.getMessage()) + "). Nothing after it is "
+                + "published and the slot keeps it: raise kafka.max.record.bytes (it sets the producer's "
+                + "max.request.size and the max.message.bytes of topics the pipeline creates; raise max.message.bytes "
+                + "of an existing topic " + record.topic() + " yourself) and start again", cause);
+    }
+
+    private static String tableOf(SourceRecord record) {
+        if (record.value() instanceof org.apache.kafka.connect.data.Struct value
+                && value.schema().field("source") != null
+                && value.get("source") instanceof org.apache.kafka.connect.data.Struct source
+                && source.schema().field("schema") != null && source.schema().field("table") != null) {
+            return "table " + source.get("schema") + "." + source.get("table");
+        }
+        return "topic " + record.topic();
+    }
+
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
     }
 
     private ProducerRecord<byte[], byte[]> toProducerRecord(SourceRecord record, long now, Long lsn) {

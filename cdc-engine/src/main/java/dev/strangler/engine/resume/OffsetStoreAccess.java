@@ -51,6 +51,9 @@ public final class OffsetStoreAccess implements AutoCloseable {
         OffsetBackingStore store = kafka ? new KafkaOffsetStore() : KafkaConnectUtil.fileOffsetBackingStore();
         Map<String, String> workerSettings = new HashMap<>();
         storeSettings.stringPropertyNames().forEach(k -> workerSettings.put(k, storeSettings.getProperty(k)));
+        // the start-up's own writes (a recovery's position, a start-over's clear) must reach the topic: they are not
+        // part of any batch's transaction
+        workerSettings.remove(KafkaOffsetStore.TRANSACTIONAL);
         String description = kafka ? "offsets topic '" + offsets.topic() + "'"
                 : "offsets file '" + offsets.file().toAbsolutePath() + "'";
         try {
