@@ -1,53 +1,48 @@
 package dev.strangler.engine;
 
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.engine.doctor.LostSlot;
-import dev.strangler.engine.doctor.SlotWatch;
-import dev.strangler.engine.kafka.IntakeHeaders;
-import dev.strangler.engine.kafka.KafkaBatchPublisher;
-import dev.strangler.engine.kafka.KafkaClientSettings;
 import dev.strangler.engine.kafka.KafkaPreflight;
 import dev.strangler.engine.kafka.PipelineMetrics;
-import dev.strangler.engine.kafka.TopicProvisioner;
-import dev.strangler.engine.resume.StartPlan;
 import dev.strangler.engine.resume.StartPlanner;
-import dev.strangler.engine.source.SchemaMigrator;
+import dev.strangler.engine.source.PipelineLock;
 import dev.strangler.engine.source.SourcePreflight;
-import dev.strangler.engine.source.StranglerObjects;
-import io.debezium.embedded.Connect;
-import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.RecordChangeEvent;
-import io.debezium.engine.format.ChangeEventFormat;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One running pipeline: legacy PostgreSQL changes, read through a pgoutput slot by Debezium's embedded engine, published
- * to Kafka. Start-up checks everything it can before it creates anything (config, PostgreSQL, Kafka), then applies
- * Strangler's migrations, provisions the table topics and starts the engine.
+ * One pipeline: legacy PostgreSQL changes, read through a pgoutput slot by Debezium's embedded engine, published to
+ * Kafka, for as long as the process runs.
  *
- * <p>Lifecycle: NEW → STARTING → RUNNING → STOPPING → STOPPED, or FAILED from STARTING or RUNNING. {@link #stop()} lets
- * the in-flight batch finish, commits its offsets and closes the producer; it is safe from a shutdown hook.
+ * <p>{@link #start()} checks everything it can before it creates anything (config, PostgreSQL, Kafka) and fails with
+ * the first problem; then it either holds the pipeline's lock and starts the engine, or another instance holds it and
+ * this one stands by. From then on a supervisor thread keeps the pipeline going: an attempt that fails for a
+ * transient reason (PostgreSQL or Kafka unreachable, a connection ended) is followed by another after a back-off,
+ * every one through the same start decision ({@link EngineRun}); a permanent one (refused, fenced, a record too large)
+ * ends the pipeline with its error. Debezium never retries on its own: its retry would snapshot again without
+ * streaming what happened since the slot's position.
+ *
+ * <p>Lifecycle: NEW → STARTING → RUNNING or STANDBY; RUNNING ⇄ RECOVERING (waiting to restart); STANDBY → RUNNING
+ * (takeover); STOPPING → STOPPED, or FAILED. {@link #stop()} lets the in-flight batch finish, commits its position
+ * and closes everything; it is safe from a shutdown hook.
  */
 public final class Pipeline implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    /** How often a standby looks whether the lock is free or its holder silent. */
+    static final Duration STANDBY_POLL = Duration.ofSeconds(1);
+    /** How long a new active instance waits for a previous instance's walsender to let go of the slot. */
+    static final Duration SLOT_RELEASE_TIMEOUT = Duration.ofSeconds(30);
 
-    public enum State { NEW, STARTING, RUNNING, STOPPING, STOPPED, FAILED }
+    public enum State { NEW, STARTING, STANDBY, RUNNING, RECOVERING, STOPPING, STOPPED, FAILED }
 
     /** Choices made by the caller, not the config file. */
     public record Options(boolean migrate, Duration kafkaCheckTimeout, Duration startTimeout) {
@@ -61,25 +56,24 @@ public final class Pipeline implements AutoCloseable {
     private final PipelineMetrics metrics = new PipelineMetrics();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final CountDownLatch started = new CountDownLatch(1);
+    private final AtomicReference<FailureKind> waitingFor = new AtomicReference<>();
     private final CountDownLatch finished = new CountDownLatch(1);
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final Object runLock = new Object();
     private final Object stopLock = new Object();
-    private final ExecutorService executor;
-    private Producer<byte[], byte[]> producer;
-    private TopicProvisioner.OnDemand onDemandTopics;
-    private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
-    private SlotWatch slotWatch;
-    /** How often the running pipeline checks that PostgreSQL has not invalidated its slot. */
-    static final Duration SLOT_WATCH_INTERVAL = Duration.ofSeconds(10);
+    private final PipelineLock lock;
+    private ScheduledExecutorService lockKeeper;
+    private Thread supervisor;
+    private EngineRun run;
+    private volatile boolean stopping;
+    private boolean migrated;
+    private boolean publicationExists;
 
     public Pipeline(PipelineConfig config, Options options) {
         this.config = config;
         this.options = options;
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "strangler-engine-" + config.pipelineName());
-            t.setDaemon(false);
-            return t;
-        });
+        this.lock = new PipelineLock(config.source(), config.pipelineName(), config.supervision().takeoverAfter(),
+                Clock.systemUTC());
     }
 
     /**
@@ -102,8 +96,14 @@ public final class Pipeline implements AutoCloseable {
         return state.get();
     }
 
+    /** While {@link State#RECOVERING}: what the pipeline waits for. */
+    public Optional<FailureKind> waitingFor() {
+        return state.get() == State.RECOVERING ? Optional.ofNullable(waitingFor.get()) : Optional.empty();
+    }
+
     /**
-     * Runs the preflight checks, migrates, provisions topics and starts streaming; returns once the connector runs.
+     * Runs the preflight checks, then starts streaming (returning once the connector runs) or stands by when another
+     * instance of the pipeline is active (returning at once).
      *
      * @throws SourceNotReadyException  PostgreSQL cannot serve the pipeline (nothing was created)
      * @throws SinkUnavailableException Kafka cannot be reached or topics cannot be created (nothing was created in
@@ -114,124 +114,251 @@ public final class Pipeline implements AutoCloseable {
         transition(State.NEW, State.STARTING);
         MDC.put("pipeline", config.pipelineName());
         try {
-            SourcePreflight.Findings findings = new SourcePreflight(config).run();
-            KafkaPreflight.check(config.kafka(), config.pipelineName(), options.kafkaCheckTimeout());
-            StartPlan plan = StartPlanner.plan(config, DebeziumSettings.offsetStore(config), Clock.systemUTC());
-            if (options.migrate()) {
-                SchemaMigrator.migrate(config.source());
+            boolean active = lock.tryAcquire();
+            if (active) {
+                lock.freeSlot(SLOT_RELEASE_TIMEOUT);
             }
-            List<String> topics = config.capturedTables().stream().map(config.kafka()::topicFor).toList();
-            TopicProvisioner.ensure(config.kafka(), config.pipelineName(), topics);
-            onDemandTopics = new TopicProvisioner.OnDemand(config.kafka(), config.pipelineName(), topics);
-            producer = new KafkaProducer<>(KafkaClientSettings.producer(config.kafka(), config.pipelineName()));
-            engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                    .using(DebeziumSettings.build(config, findings.publicationExists(), plan))
-                    .using(this::onEngineFinished)
-                    .using(new DebeziumEngine.ConnectorCallback() {
-                        @Override
-                        public void taskStarted() {
-                            started.countDown();
-                        }
-                    })
-                    .notifying(new KafkaBatchPublisher(producer, onDemandTopics::ensure, notPublished(),
-                            new IntakeHeaders(
-                            config.pipelineName()), metrics, Clock.systemUTC()))
-                    .build();
-            LOG.info("starting pipeline '{}': {} table(s) from {} (slot {}, publication {}{}) to Kafka {}",
-                    config.pipelineName(), config.capturedTables().size(), config.source().endpoint(),
-                    config.source().slot(), config.source().publication(),
-                    findings.publicationExists() ? ", existing" : "", config.kafka().bootstrapServers());
-            executor.execute(() -> {
-                MDC.put("pipeline", config.pipelineName());
-                engine.run();
-            });
-            awaitStarted();
-            transition(State.STARTING, State.RUNNING);
-            slotWatch = new SlotWatch(config.source(), config.pipelineName(), this::failOnLostSlot)
-                    .start(SLOT_WATCH_INTERVAL);
+            publicationExists = new SourcePreflight(config, active).run().publicationExists();
+            KafkaPreflight.check(config.kafka(), config.pipelineName(), options.kafkaCheckTimeout());
+            if (active) {
+                startRun();
+                keepLock();
+            } else {
+                standingBy();
+            }
+            supervisor = new Thread(this::supervise, "strangler-supervisor-" + config.pipelineName());
+            supervisor.setDaemon(false);
+            supervisor.start();
         } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
             state.set(State.FAILED);
-            closeQuietly();
+            release();
+            finished.countDown();
             throw e;
         } finally {
             MDC.remove("pipeline");
         }
     }
 
-    private void awaitStarted() {
+    /** The supervisor: restarts after transient failures, takes over as a standby, stops on permanent ones. */
+    private void supervise() {
+        MDC.put("pipeline", config.pipelineName());
+        Backoff backoff = new Backoff(Duration.ofSeconds(1), config.supervision().restartBackoffMax());
         try {
-            long deadline = System.nanoTime() + options.startTimeout().toNanos();
-            while (!started.await(100, TimeUnit.MILLISECONDS)) {
-                if (finished.getCount() == 0) {
-                    throw failureOr("the Debezium engine stopped while starting");
+            while (!stopping) {
+                EngineRun current;
+                synchronized (runLock) {
+                    current = run;
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new PipelineFailedException("the Debezium engine did not start within "
-                            + options.startTimeout().toSeconds() + "s", null);
+                if (current == null) {
+                    becomeActive(backoff);
+                    continue;
                 }
+                Optional<Throwable> ended = current.awaitEnd();
+                synchronized (runLock) {
+                    run = null;
+                }
+                current.close();
+                if (stopping) {
+                    break;
+                }
+                Throwable cause = ended.orElseGet(() -> new PipelineFailedException("the Debezium engine stopped "
+                        + "on its own", null));
+                handleFailure(cause, backoff);
             }
+        } catch (StopSupervising e) {
+            // failed for good: state, failure and log are set
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PipelineFailedException("interrupted while starting", e);
+        } finally {
+            release();
+            finished.countDown();
+            MDC.remove("pipeline");
         }
     }
 
-    private RuntimeException failureOr(String message) {
-        Throwable cause = failure.get();
-        if (cause instanceof RuntimeException r && (r instanceof SinkUnavailableException
-                || r instanceof SourceNotReadyException)) {
-            return r;
-        }
-        return new PipelineFailedException(cause == null ? message : message + ": " + rootMessage(cause), cause);
-    }
-
-    /** The slot watch found the slot invalidated: stop with its message instead of retrying past the gap. */
-    private void failOnLostSlot(SourceNotReadyException lost) {
-        failure.compareAndSet(null, lost);
-        if (state.compareAndSet(State.RUNNING, State.FAILED)) {
-            Thread stopper = new Thread(() -> {
+    /**
+     * Takes the lock (standing by while another instance holds it) and starts an attempt; a failure to start is
+     * handled like a failed attempt (back-off, or the end).
+     */
+    private void becomeActive(Backoff backoff) throws InterruptedException {
+        try {
+            if (lock.isHeld()) {
                 try {
-                    engine.close();
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("closing the Debezium engine failed: {}", e.getMessage());
+                    lock.renew(); // the failure that ended the last attempt may have ended the lock session too
+                } catch (SourceNotReadyException lost) {
+                    LOG.info("pipeline '{}': {}", config.pipelineName(), lost.getMessage());
                 }
-            }, "strangler-lost-slot-" + config.pipelineName());
-            stopper.start();
+            }
+            if (!lock.isHeld()) {
+                if (!acquireOrStandBy()) {
+                    if (!stopping) {
+                        throw new PipelineFencedException("another instance of pipeline '" + config.pipelineName()
+                                + "' took over while this one was cut off from PostgreSQL: this instance stops "
+                                + "without publishing again", null);
+                    }
+                    return;
+                }
+                lock.freeSlot(SLOT_RELEASE_TIMEOUT);
+                publicationExists = new SourcePreflight(config, true).run().publicationExists();
+                keepLock();
+            }
+            if (!stopping) {
+                startRun();
+                backoff.reset();
+            }
+        } catch (RuntimeException e) {
+            handleFailure(e, backoff);
         }
     }
 
-    private void onEngineFinished(boolean success, String message, Throwable error) {
-        if (error != null || !success) {
-            Throwable cause = error == null ? new IllegalStateException(message) : error;
-            failure.compareAndSet(null, LostSlot.isLostSlotError(cause)
-                    ? new SourceNotReadyException(LostSlot.message(config.source().slot()), cause) : unwrap(cause));
-            if (state.compareAndSet(State.RUNNING, State.FAILED) || state.get() == State.STARTING) {
-                LOG.error("pipeline '{}' stopped with an error: {}", config.pipelineName(),
-                        rootMessage(failure.get()));
+    /**
+     * Waits as a standby until the lock is free (or its holder silent for standby.takeover.after) and takes it.
+     * Returns true holding the lock; false when stopping, or at once when this instance was active before and
+     * another one holds the lock now (it took over).
+     */
+    private boolean acquireOrStandBy() throws InterruptedException {
+        boolean wasActive = migrated;
+        String lastHolder = null;
+        while (!stopping) {
+            if (lock.tryAcquire()) {
+                if (lastHolder != null) {
+                    LOG.info("pipeline '{}': the lock is free, this instance ({}) takes over", config.pipelineName(),
+                            lock.instance());
+                }
+                return true;
+            }
+            if (wasActive) {
+                return false;
+            }
+            Optional<PipelineLock.Holder> holder = lock.holder();
+            if (holder.isPresent()) {
+                if (!holder.get().instance().equals(lastHolder)) {
+                    lastHolder = holder.get().instance();
+                    standingBy(holder.get());
+                }
+                if (lock.isSilent(holder.get())) {
+                    lock.endSilentHolder(holder.get());
+                    continue;
+                }
+            }
+            if (stopSignal.await(STANDBY_POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+                return false;
             }
         }
-        finished.countDown();
+        return false;
+    }
+
+    private void standingBy() {
+        state.set(State.STANDBY);
+        standingBy(lock.holder().orElse(null));
+    }
+
+    private void standingBy(PipelineLock.Holder holder) {
+        state.set(State.STANDBY);
+        LOG.info("pipeline '{}' stands by as {}: {} is active{}; this instance takes over when it stops or shows "
+                        + "no sign of life for {}s", config.pipelineName(), lock.instance(),
+                holder == null ? "another instance" : holder.instance(),
+                holder == null ? "" : " (connected since " + holder.connectedAt() + ")",
+                config.supervision().takeoverAfter().toSeconds());
+    }
+
+    private void startRun() {
+        EngineRun started = EngineRun.start(config, metrics, options.migrate() && !migrated, publicationExists,
+                options.kafkaCheckTimeout(), options.startTimeout(), this::attemptFailing);
+        migrated = true;
+        synchronized (runLock) {
+            if (stopping) {
+                started.close();
+                return;
+            }
+            run = started;
+            state.set(State.RUNNING);
+            waitingFor.set(null);
+        }
+    }
+
+    /** Shows the lock's holder alive; a lost lock session stops the running attempt at once. */
+    private synchronized void keepLock() {
+        if (lockKeeper != null) {
+            return;
+        }
+        lockKeeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "strangler-lock-" + config.pipelineName());
+            t.setDaemon(true);
+            return t;
+        });
+        long every = lock.renewInterval().toMillis();
+        lockKeeper.scheduleWithFixedDelay(() -> {
+            if (!lock.isHeld()) {
+                return;
+            }
+            try {
+                lock.renew();
+            } catch (RuntimeException lost) {
+                LOG.warn("pipeline '{}': {}; stopping the engine until the lock is held again",
+                        config.pipelineName(), lost.getMessage());
+                EngineRun current;
+                synchronized (runLock) {
+                    current = run;
+                }
+                if (current != null) {
+                    current.abort(lost);
+                }
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The running attempt started to fail: say so at once (Debezium's stop can take a while, e.g. while Kafka is
+     * down); the supervisor decides what follows once the attempt has ended.
+     */
+    private void attemptFailing(Throwable cause) {
+        FailureKind kind = Failures.classify(cause);
+        if (kind.isTransient() && !stopping) {
+            waitingFor.set(kind);
+            state.compareAndSet(State.RUNNING, State.RECOVERING);
+        }
+    }
+
+    private void handleFailure(Throwable cause, Backoff backoff) throws InterruptedException {
+        if (stopping) {
+            return;
+        }
+        FailureKind kind = Failures.classify(cause);
+        if (!kind.isTransient()) {
+            failure.compareAndSet(null, Failures.reported(kind, cause));
+            state.set(State.FAILED);
+            LOG.error("pipeline '{}' stopped: {}", config.pipelineName(), EngineRun.rootMessage(cause));
+            throw new StopSupervising();
+        }
+        waitingFor.set(kind);
+        state.set(State.RECOVERING);
+        Duration wait = backoff.next();
+        LOG.warn("pipeline '{}' is waiting for {}: {}; restarting in {}s (every restart resumes from the last "
+                + "committed position)", config.pipelineName(), kind.waitsFor(), EngineRun.rootMessage(cause),
+                wait.toSeconds());
+        stopSignal.await(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The error that stopped the pipeline, if it failed; never blocks. */
-    public java.util.Optional<Throwable> failure() {
-        return java.util.Optional.ofNullable(failure.get());
+    public Optional<Throwable> failure() {
+        return state.get() == State.FAILED ? Optional.ofNullable(failure.get()) : Optional.empty();
     }
 
     /** Blocks until the pipeline stops; throws if it stopped because of an error. */
     public void awaitTermination() throws InterruptedException {
         finished.await();
-        Throwable cause = failure.get();
-        if (cause != null && state.get() != State.STOPPING && state.get() != State.STOPPED) {
-            closeQuietly();
-            throw failureOr("the pipeline failed");
+        if (state.get() == State.FAILED) {
+            Throwable cause = failure.get();
+            throw cause instanceof RuntimeException r ? r : new PipelineFailedException("the pipeline failed", cause);
         }
     }
 
     /**
-     * Finishes the in-flight batch, commits its offsets, closes the engine and the producer. Idempotent, and a caller
-     * that arrives while another thread is stopping waits until the stop is complete, so a process never exits
-     * half-way through it.
+     * Finishes the in-flight batch, commits its position, closes the engine and the producer and releases the lock.
+     * Idempotent, and a caller that arrives while another thread is stopping waits until the stop is complete, so a
+     * process never exits half-way through it.
      */
     public void stop() {
         synchronized (stopLock) {
@@ -239,11 +366,34 @@ public final class Pipeline implements AutoCloseable {
             if (current == State.STOPPED || current == State.NEW) {
                 return;
             }
-            state.set(State.STOPPING);
-            LOG.info("stopping pipeline '{}'", config.pipelineName());
-            closeQuietly();
-            state.set(State.STOPPED);
-            LOG.info("pipeline '{}' stopped after publishing {} events", config.pipelineName(), metrics.published());
+            boolean failed = current == State.FAILED;
+            if (!failed) {
+                state.set(State.STOPPING);
+                LOG.info("stopping pipeline '{}'", config.pipelineName());
+            }
+            EngineRun running;
+            synchronized (runLock) {
+                stopping = true;
+                running = run;
+            }
+            stopSignal.countDown();
+            if (running != null) {
+                running.close();
+            }
+            Thread s = supervisor;
+            if (s != null && s != Thread.currentThread()) {
+                try {
+                    s.join(TimeUnit.MINUTES.toMillis(2));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            release();
+            if (!failed) {
+                state.set(State.STOPPED);
+                LOG.info("pipeline '{}' stopped after publishing {} events", config.pipelineName(),
+                        metrics.published());
+            }
         }
     }
 
@@ -252,39 +402,12 @@ public final class Pipeline implements AutoCloseable {
         stop();
     }
 
-    private void closeQuietly() {
-        if (slotWatch != null) {
-            slotWatch.close();
+    private synchronized void release() {
+        if (lockKeeper != null) {
+            lockKeeper.shutdownNow();
+            lockKeeper = null;
         }
-        if (engine != null) {
-            try {
-                engine.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("closing the Debezium engine failed: {}", e.getMessage());
-            }
-        }
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
-                LOG.warn("the engine thread did not finish within 60s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(30));
-            producer = null;
-        }
-        if (onDemandTopics != null) {
-            onDemandTopics.close();
-            onDemandTopics = null;
-        }
-    }
-
-    private Predicate<SourceRecord> notPublished() {
-        String heartbeatTableTopic = config.kafka().topicPrefix() + "." + StranglerObjects.HEARTBEAT_TABLE.schema()
-                + "." + StranglerObjects.HEARTBEAT_TABLE.table();
-        return r -> r.topic().startsWith(DebeziumSettings.HEARTBEAT_TOPIC_PREFIX) || r.topic().equals(heartbeatTableTopic);
+        lock.release();
     }
 
     private void transition(State expected, State next) {
@@ -293,20 +416,10 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    private static Throwable unwrap(Throwable t) {
-        Throwable current = t;
-        while (current.getCause() != null && !(current instanceof SinkUnavailableException)
-                && !(current instanceof SourceNotReadyException)) {
-            current = current.getCause();
+    /** Ends the supervisor's loop after a permanent failure. */
+    private static final class StopSupervising extends RuntimeException {
+        StopSupervising() {
+            super(null, null, false, false);
         }
-        return current instanceof SinkUnavailableException || current instanceof SourceNotReadyException ? current : t;
-    }
-
-    static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

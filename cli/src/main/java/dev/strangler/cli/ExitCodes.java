@@ -1,6 +1,8 @@
 package dev.strangler.cli;
 
 import dev.strangler.engine.PipelineFailedException;
+import dev.strangler.engine.PipelineFencedException;
+import dev.strangler.engine.RecordTooLargeException;
 import dev.strangler.engine.SinkUnavailableException;
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.ConfigException;
@@ -12,6 +14,10 @@ public final class ExitCodes {
     public static final int FINDINGS = 1;
     /** A parity verdict of UNVERIFIABLE. */
     public static final int UNVERIFIABLE = 2;
+    /** Another instance of the same pipeline took over (this one was frozen or cut off) and fenced this one. */
+    public static final int FENCED = 3;
+    /** A change larger than Kafka accepts as configured (sysexits' EX_DATAERR). */
+    public static final int RECORD_TOO_LARGE = 65;
     public static final int USAGE = 64;
     public static final int CONFIG = 78;
     public static final int SOURCE_NOT_READY = 69;
@@ -31,6 +37,12 @@ public final class ExitCodes {
         }
         if (e instanceof SinkUnavailableException) {
             return SINK_UNAVAILABLE;
+        }
+        if (e instanceof RecordTooLargeException) {
+            return RECORD_TOO_LARGE;
+        }
+        if (e instanceof PipelineFencedException) {
+            return FENCED;
         }
         if (e instanceof PipelineFailedException) {
             return PIPELINE_FAILED;

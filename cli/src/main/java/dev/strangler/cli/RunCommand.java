@@ -12,7 +12,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Stream every change of the configured tables to Kafka until stopped.",
-            "Ctrl-C or SIGTERM finishes the in-flight batch, commits its position and exits 0."})
+            "Ctrl-C or SIGTERM finishes the in-flight batch, commits its position and exits 0.",
+            "Transient failures (PostgreSQL or Kafka unreachable) are ridden out with back-off; a second instance "
+                + "of the same pipeline stands by and takes over when the active one stops."})
 public final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -36,8 +38,10 @@ public final class RunCommand implements Callable<Integer> {
                 new Pipeline.Options(!noMigrate, Duration.ofSeconds(15), Duration.ofMinutes(5)));
         GracefulStop.install(pipeline::stop);
         pipeline.start();
-        spec.commandLine().getErr().printf("strangler: pipeline '%s' running; Ctrl-C stops it%n",
-                pipelineConfig.pipelineName());
+        spec.commandLine().getErr().printf(pipeline.state() == Pipeline.State.STANDBY
+                ? "strangler: pipeline '%s' stands by: another instance is active; this one takes over when it stops."
+                        + " Ctrl-C stops it%n"
+                : "strangler: pipeline '%s' running; Ctrl-C stops it%n", pipelineConfig.pipelineName());
         pipeline.awaitTermination();
         pipeline.stop(); // waits for a stop a signal started, so the process never exits half-way through it
         return ExitCodes.OK;

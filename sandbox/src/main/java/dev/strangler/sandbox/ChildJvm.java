@@ -33,6 +33,12 @@ public final class ChildJvm implements AutoCloseable {
      */
     public static ChildJvm start(Class<?> main, List<String> args, List<String> jvmOptions, Path log,
                                  String readyLine, Duration timeout) throws IOException, InterruptedException {
+        return start(main, args, jvmOptions, log, List.of(readyLine), timeout);
+    }
+
+    /** As {@link #start(Class, List, List, Path, String, Duration)}, ready at the first of several lines. */
+    public static ChildJvm start(Class<?> main, List<String> args, List<String> jvmOptions, Path log,
+                                 List<String> readyLines, Duration timeout) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -40,21 +46,21 @@ public final class ChildJvm implements AutoCloseable {
         command.addAll(args);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         CountDownLatch ready = new CountDownLatch(1);
-        Thread pump = new Thread(() -> copy(p, log, readyLine, ready), main.getSimpleName() + "-output");
+        Thread pump = new Thread(() -> copy(p, log, readyLines, ready), main.getSimpleName() + "-output");
         pump.setDaemon(true);
         pump.start();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready.await(100, TimeUnit.MILLISECONDS)) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
                 p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-                throw new IllegalStateException(main.getSimpleName() + " did not print '" + readyLine + "' within "
+                throw new IllegalStateException(main.getSimpleName() + " did not print " + readyLines + " within "
                         + timeout.toSeconds() + "s; its output:\n" + Files.readString(log));
             }
         }
         return new ChildJvm(p, log);
     }
 
-    private static void copy(Process p, Path log, String readyLine, CountDownLatch ready) {
+    private static void copy(Process p, Path log, List<String> readyLines, CountDownLatch ready) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
              var out = Files.newBufferedWriter(log)) {
             String line;
@@ -62,7 +68,7 @@ public final class ChildJvm implements AutoCloseable {
                 out.write(line);
                 out.newLine();
                 out.flush();
-                if (line.equals(readyLine)) {
+                if (readyLines.contains(line)) {
                     ready.countDown();
                 }
             }
@@ -81,6 +87,43 @@ public final class ChildJvm implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             kill();
+        }
+    }
+
+    /** SIGSTOP: the process freezes with its sockets open, as a stalled VM or a long pause would. */
+    public void suspend() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #suspend()}. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
+    /** Waits until the process exits on its own and returns its exit code, or throws after {@code timeout}. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the process did not exit within " + timeout.toSeconds() + "s");
+        }
+        return process.exitValue();
+    }
+
+    /** Waits until its output holds {@code text}, or throws after {@code timeout}. */
+    public void awaitOutput(String text, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!output().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the process did not print '" + text + "' within "
+                        + timeout.toSeconds() + "s; its output:\n" + output());
+            }
+            Thread.sleep(100);
         }
     }
 

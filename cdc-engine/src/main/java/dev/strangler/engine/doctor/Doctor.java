@@ -36,7 +36,7 @@ public final class Doctor {
      */
     public Doctor(PipelineConfig config, boolean starting) {
         this(config, List.of(new ServerProbe(), new RoleProbe(), new ReplicationConnectionProbe(), new TableProbe(),
-                new PublicationProbe(), new SchemaProbe(), new SlotProbe(starting)));
+                new RowSizeProbe(), new PublicationProbe(), new SchemaProbe(), new SlotProbe(starting)));
     }
 
     Doctor(PipelineConfig config, List<Probe> probes) {

@@ -14,12 +14,32 @@ public final class SourceConnections {
     }
 
     public static Connection open(PipelineConfig.Source source, String applicationName) {
+        return open(source, applicationName, 60);
+    }
+
+    /**
+     * A long-lived session that must notice a dead server: TCP keepalives on the client side too, and a read timeout
+     * shorter than the standby's patience, so a hung query fails instead of hanging the lock holder.
+     */
+    static Connection openLockSession(PipelineConfig.Source source, String applicationName) {
+        Properties extra = new Properties();
+        extra.setProperty("tcpKeepAlive", "true");
+        return open(source, applicationName, 15, extra);
+    }
+
+    private static Connection open(PipelineConfig.Source source, String applicationName, int socketTimeoutSeconds) {
+        return open(source, applicationName, socketTimeoutSeconds, new Properties());
+    }
+
+    private static Connection open(PipelineConfig.Source source, String applicationName, int socketTimeoutSeconds,
+                                   Properties extra) {
         Properties props = new Properties();
+        props.putAll(extra);
         props.setProperty("user", source.user());
         props.setProperty("password", source.password().reveal());
         props.setProperty("ApplicationName", applicationName);
         props.setProperty("connectTimeout", "10");
-        props.setProperty("socketTimeout", "60");
+        props.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
         try {
             return DriverManager.getConnection(source.endpoint().jdbcUrl(), props);
         } catch (SQLException e) {

@@ -26,13 +26,19 @@ public final class SourcePreflight {
     }
 
     private final PipelineConfig config;
+    private final boolean active;
 
-    public SourcePreflight(PipelineConfig config) {
+    /**
+     * @param active true when this instance holds the pipeline's lock and is about to stream: then a slot in use is
+     *               a FAIL whoever reads it; a standby expects the active instance to read it
+     */
+    public SourcePreflight(PipelineConfig config, boolean active) {
         this.config = config;
+        this.active = active;
     }
 
     public Findings run() {
-        DoctorReport report = new Doctor(config, true).run();
+        DoctorReport report = new Doctor(config, active).run();
         report.firstFailure().ifPresent(failure -> {
             throw new SourceNotReadyException(failure.message());
         });

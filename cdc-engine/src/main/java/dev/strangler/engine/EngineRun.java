@@ -1,0 +1,308 @@
+package dev.strangler.engine;
+
+import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.doctor.LostSlot;
+import dev.strangler.engine.doctor.SlotWatch;
+import dev.strangler.engine.kafka.IntakeHeaders;
+import dev.strangler.engine.kafka.KafkaBatchPublisher;
+import dev.strangler.engine.kafka.KafkaClientSettings;
+import dev.strangler.engine.kafka.KafkaPreflight;
+import dev.strangler.engine.kafka.KafkaWatch;
+import dev.strangler.engine.kafka.PipelineMetrics;
+import dev.strangler.engine.kafka.PositionRecords;
+import dev.strangler.engine.kafka.TopicProvisioner;
+import dev.strangler.engine.resume.StartPlan;
+import dev.strangler.engine.resume.StartPlanner;
+import dev.strangler.engine.source.SchemaMigrator;
+import dev.strangler.engine.source.StranglerObjects;
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One attempt to run the Debezium engine, from the start decision to its end. Every start, the first one and every
+ * restart after a failure, goes through {@link #start}: the producer first (for exactly-once, initialising its
+ * transactions fences an older instance and aborts what it left open, so the stored position read next is final),
+ * then the {@link StartPlanner}'s decision from the slot and that position, then the engine. An attempt ends when the
+ * engine stops (an error, or {@link #close()}); the {@link Pipeline} decides what follows.
+ */
+final class EngineRun implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngineRun.class);
+    /** How often the running pipeline checks that PostgreSQL has not invalidated its slot. */
+    static final Duration SLOT_WATCH_INTERVAL = Duration.ofSeconds(10);
+    /** How often the running pipeline checks that Kafka answers, and how long it may not before the attempt ends. */
+    static final Duration KAFKA_WATCH_INTERVAL = Duration.ofSeconds(5);
+    static final Duration KAFKA_UNREACHABLE_FOR = Duration.ofSeconds(15);
+
+    private final PipelineConfig config;
+    private final PipelineMetrics metrics;
+    private final java.util.function.Consumer<Throwable> onFailing;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final ExecutorService executor;
+    private Producer<byte[], byte[]> producer;
+    private TopicProvisioner.OnDemand onDemandTopics;
+    private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private SlotWatch slotWatch;
+    private KafkaWatch kafkaWatch;
+    private boolean closed;
+
+    private EngineRun(PipelineConfig config, PipelineMetrics metrics, java.util.function.Consumer<Throwable> onFailing) {
+        this.config = config;
+        this.metrics = metrics;
+        this.onFailing = onFailing;
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "strangler-engine-" + config.pipelineName());
+            t.setDaemon(false);
+            return t;
+        });
+    }
+
+    /**
+     * Starts an attempt and returns once the connector's task runs.
+     *
+     * @param migrate           apply Strangler's migrations first
+     * @param publicationExists the publication exists (an existing one is used as it is)
+     * @param onFailing         told at once when the attempt starts to fail, before Debezium has stopped (which can
+     *                          take a while when Kafka is down)
+     * @throws RuntimeException whatever stopped the start; nothing is left running
+     */
+    static EngineRun start(PipelineConfig config, PipelineMetrics metrics, boolean migrate, boolean publicationExists,
+                           Duration kafkaCheckTimeout, Duration startTimeout,
+                           java.util.function.Consumer<Throwable> onFailing) {
+        EngineRun run = new EngineRun(config, metrics, onFailing);
+        try {
+            run.begin(migrate, publicationExists, kafkaCheckTimeout, startTimeout);
+            return run;
+        } catch (RuntimeException e) {
+            run.close();
+            throw e;
+        }
+    }
+
+    private void begin(boolean migrate, boolean publicationExists, Duration kafkaCheckTimeout,
+                       Duration startTimeout) {
+        KafkaPreflight.check(config.kafka(), config.pipelineName(), kafkaCheckTimeout);
+        boolean exactlyOnce = config.delivery() == PipelineConfig.DeliveryGuarantee.EXACTLY_ONCE;
+        producer = new KafkaProducer<>(KafkaClientSettings.producer(config.kafka(), config.pipelineName(),
+                config.delivery()));
+        if (exactlyOnce) {
+            producer.initTransactions();
+        }
+        StartPlan plan = StartPlanner.plan(config, DebeziumSettings.offsetStore(config), Clock.systemUTC());
+        if (migrate) {
+            SchemaMigrator.migrate(config.source());
+        }
+        List<String> topics = config.capturedTables().stream().map(config.kafka()::topicFor).toList();
+        TopicProvisioner.ensure(config.kafka(), config.pipelineName(), topics);
+        onDemandTopics = new TopicProvisioner.OnDemand(config.kafka(), config.pipelineName(), topics);
+        KafkaBatchPublisher.Settings publishing = new KafkaBatchPublisher.Settings(config.pipelineName(),
+                config.kafka().maxRecordBytes(), exactlyOnce
+                ? Optional.of(new PositionRecords(config.offsets().topic(), config.pipelineName()))
+                : Optional.empty(), KafkaClientSettings.sendTimeout(config.kafka()));
+        engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                .using(DebeziumSettings.build(config, publicationExists, plan))
+                .using(this::onEngineFinished)
+                .using(new DebeziumEngine.ConnectorCallback() {
+                    @Override
+                    public void taskStarted() {
+                        started.countDown();
+                    }
+                })
+                .notifying(new FailureReporting(new KafkaBatchPublisher(producer, publishing, onDemandTopics::ensure,
+                        notPublished(), new IntakeHeaders(config.pipelineName()), metrics, Clock.systemUTC())))
+                .build();
+        LOG.info("starting pipeline '{}': {} table(s) from {} (slot {}, publication {}{}) to Kafka {}, {}",
+                config.pipelineName(), config.capturedTables().size(), config.source().endpoint(),
+                config.source().slot(), config.source().publication(), publicationExists ? ", existing" : "",
+                config.kafka().bootstrapServers(), exactlyOnce ? "exactly once" : "at least once");
+        executor.execute(() -> {
+            MDC.put("pipeline", config.pipelineName());
+            engine.run();
+        });
+        awaitStarted(startTimeout);
+        slotWatch = new SlotWatch(config.source(), config.pipelineName(), this::abort).start(SLOT_WATCH_INTERVAL);
+        kafkaWatch = new KafkaWatch(config.kafka(), config.pipelineName(), KAFKA_UNREACHABLE_FOR, this::abort)
+                .start(KAFKA_WATCH_INTERVAL, config.pipelineName());
+    }
+
+    private void awaitStarted(Duration startTimeout) {
+        try {
+            long deadline = System.nanoTime() + startTimeout.toNanos();
+            while (!started.await(100, TimeUnit.MILLISECONDS)) {
+                if (finished.getCount() == 0) {
+                    throw failureOr("the Debezium engine stopped while starting");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new PipelineFailedException("the Debezium engine did not start within "
+                            + startTimeout.toSeconds() + "s", null);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PipelineFailedException("interrupted while starting", e);
+        }
+    }
+
+    /** Blocks until the engine stops; returns why, empty after a requested stop. */
+    Optional<Throwable> awaitEnd() throws InterruptedException {
+        finished.await();
+        return Optional.ofNullable(failure.get());
+    }
+
+    /** Stops the attempt from another thread because of {@code reason} (a lost slot, a lost lock); never blocks. */
+    void abort(Throwable reason) {
+        failing(reason);
+        Thread stopper = new Thread(() -> {
+            try {
+                engine.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("closing the Debezium engine failed: {}", e.getMessage());
+            }
+        }, "strangler-abort-" + config.pipelineName());
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    private void failing(Throwable reason) {
+        if (failure.compareAndSet(null, reason)) {
+            onFailing.accept(reason);
+        }
+    }
+
+    /** Hands each batch to the publisher and reports its failure the moment it happens. */
+    private final class FailureReporting
+            implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+        private final KafkaBatchPublisher publisher;
+
+        FailureReporting(KafkaBatchPublisher publisher) {
+            this.publisher = publisher;
+        }
+
+        @Override
+        public void handleBatch(List<RecordChangeEvent<SourceRecord>> batch,
+                                DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+                throws InterruptedException {
+            try {
+                publisher.handleBatch(batch, committer);
+            } catch (RuntimeException e) {
+                failing(e);
+                throw e;
+            }
+        }
+
+        @Override
+        public boolean supportsTombstoneEvents() {
+            return publisher.supportsTombstoneEvents();
+        }
+    }
+
+    /** The failure the attempt ended with, wrapped the way callers report it. */
+    RuntimeException failureOr(String message) {
+        Throwable cause = failure.get();
+        if (cause instanceof RuntimeException r && (r instanceof SinkUnavailableException
+                || r instanceof SourceNotReadyException || r instanceof RecordTooLargeException
+                || r instanceof PipelineFencedException)) {
+            return r;
+        }
+        return new PipelineFailedException(cause == null ? message : message + ": " + rootMessage(cause), cause);
+    }
+
+    private void onEngineFinished(boolean success, String message, Throwable error) {
+        if (error != null || !success) {
+            Throwable cause = error == null ? new IllegalStateException(message) : error;
+            failing(LostSlot.isLostSlotError(cause)
+                    ? new SourceNotReadyException(LostSlot.message(config.source().slot()), cause) : unwrap(cause));
+        }
+        finished.countDown();
+    }
+
+    /**
+     * Finishes the in-flight batch and commits its position, closes the engine, the producer and the admin client.
+     * Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (slotWatch != null) {
+            slotWatch.close();
+        }
+        if (kafkaWatch != null) {
+            kafkaWatch.close();
+        }
+        if (engine != null) {
+            try {
+                engine.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("closing the Debezium engine failed: {}", e.getMessage());
+            }
+        }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
+                LOG.warn("the engine thread did not finish within 60s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (producer != null) {
+            try {
+                producer.close(Duration.ofSeconds(30));
+            } catch (RuntimeException e) {
+                LOG.debug("closing the producer failed: {}", e.getMessage());
+            }
+        }
+        if (onDemandTopics != null) {
+            onDemandTopics.close();
+        }
+    }
+
+    private Predicate<SourceRecord> notPublished() {
+        String heartbeatTableTopic = config.kafka().topicPrefix() + "." + StranglerObjects.HEARTBEAT_TABLE.schema()
+                + "." + StranglerObjects.HEARTBEAT_TABLE.table();
+        return r -> r.topic().startsWith(DebeziumSettings.HEARTBEAT_TOPIC_PREFIX) || r.topic().equals(heartbeatTableTopic);
+    }
+
+    /** Strangler's own exception inside Debezium's wrappers, when there is one. */
+    private static Throwable unwrap(Throwable t) {
+        for (Throwable current = t; current != null; current = current.getCause() == current ? null
+                : current.getCause()) {
+            if (current instanceof SinkUnavailableException || current instanceof SourceNotReadyException
+                    || current instanceof RecordTooLargeException || current instanceof PipelineFencedException) {
+                return current;
+            }
+        }
+        return t;
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}
