@@ -65,6 +65,7 @@ class PipelineResumeIT {
             throws Exception {
         Map<String, String> settings = settings(sandbox, db, "lostslot");
         settings.put("offsets.storage", "file");
+        settings.put("delivery.guarantee", "at_least_once");
         settings.put("offsets.file", dir.resolve("lostslot.offsets").toString());
         long customers = queryLong(sandbox, db, "SELECT count(*) FROM shop.customers");
 

@@ -49,8 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pipeline process is killed with SIGKILL while a service keeps writing outbox events, then started again: every
- * committed event reaches Kafka (at least once, in order per aggregate), no rolled-back one does, and a consumer using
- * the inbox applies each event exactly once even when every record is delivered to it twice.
+ * committed event reaches Kafka once (exactly-once delivery, read_committed), in order per aggregate, no rolled-back
+ * one does, and a consumer using the inbox applies each event exactly once even when every record is delivered to it
+ * twice.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OutboxCrashRecoveryIT {
@@ -170,6 +171,7 @@ class OutboxCrashRecoveryIT {
         }
         assertThat(firstSeenOrder).as("per aggregate, in commit order").isEqualTo(new HashMap<>(committed));
         int duplicates = records.size() - committedCount;
+        assertThat(duplicates).as("exactly once for a read_committed consumer, across the kill").isZero();
 
         // The consumer: every record delivered twice (say, a rebalance replays the whole topic), each applied once.
         Inbox inbox = new Inbox();
