@@ -29,6 +29,7 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
                           Map<Kind, Long> operations, Map<Kind, Long> failedOperations, OutboxSection outbox) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final OperationMix<Kind> MIX = LegacyWorkload.MIX;
 
     public DemoSummary {
         tables = List.copyOf(tables);
@@ -91,9 +92,9 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
         notCaptured.forEach((table, count) -> out.append(table).append(": ").append(num(count))
                 .append(" rows, not captured (no primary key; not in the publication), no topic\n"));
         out.append('\n').append(workloadLine()).append('\n');
-        for (Kind kind : Kind.values()) {
-            out.append(String.format(Locale.ROOT, "  %-16s %8s%s  %s%n", kind.key(), num(count(operations, kind)),
-                    failedSuffix(kind), kind.description()));
+        for (Kind kind : MIX.kinds()) {
+            out.append(String.format(Locale.ROOT, "  %-16s %8s%s  %s%n", MIX.key(kind), num(count(operations, kind)),
+                    failedSuffix(kind), MIX.description(kind)));
         }
         out.append('\n');
         outbox.appendText(out);
@@ -111,9 +112,10 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
                     .append(" rows, not captured (no primary key; not in the publication), no topic\n"));
         }
         out.append("\n## Workload\n\n| operation | count | failed | what |\n| --- | ---: | ---: | --- |\n");
-        for (Kind kind : Kind.values()) {
-            out.append("| `").append(kind.key()).append("` | ").append(num(count(operations, kind))).append(" | ")
-                    .append(num(count(failedOperations, kind))).append(" | ").append(kind.description()).append(" |\n");
+        for (Kind kind : MIX.kinds()) {
+            out.append("| `").append(MIX.key(kind)).append("` | ").append(num(count(operations, kind))).append(" | ")
+                    .append(num(count(failedOperations, kind))).append(" | ").append(MIX.description(kind))
+                    .append(" |\n");
         }
         outbox.appendMarkdown(out);
         out.append("\n## Check\n\n").append(checkLine()).append('\n');
@@ -153,8 +155,8 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
         workload.put("operations", totalOperations());
         workload.put("failed", totalFailedOperations());
         ObjectNode byKind = workload.putObject("byKind");
-        for (Kind kind : Kind.values()) {
-            byKind.putObject(kind.key())
+        for (Kind kind : MIX.kinds()) {
+            byKind.putObject(MIX.key(kind))
                     .put("completed", count(operations, kind))
                     .put("failed", count(failedOperations, kind));
         }

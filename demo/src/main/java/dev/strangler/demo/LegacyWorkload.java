@@ -12,18 +12,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The "legacy shop application" of the demo: plain JDBC on its own connection, writing the {@code shop} schema the
@@ -36,46 +27,24 @@ import org.slf4j.LoggerFactory;
  * UPDATE on such a table if a publication covers it, so these operations prove the pipeline's publication is limited
  * to the captured tables.
  */
-public final class LegacyWorkload implements Runnable {
+public final class LegacyWorkload extends PacedWorkload<LegacyWorkload.Kind> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LegacyWorkload.class);
-    /** Give up after this many failures in a row: the connection or the database is gone, not one statement. */
-    private static final int MAX_CONSECUTIVE_FAILURES = 20;
-
-    /** What the legacy app does, with how often relative to the others. */
+    /** What the legacy app does. */
     public enum Kind {
-        CUSTOMER_INSERT(10, "customer signed up"),
-        CUSTOMER_UPDATE(15, "customer edited (email, vip, tags)"),
-        ORDER_PLACE(18, "order placed: order + 1-3 lines + total, one transaction"),
-        ORDER_STATUS(15, "order status changed"),
-        PRODUCT_UPDATE(10, "product edited (price, attributes, thumbnail)"),
-        ORDER_DELETE(7, "order deleted with its lines (cascade)"),
-        AUDIT_INSERT(15, "audit_log row inserted (not captured)"),
-        AUDIT_UPDATE(10, "audit_log rows updated (no primary key, not captured)");
-
-        private final int weight;
-        private final String description;
-
-        Kind(int weight, String description) {
-            this.weight = weight;
-            this.description = description;
-        }
-
-        public String key() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        public String description() {
-            return description;
-        }
-
-        static final int TOTAL_WEIGHT = java.util.Arrays.stream(values()).mapToInt(k -> k.weight).sum();
-
-        /** Picks a kind with probability proportional to its weight. */
-        static Kind pick(Random random) {
-            return Weighted.pick(random, values(), kind -> kind.weight);
-        }
+        CUSTOMER_INSERT, CUSTOMER_UPDATE, ORDER_PLACE, ORDER_STATUS, PRODUCT_UPDATE, ORDER_DELETE, AUDIT_INSERT,
+        AUDIT_UPDATE
     }
+
+    /** How often the legacy app does each, relative to the others. */
+    static final OperationMix<Kind> MIX = OperationMix.of(Kind.class)
+            .with(Kind.CUSTOMER_INSERT, 10, "customer signed up")
+            .with(Kind.CUSTOMER_UPDATE, 15, "customer edited (email, vip, tags)")
+            .with(Kind.ORDER_PLACE, 18, "order placed: order + 1-3 lines + total, one transaction")
+            .with(Kind.ORDER_STATUS, 15, "order status changed")
+            .with(Kind.PRODUCT_UPDATE, 10, "product edited (price, attributes, thumbnail)")
+            .with(Kind.ORDER_DELETE, 7, "order deleted with its lines (cascade)")
+            .with(Kind.AUDIT_INSERT, 15, "audit_log row inserted (not captured)")
+            .with(Kind.AUDIT_UPDATE, 10, "audit_log rows updated (no primary key, not captured)");
 
     private static final String[] TAGS = {"newsletter", "früh", "b2b", "日本語", "🛒 loyal", "Ærø", "naïve", "vip-lounge"};
     private static final String[] FIRST_NAMES = {"Anna", "Jörg", "Zoë", "Mohammed", "Siobhán", "Łukasz", "Yuki", "Ana"};
@@ -84,92 +53,17 @@ public final class LegacyWorkload implements Runnable {
     private static final String[] COLOURS = {"red", "green", "blue", "schwarz", "écru"};
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Connection connection;
-    private final Random random;
-    private final Pacer pacer;
-    private final Duration duration;
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private final Map<Kind, AtomicLong> completed = new EnumMap<>(Kind.class);
-    private final Map<Kind, AtomicLong> failed = new EnumMap<>(Kind.class);
     private final List<Long> customerIds = new ArrayList<>();
     private final List<Integer> productIds = new ArrayList<>();
     private final List<Long> orderIds = new ArrayList<>();
-    private volatile long elapsedNanos;
-    private volatile String abortReason;
-    private int consecutiveFailures;
 
     public LegacyWorkload(Connection connection, long seed, double ratePerSecond, Duration duration) {
-        this.connection = connection;
-        this.random = new Random(seed);
-        this.pacer = new Pacer(ratePerSecond);
-        this.duration = duration;
-        for (Kind kind : Kind.values()) {
-            completed.put(kind, new AtomicLong());
-            failed.put(kind, new AtomicLong());
-        }
+        super(MIX, "legacy workload", "operations", connection, seed, ratePerSecond, duration);
     }
 
-    /** Makes {@link #run()} return after the operation in progress; safe from any thread. */
-    public void stop() {
-        stop.countDown();
-    }
-
+    /** Reads the ids of the seeded rows, which the updates and deletes pick from. */
     @Override
-    public void run() {
-        long start = System.nanoTime();
-        try {
-            loadIds();
-            long total = duration.toNanos();
-            for (long n = 0; pacer.dueOffsetNanos(n) < total && abortReason == null; n++) {
-                long wait = pacer.nanosUntilDue(n, System.nanoTime() - start);
-                if (stop.await(wait, TimeUnit.NANOSECONDS)) {
-                    break;
-                }
-                perform(Kind.pick(random));
-            }
-            // the last operation is due shortly before the end; the phase still lasts the full duration
-            long rest = total - (System.nanoTime() - start);
-            if (rest > 0 && abortReason == null) {
-                stop.await(rest, TimeUnit.NANOSECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (SQLException e) {
-            abortReason = "could not read the shop's ids: " + e.getMessage();
-            LOG.error("workload stopped: {}", abortReason);
-        } finally {
-            elapsedNanos = System.nanoTime() - start;
-        }
-    }
-
-    public Map<Kind, Long> completed() {
-        return snapshot(completed);
-    }
-
-    public Map<Kind, Long> failed() {
-        return snapshot(failed);
-    }
-
-    public long operations() {
-        return completed.values().stream().mapToLong(AtomicLong::get).sum();
-    }
-
-    public Duration elapsed() {
-        return Duration.ofNanos(elapsedNanos);
-    }
-
-    /** Why the workload gave up early, or null. */
-    public String abortReason() {
-        return abortReason;
-    }
-
-    private static Map<Kind, Long> snapshot(Map<Kind, AtomicLong> counters) {
-        Map<Kind, Long> copy = new EnumMap<>(Kind.class);
-        counters.forEach((k, v) -> copy.put(k, v.get()));
-        return Collections.unmodifiableMap(copy);
-    }
-
-    private void loadIds() throws SQLException {
+    protected void prepare() {
         try (Statement st = connection.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT id FROM shop.customers ORDER BY id")) {
                 while (rs.next()) {
@@ -186,36 +80,30 @@ public final class LegacyWorkload implements Runnable {
                     orderIds.add(rs.getLong(1));
                 }
             }
+        } catch (SQLException e) {
+            abort("could not read the shop's ids: " + e.getMessage());
         }
     }
 
-    private void perform(Kind wanted) {
-        // deleting or shipping needs an order; with none left the legacy app would take one instead
+    /** Deleting or shipping needs an order; with none left the legacy app would place one instead. */
+    @Override
+    protected Kind feasible(Kind wanted) {
         boolean needsOrder = wanted == Kind.ORDER_DELETE || wanted == Kind.ORDER_STATUS;
-        Kind kind = needsOrder && orderIds.isEmpty() ? Kind.ORDER_PLACE : wanted;
-        try {
-            switch (kind) {
-                case CUSTOMER_INSERT -> insertCustomer();
-                case CUSTOMER_UPDATE -> updateCustomer();
-                case ORDER_PLACE -> placeOrder();
-                case ORDER_STATUS -> changeOrderStatus();
-                case PRODUCT_UPDATE -> updateProduct();
-                case ORDER_DELETE -> deleteOrder();
-                case AUDIT_INSERT -> insertAudit();
-                case AUDIT_UPDATE -> updateAudit();
-                default -> throw new AssertionError(kind);
-            }
-            completed.get(kind).incrementAndGet();
-            consecutiveFailures = 0;
-        } catch (SQLException e) {
-            failed.get(kind).incrementAndGet();
-            if (failed.get(kind).get() == 1) {
-                LOG.warn("legacy workload: {} failed: {}", kind.key(), e.getMessage());
-            }
-            if (++consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
-                abortReason = MAX_CONSECUTIVE_FAILURES + " operations in a row failed, last: " + e.getMessage();
-                LOG.error("workload stopped: {}", abortReason);
-            }
+        return needsOrder && orderIds.isEmpty() ? Kind.ORDER_PLACE : wanted;
+    }
+
+    @Override
+    protected void perform(Kind kind) throws SQLException {
+        switch (kind) {
+            case CUSTOMER_INSERT -> insertCustomer();
+            case CUSTOMER_UPDATE -> updateCustomer();
+            case ORDER_PLACE -> placeOrder();
+            case ORDER_STATUS -> changeOrderStatus();
+            case PRODUCT_UPDATE -> updateProduct();
+            case ORDER_DELETE -> deleteOrder();
+            case AUDIT_INSERT -> insertAudit();
+            case AUDIT_UPDATE -> updateAudit();
+            default -> throw new AssertionError(kind);
         }
     }
 
@@ -377,11 +265,4 @@ public final class LegacyWorkload implements Runnable {
         return values.get(random.nextInt(values.size()));
     }
 
-    private void rollbackQuietly() {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            LOG.debug("rollback failed: {}", e.getMessage());
-        }
-    }
 }

@@ -12,18 +12,13 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>Every choice, including the order, payment and event ids, comes from one {@code Random(seed + 1)} (the legacy
  * workload has {@code seed}), so the same seed writes the same events.
  */
-public final class NewServiceWorkload implements Runnable {
+public final class NewServiceWorkload extends PacedWorkload<NewServiceWorkload.Kind> {
 
     private static final Logger LOG = LoggerFactory.getLogger(NewServiceWorkload.class);
-    /** Give up after this many failures in a row: the connection or the database is gone, not one statement. */
-    private static final int MAX_CONSECUTIVE_FAILURES = 20;
     /** The new service is a newcomer taking over a slice of the traffic: a quarter of the legacy rate. */
     static final double SHARE_OF_LEGACY_RATE = 0.25;
     /** ... but never so slow that a short demo shows no outbox event at all. */
@@ -56,37 +49,18 @@ public final class NewServiceWorkload implements Runnable {
     /** The aggregate types it writes, hence its outbox topics (one per type). */
     public static final List<String> AGGREGATE_TYPES = List.of(ORDER, PAYMENT);
 
-    /** What the new service does, with how often relative to the others. */
+    /** What the new service does. */
     public enum Kind {
-        PLACE_ORDER(6, "order placed: orders_svc.orders row + OrderPlaced, one transaction"),
-        CONFIRM_ORDER(3, "order confirmed in a later transaction: row updated + OrderConfirmed"),
-        CAPTURE_PAYMENT(2, "payment captured: orders_svc.payments row + PaymentCaptured"),
-        ABANDON_CHECKOUT(1, "order + OrderPlaced + PaymentCaptured written, then rolled back: no event may reach "
-                + "Kafka");
-
-        private final int weight;
-        private final String description;
-
-        Kind(int weight, String description) {
-            this.weight = weight;
-            this.description = description;
-        }
-
-        public String key() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        public String description() {
-            return description;
-        }
-
-        static final int TOTAL_WEIGHT = java.util.Arrays.stream(values()).mapToInt(k -> k.weight).sum();
-
-        /** Picks a kind with probability proportional to its weight. */
-        static Kind pick(Random random) {
-            return Weighted.pick(random, values(), kind -> kind.weight);
-        }
+        PLACE_ORDER, CONFIRM_ORDER, CAPTURE_PAYMENT, ABANDON_CHECKOUT
     }
+
+    /** How often the new service does each, relative to the others. */
+    static final OperationMix<Kind> MIX = OperationMix.of(Kind.class)
+            .with(Kind.PLACE_ORDER, 6, "order placed: orders_svc.orders row + OrderPlaced, one transaction")
+            .with(Kind.CONFIRM_ORDER, 3, "order confirmed in a later transaction: row updated + OrderConfirmed")
+            .with(Kind.CAPTURE_PAYMENT, 2, "payment captured: orders_svc.payments row + PaymentCaptured")
+            .with(Kind.ABANDON_CHECKOUT, 1, "order + OrderPlaced + PaymentCaptured written, then rolled back: no "
+                    + "event may reach Kafka");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -94,39 +68,21 @@ public final class NewServiceWorkload implements Runnable {
     private record PlacedOrder(UUID id, BigDecimal total) {
     }
 
-    private final Connection connection;
     private final Outbox outbox;
-    private final Random random;
-    private final Pacer pacer;
-    private final double ratePerSecond;
-    private final Duration duration;
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private final Map<Kind, AtomicLong> completed = new EnumMap<>(Kind.class);
-    private final Map<Kind, AtomicLong> failed = new EnumMap<>(Kind.class);
     private final Map<String, Set<UUID>> committedEvents = new LinkedHashMap<>();
     private final Map<String, Set<UUID>> rolledBackEvents = new LinkedHashMap<>();
     private final List<PlacedOrder> toConfirm = new ArrayList<>();
     private final List<PlacedOrder> toPay = new ArrayList<>();
-    private volatile long elapsedNanos;
-    private volatile String abortReason;
-    private int consecutiveFailures;
 
     /**
      * @param outboxTable    the outbox table, schema.table
+     * @param seed           the legacy workload's seed; this one draws from {@code seed + 1}
      * @param legacyRate     the legacy workload's rate; this one runs at {@link #rateFor(double)} of it
      */
     public NewServiceWorkload(Connection connection, String outboxTable, long seed, double legacyRate,
                               Duration duration) {
-        this.connection = connection;
+        super(MIX, "new service", "transactions", connection, seed + 1, rateFor(legacyRate), duration);
         this.outbox = new Outbox(OutboxOptions.defaults().withTable(outboxTable));
-        this.random = new Random(seed + 1);
-        this.ratePerSecond = rateFor(legacyRate);
-        this.pacer = new Pacer(ratePerSecond);
-        this.duration = duration;
-        for (Kind kind : Kind.values()) {
-            completed.put(kind, new AtomicLong());
-            failed.put(kind, new AtomicLong());
-        }
         for (String type : AGGREGATE_TYPES) {
             committedEvents.put(type, new LinkedHashSet<>());
             rolledBackEvents.put(type, new LinkedHashSet<>());
@@ -136,47 +92,6 @@ public final class NewServiceWorkload implements Runnable {
     /** Transactions per second of the new service for a legacy rate. */
     public static double rateFor(double legacyRate) {
         return Math.max(MIN_RATE, legacyRate * SHARE_OF_LEGACY_RATE);
-    }
-
-    /** Makes {@link #run()} return after the transaction in progress; safe from any thread. */
-    public void stop() {
-        stop.countDown();
-    }
-
-    @Override
-    public void run() {
-        long start = System.nanoTime();
-        try {
-            long total = duration.toNanos();
-            for (long n = 0; pacer.dueOffsetNanos(n) < total && abortReason == null; n++) {
-                long wait = pacer.nanosUntilDue(n, System.nanoTime() - start);
-                if (stop.await(wait, TimeUnit.NANOSECONDS)) {
-                    break;
-                }
-                perform(Kind.pick(random));
-            }
-            // like the legacy workload: the phase lasts the full duration
-            long rest = total - (System.nanoTime() - start);
-            if (rest > 0 && abortReason == null) {
-                stop.await(rest, TimeUnit.NANOSECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            elapsedNanos = System.nanoTime() - start;
-        }
-    }
-
-    public double ratePerSecond() {
-        return ratePerSecond;
-    }
-
-    public Map<Kind, Long> completed() {
-        return snapshot(completed);
-    }
-
-    public Map<Kind, Long> failed() {
-        return snapshot(failed);
     }
 
     /** Ids of the events of committed transactions, by aggregate type: each must be in Kafka. */
@@ -189,25 +104,15 @@ public final class NewServiceWorkload implements Runnable {
         return copy(rolledBackEvents);
     }
 
-    public Duration elapsed() {
-        return Duration.ofNanos(elapsedNanos);
-    }
-
-    /** Why the workload gave up early, or null. */
-    public String abortReason() {
-        return abortReason;
-    }
-
-    private static Map<Kind, Long> snapshot(Map<Kind, AtomicLong> counters) {
-        Map<Kind, Long> copy = new EnumMap<>(Kind.class);
-        counters.forEach((k, v) -> copy.put(k, v.get()));
-        return Collections.unmodifiableMap(copy);
-    }
-
     private static Map<String, Set<UUID>> copy(Map<String, Set<UUID>> byType) {
         Map<String, Set<UUID>> copy = new LinkedHashMap<>();
         byType.forEach((type, ids) -> copy.put(type, Set.copyOf(ids)));
         return Collections.unmodifiableMap(copy);
+    }
+
+    @Override
+    protected Kind feasible(Kind wanted) {
+        return feasible(wanted, !toConfirm.isEmpty(), !toPay.isEmpty());
     }
 
     /** The kind that can run now: a step that needs an earlier one falls back to it, as a real checkout would. */
@@ -221,8 +126,9 @@ public final class NewServiceWorkload implements Runnable {
         return wanted;
     }
 
-    private void perform(Kind wanted) {
-        Kind kind = feasible(wanted, !toConfirm.isEmpty(), !toPay.isEmpty());
+    /** One transaction: the business rows and their outbox events, committed (or rolled back on purpose). */
+    @Override
+    protected void perform(Kind kind) throws SQLException {
         List<OutboxEvent> events = new ArrayList<>();
         try {
             connection.setAutoCommit(false);
@@ -240,21 +146,11 @@ public final class NewServiceWorkload implements Runnable {
                 commit(events);
                 afterCommit.run();
             }
-            completed.get(kind).incrementAndGet();
-            consecutiveFailures = 0;
         } catch (SQLException | RuntimeException e) {
-            // RuntimeException: the outbox refuses or fails with unchecked exceptions (OutboxException, ...)
             if (rollbackQuietly()) {
                 record(rolledBackEvents, events);
             }
-            failed.get(kind).incrementAndGet();
-            if (failed.get(kind).get() == 1) {
-                LOG.warn("new service: {} failed: {}", kind.key(), e.getMessage());
-            }
-            if (++consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
-                abortReason = MAX_CONSECUTIVE_FAILURES + " transactions in a row failed, last: " + e.getMessage();
-                LOG.error("new service stopped: {}", abortReason);
-            }
+            throw e;
         } finally {
             try {
                 connection.setAutoCommit(true);
@@ -371,16 +267,5 @@ public final class NewServiceWorkload implements Runnable {
         long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
         long lsb = (random.nextLong() & ~(0xC000_0000_0000_0000L)) | 0x8000_0000_0000_0000L;
         return new UUID(msb, lsb);
-    }
-
-    /** Rolls back; true when the rollback is known to have happened. */
-    private boolean rollbackQuietly() {
-        try {
-            connection.rollback();
-            return true;
-        } catch (SQLException e) {
-            LOG.debug("rollback failed: {}", e.getMessage());
-            return false;
-        }
     }
 }

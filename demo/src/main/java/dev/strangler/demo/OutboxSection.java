@@ -135,6 +135,7 @@ public record OutboxSection(String table, double ratePerSecond, Duration elapsed
         return failedOperations.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    private static final OperationMix<Kind> MIX = NewServiceWorkload.MIX;
     private static final TextTable TABLE = new TextTable(
             new String[] {"outbox topic", "committed", "records", "distinct ids", "duplicates", "rolled back",
                 "rolled back in Kafka"},
@@ -153,11 +154,11 @@ public record OutboxSection(String table, double ratePerSecond, Duration elapsed
     void appendText(StringBuilder out) {
         TABLE.appendText(out, rows());
         out.append('\n').append(workloadLine()).append('\n');
-        for (Kind kind : Kind.values()) {
+        for (Kind kind : MIX.kinds()) {
             long failed = failedOperations.getOrDefault(kind, 0L);
-            out.append(String.format(Locale.ROOT, "  %-16s %8s%s  %s%n", kind.key(),
+            out.append(String.format(Locale.ROOT, "  %-16s %8s%s  %s%n", MIX.key(kind),
                     TextTable.num(operations.getOrDefault(kind, 0L)),
-                    failed == 0 ? "" : " (" + TextTable.num(failed) + " failed)", kind.description()));
+                    failed == 0 ? "" : " (" + TextTable.num(failed) + " failed)", MIX.description(kind)));
         }
     }
 
@@ -165,11 +166,11 @@ public record OutboxSection(String table, double ratePerSecond, Duration elapsed
         out.append("\n## New service (transactional outbox)\n\n").append(workloadLine()).append("\n\n");
         TABLE.appendMarkdown(out, rows());
         out.append("\n| transaction | count | failed | what |\n| --- | ---: | ---: | --- |\n");
-        for (Kind kind : Kind.values()) {
-            out.append("| `").append(kind.key()).append("` | ")
+        for (Kind kind : MIX.kinds()) {
+            out.append("| `").append(MIX.key(kind)).append("` | ")
                     .append(TextTable.num(operations.getOrDefault(kind, 0L))).append(" | ")
                     .append(TextTable.num(failedOperations.getOrDefault(kind, 0L))).append(" | ")
-                    .append(kind.description()).append(" |\n");
+                    .append(MIX.description(kind)).append(" |\n");
         }
     }
 
@@ -207,8 +208,8 @@ public record OutboxSection(String table, double ratePerSecond, Duration elapsed
                     .put("matches", t.matches());
         }
         ObjectNode byKind = node.putObject("byKind");
-        for (Kind kind : Kind.values()) {
-            byKind.putObject(kind.key())
+        for (Kind kind : MIX.kinds()) {
+            byKind.putObject(MIX.key(kind))
                     .put("completed", operations.getOrDefault(kind, 0L))
                     .put("failed", failedOperations.getOrDefault(kind, 0L));
         }
