@@ -1,6 +1,7 @@
 # Shared by bench/run-*.sh (sourced, not run): builds the bench module and runs one benchmark's main class.
 #   bench_run <main class> <out dir name under bench/target> <args...>
-# SKIP_INSTALL=1 skips the `./mvnw install` of the other modules (when they are already installed and unchanged).
+# Builds with `package` through the reactor (nothing is installed into ~/.m2). SKIP_BUILD=1 skips the build when an
+# earlier one left the jars and bench/target/classpath.txt in place (SKIP_INSTALL=1, its old name, does the same).
 # The orchestrator JVM (-Xmx1g) hosts the Kafka broker; measured parts run in their own JVMs (see bench/README.md).
 
 bench_run() {
@@ -11,12 +12,10 @@ bench_run() {
   root="$(cd "$bench_dir/.." && pwd)"
   cd "$root"
 
-  if [[ "${SKIP_INSTALL:-0}" != "1" ]]; then
-    echo "== ./mvnw -q install -DskipTests" >&2
-    ./mvnw -q install -DskipTests
+  if [[ "${SKIP_BUILD:-${SKIP_INSTALL:-0}}" != "1" ]]; then
+    echo "== ./mvnw -q -B -DskipTests -pl bench -am package" >&2
+    ./mvnw -q -B -DskipTests -pl bench -am package
   fi
-  echo "== ./mvnw -q -f bench/pom.xml package" >&2
-  ./mvnw -q -f bench/pom.xml package -DskipTests
 
   local classpath out
   classpath="$bench_dir/target/classes:$(cat "$bench_dir/target/classpath.txt")"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Parity benchmark, end to end: installs the project's modules (tests skipped), builds the bench module, runs
+# Parity benchmark, end to end: builds bench and the modules it uses (package, tests skipped), runs
 # dev.strangler.bench.ParityBenchmark. Every argument goes to the benchmark (--help lists them), e.g.
 #   bench/run-parity.sh                                  # 10,000,000 rows: 8-10 minutes on 2 cores
 #   bench/run-parity.sh --rows 1000000 --wait-quiet 120  # a quick run: about 1.5 minutes
-# SKIP_INSTALL=1 skips the `./mvnw install` of the other modules (when they are already installed and unchanged).
+# SKIP_BUILD=1 skips the build (when an earlier one is still current); see lib.sh.
 # Logs (pipeline, check) and properties are kept in bench/target/parity-last/; the spill files go there while the
 # check runs (about 2.4 times the table's size: 5.2 GB for 10M rows; deleted by the check), the Kafka topic in the
 # system temp dir (1 GB for 10M rows).

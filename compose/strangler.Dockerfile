@@ -1,5 +1,7 @@
-# The strangler image: the CLI's runnable jar on a Java 17 runtime. Built from the repository root
-# (docker compose does that: context .., see docker-compose.yml), so the jar is the one this checkout builds.
+# The strangler image: the production jar (cli/target/strangler.jar) on a Java 17 runtime. Built from the repository
+# root (docker compose does that: context .., see docker-compose.yml), so the jar is the one this checkout builds.
+# Only the cli module and what it needs are packaged; the jar holds no embedded PostgreSQL or Kafka (the sandbox is a
+# test dependency of the CLI, and the demo is its own artifact, demo/target/strangler-demo.jar, never shipped here).
 
 FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src

@@ -11,13 +11,13 @@ import sun.misc.Signal;
  * as a crash. Handling the signals keeps the JVM alive until the stop finished, so the command can exit 0. The
  * shutdown hook stays as a fallback for other ways the JVM ends.
  */
-final class GracefulStop {
+public final class GracefulStop {
 
     private static final Logger LOG = LoggerFactory.getLogger(GracefulStop.class);
 
     private final AtomicBoolean requested = new AtomicBoolean();
 
-    static GracefulStop install(Runnable stop) {
+    public static GracefulStop install(Runnable stop) {
         GracefulStop graceful = new GracefulStop();
         Runnable once = () -> {
             if (graceful.requested.compareAndSet(false, true)) {

@@ -10,13 +10,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The one {@code strangler} command; subcommands wire the modules and render their results. */
+/**
+ * The one {@code strangler} command; subcommands wire the modules and render their results. {@code demo} is a
+ * placeholder here: the demo artifact ({@code dev.strangler.demo.DemoMain}) puts the real one in its place.
+ */
 @Command(name = "strangler",
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Legacy PostgreSQL changes as Kafka events, and the evidence to cut over.",
-        subcommands = {RunCommand.class, DemoCommand.class, DoctorCommand.class, SlotCommand.class, SqlCommand.class,
-            ParityCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoPlaceholderCommand.class, DoctorCommand.class, SlotCommand.class,
+            SqlCommand.class, ParityCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class StranglerCommand implements Callable<Integer> {
 
     @Spec

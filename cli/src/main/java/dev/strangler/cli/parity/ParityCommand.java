@@ -58,7 +58,7 @@ public final class ParityCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--timeout", defaultValue = "5m", paramLabel = "DURATION",
-            converter = dev.strangler.cli.demo.DurationConverter.class,
+            converter = dev.strangler.cli.DurationConverter.class,
             description = "How long to wait for the pipeline to publish everything the cut can see; past it the "
                     + "verdict is UNVERIFIABLE (default: ${DEFAULT-VALUE}).")
     Duration timeout;

@@ -20,16 +20,21 @@ import picocli.CommandLine;
 public record CliRun(int exit, String out, String err) {
 
     public static CliRun of(Object command, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(command);
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("strangler: error: " + e.getMessage());
             return ExitCodes.forException(e);
         });
         cli.setExitCodeExceptionMapper(ExitCodes::forException);
+        return of(cli, args);
+    }
+
+    /** Runs a command line as it is built (e.g. {@code StranglerCommand.newCommandLine()}), capturing its output. */
+    public static CliRun of(CommandLine cli, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute(args);
         return new CliRun(exit, out.toString(), err.toString());
     }

@@ -121,7 +121,7 @@ class ComposeStackTest {
     }
 
     @Test
-    void everyVariableIsSetInDotEnvAndEveryMountExists() {
+    void everyVariableIsSetInDotEnvAndEveryMountExists() throws IOException {
         Matcher m = VARIABLE.matcher(yamlText);
         while (m.find()) {
             assertThat(m.group(2) != null || dotEnv.containsKey(m.group(1))).as("${%s} set in .env", m.group(1))
@@ -135,8 +135,13 @@ class ComposeStackTest {
                 }
             }
         }
-        assertThat(compose.resolve("strangler.Dockerfile")).content().contains("cli/target/strangler.jar",
+        assertThat(compose.resolve("strangler.Dockerfile")).content().contains("-pl cli -am package",
+                "COPY --from=build /src/cli/target/strangler.jar /opt/strangler/strangler.jar",
                 "ENTRYPOINT [\"java\", \"-jar\", \"/opt/strangler/strangler.jar\"]");
+        assertThat(Files.readAllLines(compose.resolve("strangler.Dockerfile")).stream()
+                .filter(line -> !line.startsWith("#")))
+                .as("the image builds and ships the production jar, never the demo's")
+                .noneMatch(line -> line.contains("demo"));
         assertThat(compose.resolve("README.md")).exists();
     }
 
