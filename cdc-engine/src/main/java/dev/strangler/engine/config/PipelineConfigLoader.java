@@ -122,8 +122,15 @@ public final class PipelineConfigLoader {
 
         Map<String, String> debezium = s.withPrefix(DEBEZIUM_PREFIX);
         PassThroughGuard.checkDebezium(DEBEZIUM_PREFIX, debezium);
+        // exactly once needs the position in Kafka's transaction; a file-based position implies at least once
+        String deliveryValue = s.stringOr(DELIVERY_GUARANTEE, storage == PipelineConfig.OffsetStorage.KAFKA
+                ? "exactly_once" : "at_least_once");
+        if (!DELIVERY_GUARANTEE.allowed().contains(deliveryValue)) {
+            throw new ConfigException(DELIVERY_GUARANTEE.name() + ": '" + deliveryValue + "' is not one of "
+                    + DELIVERY_GUARANTEE.allowed());
+        }
         PipelineConfig.DeliveryGuarantee delivery =
-                PipelineConfig.DeliveryGuarantee.valueOf(s.string(DELIVERY_GUARANTEE).toUpperCase(Locale.ROOT));
+                PipelineConfig.DeliveryGuarantee.valueOf(deliveryValue.toUpperCase(Locale.ROOT));
         if (delivery == PipelineConfig.DeliveryGuarantee.EXACTLY_ONCE
                 && storage != PipelineConfig.OffsetStorage.KAFKA) {
             throw new ConfigException(DELIVERY_GUARANTEE.name() + "=exactly_once needs offsets.storage=kafka: the "

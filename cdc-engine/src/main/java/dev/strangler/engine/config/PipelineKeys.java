@@ -75,12 +75,13 @@ public final class PipelineKeys {
     public static final ConfigKey HEARTBEAT_INTERVAL = optional("heartbeat.interval", ConfigType.DURATION, "10s",
             "How often the pipeline writes strangler.heartbeat so the slot keeps moving while captured tables are "
                     + "idle. 0 disables it (then WAL is retained until a captured table changes).");
-    public static final ConfigKey DELIVERY_GUARANTEE = oneOf("delivery.guarantee", "exactly_once",
+    public static final ConfigKey DELIVERY_GUARANTEE = oneOf("delivery.guarantee", null,
             List.of("exactly_once", "at_least_once"),
             "exactly_once: each batch's events and the source position they reach are committed in one Kafka "
                     + "transaction, so a read_committed consumer sees every change once across crashes and restarts "
                     + "(needs offsets.storage=kafka); at_least_once: events are acknowledged first and the position "
-                    + "committed after, so a crash may send some again.");
+                    + "committed after, so a crash may send some again. Default: exactly_once, or at_least_once with "
+                    + "offsets.storage=file.");
     public static final ConfigKey STANDBY_TAKEOVER_AFTER = optional("standby.takeover.after", ConfigType.DURATION,
             "20s", "A second instance of the same pipeline waits as a standby; it takes over when the active one "
                     + "dies, or when the active one has not shown a sign of life on its lock session for this long "

@@ -152,9 +152,12 @@ class PipelineConfigLoaderTest {
         assertThat(load(minimal()).delivery()).isEqualTo(PipelineConfig.DeliveryGuarantee.EXACTLY_ONCE);
         Map<String, String> m = minimal();
         m.put("offsets.storage", "file");
+        assertThat(load(m).delivery()).as("a position in a file cannot be in a Kafka transaction")
+                .isEqualTo(PipelineConfig.DeliveryGuarantee.AT_LEAST_ONCE);
+        m.put("delivery.guarantee", "exactly_once");
         assertThatThrownBy(() -> load(m)).hasMessageContaining("exactly_once needs offsets.storage=kafka");
-        m.put("delivery.guarantee", "at_least_once");
-        assertThat(load(m).delivery()).isEqualTo(PipelineConfig.DeliveryGuarantee.AT_LEAST_ONCE);
+        m.put("delivery.guarantee", "at_most_once");
+        assertThatThrownBy(() -> load(m)).hasMessageContaining("is not one of [exactly_once, at_least_once]");
     }
 
     @Test
