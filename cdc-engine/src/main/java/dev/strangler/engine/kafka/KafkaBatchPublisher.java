@@ -84,8 +84,8 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
     private final IntakeHeaders intake;
     private final PipelineMetrics metrics;
     private final Clock clock;
-    private final JsonConverter keyConverter = new JsonConverter();
-    private final JsonConverter valueConverter = new JsonConverter();
+    private final ConnectJson keyJson;
+    private final ConnectJson valueJson;
     private final SimpleHeaderConverter headerConverter = new SimpleHeaderConverter();
 
     /**
@@ -102,8 +102,12 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
         this.intake = intake;
         this.metrics = metrics;
         this.clock = clock;
+        JsonConverter keyConverter = new JsonConverter();
         keyConverter.configure(Map.of("schemas.enable", "false"), true);
+        JsonConverter valueConverter = new JsonConverter();
         valueConverter.configure(Map.of("schemas.enable", "false", "replace.null.with.default", "false"), false);
+        this.keyJson = new ConnectJson(keyConverter, true);
+        this.valueJson = new ConnectJson(valueConverter, false);
         headerConverter.configure(Map.of());
     }
 
@@ -284,11 +288,11 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
         String topic = record.topic();
         byte[] key = record.key() instanceof String text && isString(record.keySchema())
                 ? text.getBytes(StandardCharsets.UTF_8)
-                : keyConverter.fromConnectData(topic, record.keySchema(), record.key());
+                : keyJson.fromConnectData(topic, record.keySchema(), record.key());
         byte[] value = record.value() == null ? null
                 : record.value() instanceof String json && isJson(record.valueSchema())
                         ? json.getBytes(StandardCharsets.UTF_8)
-                        : valueConverter.fromConnectData(topic, record.valueSchema(), record.value());
+                        : valueJson.fromConnectData(topic, record.valueSchema(), record.value());
         RecordHeaders headers = new RecordHeaders();
         for (Header h : record.headers()) {
             if (h.value() == null && (h.key().equals(IntakeHeaders.TRACEPARENT) || h.key().equals(OUTBOX_HEADERS))) {
