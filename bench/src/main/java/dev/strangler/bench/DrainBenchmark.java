@@ -675,7 +675,10 @@ public final class DrainBenchmark {
         }
     }
 
-    /** Records in the pipeline's table topic (sum of end offsets): a cross-check of what the pipeline reported. */
+    /**
+     * The sum of the pipeline's table topic's end offsets: a cross-check of what the pipeline reported (with
+     * exactly-once delivery each committed batch also leaves a transaction marker, which takes an offset).
+     */
     static long topicRecords(Sandbox sandbox, String topic) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 sandbox.kafka().bootstrapServers()))) {
@@ -837,7 +840,8 @@ public final class DrainBenchmark {
                     + "(%.0f%% of one core): the machine was not quiet, the figures are low and noisy%n",
                     foreign / 1000.0, measuredWall / 1000.0, 100.0 * foreign / measuredWall);
         }
-        out.printf(Locale.ROOT, "Kafka topic %s.%s holds %,d records%s%n", PIPELINE_NAME, TABLE, p.topicRecords(),
+        out.printf(Locale.ROOT, "Kafka topic %s.%s ends at offset %,d (records, plus one transaction marker per batch "
+                + "with exactly-once delivery)%s%n", PIPELINE_NAME, TABLE, p.topicRecords(),
                 p.topicRecords() >= 0 && p.topicRecords() < n ? " (FEWER than the backlog!)" : "");
         out.println();
 

@@ -76,6 +76,8 @@ public final class TopicCensus {
         // an outbox topic exists only once an event of its aggregate type was routed; looking must not create it
         settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        // as every consumer of an exactly-once pipeline should: records of aborted transactions are not events
+        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         Map<String, OpCounts> counts = new TreeMap<>();
