@@ -249,6 +249,24 @@ class DeliveryFaultsIT {
         }
     }
 
+    /** A permanent refusal is not retried: it stops the pipeline with its own error (exit 69) and the fix. */
+    @Test
+    void shouldStopForGoodWhenThePublicationIsDroppedUnderARunningPipeline() throws Exception {
+        String db = database(0);
+        String name = "pubdropped";
+        Pipeline pipeline = new Pipeline(config(settings(sandbox, db, name)), Pipeline.Options.defaults());
+        try {
+            pipeline.start();
+            execute(sandbox, db, "DROP PUBLICATION strangler_" + name,
+                    "UPDATE shop.products SET title = 'after the drop' WHERE id = 1");
+            await().atMost(Duration.ofSeconds(120)).until(() -> pipeline.state() == Pipeline.State.FAILED);
+            assertThat(pipeline.failure()).get().isInstanceOf(dev.strangler.engine.SourceNotReadyException.class)
+                    .extracting(Throwable::getMessage).asString().contains("publication", "strangler doctor");
+        } finally {
+            pipeline.stop();
+        }
+    }
+
     // --- fixture ---
 
     /** A database with the demo schema, {@code seed} customers (for a snapshot to read) and the writer's branches. */
