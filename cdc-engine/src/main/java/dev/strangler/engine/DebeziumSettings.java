@@ -1,7 +1,9 @@
 package dev.strangler.engine;
 
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.engine.config.TableId;
+import dev.strangler.contract.OutboxContract;
+import dev.strangler.contract.TableId;
+import dev.strangler.contract.TopicNames;
 import dev.strangler.engine.kafka.KafkaBatchPublisher;
 import dev.strangler.engine.kafka.KafkaOffsetStore;
 import dev.strangler.engine.resume.StartPlan;
@@ -50,7 +52,7 @@ final class DebeziumSettings {
         p.setProperty("topic.naming.strategy", TableTopicNaming.class.getName());
         List<TableId> included = config.publishedTables(StranglerObjects.HEARTBEAT_TABLE);
         p.setProperty("table.include.list",
-                included.stream().map(TableId::includePattern).collect(Collectors.joining(",")));
+                included.stream().map(DebeziumSettings::includePattern).collect(Collectors.joining(",")));
         p.setProperty("slot.name", source.slot());
         p.setProperty("publication.name", source.publication());
         // An existing publication is the DBA's: Debezium's "filtered" mode would ALTER it to our table list.
@@ -110,6 +112,11 @@ final class DebeziumSettings {
         return p;
     }
 
+    /** The Debezium include-list entry of a table: a regular expression that matches exactly it. */
+    static String includePattern(TableId table) {
+        return java.util.regex.Pattern.quote(table.schema()) + "\\." + java.util.regex.Pattern.quote(table.table());
+    }
+
     /** The engine's offset store settings, also used to read and write the stored position before it starts. */
     static Properties offsetStore(PipelineConfig config) {
         Properties p = new Properties();
@@ -144,7 +151,7 @@ final class DebeziumSettings {
     private static void outboxRouting(PipelineConfig config, Properties p) {
         String prefix = config.kafka().topicPrefix();
         String topics = config.outbox().tables().stream()
-                .map(t -> java.util.regex.Pattern.quote(prefix + "." + t.schema() + "." + t.table()))
+                .map(t -> java.util.regex.Pattern.quote(TopicNames.table(prefix, t)))
                 .collect(Collectors.joining("|"));
         p.setProperty("predicates", "strangler_outbox_table");
         p.setProperty("predicates.strangler_outbox_table.type",
@@ -154,15 +161,18 @@ final class DebeziumSettings {
         String t = "transforms.strangler_outbox.";
         p.setProperty(t + "type", "io.debezium.transforms.outbox.EventRouter");
         p.setProperty(t + "predicate", "strangler_outbox_table");
-        p.setProperty(t + "table.field.event.id", "id");
-        p.setProperty(t + "table.field.event.key", "aggregateid");
-        p.setProperty(t + "table.field.event.payload", "payload");
-        p.setProperty(t + "route.by.field", "aggregatetype");
+        p.setProperty(t + "table.field.event.id", OutboxContract.COLUMN_ID);
+        p.setProperty(t + "table.field.event.key", OutboxContract.COLUMN_AGGREGATE_ID);
+        p.setProperty(t + "table.field.event.payload", OutboxContract.COLUMN_PAYLOAD);
+        p.setProperty(t + "route.by.field", OutboxContract.COLUMN_AGGREGATE_TYPE);
         p.setProperty(t + "route.topic.replacement", config.outbox().topicPattern()
-                .replace(PipelineConfig.Outbox.AGGREGATE_TYPE, "${routedByValue}"));
-        p.setProperty(t + "table.fields.additional.placement",
-                "type:header:eventType,occurred_at:header:occurredAt,traceparent:header:traceparent,headers:header:"
-                + KafkaBatchPublisher.OUTBOX_HEADERS);
+                .replace(TopicNames.AGGREGATE_TYPE, "${routedByValue}"));
+        // EventRouter names the event id header "id" itself (OutboxContract.HEADER_ID)
+        p.setProperty(t + "table.fields.additional.placement", String.join(",",
+                OutboxContract.COLUMN_TYPE + ":header:" + OutboxContract.HEADER_EVENT_TYPE,
+                OutboxContract.COLUMN_OCCURRED_AT + ":header:" + OutboxContract.HEADER_OCCURRED_AT,
+                OutboxContract.COLUMN_TRACEPARENT + ":header:" + OutboxContract.HEADER_TRACEPARENT,
+                OutboxContract.COLUMN_HEADERS + ":header:" + KafkaBatchPublisher.OUTBOX_HEADERS));
         p.setProperty(t + "table.field.additional.missing", "ignore");
         // The payload goes out as the jsonb text, byte for byte (see KafkaBatchPublisher): Debezium's JSON expansion
         // infers a schema per payload and fails on valid documents (mixed-type arrays, huge integers).

@@ -273,7 +273,7 @@ class DbaScriptsIT {
     }
 
     private void awaitOutboxEvent(PipelineConfig config, UUID eventId) {
-        String topic = config.outbox().topicPattern().replace(PipelineConfig.Outbox.AGGREGATE_TYPE, "customer");
+        String topic = dev.strangler.contract.TopicNames.outbox(config.outbox().topicPattern(), "customer");
         Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             List<ConsumerRecord<byte[], byte[]>> records = records(topic);
             assertThat(records).hasSize(1);
@@ -286,8 +286,8 @@ class DbaScriptsIT {
     }
 
     private void awaitEvents(PipelineConfig config) {
-        String customers = config.kafka().topicFor(new dev.strangler.engine.config.TableId("shop", "customers"));
-        String lines = config.kafka().topicFor(new dev.strangler.engine.config.TableId("shop", "order_lines"));
+        String customers = config.kafka().topicFor(new dev.strangler.contract.TableId("shop", "customers"));
+        String lines = config.kafka().topicFor(new dev.strangler.contract.TableId("shop", "order_lines"));
         Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             List<JsonNode> values = values(customers);
             assertThat(values).anyMatch(v -> v.path("op").asText().equals("r"));

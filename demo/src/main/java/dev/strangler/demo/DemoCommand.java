@@ -8,7 +8,7 @@ import dev.strangler.cli.parity.ParitySettings;
 import dev.strangler.cli.parity.StderrProgress;
 import dev.strangler.engine.Pipeline;
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.engine.config.TableId;
+import dev.strangler.contract.TableId;
 import dev.strangler.parity.ParityChecker;
 import dev.strangler.parity.ParityConfig;
 import dev.strangler.parity.compare.CanonicalRowCodecs;

@@ -1,6 +1,6 @@
 package dev.strangler.demo;
 
-import dev.strangler.engine.config.TableId;
+import dev.strangler.contract.TableId;
 import dev.strangler.outbox.OutboxMigrations;
 import dev.strangler.sandbox.SandboxPostgres;
 import java.io.IOException;

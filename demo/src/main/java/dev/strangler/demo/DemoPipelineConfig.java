@@ -12,7 +12,7 @@ import static dev.strangler.engine.config.PipelineKeys.SOURCE_USER;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.PipelineConfigLoader;
 import dev.strangler.engine.config.PipelineKeys;
-import dev.strangler.engine.config.TableId;
+import dev.strangler.contract.TableId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,7 +57,7 @@ public final class DemoPipelineConfig {
 
     /** The topic the pipeline routes an outbox event of this aggregate type to (outbox.topic). */
     public static String outboxTopic(PipelineConfig config, String aggregateType) {
-        return config.outbox().topicPattern().replace(PipelineConfig.Outbox.AGGREGATE_TYPE, aggregateType);
+        return dev.strangler.contract.TopicNames.outbox(config.outbox().topicPattern(), aggregateType);
     }
 
     /** Writes the settings as a properties file; every key that looks secret is left out. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.PipelineConfigLoader;
-import dev.strangler.engine.config.TableId;
+import dev.strangler.contract.TableId;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;

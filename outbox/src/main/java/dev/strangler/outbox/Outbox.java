@@ -1,5 +1,6 @@
 package dev.strangler.outbox;
 
+import dev.strangler.contract.OutboxContract;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,10 +45,13 @@ public final class Outbox {
 
     public Outbox(OutboxOptions options) {
         this.options = Objects.requireNonNull(options, "options");
-        this.insertSql = "INSERT INTO " + options.table() + " (id, aggregatetype, aggregateid, type, payload, "
-                + "occurred_at, traceparent, headers) VALUES (CAST(? AS uuid), ?, ?, ?, CAST(? AS jsonb), ?, ?, "
+        this.insertSql = "INSERT INTO " + options.table() + " (" + String.join(", ", OutboxContract.COLUMN_ID,
+                OutboxContract.COLUMN_AGGREGATE_TYPE, OutboxContract.COLUMN_AGGREGATE_ID, OutboxContract.COLUMN_TYPE,
+                OutboxContract.COLUMN_PAYLOAD, OutboxContract.COLUMN_OCCURRED_AT, OutboxContract.COLUMN_TRACEPARENT,
+                OutboxContract.COLUMN_HEADERS) + ") VALUES (CAST(? AS uuid), ?, ?, ?, CAST(? AS jsonb), ?, ?, "
                 + "CAST(? AS jsonb))";
-        this.deleteSql = "DELETE FROM " + options.table() + " WHERE id = CAST(? AS uuid)";
+        this.deleteSql = "DELETE FROM " + options.table() + " WHERE " + OutboxContract.COLUMN_ID
+                + " = CAST(? AS uuid)";
     }
 
     /** An outbox with {@link OutboxOptions#defaults()}. */

@@ -1,12 +1,11 @@
 package dev.strangler.outbox;
 
+import dev.strangler.contract.OutboxContract;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -28,6 +27,7 @@ import java.util.regex.Pattern;
  * @param type          the event type, e.g. {@code OrderPlaced}
  * @param payload       the event as JSON text: one JSON object (the Kafka value)
  * @param headers       extra Kafka headers, name to text value; empty when null. Names {@code id}, {@code eventType},
+ *                      {@code occurredAt},
  *                      {@code traceparent} (use the traceparent field) and {@code strangler.*} are reserved.
  * @param occurredAt    when the event happened; now when null
  * @param traceparent   W3C trace context of this event; when null, {@link Outbox} takes the current one from its
@@ -40,8 +40,6 @@ public record OutboxEvent(UUID id, String aggregateType, String aggregateId, Str
     public static final int MAX_AGGREGATE_TYPE_LENGTH = 180;
 
     private static final Pattern TOPIC_SAFE = Pattern.compile("[A-Za-z0-9._-]+");
-    private static final Set<String> RESERVED_HEADERS = Set.of(OutboxHeaders.EVENT_ID.toLowerCase(Locale.ROOT),
-            OutboxHeaders.EVENT_TYPE.toLowerCase(Locale.ROOT), OutboxHeaders.TRACEPARENT.toLowerCase(Locale.ROOT));
 
     public OutboxEvent {
         id = id != null ? id : UUID.randomUUID();
@@ -102,10 +100,9 @@ public record OutboxEvent(UUID id, String aggregateType, String aggregateId, Str
         Map<String, String> copy = new LinkedHashMap<>();
         headers.forEach((name, value) -> {
             text("header name", name);
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (RESERVED_HEADERS.contains(lower) || lower.startsWith("strangler.")) {
+            if (OutboxContract.isReservedHeader(name)) {
                 throw new IllegalArgumentException("header '" + name + "' is reserved: the pipeline sets id, "
-                        + "eventType, traceparent (give it as the event's traceparent) and strangler.*");
+                        + "eventType, occurredAt, traceparent (give it as the event's traceparent) and strangler.*");
             }
             if (value == null) {
                 throw new IllegalArgumentException("header '" + name + "' has a null value");

@@ -1,5 +1,6 @@
 package dev.strangler.outbox;
 
+import dev.strangler.contract.OutboxContract;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -16,11 +17,13 @@ import org.apache.kafka.common.header.Headers;
 public final class OutboxHeaders {
 
     /** The event id, the outbox row's {@code id}: what {@link Inbox} deduplicates on. */
-    public static final String EVENT_ID = "id";
+    public static final String EVENT_ID = OutboxContract.HEADER_ID;
     /** The event type, the outbox row's {@code type}. */
-    public static final String EVENT_TYPE = "eventType";
+    public static final String EVENT_TYPE = OutboxContract.HEADER_EVENT_TYPE;
     /** The W3C trace context. */
-    public static final String TRACEPARENT = "traceparent";
+    public static final String TRACEPARENT = OutboxContract.HEADER_TRACEPARENT;
+    /** When the event happened, the outbox row's {@code occurred_at}, as the router writes it. */
+    public static final String OCCURRED_AT = OutboxContract.HEADER_OCCURRED_AT;
 
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");

@@ -1,5 +1,7 @@
 package dev.strangler.engine.config;
 
+import dev.strangler.contract.TableId;
+import dev.strangler.contract.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -50,18 +52,16 @@ public record PipelineConfig(
         }
 
         public String topicFor(TableId table) {
-            return topicPrefix + "." + table.schema() + "." + table.table();
+            return TopicNames.table(topicPrefix, table);
         }
     }
 
     /**
      * Outbox tables routed by aggregate type instead of published as table topics.
      *
-     * @param topicPattern topic name with {@value #AGGREGATE_TYPE} standing for the row's aggregatetype
+     * @param topicPattern topic name with {@value TopicNames#AGGREGATE_TYPE} standing for the row's aggregatetype
      */
     public record Outbox(List<TableId> tables, String topicPattern) {
-        public static final String AGGREGATE_TYPE = "{aggregatetype}";
-
         public Outbox {
             tables = List.copyOf(tables);
         }

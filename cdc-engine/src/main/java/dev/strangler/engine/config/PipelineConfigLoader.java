@@ -1,5 +1,7 @@
 package dev.strangler.engine.config;
 
+import dev.strangler.contract.TableId;
+import dev.strangler.contract.TopicNames;
 import static dev.strangler.engine.config.PipelineKeys.*;
 
 import java.io.IOException;
@@ -32,6 +34,7 @@ import java.util.regex.Pattern;
 public final class PipelineConfigLoader {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
     private static final Pattern PG_OBJECT_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     private final Map<String, String> environment;
@@ -110,7 +113,7 @@ public final class PipelineConfigLoader {
 
         PipelineConfig.OffsetStorage storage =
                 PipelineConfig.OffsetStorage.valueOf(s.string(OFFSETS_STORAGE).toUpperCase(Locale.ROOT));
-        String offsetsTopic = s.stringOr(OFFSETS_TOPIC, name + ".offsets");
+        String offsetsTopic = s.stringOr(OFFSETS_TOPIC, TopicNames.defaultOffsets(name));
         s.match(OFFSETS_TOPIC, offsetsTopic, NAME, "letters, digits, '.', '_' or '-' (Kafka's topic name rule)");
         Path offsetsFile = Path.of(s.stringOr(OFFSETS_FILE, "./" + name + ".offsets"));
         Duration flush = s.positiveDuration(OFFSETS_FLUSH_INTERVAL);
@@ -146,13 +149,13 @@ public final class PipelineConfigLoader {
                         + "topic)");
             }
         }
-        String outboxTopic = s.stringOr(OUTBOX_TOPIC, prefix + ".outbox." + PipelineConfig.Outbox.AGGREGATE_TYPE);
-        if (!outboxTopic.contains(PipelineConfig.Outbox.AGGREGATE_TYPE)) {
+        String outboxTopic = s.stringOr(OUTBOX_TOPIC, TopicNames.defaultOutboxPattern(prefix));
+        if (!outboxTopic.contains(TopicNames.AGGREGATE_TYPE)) {
             throw new ConfigException(OUTBOX_TOPIC.name() + ": '" + outboxTopic + "' has no "
-                    + PipelineConfig.Outbox.AGGREGATE_TYPE + "; every aggregate type needs its own topic");
+                    + TopicNames.AGGREGATE_TYPE + "; every aggregate type needs its own topic");
         }
-        s.match(OUTBOX_TOPIC, outboxTopic.replace(PipelineConfig.Outbox.AGGREGATE_TYPE, "x"), NAME,
-                "letters, digits, '.', '_' or '-' around " + PipelineConfig.Outbox.AGGREGATE_TYPE);
+        s.match(OUTBOX_TOPIC, outboxTopic.replace(TopicNames.AGGREGATE_TYPE, "x"), NAME,
+                "letters, digits, '.', '_' or '-' around " + TopicNames.AGGREGATE_TYPE);
         PipelineConfig.Outbox outbox = new PipelineConfig.Outbox(outboxTables, outboxTopic);
         return new PipelineConfig(name, source, kafka, offsets, snapshot, heartbeat, delivery, supervision, outbox,
                 debezium);
@@ -278,7 +281,7 @@ public final class PipelineConfigLoader {
                 if (part.isBlank()) {
                     continue;
                 }
-                TableId id = TableId.parse(key.name(), part);
+                TableId id = configuredTable(key, part);
                 if (result.contains(id)) {
                     throw new ConfigException(key.name() + ": " + id + " is listed twice");
                 }
@@ -289,6 +292,25 @@ public final class PipelineConfigLoader {
                 result.add(id);
             }
             return result;
+        }
+
+        /**
+         * A table as the pipeline accepts it: unquoted identifiers only, the way pg_tables lists them, so every
+         * place that writes the name (SQL, Debezium's include list, topic names) can write it as it is.
+         */
+        private static TableId configuredTable(ConfigKey key, String text) {
+            TableId id;
+            try {
+                id = TableId.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key.name() + ": " + e.getMessage());
+            }
+            if (!PLAIN_IDENTIFIER.matcher(id.schema()).matches() || !PLAIN_IDENTIFIER.matcher(id.table()).matches()) {
+                throw new ConfigException(key.name() + ": '" + text.trim() + "' is not a plain identifier pair; "
+                        + "Strangler takes unquoted names (letters, digits, '_', '$'), as PostgreSQL lists them in "
+                        + "pg_tables");
+            }
+            return id;
         }
 
         Map<String, String> withPrefix(String prefix) {

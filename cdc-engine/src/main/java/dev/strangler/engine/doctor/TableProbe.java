@@ -1,7 +1,8 @@
 package dev.strangler.engine.doctor;
 
+import dev.strangler.contract.OutboxContract;
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.engine.config.TableId;
+import dev.strangler.contract.TableId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +22,7 @@ final class TableProbe implements Probe {
     static final String SCRIPT_04 = "sql/dba/04_replica_identity.sql";
     static final String OUTBOX_DDL = "sql/outbox/V1__outbox_and_inbox.sql";
     /** The columns {@code DebeziumSettings} has the EventRouter read; the others are optional headers. */
-    static final List<String> OUTBOX_COLUMNS = List.of("id", "aggregatetype", "aggregateid", "payload");
+    static final List<String> OUTBOX_COLUMNS = OutboxContract.ROUTED_COLUMNS;
 
     /** Which list of the configuration a table comes from, and so which fix names it. */
     private enum Kind {

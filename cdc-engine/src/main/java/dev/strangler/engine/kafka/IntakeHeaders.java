@@ -1,5 +1,6 @@
 package dev.strangler.engine.kafka;
 
+import dev.strangler.contract.IntakeHeaderNames;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import org.apache.kafka.common.header.Headers;
@@ -12,18 +13,9 @@ import org.apache.kafka.common.header.Headers;
  * transaction carries the same trace id, and a record sent again after a crash carries the same trace id as the
  * first copy. Transaction ids wrap around after about four billion transactions, so a trace id may recur across
  * such a wrap-around; it is a correlation id, not a global key. The span id is derived from the record's LSN, topic
- * and key, so it is stable across re-sends as well.
+ * and key, so it is stable across re-sends as well. The header names are the contract's ({@link IntakeHeaderNames}).
  */
 public final class IntakeHeaders {
-
-    public static final String TRACEPARENT = "traceparent";
-    /** Epoch milliseconds, as decimal text, when the engine handed the record to the publisher. */
-    public static final String INGESTED_AT = "strangler.ingested_at";
-    /** The change's position in the WAL, as decimal text (the same number as the envelope's source.lsn). */
-    public static final String SOURCE_LSN = "strangler.source_lsn";
-    /** The source transaction id (32-bit xid as PostgreSQL reports it), as decimal text. */
-    public static final String SOURCE_TXID = "strangler.source_txid";
-    public static final String PIPELINE = "strangler.pipeline";
 
     private static final HexFormat HEX = HexFormat.of();
 
@@ -50,15 +42,15 @@ public final class IntakeHeaders {
      */
     public void stamp(Headers headers, long ingestedAtMillis, Long lsn, Long txId, int topicHash, int keyHash,
                       boolean withTraceparent) {
-        headers.add(INGESTED_AT, ascii(Long.toString(ingestedAtMillis)));
-        headers.add(PIPELINE, pipelineBytes);
+        headers.add(IntakeHeaderNames.INGESTED_AT, ascii(Long.toString(ingestedAtMillis)));
+        headers.add(IntakeHeaderNames.PIPELINE, pipelineBytes);
         if (lsn != null) {
-            headers.add(SOURCE_LSN, ascii(Long.toString(lsn)));
+            headers.add(IntakeHeaderNames.SOURCE_LSN, ascii(Long.toString(lsn)));
         }
         if (txId != null) {
-            headers.add(SOURCE_TXID, ascii(Long.toString(txId)));
+            headers.add(IntakeHeaderNames.SOURCE_TXID, ascii(Long.toString(txId)));
             if (withTraceparent) {
-                headers.add(TRACEPARENT, ascii(traceparent(txId, lsn == null ? 0 : lsn, topicHash, keyHash)));
+                headers.add(IntakeHeaderNames.TRACEPARENT, ascii(traceparent(txId, lsn == null ? 0 : lsn, topicHash, keyHash)));
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.strangler.engine.kafka;
 
+import dev.strangler.contract.IntakeHeaderNames;
 import dev.strangler.engine.PipelineFencedException;
 import dev.strangler.engine.RecordTooLargeException;
 import dev.strangler.engine.SinkUnavailableException;
@@ -295,7 +296,7 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
                         : valueJson.fromConnectData(topic, record.valueSchema(), record.value());
         RecordHeaders headers = new RecordHeaders();
         for (Header h : record.headers()) {
-            if (h.value() == null && (h.key().equals(IntakeHeaders.TRACEPARENT) || h.key().equals(OUTBOX_HEADERS))) {
+            if (h.value() == null && (h.key().equals(IntakeHeaderNames.TRACEPARENT) || h.key().equals(OUTBOX_HEADERS))) {
                 continue; // an outbox row without a trace context or extra headers
             }
             if (h.key().equals(OUTBOX_HEADERS)) {
@@ -304,7 +305,7 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
             }
             headers.add(h.key(), headerConverter.fromConnectHeader(topic, h.key(), h.schema(), h.value()));
         }
-        boolean ownTrace = headers.lastHeader(IntakeHeaders.TRACEPARENT) != null;
+        boolean ownTrace = headers.lastHeader(IntakeHeaderNames.TRACEPARENT) != null;
         intake.stamp(headers, now, lsn, longOffset(record, "txId"), topic.hashCode(),
                 key == null ? 0 : Arrays.hashCode(key), !ownTrace);
         return new ProducerRecord<>(topic, null, key, value, headers);

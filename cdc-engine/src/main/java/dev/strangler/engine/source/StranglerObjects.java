@@ -1,6 +1,6 @@
 package dev.strangler.engine.source;
 
-import dev.strangler.engine.config.TableId;
+import dev.strangler.contract.TableId;
 import dev.strangler.sql.StranglerSchema;
 
 /** Names of the pipeline's own objects in the legacy database (all in schema strangler, created by Flyway). */

@@ -1,5 +1,6 @@
 package dev.strangler.engine.config;
 
+import dev.strangler.contract.TableId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

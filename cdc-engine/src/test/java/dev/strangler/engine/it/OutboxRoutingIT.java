@@ -1,5 +1,6 @@
 package dev.strangler.engine.it;
 
+import dev.strangler.contract.IntakeHeaderNames;
 import static dev.strangler.engine.it.EngineFixture.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -72,11 +73,11 @@ class OutboxRoutingIT {
         assertThat(placed.headers().get("id")).isEqualTo("00000000-0000-0000-0000-000000000001");
         assertThat(placed.headers().get("tenant")).isEqualTo("eu-1");
         assertThat(placed.headers().get("occurredAt")).endsWith("Z");
-        assertThat(placed.headers().get(IntakeHeaders.TRACEPARENT))
+        assertThat(placed.headers().get(IntakeHeaderNames.TRACEPARENT))
                 .isEqualTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
-        assertThat(placed.headers()).containsKeys(IntakeHeaders.SOURCE_LSN, IntakeHeaders.SOURCE_TXID,
-                IntakeHeaders.PIPELINE, IntakeHeaders.INGESTED_AT);
-        assertThat(orders.get(1).headers().get(IntakeHeaders.TRACEPARENT)).as("derived when the row has none")
+        assertThat(placed.headers()).containsKeys(IntakeHeaderNames.SOURCE_LSN, IntakeHeaderNames.SOURCE_TXID,
+                IntakeHeaderNames.PIPELINE, IntakeHeaderNames.INGESTED_AT);
+        assertThat(orders.get(1).headers().get(IntakeHeaderNames.TRACEPARENT)).as("derived when the row has none")
                 .startsWith("00-");
         assertThat(readAll(sandbox, List.of("routing.outbox.invoice")).get(0).key().asText()).isEqualTo("i-9");
         List<Event> customers = readAll(sandbox, List.of("routing.shop.customers"));

@@ -1,5 +1,6 @@
 package dev.strangler.engine.it;
 
+import dev.strangler.contract.IntakeHeaderNames;
 import static dev.strangler.engine.it.EngineFixture.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -138,12 +139,12 @@ class PipelineStreamingIT {
         Event line = eventsOf("order_lines").stream().filter(e -> e.key().path("order_id").asLong() == 9101)
                 .findFirst().orElseThrow();
         for (Event e : List.of(customer, order.get(0), line, order.get(1))) {
-            assertThat(e.headers()).containsKeys(IntakeHeaders.INGESTED_AT, IntakeHeaders.TRACEPARENT,
-                    IntakeHeaders.SOURCE_LSN, IntakeHeaders.SOURCE_TXID, IntakeHeaders.PIPELINE);
-            assertThat(e.headers().get(IntakeHeaders.PIPELINE)).isEqualTo("streaming");
-            assertThat(Long.parseLong(e.headers().get(IntakeHeaders.SOURCE_LSN))).isEqualTo(e.lsn());
-            assertThat(Long.parseLong(e.headers().get(IntakeHeaders.SOURCE_TXID))).isEqualTo(e.txId());
-            assertThat(Long.parseLong(e.headers().get(IntakeHeaders.INGESTED_AT)))
+            assertThat(e.headers()).containsKeys(IntakeHeaderNames.INGESTED_AT, IntakeHeaderNames.TRACEPARENT,
+                    IntakeHeaderNames.SOURCE_LSN, IntakeHeaderNames.SOURCE_TXID, IntakeHeaderNames.PIPELINE);
+            assertThat(e.headers().get(IntakeHeaderNames.PIPELINE)).isEqualTo("streaming");
+            assertThat(Long.parseLong(e.headers().get(IntakeHeaderNames.SOURCE_LSN))).isEqualTo(e.lsn());
+            assertThat(Long.parseLong(e.headers().get(IntakeHeaderNames.SOURCE_TXID))).isEqualTo(e.txId());
+            assertThat(Long.parseLong(e.headers().get(IntakeHeaderNames.INGESTED_AT)))
                     .isGreaterThan(e.value().path("ts_ms").asLong() - 1);
         }
         assertThat(customer.txId()).isEqualTo(order.get(0).txId()).isEqualTo(line.txId())
@@ -198,6 +199,6 @@ class PipelineStreamingIT {
     }
 
     private static String traceId(Event e) {
-        return e.headers().get(IntakeHeaders.TRACEPARENT).substring(3, 35);
+        return e.headers().get(IntakeHeaderNames.TRACEPARENT).substring(3, 35);
     }
 }

@@ -1,5 +1,6 @@
 package dev.strangler.engine.kafka;
 
+import dev.strangler.contract.IntakeHeaderNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -35,13 +36,13 @@ class IntakeHeadersTest {
     void shouldStampAllFiveHeaders() {
         RecordHeaders headers = new RecordHeaders();
         intake.stamp(headers, 1_700_000_000_000L, 23_456_789L, 771L, 1, 2);
-        assertThat(IntakeHeaders.parseLong(headers.lastHeader(IntakeHeaders.SOURCE_LSN).value())).isEqualTo(23_456_789L);
-        assertThat(IntakeHeaders.parseLong(headers.lastHeader(IntakeHeaders.SOURCE_TXID).value())).isEqualTo(771L);
-        assertThat(IntakeHeaders.parseLong(headers.lastHeader(IntakeHeaders.INGESTED_AT).value()))
+        assertThat(IntakeHeaders.parseLong(headers.lastHeader(IntakeHeaderNames.SOURCE_LSN).value())).isEqualTo(23_456_789L);
+        assertThat(IntakeHeaders.parseLong(headers.lastHeader(IntakeHeaderNames.SOURCE_TXID).value())).isEqualTo(771L);
+        assertThat(IntakeHeaders.parseLong(headers.lastHeader(IntakeHeaderNames.INGESTED_AT).value()))
                 .isEqualTo(1_700_000_000_000L);
-        assertThat(new String(headers.lastHeader(IntakeHeaders.PIPELINE).value(), StandardCharsets.UTF_8))
+        assertThat(new String(headers.lastHeader(IntakeHeaderNames.PIPELINE).value(), StandardCharsets.UTF_8))
                 .isEqualTo("billing");
-        assertThat(headers.lastHeader(IntakeHeaders.TRACEPARENT)).isNotNull();
+        assertThat(headers.lastHeader(IntakeHeaderNames.TRACEPARENT)).isNotNull();
     }
 
     @Test

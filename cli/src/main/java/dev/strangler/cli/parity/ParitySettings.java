@@ -2,7 +2,7 @@ package dev.strangler.cli.parity;
 
 import dev.strangler.engine.config.ConfigException;
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.engine.config.TableId;
+import dev.strangler.contract.TableId;
 import dev.strangler.parity.ParityConfig;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -10,7 +10,7 @@ import dev.strangler.engine.config.ConfigKey;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.PipelineConfigLoader;
 import dev.strangler.engine.config.PipelineKeys;
-import dev.strangler.engine.config.TableId;
+import dev.strangler.contract.TableId;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;

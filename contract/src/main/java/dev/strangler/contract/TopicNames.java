@@ -1,0 +1,31 @@
+package dev.strangler.contract;
+
+/** How topics are named: by the engine when it publishes, by the parity checker and the sink when they read. */
+public final class TopicNames {
+
+    /** Stands for an outbox row's aggregate type in an outbox topic pattern. */
+    public static final String AGGREGATE_TYPE = "{aggregatetype}";
+
+    private TopicNames() {
+    }
+
+    /** A table's change events: {@code <prefix>.<schema>.<table>}. */
+    public static String table(String prefix, TableId table) {
+        return prefix + "." + table.schema() + "." + table.table();
+    }
+
+    /** The default outbox topic pattern: {@code <prefix>.outbox.{aggregatetype}}. */
+    public static String defaultOutboxPattern(String prefix) {
+        return prefix + ".outbox." + AGGREGATE_TYPE;
+    }
+
+    /** An outbox topic: the pattern with the aggregate type in place. */
+    public static String outbox(String pattern, String aggregateType) {
+        return pattern.replace(AGGREGATE_TYPE, aggregateType);
+    }
+
+    /** The default topic of a pipeline's source positions: {@code <pipeline>.offsets}. */
+    public static String defaultOffsets(String pipelineName) {
+        return pipelineName + ".offsets";
+    }
+}
