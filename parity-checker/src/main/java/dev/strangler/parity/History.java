@@ -77,7 +77,7 @@ public final class History {
             run.executeUpdate();
             for (TableResult t : report.tables()) {
                 table.setObject(1, id);
-                table.setString(2, t.table());
+                table.setString(2, t.table().toString());
                 table.setString(3, t.topic());
                 table.setString(4, t.verdict().label());
                 table.setString(5, t.reason());

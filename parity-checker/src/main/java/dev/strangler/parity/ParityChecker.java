@@ -5,6 +5,7 @@ import dev.strangler.parity.compare.RowCodecFactory;
 import dev.strangler.parity.compare.TableComparison;
 import dev.strangler.parity.model.Cut;
 import dev.strangler.parity.model.ParityReport;
+import dev.strangler.parity.model.TableId;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
 import dev.strangler.parity.stream.EnvelopeParser;
@@ -60,7 +61,7 @@ public final class ParityChecker {
                     progress);
             List<TableResult> tables = new ArrayList<>();
             if (lagging.isPresent()) {
-                for (String table : config.tables()) {
+                for (TableId table : config.tables()) {
                     tables.add(TableResult.unverifiable(table, config.topicFor(table), config.toleranceFor(table),
                             lagging.get()));
                 }
@@ -69,7 +70,7 @@ public final class ParityChecker {
                 Path work = Files.createTempDirectory(config.workDirectory() == null
                         ? Path.of(System.getProperty("java.io.tmpdir")) : config.workDirectory(), "strangler-parity-");
                 try (TopicReader reader = new TopicReader(config.bootstrapServers(), config.kafkaClientProperties())) {
-                    for (String table : config.tables()) {
+                    for (TableId table : config.tables()) {
                         tables.add(checkTable(cutConnection, reader, visibility, work, table));
                     }
                 } finally {
@@ -104,16 +105,13 @@ public final class ParityChecker {
         }
     }
 
-    private TableResult checkTable(Connection c, TopicReader reader, Visibility visibility, Path work, String table)
+    private TableResult checkTable(Connection c, TopicReader reader, Visibility visibility, Path work, TableId table)
             throws SQLException {
         String topic = config.topicFor(table);
         long tolerance = config.toleranceFor(table);
-        int dot = table.indexOf('.');
-        String schema = table.substring(0, dot);
-        String name = table.substring(dot + 1);
         RowCodec codec;
         try {
-            codec = codecs.create(c, schema, name);
+            codec = codecs.create(c, table);
         } catch (RowCodecFactory.NotCheckableException e) {
             return TableResult.unverifiable(table, topic, tolerance, e.getMessage());
         }
@@ -142,7 +140,7 @@ public final class ParityChecker {
                     + " were deleted by retention or compaction; the stream was folded from the complete snapshot "
                     + "that starts at offset " + foldFrom + " (it holds every row that existed when it was taken)";
         }
-        long estimate = estimateRows(c, schema, name);
+        long estimate = estimateRows(c, table);
         int partitions = (int) Math.max(1, Math.min(4096,
                 (Math.max(estimate, extent.records()) + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION));
         EnvelopeParser parser = new EnvelopeParser();
@@ -183,11 +181,9 @@ public final class ParityChecker {
         return boundaries.completeSnapshotStart();
     }
 
-    private void scan(Connection c, String table, RowCodec codec, TableComparison comparison, long estimate)
+    private void scan(Connection c, TableId table, RowCodec codec, TableComparison comparison, long estimate)
             throws SQLException {
-        int dot = table.indexOf('.');
-        String sql = "SELECT " + codec.selectList() + " FROM \"" + table.substring(0, dot) + "\".\""
-                + table.substring(dot + 1) + "\"";
+        String sql = "SELECT " + codec.selectList() + " FROM " + table.quoted();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setFetchSize(5_000);
             try (ResultSet rs = ps.executeQuery()) {
@@ -195,19 +191,19 @@ public final class ParityChecker {
                 while (rs.next()) {
                     comparison.acceptRow(rs);
                     if (System.nanoTime() - last > 1_000_000_000L) {
-                        progress.scanning(table, comparison.rowsScanned(), estimate);
+                        progress.scanning(table.toString(), comparison.rowsScanned(), estimate);
                         last = System.nanoTime();
                     }
                 }
             }
         }
-        progress.scanning(table, comparison.rowsScanned(), estimate);
+        progress.scanning(table.toString(), comparison.rowsScanned(), estimate);
     }
 
-    private static long estimateRows(Connection c, String schema, String table) throws SQLException {
+    private static long estimateRows(Connection c, TableId table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
-            ps.setString(1, "\"" + schema + "\".\"" + table + "\"");
+            ps.setString(1, table.quoted());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : -1;
             }

@@ -6,6 +6,7 @@ import dev.strangler.parity.canonical.Canonicalizer;
 import dev.strangler.parity.canonical.ColumnCatalog;
 import dev.strangler.parity.canonical.ColumnType;
 import dev.strangler.parity.canonical.EventEncoding;
+import dev.strangler.parity.model.TableId;
 import dev.strangler.parity.stream.EnvelopeParser;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,15 +27,15 @@ public final class CanonicalRowCodecs {
 
     public static RowCodecFactory factory(String unavailablePlaceholder, EventEncoding encoding) {
         Canonicalizer canonicalizer = new Canonicalizer(unavailablePlaceholder, encoding);
-        return (c, schema, table) -> {
-            List<ColumnType> columns = ColumnCatalog.load(c, schema, table);
+        return (c, table) -> {
+            List<ColumnType> columns = ColumnCatalog.load(c, table.schema(), table.table());
             if (columns.isEmpty()) {
-                throw new RowCodecFactory.NotCheckableException("table " + schema + "." + table + " does not exist "
+                throw new RowCodecFactory.NotCheckableException("table " + table + " does not exist "
                         + "(or has no columns) in this database: fix source.tables or --tables");
             }
-            List<String> primaryKey = ColumnCatalog.primaryKey(c, schema, table);
+            List<String> primaryKey = ColumnCatalog.primaryKey(c, table.schema(), table.table());
             if (primaryKey.isEmpty()) {
-                throw new RowCodecFactory.NotCheckableException("table " + schema + "." + table + " has no primary "
+                throw new RowCodecFactory.NotCheckableException("table " + table + " has no primary "
                         + "key, so its events cannot be matched to rows by key; add a primary key to check it");
             }
             return new Codec(canonicalizer, columns, primaryKey);

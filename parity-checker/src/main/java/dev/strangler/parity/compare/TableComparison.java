@@ -3,6 +3,7 @@ package dev.strangler.parity.compare;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strangler.parity.model.Finding;
 import dev.strangler.parity.model.FindingKind;
+import dev.strangler.parity.model.TableId;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
 import dev.strangler.parity.stream.ChangeEvent;
@@ -36,7 +37,7 @@ public final class TableComparison implements AutoCloseable {
     /** Reads numbers as BigDecimal, so a stored after-image is compared with every digit it had. */
     private static final ObjectMapper JSON = dev.strangler.parity.canonical.Canonicalizer.eventMapper();
 
-    private final String table;
+    private final TableId table;
     private final String topic;
     private final RowCodec codec;
     private final LongPredicate visible;
@@ -57,14 +58,14 @@ public final class TableComparison implements AutoCloseable {
     /**
      * @param visible decides from a source transaction id whether an event is visible at the cut
      */
-    public TableComparison(String table, String topic, RowCodec codec, LongPredicate visible, int partitions,
+    public TableComparison(TableId table, String topic, RowCodec codec, LongPredicate visible, int partitions,
                            Path workDirectory, int sampleSize) {
         this.table = table;
         this.topic = topic;
         this.codec = codec;
         this.visible = visible;
         this.sampleSize = sampleSize;
-        String prefix = table.replaceAll("[^A-Za-z0-9_.-]", "_");
+        String prefix = table.toString().replaceAll("[^A-Za-z0-9_.-]", "_");
         this.stream = new Partitions(workDirectory, prefix + "-stream", partitions);
         this.rows = new Partitions(workDirectory, prefix + "-table", partitions);
     }

@@ -18,7 +18,7 @@ import java.util.Set;
  * @param streamHistory    null when the topic was folded from its first record; else how it was folded (its early
  *                         records were deleted and it was rebuilt from a later complete snapshot)
  */
-public record TableResult(String table, String topic, Verdict verdict, String reason, long tolerance,
+public record TableResult(TableId table, String topic, Verdict verdict, String reason, long tolerance,
                           long rowsInTable, long liveKeysInStream, Map<String, Long> visibleEventsByOp,
                           Map<String, Long> eventsAfterCut, Map<FindingKind, Long> findingCounts,
                           Map<String, Long> anomalies, long duplicates, Set<String> notComparableColumns,
@@ -34,7 +34,7 @@ public record TableResult(String table, String topic, Verdict verdict, String re
     }
 
     /** A table whose topic was folded from its first record. */
-    public TableResult(String table, String topic, Verdict verdict, String reason, long tolerance, long rowsInTable,
+    public TableResult(TableId table, String topic, Verdict verdict, String reason, long tolerance, long rowsInTable,
                        long liveKeysInStream, Map<String, Long> visibleEventsByOp, Map<String, Long> eventsAfterCut,
                        Map<FindingKind, Long> findingCounts, Map<String, Long> anomalies, long duplicates,
                        Set<String> notComparableColumns, List<Finding> sample) {
@@ -60,7 +60,7 @@ public record TableResult(String table, String topic, Verdict verdict, String re
     }
 
     /** A table the run could not check: the reason says why. */
-    public static TableResult unverifiable(String table, String topic, long tolerance, String reason) {
+    public static TableResult unverifiable(TableId table, String topic, long tolerance, String reason) {
         return new TableResult(table, topic, Verdict.UNVERIFIABLE, reason, tolerance, -1, -1, Map.of(), Map.of(),
                 Map.of(), Map.of(), 0, Set.of(), List.of());
     }

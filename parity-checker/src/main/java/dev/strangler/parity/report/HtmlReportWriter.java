@@ -133,7 +133,7 @@ public final class HtmlReportWriter {
             TableResult t = r.tables().get(i);
             boolean known = t.rowsInTable() >= 0;
             h.append("<tr><th scope=\"row\">");
-            String name = "<code>" + Html.shortText(t.table(), 48) + "</code>";
+            String name = "<code>" + Html.shortText(t.table().toString(), 48) + "</code>";
             h.append(noteworthy(t) ? "<a href=\"#t-" + i + "\">" + name + "</a>" : name);
             if (t.topic() != null) {
                 h.append("<div class=\"topic\">topic <code>").append(Html.shortText(t.topic(), 48))
@@ -280,7 +280,7 @@ public final class HtmlReportWriter {
     private static void table(StringBuilder h, TableResult t, int index) {
         h.append("<article class=\"table-detail\" id=\"t-").append(index).append("\" aria-labelledby=\"t-")
                 .append(index).append("-h\">\n<h3 id=\"t-").append(index).append("-h\"><code>")
-                .append(Html.rich(t.table())).append("</code> ").append(badge(t.verdict())).append("</h3>\n");
+                .append(Html.rich(t.table().toString())).append("</code> ").append(badge(t.verdict())).append("</h3>\n");
         if (t.verdict() == Verdict.UNVERIFIABLE) {
             h.append("<p class=\"reason\"><strong>Why UNVERIFIABLE:</strong> ")
                     .append(Html.rich(Text.orUnknown(t.reason()))).append("</p>\n");

@@ -112,7 +112,7 @@ public final class JsonReportWriter {
 
     private static ObjectNode table(TableResult t) {
         ObjectNode n = MAPPER.createObjectNode();
-        n.put("table", t.table());
+        n.put("table", t.table().toString());
         n.put("topic", t.topic());
         verdict(n, t.verdict());
         n.put("reason", t.reason());

@@ -79,7 +79,7 @@ public final class MarkdownReportWriter {
         md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (TableResult t : r.tables()) {
             boolean known = t.rowsInTable() >= 0;
-            md.append("| ").append(code(t.table()))
+            md.append("| ").append(code(t.table().toString()))
                     .append(" | ").append(verdict(t.verdict()))
                     .append(" | ").append(Text.count(t.rowsInTable()))
                     .append(" | ").append(Text.count(t.liveKeysInStream()))
@@ -111,7 +111,7 @@ public final class MarkdownReportWriter {
         }
         md.append("## Findings\n\n");
         for (TableResult t : noteworthy) {
-            md.append("### ").append(code(t.table())).append(" — ").append(verdict(t.verdict())).append("\n\n");
+            md.append("### ").append(code(t.table().toString())).append(" — ").append(verdict(t.verdict())).append("\n\n");
             if (t.verdict() == Verdict.UNVERIFIABLE) {
                 md.append("> **Why UNVERIFIABLE:** ").append(esc(Text.orUnknown(t.reason()))).append("\n\n");
             }

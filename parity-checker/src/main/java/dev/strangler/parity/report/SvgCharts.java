@@ -51,18 +51,18 @@ final class SvgCharts {
         for (TableResult t : tables) {
             int mid = y + barH + 1;
             s.add("<text x=\"" + (LABEL_W - 10) + "\" y=\"" + (mid + 4) + "\" text-anchor=\"end\">"
-                    + "<title>" + Html.text(t.table()) + "</title>" + fit(t.table(), LABEL_W - 16) + "</text>");
+                    + "<title>" + Html.text(t.table().toString()) + "</title>" + fit(t.table().toString(), LABEL_W - 16) + "</text>");
             if (t.rowsInTable() < 0) {
                 s.add("<text x=\"" + (LABEL_W + 6) + "\" y=\"" + (mid + 4) + "\" class=\"muted\">not checked ("
                         + t.verdict().label() + ")</text>");
             } else {
                 bar(s, y, barH, plotW, scaleMax, t.rowsInTable(), Palette.ROWS_IN_TABLE,
-                        Text.num(t.rowsInTable()), Html.text(t.table()) + ": " + Text.num(t.rowsInTable())
+                        Text.num(t.rowsInTable()), Html.text(t.table().toString()) + ": " + Text.num(t.rowsInTable())
                                 + " rows in table");
                 long diff = t.liveKeysInStream() - t.rowsInTable();
                 String label = Text.num(t.liveKeysInStream()) + (diff == 0 ? "" : " (" + signed(diff) + ")");
                 bar(s, y + barH + 3, barH, plotW, scaleMax, t.liveKeysInStream(), Palette.LIVE_KEYS, label,
-                        Html.text(t.table()) + ": " + Text.num(t.liveKeysInStream()) + " live keys in stream");
+                        Html.text(t.table().toString()) + ": " + Text.num(t.liveKeysInStream()) + " live keys in stream");
             }
             y += groupH;
         }
@@ -76,8 +76,8 @@ final class SvgCharts {
     private static String rowsDesc(List<TableResult> tables) {
         List<String> parts = new ArrayList<>();
         for (TableResult t : tables) {
-            parts.add(t.rowsInTable() < 0 ? Text.visible(t.table()) + ": not checked"
-                    : Text.visible(t.table()) + ": " + Text.num(t.rowsInTable()) + " rows in table, "
+            parts.add(t.rowsInTable() < 0 ? Text.visible(t.table().toString()) + ": not checked"
+                    : Text.visible(t.table().toString()) + ": " + Text.num(t.rowsInTable()) + " rows in table, "
                     + Text.num(t.liveKeysInStream()) + " live keys in stream");
         }
         return "Grouped horizontal bars, two per table. " + String.join("; ", parts) + ".";
@@ -137,7 +137,7 @@ final class SvgCharts {
         for (TableResult t : tables) {
             int mid = y + barH / 2;
             s.add("<text x=\"" + (LABEL_W - 10) + "\" y=\"" + (mid + 5) + "\" text-anchor=\"end\">"
-                    + "<title>" + Html.text(t.table()) + "</title>" + fit(t.table(), LABEL_W - 16) + "</text>");
+                    + "<title>" + Html.text(t.table().toString()) + "</title>" + fit(t.table().toString(), LABEL_W - 16) + "</text>");
             long all = total(t);
             if (t.rowsInTable() < 0 && all == 0) {
                 s.add("<text x=\"" + (LABEL_W + 6) + "\" y=\"" + (mid + 5) + "\" class=\"muted\">not checked ("
@@ -155,7 +155,7 @@ final class SvgCharts {
                     String fill = Palette.kind(k);
                     s.add("<rect x=\"" + fmt(at) + "\" y=\"" + y + "\" width=\"" + fmt(w) + "\" height=\"" + barH
                             + "\" fill=\"" + fill + "\" stroke=\"#ffffff\" stroke-width=\"1\"><title>"
-                            + Html.text(t.table()) + ": " + Text.num(n) + " " + k.label() + "</title></rect>");
+                            + Html.text(t.table().toString()) + ": " + Text.num(n) + " " + k.label() + "</title></rect>");
                     String num = Text.num(n);
                     if (w >= textWidth(num) + 8) {
                         s.add("<text x=\"" + fmt(at + w / 2) + "\" y=\"" + (mid + 5) + "\" text-anchor=\"middle\" "
@@ -190,7 +190,7 @@ final class SvgCharts {
                     kinds.add(Text.num(t.count(k)) + " " + k.label());
                 }
             }
-            parts.add(Text.visible(t.table()) + ": " + (kinds.isEmpty() ? "no findings" : String.join(", ", kinds)));
+            parts.add(Text.visible(t.table().toString()) + ": " + (kinds.isEmpty() ? "no findings" : String.join(", ", kinds)));
         }
         return "Stacked horizontal bars, one per table, one segment per class of finding. " + String.join("; ", parts)
                 + ".";

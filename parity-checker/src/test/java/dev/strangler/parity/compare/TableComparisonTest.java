@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strangler.parity.model.FindingKind;
+import dev.strangler.parity.model.TableId;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
 import dev.strangler.parity.stream.ChangeEvent;
@@ -60,7 +61,7 @@ class TableComparisonTest {
 
     private TableComparison comparison(Path dir, int partitions) {
         // transactions up to 100 are visible at the cut
-        return new TableComparison("shop.t", "p.shop.t", codec, tx -> tx <= 100, partitions, dir, 10);
+        return new TableComparison(new TableId("shop", "t"), "p.shop.t", codec, tx -> tx <= 100, partitions, dir, 10);
     }
 
     private static ChangeEvent event(long id, char op, String name, long tx, long lsn) throws Exception {

@@ -65,7 +65,7 @@ class ParityCheckIT {
     }
 
     private static TableResult table(ParityReport report, String name) {
-        return report.tables().stream().filter(t -> t.table().equals(name)).findFirst().orElseThrow();
+        return report.tables().stream().filter(t -> t.table().toString().equals(name)).findFirst().orElseThrow();
     }
 
     @Test

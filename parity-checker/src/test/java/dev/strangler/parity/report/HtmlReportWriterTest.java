@@ -28,7 +28,7 @@ class HtmlReportWriterTest {
         assertThat(html).contains("<h1><span class=\"sr\">Verdict: </span>" + report.verdict().label() + "</h1>");
         assertThat(html).contains("Exit code <strong>" + report.verdict().exitCode() + "</strong>");
         for (TableResult t : report.tables()) {
-            assertThat(html).contains(Html.text(t.table()));
+            assertThat(html).contains(Html.text(t.table().toString()));
         }
         // self-contained: nothing is fetched, nothing is run
         assertThat(html).doesNotContain("http://").doesNotContain("https://").doesNotContain("//:")

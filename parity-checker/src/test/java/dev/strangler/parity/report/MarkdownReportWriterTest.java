@@ -26,7 +26,7 @@ class MarkdownReportWriterTest {
         assertThat(md.lines().findFirst()).hasValue("**Verdict: " + report.verdict().label() + "** (exit "
                 + report.verdict().exitCode() + ")");
         for (TableResult t : report.tables()) {
-            assertThat(md).contains(MarkdownReportWriter.code(t.table()));
+            assertThat(md).contains(MarkdownReportWriter.code(t.table().toString()));
         }
         assertThat(withoutCodeSpans(md)).doesNotContainIgnoringCase("<script").doesNotContainIgnoringCase("<img");
     }
