@@ -1,8 +1,10 @@
 package dev.strangler.parity.compare;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strangler.parity.model.AnomalyKind;
 import dev.strangler.parity.model.Finding;
 import dev.strangler.parity.model.FindingKind;
+import dev.strangler.parity.model.Operation;
 import dev.strangler.parity.model.TableId;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
@@ -45,10 +47,10 @@ public final class TableComparison implements AutoCloseable {
     private final Partitions stream;
     private final Partitions rows;
 
-    private final Map<String, Long> visibleByOp = new TreeMap<>();
-    private final Map<String, Long> afterCutByOp = new TreeMap<>();
+    private final Map<Operation, Long> visibleByOp = new EnumMap<>(Operation.class);
+    private final Map<Operation, Long> afterCutByOp = new EnumMap<>(Operation.class);
     private final Map<FindingKind, Long> counts = new EnumMap<>(FindingKind.class);
-    private final Map<String, Long> anomalies = new TreeMap<>();
+    private final Map<AnomalyKind, Long> anomalies = new EnumMap<>(AnomalyKind.class);
     private final TreeSet<String> notComparableColumns = new TreeSet<>();
     private final Map<FindingKind, List<Finding>> samples = new EnumMap<>(FindingKind.class);
     private long duplicates;
@@ -75,18 +77,24 @@ public final class TableComparison implements AutoCloseable {
         if (event.isTombstone()) {
             return;
         }
-        String op = String.valueOf(event.op());
-        boolean isVisible = event.op() == 'r' || visible.test(event.txId());
+        Operation op = event.op();
+        boolean isVisible = op == Operation.READ || visible.test(event.txId());
         if (!isVisible) {
             afterCutByOp.merge(op, 1L, Long::sum);
             return;
         }
         visibleByOp.merge(op, 1L, Long::sum);
+        if (!op.isRowChange()) {
+            anomaly(AnomalyKind.OPERATION_NOT_FOLDED, "(op " + op.code() + ")", "a " + op.name().toLowerCase(
+                    java.util.Locale.ROOT) + " event (source lsn " + event.lsn() + "): the check folds row events "
+                    + "only, so the state it compares does not reflect it");
+            return;
+        }
         String key = codec.key(event.key());
         try {
             DataOutputStream out = stream.output(key);
             Partitions.writeString(out, key);
-            out.writeByte(event.op());
+            out.writeByte(op.code().charAt(0));
             out.writeLong(event.lsn());
             Partitions.writeString(out, event.after() == null ? null : event.after().toString());
         } catch (IOException e) {
@@ -96,10 +104,7 @@ public final class TableComparison implements AutoCloseable {
 
     /** A record of the topic that is not a readable Debezium change event. */
     public void acceptUnreadable(long offset, int partition, String problem) {
-        String what = "unreadable record";
-        anomalies.merge(what, 1L, Long::sum);
-        record(FindingKind.STREAM_ANOMALY, new Finding(FindingKind.STREAM_ANOMALY, "partition " + partition
-                + " offset " + offset, null, null, null, what + ": " + problem));
+        anomaly(AnomalyKind.UNREADABLE_RECORD, "partition " + partition + " offset " + offset, problem);
     }
 
     /** Table side: called for every row of the table, read in the cut's transaction. */
@@ -160,7 +165,7 @@ public final class TableComparison implements AutoCloseable {
         try (DataInputStream in = stream.open(partition)) {
             while (!Partitions.atEnd(in)) {
                 String key = Partitions.readString(in);
-                char op = (char) in.readByte();
+                Operation op = Operation.ofCode((char) in.readByte());
                 long lsn = in.readLong();
                 String after = Partitions.readString(in);
                 apply(state.computeIfAbsent(key, k -> new KeyState()), key, op, lsn, after);
@@ -169,8 +174,8 @@ public final class TableComparison implements AutoCloseable {
         return state;
     }
 
-    private void apply(KeyState s, String key, char op, long lsn, String after) {
-        if (op == 'r') {
+    private void apply(KeyState s, String key, Operation op, long lsn, String after) {
+        if (op == Operation.READ) {
             if (s.snapshotLsn == lsn) {
                 duplicates++;
                 return;
@@ -187,28 +192,29 @@ public final class TableComparison implements AutoCloseable {
             return;
         }
         switch (op) {
-            case 'c' -> {
+            case CREATE -> {
                 if (s.status == KeyState.LIVE) {
-                    anomaly(key, "create of a key that is already live", lsn);
+                    anomaly(AnomalyKind.CREATE_OF_LIVE_KEY, key, lsn);
                 }
             }
-            case 'u' -> {
+            case UPDATE -> {
                 if (s.status == KeyState.NEVER) {
-                    anomaly(key, "update of a key the stream never created", lsn);
+                    anomaly(AnomalyKind.UPDATE_OF_UNKNOWN_KEY, key, lsn);
                 } else if (s.status == KeyState.DELETED) {
-                    anomaly(key, "update after delete", lsn);
+                    anomaly(AnomalyKind.UPDATE_AFTER_DELETE, key, lsn);
                 }
             }
-            default -> {
+            case DELETE -> {
                 if (s.status == KeyState.NEVER) {
-                    anomaly(key, "delete of a key the stream never created", lsn);
+                    anomaly(AnomalyKind.DELETE_OF_UNKNOWN_KEY, key, lsn);
                 } else if (s.status == KeyState.DELETED) {
-                    anomaly(key, "delete after delete", lsn);
+                    anomaly(AnomalyKind.DELETE_AFTER_DELETE, key, lsn);
                 }
             }
+            default -> throw new IllegalStateException("only row changes are spilled, not " + op);
         }
         s.lastLsn = lsn;
-        if (op == 'd') {
+        if (op == Operation.DELETE) {
             s.status = KeyState.DELETED;
             s.after = null;
         } else {
@@ -277,10 +283,13 @@ public final class TableComparison implements AutoCloseable {
         }
     }
 
-    private void anomaly(String key, String what, long lsn) {
-        anomalies.merge(what, 1L, Long::sum);
-        record(FindingKind.STREAM_ANOMALY, new Finding(FindingKind.STREAM_ANOMALY, key, null, null, null,
-                what + " (source lsn " + lsn + ")"));
+    private void anomaly(AnomalyKind kind, String key, long lsn) {
+        anomaly(kind, key, kind.description() + " (source lsn " + lsn + ")");
+    }
+
+    private void anomaly(AnomalyKind kind, String key, String note) {
+        anomalies.merge(kind, 1L, Long::sum);
+        record(FindingKind.STREAM_ANOMALY, Finding.anomaly(kind, key, note));
     }
 
     private void record(FindingKind kind, Finding finding) {

@@ -15,7 +15,7 @@ public record ParityReport(int schemaVersion, String runId, Instant startedAt, I
                            String slot, String topicPrefix, Cut cut, Verdict verdict, String reason,
                            List<TableResult> tables, List<HistoryPoint> history, String eventEncoding) {
 
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     public ParityReport {
         tables = List.copyOf(tables);

@@ -8,10 +8,10 @@ import java.util.Set;
  * The comparison of one table with its topic at the cut.
  *
  * @param reason           why the table is UNVERIFIABLE (null otherwise)
- * @param visibleEventsByOp events visible at the cut, by op (c, u, d, r)
+ * @param visibleEventsByOp events visible at the cut, by operation
  * @param eventsAfterCut   events of transactions not visible at the cut (written while the check ran), by op
  * @param findingCounts    every finding counted by kind (all of them, not just the sample)
- * @param anomalies        stream anomalies by description
+ * @param anomalies        stream anomalies by kind
  * @param duplicates       events seen twice (same key, op and LSN): expected after a crash with at-least-once
  * @param notComparableColumns columns that carried the TOAST placeholder
  * @param sample           a bounded sample of findings with column-level detail
@@ -19,9 +19,9 @@ import java.util.Set;
  *                         records were deleted and it was rebuilt from a later complete snapshot)
  */
 public record TableResult(TableId table, String topic, Verdict verdict, String reason, long tolerance,
-                          long rowsInTable, long liveKeysInStream, Map<String, Long> visibleEventsByOp,
-                          Map<String, Long> eventsAfterCut, Map<FindingKind, Long> findingCounts,
-                          Map<String, Long> anomalies, long duplicates, Set<String> notComparableColumns,
+                          long rowsInTable, long liveKeysInStream, Map<Operation, Long> visibleEventsByOp,
+                          Map<Operation, Long> eventsAfterCut, Map<FindingKind, Long> findingCounts,
+                          Map<AnomalyKind, Long> anomalies, long duplicates, Set<String> notComparableColumns,
                           List<Finding> sample, String streamHistory) {
 
     public TableResult {
@@ -35,8 +35,9 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
 
     /** A table whose topic was folded from its first record. */
     public TableResult(TableId table, String topic, Verdict verdict, String reason, long tolerance, long rowsInTable,
-                       long liveKeysInStream, Map<String, Long> visibleEventsByOp, Map<String, Long> eventsAfterCut,
-                       Map<FindingKind, Long> findingCounts, Map<String, Long> anomalies, long duplicates,
+                       long liveKeysInStream, Map<Operation, Long> visibleEventsByOp,
+                       Map<Operation, Long> eventsAfterCut, Map<FindingKind, Long> findingCounts,
+                       Map<AnomalyKind, Long> anomalies, long duplicates,
                        Set<String> notComparableColumns, List<Finding> sample) {
         this(table, topic, verdict, reason, tolerance, rowsInTable, liveKeysInStream, visibleEventsByOp,
                 eventsAfterCut, findingCounts, anomalies, duplicates, notComparableColumns, sample, null);

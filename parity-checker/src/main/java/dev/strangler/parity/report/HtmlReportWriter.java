@@ -320,7 +320,7 @@ public final class HtmlReportWriter {
         }
         if (!t.anomalies().isEmpty()) {
             h.append("<p>Stream anomalies:</p>\n<ul>\n");
-            new TreeMap<>(t.anomalies()).forEach((what, n) -> h.append("<li>").append(Html.rich(what)).append(": ")
+            new TreeMap<>(t.anomalies()).forEach((what, n) -> h.append("<li>").append(Html.rich(what.description())).append(": ")
                     .append(Html.esc(Text.num(n))).append("</li>\n"));
             h.append("</ul>\n");
         }

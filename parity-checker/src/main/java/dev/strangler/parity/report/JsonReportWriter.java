@@ -105,7 +105,7 @@ public final class JsonReportWriter {
         n.put("findings", Text.findings(r));
         ObjectNode byKind = n.putObject("findingCounts");
         for (FindingKind k : FindingKind.values()) {
-            byKind.put(k.name(), r.tables().stream().mapToLong(t -> t.count(k)).sum());
+            byKind.put(k.code(), r.tables().stream().mapToLong(t -> t.count(k)).sum());
         }
         return n;
     }
@@ -123,18 +123,22 @@ public final class JsonReportWriter {
         n.put("findings", t.findings());
         ObjectNode byKind = n.putObject("findingCounts");
         for (FindingKind k : FindingKind.values()) {
-            byKind.put(k.name(), t.count(k));
+            byKind.put(k.code(), t.count(k));
         }
-        counts(n.putObject("visibleEventsByOp"), Text.orderedOps(t.visibleEventsByOp()));
-        counts(n.putObject("eventsAfterCut"), Text.orderedOps(t.eventsAfterCut()));
-        counts(n.putObject("anomalies"), new TreeMap<>(t.anomalies()));
+        ObjectNode visible = n.putObject("visibleEventsByOp");
+        Text.orderedOps(t.visibleEventsByOp()).forEach((op, count) -> visible.put(op.code(), count));
+        ObjectNode afterCut = n.putObject("eventsAfterCut");
+        Text.orderedOps(t.eventsAfterCut()).forEach((op, count) -> afterCut.put(op.code(), count));
+        ObjectNode anomalies = n.putObject("anomalies");
+        new TreeMap<>(t.anomalies()).forEach((kind, count) -> anomalies.put(kind.code(), count));
         n.put("duplicates", t.duplicates());
         ArrayNode cols = n.putArray("notComparableColumns");
         new TreeSet<>(t.notComparableColumns()).forEach(cols::add);
         ArrayNode sample = n.putArray("sample");
         for (Finding f : t.sample()) {
             ObjectNode s = sample.addObject();
-            s.put("kind", f.kind().name());
+            s.put("kind", f.kind().code());
+            s.put("anomaly", f.anomaly() == null ? null : f.anomaly().code());
             s.put("key", f.key());
             s.put("column", f.column());
             s.put("tableValue", f.tableValue());
@@ -150,10 +154,6 @@ public final class JsonReportWriter {
         } else {
             n.put(field, value);
         }
-    }
-
-    private static void counts(ObjectNode n, Map<String, Long> counts) {
-        counts.forEach(n::put);
     }
 
     private static String instant(Instant t) {

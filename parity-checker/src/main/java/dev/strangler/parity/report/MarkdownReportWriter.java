@@ -136,7 +136,7 @@ public final class MarkdownReportWriter {
             if (!t.anomalies().isEmpty()) {
                 md.append("Stream anomalies:\n\n");
                 new TreeMap<>(t.anomalies()).forEach((what, n) ->
-                        md.append("- ").append(esc(what)).append(": ").append(Text.num(n)).append('\n'));
+                        md.append("- ").append(esc(what.description())).append(": ").append(Text.num(n)).append('\n'));
                 md.append('\n');
             }
             if (!t.notComparableColumns().isEmpty()) {

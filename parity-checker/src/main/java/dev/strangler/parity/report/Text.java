@@ -1,6 +1,7 @@
 package dev.strangler.parity.report;
 
 import dev.strangler.parity.model.Cut;
+import dev.strangler.parity.model.Operation;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
@@ -23,8 +24,8 @@ import java.util.TreeMap;
  */
 final class Text {
 
-    /** The ops of the standard Debezium envelope, in the order the reports print them. */
-    static final List<String> OPS = List.of("c", "u", "d", "r");
+    /** The row operations of the standard Debezium envelope, in the order the reports print them. */
+    static final List<Operation> OPS = List.of(Operation.CREATE, Operation.UPDATE, Operation.DELETE, Operation.READ);
 
     /** The verdicts in the order the reports list them (by exit code), whatever order the enum declares. */
     static final List<Verdict> VERDICTS = List.of(Verdict.GO, Verdict.NO_GO, Verdict.UNVERIFIABLE);
@@ -92,29 +93,30 @@ final class Text {
         return cut == null ? UNKNOWN : cut.walLsnText();
     }
 
-    static long sum(Map<String, Long> counts) {
+    static long sum(Map<?, Long> counts) {
         return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** c/u/d/r counts as "12/3/1/0", any other op appended (" +t:1"). */
-    static String ops(Map<String, Long> byOp) {
+    static String ops(Map<Operation, Long> byOp) {
         StringBuilder s = new StringBuilder();
-        for (String op : OPS) {
+        for (Operation op : OPS) {
             s.append(s.length() == 0 ? "" : "/").append(num(byOp.getOrDefault(op, 0L)));
         }
-        new TreeMap<>(byOp).forEach((op, n) -> {
+        orderedOps(byOp).forEach((op, n) -> {
             if (!OPS.contains(op)) {
-                s.append(" +").append(op).append(':').append(num(n));
+                s.append(" +").append(op.code()).append(':').append(num(n));
             }
         });
         return s.toString();
     }
 
-    /** The ops in print order (c, u, d, r, then any other sorted), each with its count. */
-    static Map<String, Long> orderedOps(Map<String, Long> byOp) {
-        Map<String, Long> out = new LinkedHashMap<>();
+    /** The ops in print order (c, u, d, r, then any other by code), each with its count. */
+    static Map<Operation, Long> orderedOps(Map<Operation, Long> byOp) {
+        Map<Operation, Long> out = new LinkedHashMap<>();
         OPS.forEach(op -> out.put(op, byOp.getOrDefault(op, 0L)));
-        new TreeMap<>(byOp).forEach(out::putIfAbsent);
+        byOp.keySet().stream().sorted(java.util.Comparator.comparing(Operation::code))
+                .forEach(op -> out.putIfAbsent(op, byOp.get(op)));
         return out;
     }
 

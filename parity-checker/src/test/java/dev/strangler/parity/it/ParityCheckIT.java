@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strangler.parity.model.FindingKind;
+import dev.strangler.parity.model.Operation;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
@@ -76,7 +77,7 @@ class ParityCheckIT {
             TableResult customers = table(report, "shop.customers");
             assertThat(customers.rowsInTable()).isEqualTo(50);
             assertThat(customers.liveKeysInStream()).isEqualTo(50);
-            assertThat(customers.visibleEventsByOp()).containsEntry("r", 50L);
+            assertThat(customers.visibleEventsByOp()).containsEntry(Operation.READ, 50L);
             assertThat(table(report, "shop.order_lines").rowsInTable()).isEqualTo(60);
             ParityReport second = f.check();
             assertThat(second.history()).extracting(ParityReport.HistoryPoint::runId).contains(report.runId());
@@ -270,7 +271,7 @@ class ParityCheckIT {
             }
             ParityReport report = f.check(f.parityConfig("connectfmt", Duration.ofSeconds(60)));
             assertThat(report.verdict()).as(describe(report)).isEqualTo(Verdict.GO);
-            assertThat(table(report, "shop.order_lines").visibleEventsByOp()).containsEntry("d", 2L);
+            assertThat(table(report, "shop.order_lines").visibleEventsByOp()).containsEntry(Operation.DELETE, 2L);
         }
     }
 

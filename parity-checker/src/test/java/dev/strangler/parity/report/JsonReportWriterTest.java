@@ -39,7 +39,7 @@ class JsonReportWriterTest {
     void everyFixtureValidatesAgainstTheShippedSchema(ParityReport report) throws IOException {
         JsonNode doc = MAPPER.readTree(writer.render(report));
         assertThat(validate(doc)).as(report.runId()).isEmpty();
-        assertThat(doc.get("schemaVersion").asInt()).isEqualTo(1);
+        assertThat(doc.get("schemaVersion").asInt()).isEqualTo(2);
         assertThat(doc.get("verdict").asText()).isEqualTo(report.verdict().label());
         assertThat(doc.get("exitCode").asInt()).isEqualTo(report.verdict().exitCode());
         assertThat(doc.get("tables")).hasSize(report.tables().size());
@@ -65,12 +65,16 @@ class JsonReportWriterTest {
 
         assertThat(validate(good.deepCopy().put("verdict", "NO_GO"))).isNotEmpty();
         assertThat(validate(good.deepCopy().put("exitCode", 0))).as("verdict and exit code disagree").isNotEmpty();
-        assertThat(validate(good.deepCopy().put("schemaVersion", 2))).isNotEmpty();
+        assertThat(validate(good.deepCopy().put("schemaVersion", 1))).isNotEmpty();
+        assertThat(validate(good.deepCopy().put("schemaVersion", 3))).isNotEmpty();
         assertThat(validate(good.deepCopy().put("startedAt", "yesterday"))).isNotEmpty();
         assertThat(validate(good.deepCopy().put("surprise", true))).as("undocumented field").isNotEmpty();
         ObjectNode noKind = good.deepCopy();
         ((ObjectNode) noKind.get("tables").get(0).get("findingCounts")).remove("STREAM_ANOMALY");
         assertThat(validate(noKind)).isNotEmpty();
+        ObjectNode describedAnomaly = good.deepCopy();
+        ((ObjectNode) describedAnomaly.get("tables").get(0).get("anomalies")).put("update after delete", 1);
+        assertThat(validate(describedAnomaly)).as("anomalies are keyed by code, not by description").isNotEmpty();
         ObjectNode badLsn = good.deepCopy();
         ((ObjectNode) badLsn.get("cut")).put("walLsn", "16B37480");
         assertThat(validate(badLsn)).isNotEmpty();
@@ -117,7 +121,21 @@ class JsonReportWriterTest {
         assertThat(sample.get(3).get("tableValue").asText()).isEqualTo(ReportFixtures.LONG_TABLE_VALUE);
         assertThat(sample.get(5).get("tableValue").asText()).isEqualTo(ReportFixtures.NEWLINES);
         assertThat(sample.get(6).get("column").isNull()).isTrue();
-        assertThat(sample.get(6).get("kind").asText()).isEqualTo(FindingKind.MISSING_IN_STREAM.name());
+        assertThat(sample.get(6).get("kind").asText()).isEqualTo("MISSING_IN_STREAM");
+        assertThat(sample.get(6).get("anomaly").isNull()).isTrue();
+    }
+
+    @Test
+    void kindsAnomaliesAndOperationsAreWrittenAsTheirStableCodes() throws IOException {
+        JsonNode customers = MAPPER.readTree(writer.render(ReportFixtures.noGo(false))).get("tables").get(0);
+        assertThat(customers.get("findingCounts").fieldNames()).toIterable().containsExactly("MISSING_IN_STREAM",
+                "EXTRA_IN_STREAM", "CONTENT_DIFFERS", "NOT_COMPARABLE", "STREAM_ANOMALY");
+        assertThat(customers.get("anomalies").fieldNames()).toIterable()
+                .containsExactly("UPDATE_OF_UNKNOWN_KEY", "UPDATE_AFTER_DELETE");
+        assertThat(customers.get("visibleEventsByOp").fieldNames()).toIterable().containsExactly("c", "u", "d", "r");
+        for (FindingKind k : FindingKind.values()) {
+            assertThat(k.code()).as("the code is the v1 name, so the key did not change").isEqualTo(k.name());
+        }
     }
 
     @Test

@@ -1,9 +1,11 @@
 package dev.strangler.parity.report;
 
 import dev.strangler.parity.canonical.EventEncoding;
+import dev.strangler.parity.model.AnomalyKind;
 import dev.strangler.parity.model.Cut;
 import dev.strangler.parity.model.Finding;
 import dev.strangler.parity.model.FindingKind;
+import dev.strangler.parity.model.Operation;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.ParityReport.HistoryPoint;
 import dev.strangler.parity.model.TableId;
@@ -67,8 +69,8 @@ final class ReportFixtures {
         TableResult bad = new TableResult(TableId.parse("public.customers"), "legacy.public.customers",
                 Verdict.NO_GO, null, 0,
                 12_430, 12_432, ops(12_298, 120, 14, 0), ops(3, 1, 0, 0),
-                kinds(3, 5, 1_204, 0, 2), Map.of("update of a key the stream never created", 1L,
-                "event after delete <b>(same key)</b>", 1L), 3, Set.of(), customers);
+                kinds(3, 5, 1_204, 0, 2), Map.of(AnomalyKind.UPDATE_OF_UNKNOWN_KEY, 1L,
+                AnomalyKind.UPDATE_AFTER_DELETE, 1L), 3, Set.of(), customers);
         TableResult toast = new TableResult(TableId.parse("public.documents"), "legacy.public.documents",
                 Verdict.GO, null, 0,
                 800, 800, ops(800, 51, 0, 0), ops(0, 0, 0, 0), kinds(0, 0, 0, 51, 0), Map.of(), 0,
@@ -161,8 +163,8 @@ final class ReportFixtures {
                 kinds(0, 0, 0, 0, 0), Map.of(), 0, Set.of(), List.of());
     }
 
-    static Map<String, Long> ops(long c, long u, long d, long r) {
-        return Map.of("c", c, "u", u, "d", d, "r", r);
+    static Map<Operation, Long> ops(long c, long u, long d, long r) {
+        return Map.of(Operation.CREATE, c, Operation.UPDATE, u, Operation.DELETE, d, Operation.READ, r);
     }
 
     static Map<FindingKind, Long> kinds(long missing, long extra, long differs, long notComparable, long anomaly) {

@@ -1,5 +1,6 @@
 package dev.strangler.parity.report;
 
+import dev.strangler.parity.model.Operation;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -52,7 +53,8 @@ class TextTest {
 
     @Test
     void opsAndNumbers() {
-        assertThat(Text.ops(Map.of("c", 1_234L, "d", 1L, "t", 2L))).isEqualTo("1,234/0/1/0 +t:2");
+        assertThat(Text.ops(Map.of(Operation.CREATE, 1_234L, Operation.DELETE, 1L, Operation.TRUNCATE, 2L)))
+                .isEqualTo("1,234/0/1/0 +t:2");
         assertThat(Text.count(-1)).isEqualTo("—");
     }
 
