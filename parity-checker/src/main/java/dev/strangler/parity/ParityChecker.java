@@ -87,7 +87,7 @@ public final class ParityChecker {
             }
             ParityReport report = new ParityReport(ParityReport.SCHEMA_VERSION, runId, started, Instant.now(),
                     redactedSource(), config.slot(), config.topicPrefix(), cut, verdict, reason, tables, history,
-                    config.eventEncoding().toString());
+                    config.eventEncoding().toString(), config.acceptNotComparable());
             if (historyAvailable) {
                 History.store(control, report);
             } else {
@@ -161,7 +161,7 @@ public final class ParityChecker {
                 }
             }, progress);
             scan(c, table, codec, comparison, estimate);
-            TableResult result = comparison.finish(tolerance);
+            TableResult result = comparison.finish(tolerance, config.acceptNotComparable());
             return history == null ? result : result.withStreamHistory(history);
         }
     }

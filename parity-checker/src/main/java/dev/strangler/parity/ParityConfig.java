@@ -22,11 +22,14 @@ import java.util.Map;
  * @param workDirectory      where the checker spills its partitions (null: the system temp directory)
  * @param unavailableValuePlaceholder Debezium's unavailable.value.placeholder
  * @param eventEncoding      the connector's value encodings (Strangler's engine: {@link EventEncoding#strangler()})
+ * @param acceptNotComparable rows the stream cannot show in full (absent columns, TOAST placeholders) are reported
+ *                           but do not count against the tolerance; off by default, recorded in the report
  */
 public record ParityConfig(String jdbcUrl, String user, String password, String slot, String bootstrapServers,
                            Map<String, String> kafkaClientProperties, String topicPrefix, List<TableId> tables,
                            long defaultTolerance, Map<TableId, Long> tolerances, Duration waitTimeout, int sampleSize,
-                           Path workDirectory, String unavailableValuePlaceholder, EventEncoding eventEncoding) {
+                           Path workDirectory, String unavailableValuePlaceholder, EventEncoding eventEncoding,
+                           boolean acceptNotComparable) {
 
     public static final String DEBEZIUM_UNAVAILABLE_VALUE = "__debezium_unavailable_value";
 
@@ -48,7 +51,7 @@ public record ParityConfig(String jdbcUrl, String user, String password, String 
                         Path workDirectory, String unavailableValuePlaceholder) {
         this(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
                 tables.stream().map(TableId::parse).toList(), defaultTolerance, parseKeys(tolerances), waitTimeout,
-                sampleSize, workDirectory, unavailableValuePlaceholder, EventEncoding.strangler());
+                sampleSize, workDirectory, unavailableValuePlaceholder, EventEncoding.strangler(), false);
     }
 
     private static Map<TableId, Long> parseKeys(Map<String, Long> byName) {
@@ -61,7 +64,14 @@ public record ParityConfig(String jdbcUrl, String user, String password, String 
     public ParityConfig withEventEncoding(EventEncoding encoding) {
         return new ParityConfig(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
                 tables, defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory,
-                unavailableValuePlaceholder, encoding);
+                unavailableValuePlaceholder, encoding, acceptNotComparable);
+    }
+
+    /** The same check, accepting (or not) rows the stream cannot show in full. */
+    public ParityConfig withAcceptNotComparable(boolean accept) {
+        return new ParityConfig(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
+                tables, defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory,
+                unavailableValuePlaceholder, eventEncoding, accept);
     }
 
     public long toleranceFor(TableId table) {
@@ -76,6 +86,7 @@ public record ParityConfig(String jdbcUrl, String user, String password, String 
     @Override
     public String toString() {
         return "ParityConfig[" + jdbcUrl + " as " + user + ", slot " + slot + ", kafka " + bootstrapServers
-                + ", tables " + tables + ", " + eventEncoding + "]";
+                + ", tables " + tables + ", " + eventEncoding + (acceptNotComparable ? ", accepting not-comparable rows"
+                : "") + "]";
     }
 }

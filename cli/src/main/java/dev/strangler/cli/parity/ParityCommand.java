@@ -99,6 +99,12 @@ public final class ParityCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String intervalMode;
 
+    @Option(names = "--accept-not-comparable",
+            description = "Rows the stream cannot show in full (a column absent from their events, Debezium's TOAST "
+                    + "placeholder) are reported but do not count against the tolerance; recorded in the report. "
+                    + "Default: they count. A column that never arrives makes its table UNVERIFIABLE either way.")
+    boolean acceptNotComparable;
+
     @Option(names = "--history", description = "List earlier runs from strangler.parity_run instead of checking.")
     boolean history;
 
@@ -110,7 +116,7 @@ public final class ParityCommand implements Callable<Integer> {
         verbosity.apply();
         PipelineConfig pipeline = config.load();
         ParityConfig parity = ParitySettings.from(pipeline, tables, tolerance, tolerances, timeout, sample, workDir)
-                .withEventEncoding(encoding());
+                .withEventEncoding(encoding()).withAcceptNotComparable(acceptNotComparable);
         PrintWriter stdout = spec.commandLine().getOut();
         if (history) {
             return printHistory(parity, stdout);

@@ -194,6 +194,18 @@ public final class Canonicalizer {
         }
     }
 
+    /**
+     * Like {@link #fromJson}, for reading a row: a value the configured encodings cannot read is
+     * {@link CanonicalValue.Kind#UNREADABLE} with the reason, instead of an exception.
+     */
+    public CanonicalValue readJson(JsonNode node, ColumnType type) {
+        try {
+            return fromJson(node, type);
+        } catch (IllegalArgumentException e) {
+            return CanonicalValue.unreadable(e.getMessage());
+        }
+    }
+
     private String arrayFromJson(JsonNode array, ColumnType type) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < array.size(); i++) {

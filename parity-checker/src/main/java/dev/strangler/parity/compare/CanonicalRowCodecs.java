@@ -89,7 +89,7 @@ public final class CanonicalRowCodecs {
         }
 
         @Override
-        public String[] row(ResultSet rs) throws SQLException {
+        public String[] tableRow(ResultSet rs) throws SQLException {
             String[] values = new String[columns.size()];
             for (int i = 0; i < values.length; i++) {
                 values[i] = canonicalizer.fromJdbc(rs, i + 1, columns.get(i));
@@ -98,15 +98,10 @@ public final class CanonicalRowCodecs {
         }
 
         @Override
-        public String[] row(JsonNode after) {
-            String[] values = new String[columns.size()];
+        public CanonicalValue[] streamRow(JsonNode after) {
+            CanonicalValue[] values = new CanonicalValue[columns.size()];
             for (int i = 0; i < values.length; i++) {
-                try {
-                    CanonicalValue v = canonicalizer.fromJson(after.get(names.get(i)), columns.get(i));
-                    values[i] = v.isValue() ? v.text() : RowCodec.UNAVAILABLE;
-                } catch (IllegalArgumentException e) {
-                    values[i] = RowCodec.unreadable(e.getMessage());
-                }
+                values[i] = canonicalizer.readJson(after.get(names.get(i)), columns.get(i));
             }
             return values;
         }

@@ -1,7 +1,9 @@
 package dev.strangler.parity.compare;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strangler.parity.canonical.CanonicalValue;
 import dev.strangler.parity.model.AnomalyKind;
+import dev.strangler.parity.model.ColumnGap;
 import dev.strangler.parity.model.Finding;
 import dev.strangler.parity.model.FindingKind;
 import dev.strangler.parity.model.Operation;
@@ -17,12 +19,11 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.LongPredicate;
 
 /**
@@ -51,7 +52,7 @@ public final class TableComparison implements AutoCloseable {
     private final Map<Operation, Long> afterCutByOp = new EnumMap<>(Operation.class);
     private final Map<FindingKind, Long> counts = new EnumMap<>(FindingKind.class);
     private final Map<AnomalyKind, Long> anomalies = new EnumMap<>(AnomalyKind.class);
-    private final TreeSet<String> notComparableColumns = new TreeSet<>();
+    private final ColumnGapTally gaps;
     private final Map<FindingKind, List<Finding>> samples = new EnumMap<>(FindingKind.class);
     private long duplicates;
     private long rowsInTable;
@@ -67,6 +68,7 @@ public final class TableComparison implements AutoCloseable {
         this.codec = codec;
         this.visible = visible;
         this.sampleSize = sampleSize;
+        this.gaps = new ColumnGapTally(codec.columnNames(), sampleSize);
         String prefix = table.toString().replaceAll("[^A-Za-z0-9_.-]", "_");
         this.stream = new Partitions(workDirectory, prefix + "-stream", partitions);
         this.rows = new Partitions(workDirectory, prefix + "-table", partitions);
@@ -110,7 +112,7 @@ public final class TableComparison implements AutoCloseable {
     /** Table side: called for every row of the table, read in the cut's transaction. */
     public void acceptRow(ResultSet rs) throws SQLException {
         String key = codec.key(rs);
-        String[] values = codec.row(rs);
+        String[] values = codec.tableRow(rs);
         try {
             DataOutputStream out = rows.output(key);
             Partitions.writeString(out, key);
@@ -128,8 +130,13 @@ public final class TableComparison implements AutoCloseable {
         return rowsInTable;
     }
 
-    /** Compares partition by partition and returns the table's result. */
-    public TableResult finish(long tolerance) {
+    /**
+     * Compares partition by partition and returns the table's result.
+     *
+     * @param acceptNotComparable whether not-comparable rows are accepted (reported, not counted against the
+     *                            tolerance)
+     */
+    public TableResult finish(long tolerance, boolean acceptNotComparable) {
         stream.finishWriting();
         rows.finishWriting();
         try {
@@ -140,13 +147,22 @@ public final class TableComparison implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("reading spill files of " + table, e);
         }
-        long findings = counts.entrySet().stream().filter(e -> e.getKey() != FindingKind.NOT_COMPARABLE)
+        ColumnGapTally.Result gapResult = gaps.finish();
+        if (gapResult.notComparableRows() > 0) {
+            counts.put(FindingKind.NOT_COMPARABLE, gapResult.notComparableRows());
+            samples.put(FindingKind.NOT_COMPARABLE, gapResult.sample());
+        }
+        long findings = counts.entrySet().stream()
+                .filter(e -> !(acceptNotComparable && e.getKey() == FindingKind.NOT_COMPARABLE))
                 .mapToLong(Map.Entry::getValue).sum();
+        List<String> never = gapResult.columnsNeverInStream();
+        Verdict verdict = TableResult.verdictOf(findings, tolerance, never);
         List<Finding> sample = new ArrayList<>();
         samples.values().forEach(sample::addAll);
-        return new TableResult(table, topic, findings > tolerance ? Verdict.NO_GO : Verdict.GO, null, tolerance,
-                rowsInTable, liveKeys, visibleByOp, afterCutByOp, counts, anomalies, duplicates,
-                notComparableColumns, sample);
+        return new TableResult(table, topic, verdict,
+                verdict == Verdict.UNVERIFIABLE ? TableResult.neverInStreamReason(never) : null, tolerance,
+                acceptNotComparable, rowsInTable, liveKeys, visibleByOp, afterCutByOp, counts, anomalies, duplicates,
+                gapResult.columnGaps(), never, sample, null);
     }
 
     /** Per-key state at the cut. */
@@ -241,7 +257,7 @@ public final class TableComparison implements AutoCloseable {
                     continue;
                 }
                 liveKeys++;
-                compareRow(key, names, tableValues, codec.row(JSON.readTree(s.after)));
+                compareRow(key, names, tableValues, codec.streamRow(JSON.readTree(s.after)));
             }
         }
         for (var entry : state.entrySet()) {
@@ -253,19 +269,43 @@ public final class TableComparison implements AutoCloseable {
         }
     }
 
-    private void compareRow(String key, List<String> names, String[] tableValues, String[] streamValues) {
+    private void compareRow(String key, List<String> names, String[] tableValues, CanonicalValue[] streamValues) {
+        gaps.rowCompared();
         List<Finding> differences = new ArrayList<>();
-        boolean notComparable = false;
+        List<Finding> notShown = new ArrayList<>();
+        BitSet absent = null;
+        boolean unavailable = false;
         for (int i = 0; i < tableValues.length; i++) {
-            String streamValue = i < streamValues.length ? streamValues[i] : RowCodec.UNAVAILABLE;
-            if (streamValue == RowCodec.UNAVAILABLE) {
-                notComparable = true;
-                notComparableColumns.add(names.get(i));
-                continue;
-            }
-            if (!java.util.Objects.equals(tableValues[i], streamValue)) {
-                differences.add(new Finding(FindingKind.CONTENT_DIFFERS, key, names.get(i), show(tableValues[i]),
-                        show(streamValue), null));
+            CanonicalValue v = i < streamValues.length ? streamValues[i] : CanonicalValue.ABSENT;
+            String column = names.get(i);
+            switch (v.kind()) {
+                case VALUE -> {
+                    if (!v.text().equals(tableValues[i])) {
+                        differences.add(new Finding(FindingKind.CONTENT_DIFFERS, key, column, show(tableValues[i]),
+                                v.text(), null));
+                    }
+                }
+                case UNREADABLE -> {
+                    gaps.count(i, ColumnGap.UNREADABLE);
+                    differences.add(new Finding(FindingKind.CONTENT_DIFFERS, key, column, show(tableValues[i]),
+                            null, ColumnGap.UNREADABLE, null, v.reason()));
+                }
+                case UNAVAILABLE -> {
+                    gaps.count(i, ColumnGap.UNAVAILABLE);
+                    unavailable = true;
+                    notShown.add(Finding.gap(FindingKind.NOT_COMPARABLE, key, column, null, ColumnGap.UNAVAILABLE,
+                            "compared on the other columns only"));
+                }
+                case ABSENT -> {
+                    gaps.count(i, ColumnGap.ABSENT);
+                    if (absent == null) {
+                        absent = new BitSet(tableValues.length);
+                    }
+                    absent.set(i);
+                    notShown.add(Finding.gap(FindingKind.NOT_COMPARABLE, key, column, null, ColumnGap.ABSENT,
+                            "compared on the other columns only"));
+                }
+                default -> throw new IllegalStateException(v.kind().name());
             }
         }
         if (!differences.isEmpty()) {
@@ -276,10 +316,8 @@ public final class TableComparison implements AutoCloseable {
                     sample.add(f);
                 }
             }
-        } else if (notComparable) {
-            record(FindingKind.NOT_COMPARABLE, new Finding(FindingKind.NOT_COMPARABLE, key,
-                    String.join(", ", notComparableColumns), null, "(unavailable)",
-                    "compared on the other columns only"));
+        } else if (!notShown.isEmpty()) {
+            gaps.notComparable(absent, unavailable, notShown);
         }
     }
 

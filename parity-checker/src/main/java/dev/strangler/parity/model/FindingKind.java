@@ -15,10 +15,13 @@ public enum FindingKind {
     /** Same key on both sides, different column values. */
     CONTENT_DIFFERS("CONTENT_DIFFERS", "content differs", "the event's values differ from the table's: a corrupted "
             + "or hand-written event, or a change that was not published"),
-    /** A column the stream cannot show (TOAST placeholder): compared on the other columns only. */
-    NOT_COMPARABLE("NOT_COMPARABLE", "not comparable", "the stream carries Debezium's unavailable-value placeholder "
-            + "for an unchanged TOASTed column: ALTER TABLE ... REPLICA IDENTITY FULL makes every update carry the "
-            + "whole row"),
+    /**
+     * A row with a column the stream does not show ({@link ColumnGap#ABSENT} or {@link ColumnGap#UNAVAILABLE}):
+     * compared on its other columns only. Counts against the tolerance unless the run accepts not-comparable rows.
+     */
+    NOT_COMPARABLE("NOT_COMPARABLE", "not comparable", "the stream does not show a column of these rows (see each "
+            + "column's reason below), so they were compared on their other columns only; they count against the "
+            + "tolerance unless the check runs with --accept-not-comparable"),
     /** An event that cannot happen in a correct stream (update of an unknown key, event after delete, ...). */
     STREAM_ANOMALY("STREAM_ANOMALY", "stream anomaly", "events out of order or for keys the stream never created: "
             + "read the sample, then check who else writes to the topic");

@@ -324,10 +324,19 @@ public final class HtmlReportWriter {
                     .append(Html.esc(Text.num(n))).append("</li>\n"));
             h.append("</ul>\n");
         }
-        if (!t.notComparableColumns().isEmpty()) {
-            h.append("<p>Columns not comparable (the stream carries the TOAST placeholder): ");
-            h.append(String.join(", ", new TreeSet<>(t.notComparableColumns()).stream()
-                    .map(c -> "<code>" + Html.rich(c) + "</code>").toList())).append(".</p>\n");
+        if (!t.columnGaps().isEmpty()) {
+            h.append("<p>Columns the stream does not show in every row:</p>\n<ul>\n");
+            for (var g : t.columnGaps()) {
+                h.append("<li><code>").append(Html.rich(g.column())).append("</code> ")
+                        .append(Html.esc(g.gap().label())).append(" in ").append(Html.esc(Text.plural(g.rows(), "row",
+                                "rows"))).append(" — ").append(Html.esc(g.gap().advice())).append(".</li>\n");
+            }
+            h.append("</ul>\n");
+        }
+        if (!t.reasoning().isEmpty()) {
+            h.append("<ul class=\"reasoning\">\n");
+            t.reasoning().forEach(line -> h.append("<li>").append(Html.rich(line)).append("</li>\n"));
+            h.append("</ul>\n");
         }
         sample(h, t);
         h.append("</article>\n");

@@ -52,6 +52,7 @@ public final class JsonReportWriter {
         root.put("slot", r.slot());
         root.put("topicPrefix", r.topicPrefix());
         root.put("eventEncoding", r.eventEncoding());
+        root.put("acceptNotComparable", r.acceptNotComparable());
         verdict(root, r.verdict());
         root.put("reason", r.reason());
         root.set("cut", cut(r.cut()));
@@ -132,13 +133,19 @@ public final class JsonReportWriter {
         ObjectNode anomalies = n.putObject("anomalies");
         new TreeMap<>(t.anomalies()).forEach((kind, count) -> anomalies.put(kind.code(), count));
         n.put("duplicates", t.duplicates());
-        ArrayNode cols = n.putArray("notComparableColumns");
-        new TreeSet<>(t.notComparableColumns()).forEach(cols::add);
+        ArrayNode gaps = n.putArray("columnGaps");
+        t.columnGaps().forEach(g -> gaps.addObject().put("column", g.column()).put("gap", g.gap().code())
+                .put("rows", g.rows()));
+        ArrayNode never = n.putArray("columnsNeverInStream");
+        t.columnsNeverInStream().forEach(never::add);
+        ArrayNode reasoning = n.putArray("reasoning");
+        t.reasoning().forEach(reasoning::add);
         ArrayNode sample = n.putArray("sample");
         for (Finding f : t.sample()) {
             ObjectNode s = sample.addObject();
             s.put("kind", f.kind().code());
             s.put("anomaly", f.anomaly() == null ? null : f.anomaly().code());
+            s.put("gap", f.gap() == null ? null : f.gap().code());
             s.put("key", f.key());
             s.put("column", f.column());
             s.put("tableValue", f.tableValue());

@@ -139,10 +139,18 @@ public final class MarkdownReportWriter {
                         md.append("- ").append(esc(what.description())).append(": ").append(Text.num(n)).append('\n'));
                 md.append('\n');
             }
-            if (!t.notComparableColumns().isEmpty()) {
-                md.append("Columns not comparable (TOAST placeholder in the stream): ");
-                md.append(String.join(", ", new TreeSet<>(t.notComparableColumns()).stream()
-                        .map(MarkdownReportWriter::code).toList())).append("\n\n");
+            if (!t.columnGaps().isEmpty()) {
+                md.append("Columns the stream does not show in every row:\n\n");
+                for (var g : t.columnGaps()) {
+                    md.append("- ").append(code(g.column())).append(' ').append(g.gap().label()).append(" in ")
+                            .append(Text.plural(g.rows(), "row", "rows")).append(" — ").append(g.gap().advice())
+                            .append('\n');
+                }
+                md.append('\n');
+            }
+            if (!t.reasoning().isEmpty()) {
+                t.reasoning().forEach(line -> md.append("- ").append(esc(line)).append('\n'));
+                md.append('\n');
             }
             sample(md, t);
         }

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strangler.parity.canonical.CanonicalValue;
 import dev.strangler.parity.model.AnomalyKind;
+import dev.strangler.parity.model.ColumnGap;
+import dev.strangler.parity.model.ColumnGapCount;
 import dev.strangler.parity.model.FindingKind;
 import dev.strangler.parity.model.Operation;
 import dev.strangler.parity.model.TableId;
@@ -24,18 +27,26 @@ class TableComparisonTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A codec for tests: rows come as {id, name} pairs instead of a ResultSet. */
-    private static final class PairCodec implements RowCodec {
+    /**
+     * A codec for tests: table rows come as arrays of texts instead of a ResultSet; in events a missing field is
+     * absent, the TOAST placeholder unavailable, and a text starting with "unreadable:" cannot be read.
+     */
+    private static final class TextCodec implements RowCodec {
+        private final List<String> columns;
         String[] current;
+
+        TextCodec(String... columns) {
+            this.columns = List.of(columns);
+        }
 
         @Override
         public List<String> columnNames() {
-            return List.of("id", "name");
+            return columns;
         }
 
         @Override
         public String selectList() {
-            return "id, name";
+            return String.join(", ", columns);
         }
 
         @Override
@@ -49,23 +60,35 @@ class TableComparisonTest {
         }
 
         @Override
-        public String[] row(ResultSet rs) {
+        public String[] tableRow(ResultSet rs) {
             return current.clone();
         }
 
         @Override
-        public String[] row(JsonNode after) {
-            String name = after.path("name").asText();
-            return new String[] {after.path("id").asText(),
-                name.equals("__debezium_unavailable_value") ? RowCodec.UNAVAILABLE : name};
+        public CanonicalValue[] streamRow(JsonNode after) {
+            CanonicalValue[] values = new CanonicalValue[columns.size()];
+            for (int i = 0; i < values.length; i++) {
+                JsonNode field = after.get(columns.get(i));
+                String text = field == null ? null : field.asText();
+                values[i] = field == null ? CanonicalValue.ABSENT
+                        : text.equals("__debezium_unavailable_value") ? CanonicalValue.UNAVAILABLE
+                        : text.startsWith("unreadable:") ? CanonicalValue.unreadable(text.substring(11))
+                        : CanonicalValue.of(text);
+            }
+            return values;
         }
     }
 
-    private final PairCodec codec = new PairCodec();
+    private TextCodec codec = new TextCodec("id", "name");
 
     private TableComparison comparison(Path dir, int partitions) {
         // transactions up to 100 are visible at the cut
         return new TableComparison(new TableId("shop", "t"), "p.shop.t", codec, tx -> tx <= 100, partitions, dir, 10);
+    }
+
+    private static ChangeEvent eventAfter(long id, Operation op, String afterJson, long tx, long lsn)
+            throws Exception {
+        return new ChangeEvent(JSON.readTree("{\"id\":" + id + "}"), op, JSON.readTree(afterJson), tx, lsn, false);
     }
 
     private static ChangeEvent event(long id, Operation op, String name, long tx, long lsn) throws Exception {
@@ -90,7 +113,7 @@ class TableComparisonTest {
             c.acceptEvent(event(2, Operation.UPDATE, "after-cut", 150, 60)); // not visible: the table read happens at the cut
             row(c, 1, "a");
             row(c, 2, "b2");
-            TableResult r = c.finish(0);
+            TableResult r = c.finish(0, false);
             assertThat(r.verdict()).isEqualTo(Verdict.GO);
             assertThat(r.findings()).isZero();
             assertThat(r.rowsInTable()).isEqualTo(2);
@@ -110,7 +133,7 @@ class TableComparisonTest {
             row(c, 1, "same");
             row(c, 2, "table value");
             row(c, 5, "only in table");
-            TableResult r = c.finish(0);
+            TableResult r = c.finish(0, false);
             assertThat(r.verdict()).isEqualTo(Verdict.NO_GO);
             assertThat(r.count(FindingKind.MISSING_IN_STREAM)).isEqualTo(1);
             assertThat(r.count(FindingKind.EXTRA_IN_STREAM)).isEqualTo(1);
@@ -135,7 +158,7 @@ class TableComparisonTest {
             c.acceptEvent(event(1, Operation.CREATE, "a", 10, 100)); // the batch sent again after a crash
             c.acceptEvent(event(1, Operation.UPDATE, "b", 11, 110));
             row(c, 1, "b");
-            TableResult r = c.finish(0);
+            TableResult r = c.finish(0, false);
             assertThat(r.duplicates()).isEqualTo(2);
             assertThat(r.findings()).isZero();
             assertThat(r.verdict()).isEqualTo(Verdict.GO);
@@ -149,7 +172,7 @@ class TableComparisonTest {
             c.acceptEvent(event(1, Operation.READ, "old", 5, 900)); // the snapshot's position, taken after the update below
             c.acceptEvent(event(1, Operation.UPDATE, "new", 50, 800));
             row(c, 1, "new");
-            TableResult r = c.finish(0);
+            TableResult r = c.finish(0, false);
             assertThat(r.findings()).isZero();
             assertThat(r.duplicates()).isZero();
         }
@@ -164,7 +187,7 @@ class TableComparisonTest {
             c.acceptEvent(event(2, Operation.UPDATE, "zombie", 13, 13));
             row(c, 1, "ghost");
             row(c, 2, "zombie");
-            TableResult r = c.finish(2);
+            TableResult r = c.finish(2, false);
             assertThat(r.anomalies()).containsOnly(entry(AnomalyKind.UPDATE_OF_UNKNOWN_KEY, 1L),
                     entry(AnomalyKind.UPDATE_AFTER_DELETE, 1L));
             assertThat(r.sample()).filteredOn(f -> f.kind() == FindingKind.STREAM_ANOMALY)
@@ -183,7 +206,7 @@ class TableComparisonTest {
             c.acceptEvent(new ChangeEvent(null, Operation.TRUNCATE, null, 11, 11, false));
             c.acceptEvent(new ChangeEvent(null, Operation.TRUNCATE, null, 500, 12, false)); // after the cut
             row(c, 1, "a");
-            TableResult r = c.finish(0);
+            TableResult r = c.finish(0, false);
             assertThat(r.visibleEventsByOp()).containsEntry(Operation.TRUNCATE, 1L);
             assertThat(r.eventsAfterCut()).containsOnly(entry(Operation.TRUNCATE, 1L));
             assertThat(r.anomalies()).containsOnly(entry(AnomalyKind.OPERATION_NOT_FOLDED, 1L));
@@ -192,15 +215,142 @@ class TableComparisonTest {
     }
 
     @Test
-    void shouldReportToastPlaceholdersAsNotComparableNeverAsMismatch(@TempDir Path dir) throws Exception {
+    void shouldReportToastPlaceholdersAsNotComparableNeverAsMismatchAndCountThemUnlessAccepted(@TempDir Path dir)
+            throws Exception {
+        for (boolean accept : new boolean[] {false, true}) {
+            try (TableComparison c = comparison(dir, 1)) {
+                c.acceptEvent(event(1, Operation.CREATE, "__debezium_unavailable_value", 10, 10));
+                c.acceptEvent(event(2, Operation.CREATE, "b", 10, 11));
+                row(c, 1, "a long toasted value");
+                row(c, 2, "b");
+                TableResult r = c.finish(0, accept);
+                assertThat(r.count(FindingKind.NOT_COMPARABLE)).isEqualTo(1);
+                assertThat(r.count(FindingKind.CONTENT_DIFFERS)).isZero();
+                assertThat(r.columnGaps()).containsExactly(new ColumnGapCount("name", ColumnGap.UNAVAILABLE, 1));
+                assertThat(r.columnsNeverInStream()).isEmpty();
+                assertThat(r.sample()).singleElement().satisfies(f -> {
+                    assertThat(f.kind()).isEqualTo(FindingKind.NOT_COMPARABLE);
+                    assertThat(f.key()).isEqualTo("1");
+                    assertThat(f.column()).isEqualTo("name");
+                    assertThat(f.gap()).isEqualTo(ColumnGap.UNAVAILABLE);
+                    assertThat(f.streamValue()).isNull();
+                });
+                assertThat(r.notComparableAccepted()).isEqualTo(accept);
+                assertThat(r.findings()).as("accepted: not counted").isEqualTo(accept ? 0 : 1);
+                assertThat(r.verdict()).isEqualTo(accept ? Verdict.GO : Verdict.NO_GO);
+                assertThat(r.reasoning()).anySatisfy(line -> assertThat(line).contains("1 row is not comparable")
+                        .contains("name unavailable (TOAST placeholder) in 1 row")
+                        .contains(accept ? "accepted by --accept-not-comparable" : "counted against the tolerance"));
+            }
+        }
+    }
+
+    @Test
+    void shouldNameEachRowsOwnNotComparableColumnsNotTheOnesGatheredSoFar(@TempDir Path dir) throws Exception {
+        codec = new TextCodec("id", "name", "note");
         try (TableComparison c = comparison(dir, 1)) {
-            c.acceptEvent(event(1, Operation.CREATE, "__debezium_unavailable_value", 10, 10));
-            row(c, 1, "a long toasted value");
-            TableResult r = c.finish(0);
+            c.acceptEvent(eventAfter(1, Operation.CREATE, "{\"id\":1,\"name\":\"__debezium_unavailable_value\","
+                    + "\"note\":\"x\"}", 10, 10));
+            c.acceptEvent(eventAfter(2, Operation.CREATE, "{\"id\":2,\"name\":\"b\","
+                    + "\"note\":\"__debezium_unavailable_value\"}", 10, 11));
+            c.acceptEvent(eventAfter(3, Operation.CREATE, "{\"id\":3,\"name\":\"c\",\"note\":\"z\"}", 10, 12));
+            codec.current = new String[] {"1", "a", "x"};
+            c.acceptRow(null);
+            codec.current = new String[] {"2", "b", "y"};
+            c.acceptRow(null);
+            codec.current = new String[] {"3", "c", "z"};
+            c.acceptRow(null);
+            TableResult r = c.finish(5, false);
+            assertThat(r.count(FindingKind.NOT_COMPARABLE)).isEqualTo(2);
+            assertThat(r.sample()).extracting(f -> f.key(), f -> f.column(), f -> f.gap())
+                    .containsExactlyInAnyOrder(tuple("1", "name", ColumnGap.UNAVAILABLE),
+                            tuple("2", "note", ColumnGap.UNAVAILABLE));
+            assertThat(r.columnGaps()).containsExactly(new ColumnGapCount("name", ColumnGap.UNAVAILABLE, 1),
+                    new ColumnGapCount("note", ColumnGap.UNAVAILABLE, 1));
+            assertThat(r.verdict()).as("2 findings within a tolerance of 5").isEqualTo(Verdict.GO);
+        }
+    }
+
+    @Test
+    void shouldBeUnverifiableNamingAColumnThatNoEventCarries(@TempDir Path dir) throws Exception {
+        codec = new TextCodec("id", "name", "email");
+        try (TableComparison c = comparison(dir, 3)) {
+            for (int id = 1; id <= 5; id++) {
+                c.acceptEvent(eventAfter(id, Operation.READ, "{\"id\":" + id + ",\"name\":\"n" + id + "\"}", 1, 10));
+                codec.current = new String[] {Integer.toString(id), "n" + id, "x" + id + "@example.com"};
+                c.acceptRow(null);
+            }
+            TableResult r = c.finish(0, false);
+            assertThat(r.verdict()).isEqualTo(Verdict.UNVERIFIABLE);
+            assertThat(r.columnsNeverInStream()).containsExactly("email");
+            assertThat(r.reason()).contains("column email never arrives").contains("column.exclude.list");
+            assertThat(r.count(FindingKind.NOT_COMPARABLE)).as("the column is the finding, not every row").isZero();
+            assertThat(r.columnGaps()).isEmpty();
+            assertThat(r.sample()).isEmpty();
+            assertThat(r.rowsInTable()).isEqualTo(5);
+            assertThat(r.reasoning()).anySatisfy(line -> assertThat(line).contains("column email never arrives"));
+        }
+    }
+
+    @Test
+    void shouldCallRowsWhoseEventsLackAColumnOthersCarryNotComparable(@TempDir Path dir) throws Exception {
+        codec = new TextCodec("id", "name", "email");
+        try (TableComparison c = comparison(dir, 1)) {
+            // row 1 was snapshotted before the column was added, row 2 updated since
+            c.acceptEvent(eventAfter(1, Operation.READ, "{\"id\":1,\"name\":\"a\"}", 1, 10));
+            c.acceptEvent(eventAfter(2, Operation.READ, "{\"id\":2,\"name\":\"b\"}", 1, 5));
+            c.acceptEvent(eventAfter(2, Operation.UPDATE, "{\"id\":2,\"name\":\"b\",\"email\":\"b@x\"}", 11, 30));
+            codec.current = new String[] {"1", "a", "a@x"};
+            c.acceptRow(null);
+            codec.current = new String[] {"2", "b", "b@x"};
+            c.acceptRow(null);
+            TableResult r = c.finish(0, false);
+            assertThat(r.columnsNeverInStream()).isEmpty();
             assertThat(r.count(FindingKind.NOT_COMPARABLE)).isEqualTo(1);
-            assertThat(r.count(FindingKind.CONTENT_DIFFERS)).isZero();
-            assertThat(r.notComparableColumns()).containsExactly("name");
-            assertThat(r.verdict()).isEqualTo(Verdict.GO);
+            assertThat(r.columnGaps()).containsExactly(new ColumnGapCount("email", ColumnGap.ABSENT, 1));
+            assertThat(r.sample()).singleElement().satisfies(f -> {
+                assertThat(f.key()).isEqualTo("1");
+                assertThat(f.column()).isEqualTo("email");
+                assertThat(f.gap()).isEqualTo(ColumnGap.ABSENT);
+            });
+            assertThat(r.verdict()).isEqualTo(Verdict.NO_GO);
+        }
+    }
+
+    @Test
+    void shouldLetDefiniteFindingsOutrankAColumnThatNeverArrives(@TempDir Path dir) throws Exception {
+        codec = new TextCodec("id", "name", "email");
+        try (TableComparison c = comparison(dir, 1)) {
+            c.acceptEvent(eventAfter(1, Operation.READ, "{\"id\":1,\"name\":\"stream\"}", 1, 10));
+            codec.current = new String[] {"1", "table", "a@x"};
+            c.acceptRow(null);
+            TableResult r = c.finish(0, false);
+            assertThat(r.verdict()).isEqualTo(Verdict.NO_GO);
+            assertThat(r.reason()).isNull();
+            assertThat(r.columnsNeverInStream()).containsExactly("email");
+            assertThat(r.count(FindingKind.CONTENT_DIFFERS)).isEqualTo(1);
+            assertThat(r.reasoning()).anySatisfy(line -> assertThat(line).contains("column email never arrives")
+                    .contains("NO-GO regardless"));
+        }
+    }
+
+    @Test
+    void shouldReportAnUnreadableValueAsADifferenceWithItsReason(@TempDir Path dir) throws Exception {
+        try (TableComparison c = comparison(dir, 1)) {
+            c.acceptEvent(event(1, Operation.CREATE, "unreadable:expected a number", 10, 10));
+            row(c, 1, "12.5");
+            TableResult r = c.finish(0, false);
+            assertThat(r.count(FindingKind.CONTENT_DIFFERS)).isEqualTo(1);
+            assertThat(r.count(FindingKind.NOT_COMPARABLE)).isZero();
+            assertThat(r.columnGaps()).containsExactly(new ColumnGapCount("name", ColumnGap.UNREADABLE, 1));
+            assertThat(r.sample()).singleElement().satisfies(f -> {
+                assertThat(f.kind()).isEqualTo(FindingKind.CONTENT_DIFFERS);
+                assertThat(f.gap()).isEqualTo(ColumnGap.UNREADABLE);
+                assertThat(f.tableValue()).isEqualTo("12.5");
+                assertThat(f.streamValue()).isNull();
+                assertThat(f.note()).isEqualTo("expected a number");
+            });
+            assertThat(r.verdict()).isEqualTo(Verdict.NO_GO);
         }
     }
 
@@ -217,7 +367,7 @@ class TableComparisonTest {
                 for (int id = 0; id < 500; id++) {
                     row(c, id, id % 3 == 0 ? "w" + id : id == 250 ? "different" : "v" + id);
                 }
-                TableResult r = c.finish(0);
+                TableResult r = c.finish(0, false);
                 assertThat(r.count(FindingKind.CONTENT_DIFFERS)).as("partitions=" + partitions).isEqualTo(1);
                 assertThat(r.liveKeysInStream()).isEqualTo(500);
             }

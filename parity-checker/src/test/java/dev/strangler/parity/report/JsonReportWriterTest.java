@@ -86,13 +86,13 @@ class JsonReportWriterTest {
         JsonNode doc = MAPPER.readTree(writer.render(report));
 
         assertThat(doc.fieldNames()).toIterable().containsExactly("schemaVersion", "runId", "startedAt",
-                "finishedAt", "source", "slot", "topicPrefix", "eventEncoding", "verdict", "exitCode", "reason", "cut",
-                "summary", "tables", "history");
+                "finishedAt", "source", "slot", "topicPrefix", "eventEncoding", "acceptNotComparable", "verdict",
+                "exitCode", "reason", "cut", "summary", "tables", "history");
         assertThat(Instant.parse(doc.get("startedAt").asText())).isEqualTo(ReportFixtures.STARTED);
         assertThat(doc.get("startedAt").asText()).isEqualTo("2025-06-03T09:15:02.123Z");
         assertThat(doc.get("verdict").asText()).isEqualTo("UNVERIFIABLE");
         assertThat(doc.get("exitCode").asInt()).isEqualTo(2);
-        assertThat(doc.get("reason").asText()).contains("2 of 4 tables");
+        assertThat(doc.get("reason").asText()).contains("2 of 5 tables");
 
         JsonNode cut = doc.get("cut");
         assertThat(cut.get("snapshot").asText()).isEqualTo("7843210:7843219:7843212,7843215");
@@ -107,8 +107,17 @@ class JsonReportWriterTest {
         assertThat(lagging.get("reason").asText()).contains("not caught up");
 
         JsonNode summary = doc.get("summary");
-        assertThat(summary.get("tablesByVerdict").get("UNVERIFIABLE").asInt()).isEqualTo(2);
-        assertThat(summary.get("rowsInTables").asLong()).isEqualTo(12_430 + 58_112);
+        assertThat(summary.get("tablesByVerdict").get("UNVERIFIABLE").asInt()).isEqualTo(3);
+        assertThat(summary.get("rowsInTables").asLong()).isEqualTo(12_430 + 58_112 + 40);
+
+        JsonNode filtered = doc.get("tables").get(4);
+        assertThat(filtered.get("verdict").asText()).isEqualTo("UNVERIFIABLE");
+        assertThat(filtered.get("rowsInTable").asLong()).as("compared, so counted").isEqualTo(40);
+        assertThat(filtered.get("columnsNeverInStream")).extracting(JsonNode::asText).containsExactly("email");
+        assertThat(filtered.get("reason").asText()).contains("column email never arrives");
+        assertThat(filtered.get("reasoning")).extracting(JsonNode::asText)
+                .anySatisfy(line -> assertThat(line).contains("column email never arrives"));
+        assertThat(doc.get("acceptNotComparable").asBoolean()).isFalse();
     }
 
     @Test
@@ -136,6 +145,32 @@ class JsonReportWriterTest {
         for (FindingKind k : FindingKind.values()) {
             assertThat(k.code()).as("the code is the v1 name, so the key did not change").isEqualTo(k.name());
         }
+    }
+
+    @Test
+    void columnGapsAndTheAcceptanceAreWrittenTyped() throws IOException {
+        JsonNode noGo = MAPPER.readTree(writer.render(ReportFixtures.noGo(false)));
+        JsonNode documents = noGo.get("tables").get(2);
+        assertThat(documents.get("findings").asLong()).as("not-comparable rows count by default").isEqualTo(51);
+        assertThat(documents.get("columnGaps").get(0).get("column").asText()).isEqualTo("body");
+        assertThat(documents.get("columnGaps").get(0).get("gap").asText()).isEqualTo("UNAVAILABLE");
+        assertThat(documents.get("columnGaps").get(0).get("rows").asLong()).isEqualTo(48);
+        assertThat(documents.get("columnGaps").get(2).get("gap").asText()).isEqualTo("ABSENT");
+        assertThat(documents.get("sample")).extracting(f -> f.get("column").asText() + " " + f.get("gap").asText())
+                .containsExactly("body UNAVAILABLE", "attachment UNAVAILABLE", "summary ABSENT");
+        JsonNode unreadable = noGo.get("tables").get(0).get("sample").get(9);
+        assertThat(unreadable.get("kind").asText()).isEqualTo("CONTENT_DIFFERS");
+        assertThat(unreadable.get("gap").asText()).isEqualTo("UNREADABLE");
+        assertThat(unreadable.get("streamValue").isNull()).isTrue();
+        assertThat(unreadable.get("note").asText()).isEqualTo(ReportFixtures.UNREADABLE_REASON);
+        assertThat(noGo.get("tables").get(0).get("sample").get(10).get("anomaly").asText())
+                .isEqualTo("UPDATE_AFTER_DELETE");
+
+        JsonNode accepted = MAPPER.readTree(writer.render(ReportFixtures.accepted()));
+        assertThat(accepted.get("acceptNotComparable").asBoolean()).isTrue();
+        assertThat(accepted.get("tables").get(0).get("findings").asLong()).as("accepted: not counted").isZero();
+        assertThat(accepted.get("tables").get(0).get("findingCounts").get("NOT_COMPARABLE").asLong()).isEqualTo(4);
+        assertThat(accepted.get("summary").get("findings").asLong()).isZero();
     }
 
     @Test

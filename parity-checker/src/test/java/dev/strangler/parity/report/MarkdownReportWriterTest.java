@@ -78,7 +78,7 @@ class MarkdownReportWriterTest {
         ParityReport report = ReportFixtures.unverifiable(true);
         String md = writer.render(report);
         assertThat(md).startsWith("**Verdict: UNVERIFIABLE** (exit 2)");
-        assertThat(md).contains("**Why UNVERIFIABLE:** 2 of 4 tables could not be checked");
+        assertThat(md).contains("**Why UNVERIFIABLE:** 2 of 5 tables could not be checked");
         assertThat(md).contains("the pipeline has not caught up").contains("topic history cut by retention")
                 .contains("&lt;unknown&gt;");
         assertThat(md).contains("| `public.payments` | **UNVERIFIABLE** | — | — |");
