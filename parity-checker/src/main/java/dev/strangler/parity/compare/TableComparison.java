@@ -271,8 +271,8 @@ public final class TableComparison implements AutoCloseable {
 
     private void compareRow(String key, List<String> names, String[] tableValues, CanonicalValue[] streamValues) {
         gaps.rowCompared();
-        List<Finding> differences = new ArrayList<>();
-        List<Finding> notShown = new ArrayList<>();
+        List<Finding> differences = null; // allocated only for a row that has some: most rows match
+        List<Finding> notShown = null;
         BitSet absent = null;
         boolean unavailable = false;
         for (int i = 0; i < tableValues.length; i++) {
@@ -281,18 +281,21 @@ public final class TableComparison implements AutoCloseable {
             switch (v.kind()) {
                 case VALUE -> {
                     if (!v.text().equals(tableValues[i])) {
+                        differences = differences == null ? new ArrayList<>() : differences;
                         differences.add(new Finding(FindingKind.CONTENT_DIFFERS, key, column, show(tableValues[i]),
                                 v.text(), null));
                     }
                 }
                 case UNREADABLE -> {
                     gaps.count(i, ColumnGap.UNREADABLE);
+                    differences = differences == null ? new ArrayList<>() : differences;
                     differences.add(new Finding(FindingKind.CONTENT_DIFFERS, key, column, show(tableValues[i]),
                             null, ColumnGap.UNREADABLE, null, v.reason()));
                 }
                 case UNAVAILABLE -> {
                     gaps.count(i, ColumnGap.UNAVAILABLE);
                     unavailable = true;
+                    notShown = notShown == null ? new ArrayList<>() : notShown;
                     notShown.add(Finding.gap(FindingKind.NOT_COMPARABLE, key, column, null, ColumnGap.UNAVAILABLE,
                             "compared on the other columns only"));
                 }
@@ -302,13 +305,14 @@ public final class TableComparison implements AutoCloseable {
                         absent = new BitSet(tableValues.length);
                     }
                     absent.set(i);
+                    notShown = notShown == null ? new ArrayList<>() : notShown;
                     notShown.add(Finding.gap(FindingKind.NOT_COMPARABLE, key, column, null, ColumnGap.ABSENT,
                             "compared on the other columns only"));
                 }
                 default -> throw new IllegalStateException(v.kind().name());
             }
         }
-        if (!differences.isEmpty()) {
+        if (differences != null) {
             counts.merge(FindingKind.CONTENT_DIFFERS, 1L, Long::sum);
             List<Finding> sample = samples.computeIfAbsent(FindingKind.CONTENT_DIFFERS, k -> new ArrayList<>());
             for (Finding f : differences) {
@@ -316,7 +320,7 @@ public final class TableComparison implements AutoCloseable {
                     sample.add(f);
                 }
             }
-        } else if (!notShown.isEmpty()) {
+        } else if (notShown != null) {
             gaps.notComparable(absent, unavailable, notShown);
         }
     }
