@@ -98,19 +98,19 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
             List<String> parts = new ArrayList<>();
             for (FindingKind k : FindingKind.values()) {
                 if (count(k) > 0 && !(notComparableAccepted && k == FindingKind.NOT_COMPARABLE)) {
-                    parts.add(count(k) + " " + k.label());
+                    parts.add(num(count(k)) + " " + k.label());
                 }
             }
-            lines.add(findings + (findings == 1 ? " finding" : " findings") + " (" + String.join(", ", parts)
-                    + ") against a tolerance of " + tolerance + ": " + (findings > tolerance ? "more than it allows"
+            lines.add(num(findings) + (findings == 1 ? " finding" : " findings") + " (" + String.join(", ", parts)
+                    + ") against a tolerance of " + num(tolerance) + ": " + (findings > tolerance ? "more than it allows"
                     : "within it"));
         }
         long notComparable = count(FindingKind.NOT_COMPARABLE);
         if (notComparable > 0) {
             String gaps = columnGaps.stream().filter(g -> g.gap() != ColumnGap.UNREADABLE)
-                    .map(g -> g.column() + " " + g.gap().label() + " in " + g.rows() + (g.rows() == 1 ? " row"
+                    .map(g -> g.column() + " " + g.gap().label() + " in " + num(g.rows()) + (g.rows() == 1 ? " row"
                             : " rows")).collect(Collectors.joining(", "));
-            lines.add(notComparable + (notComparable == 1 ? " row is" : " rows are") + " not comparable (" + gaps
+            lines.add(num(notComparable) + (notComparable == 1 ? " row is" : " rows are") + " not comparable (" + gaps
                     + "): " + (notComparableAccepted ? "accepted by --accept-not-comparable, not counted"
                     : "counted against the tolerance (--accept-not-comparable accepts them)"));
         }
@@ -119,6 +119,10 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
                     ? "; the findings above make the table NO-GO regardless" : ""));
         }
         return lines;
+    }
+
+    private static String num(long n) {
+        return String.format(java.util.Locale.US, "%,d", n);
     }
 
     /** A table the run could not check: the reason says why. */

@@ -69,7 +69,7 @@ final class ReportFixtures {
                 new Finding(FindingKind.CONTENT_DIFFERS, "48", "bio", "", "   ", "empty vs blank"),
                 new Finding(FindingKind.CONTENT_DIFFERS, "49", "balance", "12.5", null, ColumnGap.UNREADABLE, null,
                         UNREADABLE_REASON),
-                Finding.anomaly(AnomalyKind.UPDATE_AFTER_DELETE, "50", "update after delete (source lsn 99) <b>"));
+                Finding.anomaly(AnomalyKind.UPDATE_AFTER_DELETE, "50", "source lsn 99 <b>"));
         TableResult bad = table(TableId.parse("public.customers"), Verdict.NO_GO, null, 0, false, 12_430, 12_432,
                 ops(12_298, 120, 14, 0), ops(3, 1, 0, 0), kinds(3, 5, 1_204, 0, 2),
                 Map.of(AnomalyKind.UPDATE_OF_UNKNOWN_KEY, 1L, AnomalyKind.UPDATE_AFTER_DELETE, 1L), 3,

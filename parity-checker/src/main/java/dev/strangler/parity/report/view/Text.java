@@ -1,8 +1,7 @@
-package dev.strangler.parity.report;
+package dev.strangler.parity.report.view;
 
 import dev.strangler.parity.model.Cut;
 import dev.strangler.parity.model.Operation;
-import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
 
@@ -18,9 +17,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Formatting shared by the Markdown and HTML reports: numbers, times, op counts, and user data made visible (control
- * and bidirectional characters shown as symbols, long values cut around their first difference). No escaping here:
- * each format escapes the result for itself.
+ * Formatting shared by every report: numbers, times, op counts, and user data made visible (control and bidirectional
+ * characters shown as escapes, long values cut around their first difference). No escaping here: the templates'
+ * outputs escape everything they are given.
  */
 final class Text {
 
@@ -130,14 +129,6 @@ final class Text {
             }
         }
         return parts.isEmpty() ? "no tables" : String.join(", ", parts);
-    }
-
-    static long rowsInTables(ParityReport r) {
-        return r.tables().stream().mapToLong(TableResult::rowsInTable).filter(n -> n > 0).sum();
-    }
-
-    static long findings(ParityReport r) {
-        return r.tables().stream().mapToLong(TableResult::findings).sum();
     }
 
     /** What a verdict means, in one sentence a reader who never saw the tool can act on. */
