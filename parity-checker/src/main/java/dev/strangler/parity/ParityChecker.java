@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -53,8 +51,8 @@ public final class ParityChecker {
     public ParityReport run() {
         Instant started = Instant.now();
         String runId = UUID.randomUUID().toString();
-        try (Connection cutConnection = connect("strangler-parity-cut");
-             Connection control = connect("strangler-parity")) {
+        try (Connection cutConnection = Connections.open(config, "strangler-parity-cut", Duration.ZERO);
+             Connection control = Connections.open(config, "strangler-parity", Duration.ZERO)) {
             Cut cut = CutTaker.take(cutConnection);
             LOG.info("cut taken: snapshot {} at WAL {}", cut.snapshotText(), cut.walLsnText());
             Optional<String> lagging = SlotWaiter.await(control, config.slot(), cut.walLsn(), config.waitTimeout(),
@@ -210,32 +208,12 @@ public final class ParityChecker {
         }
     }
 
-    private Connection connect(String applicationName) {
-        Properties p = new Properties();
-        p.setProperty("user", config.user());
-        p.setProperty("password", config.password() == null ? "" : config.password());
-        p.setProperty("ApplicationName", applicationName);
-        p.setProperty("connectTimeout", "10");
-        try {
-            return DriverManager.getConnection(config.jdbcUrl(), p);
-        } catch (SQLException e) {
-            throw new ParityException("cannot connect to PostgreSQL at " + redactedSource() + " as '"
-                    + config.user() + "': " + firstLine(e) + " — check source.url, source.user and "
-                    + "source.password", e);
-        }
-    }
-
-    /** The JDBC URL without query parameters (they may carry a password). */
     private String redactedSource() {
-        String url = config.jdbcUrl();
-        int q = url.indexOf('?');
-        return q < 0 ? url : url.substring(0, q);
+        return Connections.redacted(config.jdbcUrl());
     }
 
     private static String firstLine(Throwable e) {
-        String m = String.valueOf(e.getMessage());
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+        return Connections.firstLine(e);
     }
 
     private static void deleteRecursively(Path dir) {

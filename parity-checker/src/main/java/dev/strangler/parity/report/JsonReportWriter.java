@@ -15,6 +15,7 @@ import dev.strangler.parity.report.view.TableView;
 
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.TreeMap;
 
 /**
@@ -65,8 +66,25 @@ public final class JsonReportWriter {
         root.set("summary", summary(view.summary()));
         ArrayNode tables = root.putArray("tables");
         view.tables().forEach(t -> tables.add(table(t)));
-        ArrayNode history = root.putArray("history");
-        for (ParityReport.HistoryPoint h : r.history()) {
+        root.set("history", history(r.history()));
+        return root;
+    }
+
+    /**
+     * Runs as report.json's {@code history} lists them (verdicts as "GO", "NO-GO", "UNVERIFIABLE", ISO instants), for
+     * {@code strangler parity --history --json} as well.
+     */
+    public String renderHistory(List<ParityReport.HistoryPoint> runs) {
+        try {
+            return MAPPER.writeValueAsString(history(runs)) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ArrayNode history(List<ParityReport.HistoryPoint> runs) {
+        ArrayNode history = MAPPER.createArrayNode();
+        for (ParityReport.HistoryPoint h : runs) {
             ObjectNode p = history.addObject();
             p.put("runId", h.runId());
             p.put("startedAt", instant(h.startedAt()));
@@ -75,7 +93,7 @@ public final class JsonReportWriter {
             p.put("findings", h.findings());
             p.put("tables", h.tables());
         }
-        return root;
+        return history;
     }
 
     private static void verdict(ObjectNode node, Verdict v) {

@@ -1,10 +1,12 @@
 package dev.strangler.parity.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strangler.parity.History;
 import dev.strangler.parity.model.ColumnGap;
 import dev.strangler.parity.model.ColumnGapCount;
 import dev.strangler.parity.model.FindingKind;
@@ -83,6 +85,10 @@ class ParityCheckIT {
             assertThat(table(report, "shop.order_lines").rowsInTable()).isEqualTo(60);
             ParityReport second = f.check();
             assertThat(second.history()).extracting(ParityReport.HistoryPoint::runId).contains(report.runId());
+            assertThat(History.read(f.parityConfig("quiet", Duration.ofSeconds(5)), 10))
+                    .as("strangler parity --history reads both runs, newest last")
+                    .extracting(ParityReport.HistoryPoint::runId, ParityReport.HistoryPoint::verdict)
+                    .endsWith(tuple(report.runId(), Verdict.GO), tuple(second.runId(), Verdict.GO));
             ReportSchema.assertReadable(second, reportDir.resolve("go"));
         }
     }

@@ -174,6 +174,16 @@ class JsonReportWriterTest {
     }
 
     @Test
+    void historyIsWrittenAsTheReportsSpellItForParityHistoryJson() throws IOException {
+        JsonNode history = MAPPER.readTree(writer.renderHistory(ReportFixtures.noGo(true).history()));
+        JsonNode inReport = MAPPER.readTree(writer.render(ReportFixtures.noGo(true))).get("history");
+        assertThat(history).isEqualTo(inReport);
+        assertThat(history).extracting(h -> h.get("verdict").asText()).contains("NO-GO", "GO", "UNVERIFIABLE")
+                .doesNotContain("NO_GO");
+        assertThat(Instant.parse(history.get(0).get("startedAt").asText())).isBefore(ReportFixtures.STARTED);
+    }
+
+    @Test
     void outputIsDeterministic() {
         assertThat(writer.render(ReportFixtures.noGo(true))).isEqualTo(writer.render(ReportFixtures.noGo(true)));
     }
