@@ -1,9 +1,10 @@
 package dev.strangler.engine;
 
-import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.contract.EventContract;
 import dev.strangler.contract.OutboxContract;
 import dev.strangler.contract.TableId;
 import dev.strangler.contract.TopicNames;
+import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.kafka.KafkaBatchPublisher;
 import dev.strangler.engine.kafka.KafkaOffsetStore;
 import dev.strangler.engine.resume.StartPlan;
@@ -59,12 +60,7 @@ final class DebeziumSettings {
         p.setProperty("publication.autocreate.mode", publicationExists ? "disabled" : "filtered");
         p.setProperty("snapshot.mode", config.snapshotMode().debeziumValue());
 
-        p.setProperty("decimal.handling.mode", "string");
-        p.setProperty("binary.handling.mode", "base64");
-        p.setProperty("time.precision.mode", "isostring");
-        p.setProperty("interval.handling.mode", "string");
-        p.setProperty("hstore.handling.mode", "json");
-        p.setProperty("tombstones.on.delete", "true");
+        EventContract.debeziumSettings().forEach(p::setProperty);
         // Debezium's __debezium.context.* headers repeat the pipeline's name on every record; the intake headers
         // already say where a record came from.
         p.setProperty("extended.headers.enabled", "false");

@@ -1,5 +1,6 @@
 package dev.strangler.cli;
 
+import dev.strangler.contract.ExitCode;
 import dev.strangler.engine.PipelineFailedException;
 import dev.strangler.engine.PipelineFencedException;
 import dev.strangler.engine.RecordTooLargeException;
@@ -7,23 +8,24 @@ import dev.strangler.engine.SinkUnavailableException;
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.ConfigException;
 
-/** Every exit code the command uses, and the one place exceptions map to them. */
+/**
+ * The exit codes as the commands return them ({@link ExitCode}, the contract, declares each once with its meaning),
+ * and the one place exceptions map to them.
+ */
 public final class ExitCodes {
-    public static final int OK = 0;
+    public static final int OK = ExitCode.OK.code();
     /** A parity verdict of NO-GO (and, in general, "the check ran and found problems"). */
-    public static final int FINDINGS = 1;
+    public static final int FINDINGS = ExitCode.FINDINGS.code();
     /** A parity verdict of UNVERIFIABLE. */
-    public static final int UNVERIFIABLE = 2;
-    /** Another instance of the same pipeline took over (this one was frozen or cut off) and fenced this one. */
-    public static final int FENCED = 3;
-    /** A change larger than Kafka accepts as configured (sysexits' EX_DATAERR). */
-    public static final int RECORD_TOO_LARGE = 65;
-    public static final int USAGE = 64;
-    public static final int CONFIG = 78;
-    public static final int SOURCE_NOT_READY = 69;
-    public static final int SINK_UNAVAILABLE = 75;
-    public static final int PIPELINE_FAILED = 70;
-    public static final int INTERNAL = 71;
+    public static final int UNVERIFIABLE = ExitCode.UNVERIFIABLE.code();
+    public static final int FENCED = ExitCode.FENCED.code();
+    public static final int RECORD_TOO_LARGE = ExitCode.RECORD_TOO_LARGE.code();
+    public static final int USAGE = ExitCode.USAGE.code();
+    public static final int CONFIG = ExitCode.CONFIG.code();
+    public static final int SOURCE_NOT_READY = ExitCode.SOURCE_NOT_READY.code();
+    public static final int SINK_UNAVAILABLE = ExitCode.KAFKA_UNAVAILABLE.code();
+    public static final int PIPELINE_FAILED = ExitCode.PIPELINE_FAILED.code();
+    public static final int INTERNAL = ExitCode.INTERNAL.code();
 
     private ExitCodes() {
     }

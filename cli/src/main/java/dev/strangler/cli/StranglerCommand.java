@@ -5,10 +5,10 @@ import dev.strangler.cli.dba.SlotCommand;
 import dev.strangler.cli.dba.SqlCommand;
 import dev.strangler.cli.parity.ParityCommand;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The one {@code strangler} command; subcommands wire the modules and render their results. {@code demo} is a

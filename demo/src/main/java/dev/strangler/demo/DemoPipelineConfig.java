@@ -9,10 +9,10 @@ import static dev.strangler.engine.config.PipelineKeys.SOURCE_TABLES;
 import static dev.strangler.engine.config.PipelineKeys.SOURCE_URL;
 import static dev.strangler.engine.config.PipelineKeys.SOURCE_USER;
 
+import dev.strangler.contract.TableId;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.PipelineConfigLoader;
 import dev.strangler.engine.config.PipelineKeys;
-import dev.strangler.contract.TableId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

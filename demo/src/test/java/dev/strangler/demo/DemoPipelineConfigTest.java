@@ -2,9 +2,9 @@ package dev.strangler.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strangler.contract.TableId;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.PipelineConfigLoader;
-import dev.strangler.contract.TableId;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;

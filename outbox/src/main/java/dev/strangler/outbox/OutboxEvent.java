@@ -1,7 +1,7 @@
 package dev.strangler.outbox;
 
-import dev.strangler.contract.OutboxContract;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strangler.contract.OutboxContract;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -20,6 +21,28 @@ import java.util.UUID;
 public final class History {
 
     private History() {
+    }
+
+    /** How long reading the history may wait for the server before it gives up. */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * The latest runs for the config's topic prefix, oldest first, read on a connection of its own with connect and
+     * read timeouts (for {@code strangler parity --history}).
+     *
+     * @throws ParityException the database cannot be reached, or holds no parity history
+     */
+    public static List<ParityReport.HistoryPoint> read(ParityConfig config, int limit) {
+        try (Connection c = Connections.open(config, "strangler-parity-history", READ_TIMEOUT)) {
+            if (!available(c)) {
+                throw new ParityException("no parity history in this database: strangler.parity_run does not exist "
+                        + "(it is created by Strangler's migrations, applied by `strangler run`)");
+            }
+            return recent(c, config.topicPrefix(), limit);
+        } catch (SQLException e) {
+            throw new ParityException("cannot read the parity history from " + Connections.redacted(config.jdbcUrl())
+                    + ": " + Connections.firstLine(e), e);
+        }
     }
 
     public static boolean available(Connection c) throws SQLException {
@@ -77,7 +100,7 @@ public final class History {
             run.executeUpdate();
             for (TableResult t : report.tables()) {
                 table.setObject(1, id);
-                table.setString(2, t.table());
+                table.setString(2, t.table().toString());
                 table.setString(3, t.topic());
                 table.setString(4, t.verdict().label());
                 table.setString(5, t.reason());

@@ -1,5 +1,6 @@
 package dev.strangler.parity;
 
+import dev.strangler.contract.TableId;
 import dev.strangler.parity.compare.RowCodec;
 import dev.strangler.parity.compare.RowCodecFactory;
 import dev.strangler.parity.compare.TableComparison;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -52,15 +51,15 @@ public final class ParityChecker {
     public ParityReport run() {
         Instant started = Instant.now();
         String runId = UUID.randomUUID().toString();
-        try (Connection cutConnection = connect("strangler-parity-cut");
-             Connection control = connect("strangler-parity")) {
+        try (Connection cutConnection = Connections.open(config, "strangler-parity-cut", Duration.ZERO);
+             Connection control = Connections.open(config, "strangler-parity", Duration.ZERO)) {
             Cut cut = CutTaker.take(cutConnection);
             LOG.info("cut taken: snapshot {} at WAL {}", cut.snapshotText(), cut.walLsnText());
             Optional<String> lagging = SlotWaiter.await(control, config.slot(), cut.walLsn(), config.waitTimeout(),
                     progress);
             List<TableResult> tables = new ArrayList<>();
             if (lagging.isPresent()) {
-                for (String table : config.tables()) {
+                for (TableId table : config.tables()) {
                     tables.add(TableResult.unverifiable(table, config.topicFor(table), config.toleranceFor(table),
                             lagging.get()));
                 }
@@ -69,7 +68,7 @@ public final class ParityChecker {
                 Path work = Files.createTempDirectory(config.workDirectory() == null
                         ? Path.of(System.getProperty("java.io.tmpdir")) : config.workDirectory(), "strangler-parity-");
                 try (TopicReader reader = new TopicReader(config.bootstrapServers(), config.kafkaClientProperties())) {
-                    for (String table : config.tables()) {
+                    for (TableId table : config.tables()) {
                         tables.add(checkTable(cutConnection, reader, visibility, work, table));
                     }
                 } finally {
@@ -86,7 +85,7 @@ public final class ParityChecker {
             }
             ParityReport report = new ParityReport(ParityReport.SCHEMA_VERSION, runId, started, Instant.now(),
                     redactedSource(), config.slot(), config.topicPrefix(), cut, verdict, reason, tables, history,
-                    config.eventEncoding().toString());
+                    config.eventEncoding().toString(), config.acceptNotComparable());
             if (historyAvailable) {
                 History.store(control, report);
             } else {
@@ -104,16 +103,13 @@ public final class ParityChecker {
         }
     }
 
-    private TableResult checkTable(Connection c, TopicReader reader, Visibility visibility, Path work, String table)
+    private TableResult checkTable(Connection c, TopicReader reader, Visibility visibility, Path work, TableId table)
             throws SQLException {
         String topic = config.topicFor(table);
         long tolerance = config.toleranceFor(table);
-        int dot = table.indexOf('.');
-        String schema = table.substring(0, dot);
-        String name = table.substring(dot + 1);
         RowCodec codec;
         try {
-            codec = codecs.create(c, schema, name);
+            codec = codecs.create(c, table);
         } catch (RowCodecFactory.NotCheckableException e) {
             return TableResult.unverifiable(table, topic, tolerance, e.getMessage());
         }
@@ -142,7 +138,7 @@ public final class ParityChecker {
                     + " were deleted by retention or compaction; the stream was folded from the complete snapshot "
                     + "that starts at offset " + foldFrom + " (it holds every row that existed when it was taken)";
         }
-        long estimate = estimateRows(c, schema, name);
+        long estimate = estimateRows(c, table);
         int partitions = (int) Math.max(1, Math.min(4096,
                 (Math.max(estimate, extent.records()) + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION));
         EnvelopeParser parser = new EnvelopeParser();
@@ -163,7 +159,7 @@ public final class ParityChecker {
                 }
             }, progress);
             scan(c, table, codec, comparison, estimate);
-            TableResult result = comparison.finish(tolerance);
+            TableResult result = comparison.finish(tolerance, config.acceptNotComparable());
             return history == null ? result : result.withStreamHistory(history);
         }
     }
@@ -183,11 +179,9 @@ public final class ParityChecker {
         return boundaries.completeSnapshotStart();
     }
 
-    private void scan(Connection c, String table, RowCodec codec, TableComparison comparison, long estimate)
+    private void scan(Connection c, TableId table, RowCodec codec, TableComparison comparison, long estimate)
             throws SQLException {
-        int dot = table.indexOf('.');
-        String sql = "SELECT " + codec.selectList() + " FROM \"" + table.substring(0, dot) + "\".\""
-                + table.substring(dot + 1) + "\"";
+        String sql = "SELECT " + codec.selectList() + " FROM " + table.quoted();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setFetchSize(5_000);
             try (ResultSet rs = ps.executeQuery()) {
@@ -195,51 +189,31 @@ public final class ParityChecker {
                 while (rs.next()) {
                     comparison.acceptRow(rs);
                     if (System.nanoTime() - last > 1_000_000_000L) {
-                        progress.scanning(table, comparison.rowsScanned(), estimate);
+                        progress.scanning(table.toString(), comparison.rowsScanned(), estimate);
                         last = System.nanoTime();
                     }
                 }
             }
         }
-        progress.scanning(table, comparison.rowsScanned(), estimate);
+        progress.scanning(table.toString(), comparison.rowsScanned(), estimate);
     }
 
-    private static long estimateRows(Connection c, String schema, String table) throws SQLException {
+    private static long estimateRows(Connection c, TableId table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
-            ps.setString(1, "\"" + schema + "\".\"" + table + "\"");
+            ps.setString(1, table.quoted());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : -1;
             }
         }
     }
 
-    private Connection connect(String applicationName) {
-        Properties p = new Properties();
-        p.setProperty("user", config.user());
-        p.setProperty("password", config.password() == null ? "" : config.password());
-        p.setProperty("ApplicationName", applicationName);
-        p.setProperty("connectTimeout", "10");
-        try {
-            return DriverManager.getConnection(config.jdbcUrl(), p);
-        } catch (SQLException e) {
-            throw new ParityException("cannot connect to PostgreSQL at " + redactedSource() + " as '"
-                    + config.user() + "': " + firstLine(e) + " — check source.url, source.user and "
-                    + "source.password", e);
-        }
-    }
-
-    /** The JDBC URL without query parameters (they may carry a password). */
     private String redactedSource() {
-        String url = config.jdbcUrl();
-        int q = url.indexOf('?');
-        return q < 0 ? url : url.substring(0, q);
+        return Connections.redacted(config.jdbcUrl());
     }
 
     private static String firstLine(Throwable e) {
-        String m = String.valueOf(e.getMessage());
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+        return Connections.firstLine(e);
     }
 
     private static void deleteRecursively(Path dir) {

@@ -1,8 +1,10 @@
 package dev.strangler.parity;
 
-import dev.strangler.parity.canonical.EventEncoding;
+import dev.strangler.contract.EventEncoding;
+import dev.strangler.contract.TableId;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +14,7 @@ import java.util.Map;
  *
  * @param slot               the replication slot whose confirmed_flush_lsn tells how far the pipeline has published
  * @param topicPrefix        topics are {@code <topicPrefix>.<schema>.<table>}
- * @param tables             schema.table names to check
+ * @param tables             the tables to check
  * @param defaultTolerance   findings a table may have and still pass (default 0)
  * @param tolerances         per-table tolerance overrides
  * @param waitTimeout        how long to wait for the pipeline to publish everything the cut can see
@@ -20,13 +22,16 @@ import java.util.Map;
  * @param workDirectory      where the checker spills its partitions (null: the system temp directory)
  * @param unavailableValuePlaceholder Debezium's unavailable.value.placeholder
  * @param eventEncoding      the connector's value encodings (Strangler's engine: {@link EventEncoding#strangler()})
+ * @param acceptNotComparable rows the stream cannot show in full (absent columns, TOAST placeholders) are reported
+ *                           but do not count against the tolerance; off by default, recorded in the report
  */
 public record ParityConfig(String jdbcUrl, String user, String password, String slot, String bootstrapServers,
-                           Map<String, String> kafkaClientProperties, String topicPrefix, List<String> tables,
-                           long defaultTolerance, Map<String, Long> tolerances, Duration waitTimeout, int sampleSize,
-                           Path workDirectory, String unavailableValuePlaceholder, EventEncoding eventEncoding) {
+                           Map<String, String> kafkaClientProperties, String topicPrefix, List<TableId> tables,
+                           long defaultTolerance, Map<TableId, Long> tolerances, Duration waitTimeout, int sampleSize,
+                           Path workDirectory, String unavailableValuePlaceholder, EventEncoding eventEncoding,
+                           boolean acceptNotComparable) {
 
-    public static final String DEBEZIUM_UNAVAILABLE_VALUE = "__debezium_unavailable_value";
+    public static final String DEBEZIUM_UNAVAILABLE_VALUE = dev.strangler.contract.EventContract.UNAVAILABLE_VALUE;
 
     public ParityConfig {
         kafkaClientProperties = Map.copyOf(kafkaClientProperties);
@@ -35,34 +40,53 @@ public record ParityConfig(String jdbcUrl, String user, String password, String 
         java.util.Objects.requireNonNull(eventEncoding, "eventEncoding");
     }
 
-    /** For topics written by Strangler's engine. */
+    /**
+     * For topics written by Strangler's engine, tables given as {@code schema.table} text.
+     *
+     * @throws IllegalArgumentException a table name that is not {@code schema.table}
+     */
     public ParityConfig(String jdbcUrl, String user, String password, String slot, String bootstrapServers,
                         Map<String, String> kafkaClientProperties, String topicPrefix, List<String> tables,
                         long defaultTolerance, Map<String, Long> tolerances, Duration waitTimeout, int sampleSize,
                         Path workDirectory, String unavailableValuePlaceholder) {
-        this(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix, tables,
-                defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory, unavailableValuePlaceholder,
-                EventEncoding.strangler());
+        this(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
+                tables.stream().map(TableId::parse).toList(), defaultTolerance, parseKeys(tolerances), waitTimeout,
+                sampleSize, workDirectory, unavailableValuePlaceholder, EventEncoding.strangler(), false);
+    }
+
+    private static Map<TableId, Long> parseKeys(Map<String, Long> byName) {
+        Map<TableId, Long> byId = new LinkedHashMap<>();
+        byName.forEach((name, n) -> byId.put(TableId.parse(name), n));
+        return byId;
     }
 
     /** The same check of topics written with other encodings (Kafka Connect, Debezium Server). */
     public ParityConfig withEventEncoding(EventEncoding encoding) {
         return new ParityConfig(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
                 tables, defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory,
-                unavailableValuePlaceholder, encoding);
+                unavailableValuePlaceholder, encoding, acceptNotComparable);
     }
 
-    public long toleranceFor(String table) {
+    /** The same check, accepting (or not) rows the stream cannot show in full. */
+    public ParityConfig withAcceptNotComparable(boolean accept) {
+        return new ParityConfig(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
+                tables, defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory,
+                unavailableValuePlaceholder, eventEncoding, accept);
+    }
+
+    public long toleranceFor(TableId table) {
         return tolerances.getOrDefault(table, defaultTolerance);
     }
 
-    public String topicFor(String table) {
-        return topicPrefix + "." + table;
+    /** The table's topic, {@code <topicPrefix>.<schema>.<table>}. */
+    public String topicFor(TableId table) {
+        return topicPrefix + "." + table.schema() + "." + table.table();
     }
 
     @Override
     public String toString() {
         return "ParityConfig[" + jdbcUrl + " as " + user + ", slot " + slot + ", kafka " + bootstrapServers
-                + ", tables " + tables + ", " + eventEncoding + "]";
+                + ", tables " + tables + ", " + eventEncoding + (acceptNotComparable ? ", accepting not-comparable rows"
+                : "") + "]";
     }
 }

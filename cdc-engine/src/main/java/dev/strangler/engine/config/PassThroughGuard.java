@@ -1,5 +1,6 @@
 package dev.strangler.engine.config;
 
+import dev.strangler.contract.EventContract;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -151,14 +152,7 @@ final class PassThroughGuard {
         m.put("retriable.restart.connector.wait.ms", "restarts are Strangler's own, each through the start decision");
         m.put("heartbeat.interval.ms", "set heartbeat.interval");
         m.put("heartbeat.action.query", "the heartbeat query is managed");
-        m.put("decimal.handling.mode", contract + " to string");
-        m.put("binary.handling.mode", contract + " to base64");
-        m.put("time.precision.mode", contract + " to isostring");
-        m.put("interval.handling.mode", contract + " to string");
-        m.put("hstore.handling.mode", contract + " to json");
-        m.put("tombstones.on.delete", "the event contract has a tombstone after each delete");
-        m.put("unavailable.value.placeholder", "the event contract's placeholder for an unchanged TOAST value is "
-                + "fixed");
+        EventContract.debeziumSettings().forEach((key, value) -> m.put(key, contract + " to " + value));
         m.put("converters", "value formats are the event contract");
         m.put("post.processors", "post-processors change event values after the event contract");
         m.put("extended.headers.enabled", "the intake headers say where a record came from");

@@ -1,9 +1,9 @@
 package dev.strangler.engine.config;
 
-import dev.strangler.contract.TableId;
-import dev.strangler.contract.TopicNames;
 import static dev.strangler.engine.config.PipelineKeys.*;
 
+import dev.strangler.contract.TableId;
+import dev.strangler.contract.TopicNames;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.strangler.engine.doctor;
 
-import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.contract.TableId;
+import dev.strangler.engine.config.PipelineConfig;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,9 +1,9 @@
 package dev.strangler.engine.config;
 
-import dev.strangler.contract.TableId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.strangler.contract.TableId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,7 +109,7 @@ class PipelineConfigLoaderTest {
         assertRejected("source.tables", "strangler.heartbeat", "schema strangler");
         assertRejected("debezium.slot.name", "x", "set source.slot");
         assertRejected("debezium.time.precision.mode", "adaptive", "the event contract fixes it to isostring");
-        assertRejected("debezium.tombstones.on.delete", "false", "a tombstone after each delete");
+        assertRejected("debezium.tombstones.on.delete", "false", "the event contract fixes it to true");
         assertRejected("offsets.flush.interval", "0", "must be greater than zero");
     }
 

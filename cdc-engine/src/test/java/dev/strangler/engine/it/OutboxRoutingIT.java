@@ -1,10 +1,10 @@
 package dev.strangler.engine.it;
 
-import dev.strangler.contract.IntakeHeaderNames;
 import static dev.strangler.engine.it.EngineFixture.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.strangler.contract.IntakeHeaderNames;
 import dev.strangler.engine.Pipeline;
 import dev.strangler.engine.kafka.IntakeHeaders;
 import dev.strangler.sandbox.Sandbox;

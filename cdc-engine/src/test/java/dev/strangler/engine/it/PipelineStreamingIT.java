@@ -1,11 +1,11 @@
 package dev.strangler.engine.it;
 
-import dev.strangler.contract.IntakeHeaderNames;
 import static dev.strangler.engine.it.EngineFixture.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strangler.contract.IntakeHeaderNames;
 import dev.strangler.engine.Pipeline;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.kafka.IntakeHeaders;

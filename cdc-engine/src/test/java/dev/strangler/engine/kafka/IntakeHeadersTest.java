@@ -1,8 +1,8 @@
 package dev.strangler.engine.kafka;
 
-import dev.strangler.contract.IntakeHeaderNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strangler.contract.IntakeHeaderNames;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package dev.strangler.cli.dba;
 
 import dev.strangler.cli.ExitCodes;
+import dev.strangler.contract.TableId;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.PipelineConfigLoader;
-import dev.strangler.contract.TableId;
 import dev.strangler.engine.doctor.SqlScripts;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,27 +1,22 @@
 package dev.strangler.cli.parity;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.strangler.cli.ExitCodes;
 import dev.strangler.cli.PipelineConfigOption;
 import dev.strangler.cli.Verbosity;
+import dev.strangler.contract.EventEncoding;
 import dev.strangler.engine.config.ConfigException;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.parity.History;
 import dev.strangler.parity.ParityChecker;
 import dev.strangler.parity.ParityConfig;
-import dev.strangler.parity.ParityException;
-import dev.strangler.parity.canonical.EventEncoding;
 import dev.strangler.parity.compare.CanonicalRowCodecs;
 import dev.strangler.parity.model.ParityReport;
+import dev.strangler.parity.report.JsonReportWriter;
 import dev.strangler.parity.report.ReportFiles;
 import dev.strangler.parity.report.ReportWriter;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +94,12 @@ public final class ParityCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String intervalMode;
 
+    @Option(names = "--accept-not-comparable",
+            description = "Rows the stream cannot show in full (a column absent from their events, Debezium's TOAST "
+                    + "placeholder) are reported but do not count against the tolerance; recorded in the report. "
+                    + "Default: they count. A column that never arrives makes its table UNVERIFIABLE either way.")
+    boolean acceptNotComparable;
+
     @Option(names = "--history", description = "List earlier runs from strangler.parity_run instead of checking.")
     boolean history;
 
@@ -110,7 +111,7 @@ public final class ParityCommand implements Callable<Integer> {
         verbosity.apply();
         PipelineConfig pipeline = config.load();
         ParityConfig parity = ParitySettings.from(pipeline, tables, tolerance, tolerances, timeout, sample, workDir)
-                .withEventEncoding(encoding());
+                .withEventEncoding(encoding()).withAcceptNotComparable(acceptNotComparable);
         PrintWriter stdout = spec.commandLine().getOut();
         if (history) {
             return printHistory(parity, stdout);
@@ -138,30 +139,23 @@ public final class ParityCommand implements Callable<Integer> {
         }
     }
 
-    private int printHistory(ParityConfig parity, PrintWriter stdout) throws Exception {
-        try (Connection c = DriverManager.getConnection(parity.jdbcUrl(), parity.user(), parity.password())) {
-            if (!History.available(c)) {
-                throw new ParityException("no parity history in this database: strangler.parity_run does not exist "
-                        + "(it is created by Strangler's migrations, applied by `strangler run`)");
-            }
-            List<ParityReport.HistoryPoint> points = History.recent(c, parity.topicPrefix(), 100);
-            if (json) {
-                ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule())
-                        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-                stdout.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(points));
-                return ExitCodes.OK;
-            }
-            if (points.isEmpty()) {
-                stdout.println("no parity runs yet for topic prefix '" + parity.topicPrefix() + "'");
-                return ExitCodes.OK;
-            }
-            stdout.printf("%-24s  %-12s  %6s  %14s  %9s  %s%n", "started", "verdict", "tables", "rows in tables",
-                    "findings", "run");
-            for (ParityReport.HistoryPoint p : points) {
-                stdout.printf("%-24s  %-12s  %6d  %14d  %9d  %s%n", p.startedAt(), p.verdict().label(), p.tables(),
-                        p.rowsInTables(), p.findings(), p.runId());
-            }
+    /** Earlier runs, read with connect and read timeouts; verdicts spelled as the reports spell them (NO-GO). */
+    private int printHistory(ParityConfig parity, PrintWriter stdout) {
+        List<ParityReport.HistoryPoint> points = History.read(parity, 100);
+        if (json) {
+            stdout.print(new JsonReportWriter().renderHistory(points));
             return ExitCodes.OK;
         }
+        if (points.isEmpty()) {
+            stdout.println("no parity runs yet for topic prefix '" + parity.topicPrefix() + "'");
+            return ExitCodes.OK;
+        }
+        stdout.printf("%-24s  %-12s  %6s  %14s  %9s  %s%n", "started", "verdict", "tables", "rows in tables",
+                "findings", "run");
+        for (ParityReport.HistoryPoint p : points) {
+            stdout.printf("%-24s  %-12s  %6d  %14d  %9d  %s%n", p.startedAt(), p.verdict().label(), p.tables(),
+                    p.rowsInTables(), p.findings(), p.runId());
+        }
+        return ExitCodes.OK;
     }
 }

@@ -1,12 +1,14 @@
 package dev.strangler.cli.parity;
 
+import dev.strangler.contract.EventEncoding;
+import dev.strangler.contract.TableId;
 import dev.strangler.engine.config.ConfigException;
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.contract.TableId;
 import dev.strangler.parity.ParityConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,25 +26,42 @@ public final class ParitySettings {
      */
     public static ParityConfig from(PipelineConfig pipeline, List<String> only, long tolerance,
                                     Map<String, Long> tolerances, Duration timeout, int sampleSize, Path workDir) {
-        List<String> captured = pipeline.capturedTables().stream().map(TableId::toString).toList();
-        List<String> tables = new ArrayList<>();
-        for (String table : only.isEmpty() ? captured : only) {
-            if (!captured.contains(table.trim())) {
+        // the engine's table ids, as the checker's own (one type when the shared contract module arrives)
+        List<TableId> captured = pipeline.capturedTables().stream()
+                .map(t -> new TableId(t.schema(), t.table())).toList();
+        List<TableId> tables = new ArrayList<>();
+        for (String table : only.isEmpty() ? captured.stream().map(TableId::toString).toList() : only) {
+            TableId id = captured(captured, "--tables", table);
+            if (id == null) {
                 throw new ConfigException("--tables: " + table.trim() + " is not in source.tables " + captured
                         + "; the parity check compares captured tables with their topics");
             }
-            tables.add(table.trim());
+            tables.add(id);
         }
-        for (String table : tolerances.keySet()) {
-            if (!captured.contains(table)) {
-                throw new ConfigException("--tolerance-for: " + table + " is not in source.tables " + captured);
+        Map<TableId, Long> tolerancesById = new LinkedHashMap<>();
+        tolerances.forEach((table, n) -> {
+            TableId id = captured(captured, "--tolerance-for", table);
+            if (id == null) {
+                throw new ConfigException("--tolerance-for: " + table.trim() + " is not in source.tables " + captured);
             }
-        }
+            tolerancesById.put(id, n);
+        });
         Map<String, String> client = pipeline.kafka().clientOverrides();
         return new ParityConfig(pipeline.source().endpoint().jdbcUrl(), pipeline.source().user(),
                 pipeline.source().password().reveal(), pipeline.source().slot(), pipeline.kafka().bootstrapServers(),
-                client, pipeline.kafka().topicPrefix(), tables, tolerance, tolerances, timeout, sampleSize, workDir,
-                pipeline.debeziumOverrides().getOrDefault("unavailable.value.placeholder",
-                        ParityConfig.DEBEZIUM_UNAVAILABLE_VALUE));
+                client, pipeline.kafka().topicPrefix(), tables, tolerance, tolerancesById, timeout, sampleSize,
+                workDir, pipeline.debeziumOverrides().getOrDefault("unavailable.value.placeholder",
+                        ParityConfig.DEBEZIUM_UNAVAILABLE_VALUE), EventEncoding.strangler(), false);
+    }
+
+    /** The captured table {@code text} names, or null when it names none; bad text is a configuration error. */
+    private static TableId captured(List<TableId> captured, String option, String text) {
+        TableId id;
+        try {
+            id = TableId.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(option + ": " + e.getMessage());
+        }
+        return captured.contains(id) ? id : null;
     }
 }

@@ -1,5 +1,6 @@
 package dev.strangler.cli.parity;
 
+import dev.strangler.parity.model.ColumnGapCount;
 import dev.strangler.parity.model.FindingKind;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.TableResult;
@@ -17,22 +18,31 @@ final class ParitySummaryText {
         if (report.reason() != null) {
             out.println("  reason: " + report.reason());
         }
+        if (report.acceptNotComparable()) {
+            out.println("  not-comparable rows accepted (--accept-not-comparable): reported, not counted");
+        }
         out.printf("  cut: snapshot %s, WAL %s, at %s%n", report.cut().snapshotText(), report.cut().walLsnText(),
                 report.cut().takenAt());
-        out.printf("%n%-28s %-12s %10s %10s %8s %8s %8s %8s %8s%n", "table", "verdict", "rows", "live keys",
-                "missing", "extra", "differs", "anomaly", "dups");
+        out.printf("%n%-28s %-12s %10s %10s %8s %8s %8s %8s %8s %8s%n", "table", "verdict", "rows", "live keys",
+                "missing", "extra", "differs", "not cmp", "anomaly", "dups");
         for (TableResult t : report.tables()) {
-            out.printf("%-28s %-12s %10s %10s %8d %8d %8d %8d %8d%n", t.table(), t.verdict().label(),
+            out.printf("%-28s %-12s %10s %10s %8d %8d %8d %8d %8d %8d%n", t.table(), t.verdict().label(),
                     t.rowsInTable() < 0 ? "-" : Long.toString(t.rowsInTable()),
                     t.liveKeysInStream() < 0 ? "-" : Long.toString(t.liveKeysInStream()),
                     t.count(FindingKind.MISSING_IN_STREAM), t.count(FindingKind.EXTRA_IN_STREAM),
-                    t.count(FindingKind.CONTENT_DIFFERS), t.count(FindingKind.STREAM_ANOMALY), t.duplicates());
+                    t.count(FindingKind.CONTENT_DIFFERS), t.count(FindingKind.NOT_COMPARABLE),
+                    t.count(FindingKind.STREAM_ANOMALY), t.duplicates());
             if (t.reason() != null && report.reason() == null) {
                 out.println("    " + t.reason());
             }
-            if (!t.notComparableColumns().isEmpty()) {
-                out.println("    not comparable (TOAST placeholder): " + t.notComparableColumns() + " in "
-                        + t.count(FindingKind.NOT_COMPARABLE) + " row(s); REPLICA IDENTITY FULL fixes it");
+            for (String line : t.reasoning()) {
+                if (!line.equals(t.reason())) {
+                    out.println("    " + line);
+                }
+            }
+            for (ColumnGapCount gap : t.columnGaps()) {
+                out.println("    " + gap.column() + ": " + gap.gap().label() + " in " + gap.rows() + " row(s): "
+                        + gap.gap().advice());
             }
         }
         out.printf("%nreports: %s, %s, %s%n", files.html(), files.markdown(), files.json());

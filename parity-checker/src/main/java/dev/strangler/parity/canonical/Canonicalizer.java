@@ -2,6 +2,7 @@ package dev.strangler.parity.canonical;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strangler.contract.EventEncoding;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
@@ -31,7 +32,7 @@ public final class Canonicalizer {
     public static final String NULL = "null";
 
     /** Debezium's default {@code unavailable.value.placeholder}. */
-    public static final String DEFAULT_UNAVAILABLE_PLACEHOLDER = "__debezium_unavailable_value";
+    public static final String DEFAULT_UNAVAILABLE_PLACEHOLDER = dev.strangler.contract.EventContract.UNAVAILABLE_VALUE;
 
     private final String placeholder;
     private final String placeholderBase64;
@@ -191,6 +192,18 @@ public final class Canonicalizer {
             throw new IllegalArgumentException("cannot canonicalise " + type + " event value "
                     + excerpt(node.toString()) + ": " + e.getMessage() + " (read with " + encoding
                     + "; a connector with other settings needs them passed to the check)", e);
+        }
+    }
+
+    /**
+     * Like {@link #fromJson}, for reading a row: a value the configured encodings cannot read is
+     * {@link CanonicalValue.Kind#UNREADABLE} with the reason, instead of an exception.
+     */
+    public CanonicalValue readJson(JsonNode node, ColumnType type) {
+        try {
+            return fromJson(node, type);
+        } catch (IllegalArgumentException e) {
+            return CanonicalValue.unreadable(e.getMessage());
         }
     }
 

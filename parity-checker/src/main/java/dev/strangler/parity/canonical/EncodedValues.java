@@ -1,6 +1,7 @@
 package dev.strangler.parity.canonical;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strangler.contract.EventEncoding;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;

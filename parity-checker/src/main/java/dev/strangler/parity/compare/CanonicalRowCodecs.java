@@ -1,11 +1,12 @@
 package dev.strangler.parity.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strangler.contract.EventEncoding;
+import dev.strangler.contract.TableId;
 import dev.strangler.parity.canonical.CanonicalValue;
 import dev.strangler.parity.canonical.Canonicalizer;
 import dev.strangler.parity.canonical.ColumnCatalog;
 import dev.strangler.parity.canonical.ColumnType;
-import dev.strangler.parity.canonical.EventEncoding;
 import dev.strangler.parity.stream.EnvelopeParser;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,15 +27,15 @@ public final class CanonicalRowCodecs {
 
     public static RowCodecFactory factory(String unavailablePlaceholder, EventEncoding encoding) {
         Canonicalizer canonicalizer = new Canonicalizer(unavailablePlaceholder, encoding);
-        return (c, schema, table) -> {
-            List<ColumnType> columns = ColumnCatalog.load(c, schema, table);
+        return (c, table) -> {
+            List<ColumnType> columns = ColumnCatalog.load(c, table.schema(), table.table());
             if (columns.isEmpty()) {
-                throw new RowCodecFactory.NotCheckableException("table " + schema + "." + table + " does not exist "
+                throw new RowCodecFactory.NotCheckableException("table " + table + " does not exist "
                         + "(or has no columns) in this database: fix source.tables or --tables");
             }
-            List<String> primaryKey = ColumnCatalog.primaryKey(c, schema, table);
+            List<String> primaryKey = ColumnCatalog.primaryKey(c, table.schema(), table.table());
             if (primaryKey.isEmpty()) {
-                throw new RowCodecFactory.NotCheckableException("table " + schema + "." + table + " has no primary "
+                throw new RowCodecFactory.NotCheckableException("table " + table + " has no primary "
                         + "key, so its events cannot be matched to rows by key; add a primary key to check it");
             }
             return new Codec(canonicalizer, columns, primaryKey);
@@ -88,7 +89,7 @@ public final class CanonicalRowCodecs {
         }
 
         @Override
-        public String[] row(ResultSet rs) throws SQLException {
+        public String[] tableRow(ResultSet rs) throws SQLException {
             String[] values = new String[columns.size()];
             for (int i = 0; i < values.length; i++) {
                 values[i] = canonicalizer.fromJdbc(rs, i + 1, columns.get(i));
@@ -97,15 +98,10 @@ public final class CanonicalRowCodecs {
         }
 
         @Override
-        public String[] row(JsonNode after) {
-            String[] values = new String[columns.size()];
+        public CanonicalValue[] streamRow(JsonNode after) {
+            CanonicalValue[] values = new CanonicalValue[columns.size()];
             for (int i = 0; i < values.length; i++) {
-                try {
-                    CanonicalValue v = canonicalizer.fromJson(after.get(names.get(i)), columns.get(i));
-                    values[i] = v.isValue() ? v.text() : RowCodec.UNAVAILABLE;
-                } catch (IllegalArgumentException e) {
-                    values[i] = RowCodec.unreadable(e.getMessage());
-                }
+                values[i] = canonicalizer.readJson(after.get(names.get(i)), columns.get(i));
             }
             return values;
         }

@@ -1,43 +1,36 @@
 package dev.strangler.parity.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strangler.parity.canonical.CanonicalValue;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
 /**
- * Turns one table's rows and keys, from JDBC and from change-event JSON, into canonical text that is equal exactly
+ * Turns one table's rows and keys, from JDBC and from change-event JSON, into canonical values that are equal exactly
  * when the values are equal. Built per table from its column types.
  */
 public interface RowCodec {
 
-    /** Marks a stream column whose value Debezium could not read (the TOAST placeholder). Compared by identity. */
-    String UNAVAILABLE = new String("\u0000unavailable");
-
-    /**
-     * The stream value of a column the canonical rules cannot read (another connector's encoding, a corrupted
-     * value): never equal to a canonical text, which is always JSON, so the column is reported as differing, with
-     * the reason in place of the value.
-     */
-    static String unreadable(String reason) {
-        return "(unreadable: " + reason + ")";
-    }
-
     List<String> columnNames();
 
-    /** The SELECT list that {@link #row(ResultSet)} and {@link #key(ResultSet)} read, in order. */
+    /** The SELECT list that {@link #tableRow(ResultSet)} and {@link #key(ResultSet)} read, in order. */
     String selectList();
 
     String key(JsonNode recordKey);
 
     String key(ResultSet rs) throws SQLException;
 
-    /** Canonical values in column order (SQL NULL has a canonical form of its own, equal on both sides). */
-    String[] row(ResultSet rs) throws SQLException;
+    /**
+     * The current row's canonical texts in column order. The table always has a value (SQL NULL has a canonical text
+     * of its own, equal on both sides), so the row is plain texts: spilled as they are, with no object per column.
+     */
+    String[] tableRow(ResultSet rs) throws SQLException;
 
     /**
-     * Canonical values in column order; {@link #UNAVAILABLE} for the TOAST placeholder or a column the event does
-     * not carry; {@link #unreadable} for a value that cannot be read.
+     * An event's after-image in column order: per column a canonical value, or why the event shows none
+     * ({@link CanonicalValue.Kind#ABSENT}, {@link CanonicalValue.Kind#UNAVAILABLE} or
+     * {@link CanonicalValue.Kind#UNREADABLE} with the reason).
      */
-    String[] row(JsonNode after);
+    CanonicalValue[] streamRow(JsonNode after);
 }

@@ -1,5 +1,6 @@
 package dev.strangler.parity.compare;
 
+import dev.strangler.contract.TableId;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -7,7 +8,7 @@ import java.sql.SQLException;
 @FunctionalInterface
 public interface RowCodecFactory {
 
-    RowCodec create(Connection c, String schema, String table) throws SQLException;
+    RowCodec create(Connection c, TableId table) throws SQLException;
 
     /** The table cannot be compared (it does not exist, or has no primary key to match rows by). */
     final class NotCheckableException extends RuntimeException {

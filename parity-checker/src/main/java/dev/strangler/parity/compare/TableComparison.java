@@ -1,8 +1,13 @@
 package dev.strangler.parity.compare;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strangler.contract.TableId;
+import dev.strangler.parity.canonical.CanonicalValue;
+import dev.strangler.parity.model.AnomalyKind;
+import dev.strangler.parity.model.ColumnGap;
 import dev.strangler.parity.model.Finding;
 import dev.strangler.parity.model.FindingKind;
+import dev.strangler.parity.model.Operation;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
 import dev.strangler.parity.stream.ChangeEvent;
@@ -14,12 +19,11 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.LongPredicate;
 
 /**
@@ -36,7 +40,7 @@ public final class TableComparison implements AutoCloseable {
     /** Reads numbers as BigDecimal, so a stored after-image is compared with every digit it had. */
     private static final ObjectMapper JSON = dev.strangler.parity.canonical.Canonicalizer.eventMapper();
 
-    private final String table;
+    private final TableId table;
     private final String topic;
     private final RowCodec codec;
     private final LongPredicate visible;
@@ -44,11 +48,11 @@ public final class TableComparison implements AutoCloseable {
     private final Partitions stream;
     private final Partitions rows;
 
-    private final Map<String, Long> visibleByOp = new TreeMap<>();
-    private final Map<String, Long> afterCutByOp = new TreeMap<>();
+    private final Map<Operation, Long> visibleByOp = new EnumMap<>(Operation.class);
+    private final Map<Operation, Long> afterCutByOp = new EnumMap<>(Operation.class);
     private final Map<FindingKind, Long> counts = new EnumMap<>(FindingKind.class);
-    private final Map<String, Long> anomalies = new TreeMap<>();
-    private final TreeSet<String> notComparableColumns = new TreeSet<>();
+    private final Map<AnomalyKind, Long> anomalies = new EnumMap<>(AnomalyKind.class);
+    private final ColumnGapTally gaps;
     private final Map<FindingKind, List<Finding>> samples = new EnumMap<>(FindingKind.class);
     private long duplicates;
     private long rowsInTable;
@@ -57,14 +61,15 @@ public final class TableComparison implements AutoCloseable {
     /**
      * @param visible decides from a source transaction id whether an event is visible at the cut
      */
-    public TableComparison(String table, String topic, RowCodec codec, LongPredicate visible, int partitions,
+    public TableComparison(TableId table, String topic, RowCodec codec, LongPredicate visible, int partitions,
                            Path workDirectory, int sampleSize) {
         this.table = table;
         this.topic = topic;
         this.codec = codec;
         this.visible = visible;
         this.sampleSize = sampleSize;
-        String prefix = table.replaceAll("[^A-Za-z0-9_.-]", "_");
+        this.gaps = new ColumnGapTally(codec.columnNames(), sampleSize);
+        String prefix = table.toString().replaceAll("[^A-Za-z0-9_.-]", "_");
         this.stream = new Partitions(workDirectory, prefix + "-stream", partitions);
         this.rows = new Partitions(workDirectory, prefix + "-table", partitions);
     }
@@ -74,18 +79,23 @@ public final class TableComparison implements AutoCloseable {
         if (event.isTombstone()) {
             return;
         }
-        String op = String.valueOf(event.op());
-        boolean isVisible = event.op() == 'r' || visible.test(event.txId());
+        Operation op = event.op();
+        boolean isVisible = op == Operation.READ || visible.test(event.txId());
         if (!isVisible) {
             afterCutByOp.merge(op, 1L, Long::sum);
             return;
         }
         visibleByOp.merge(op, 1L, Long::sum);
+        if (!op.isRowChange()) {
+            anomaly(AnomalyKind.OPERATION_NOT_FOLDED, "(op " + op.code() + ")", op.name().toLowerCase(
+                    java.util.Locale.ROOT) + " event, source lsn " + event.lsn());
+            return;
+        }
         String key = codec.key(event.key());
         try {
             DataOutputStream out = stream.output(key);
             Partitions.writeString(out, key);
-            out.writeByte(event.op());
+            out.writeByte(op.code().charAt(0));
             out.writeLong(event.lsn());
             Partitions.writeString(out, event.after() == null ? null : event.after().toString());
         } catch (IOException e) {
@@ -95,16 +105,13 @@ public final class TableComparison implements AutoCloseable {
 
     /** A record of the topic that is not a readable Debezium change event. */
     public void acceptUnreadable(long offset, int partition, String problem) {
-        String what = "unreadable record";
-        anomalies.merge(what, 1L, Long::sum);
-        record(FindingKind.STREAM_ANOMALY, new Finding(FindingKind.STREAM_ANOMALY, "partition " + partition
-                + " offset " + offset, null, null, null, what + ": " + problem));
+        anomaly(AnomalyKind.UNREADABLE_RECORD, "partition " + partition + " offset " + offset, problem);
     }
 
     /** Table side: called for every row of the table, read in the cut's transaction. */
     public void acceptRow(ResultSet rs) throws SQLException {
         String key = codec.key(rs);
-        String[] values = codec.row(rs);
+        String[] values = codec.tableRow(rs);
         try {
             DataOutputStream out = rows.output(key);
             Partitions.writeString(out, key);
@@ -122,8 +129,13 @@ public final class TableComparison implements AutoCloseable {
         return rowsInTable;
     }
 
-    /** Compares partition by partition and returns the table's result. */
-    public TableResult finish(long tolerance) {
+    /**
+     * Compares partition by partition and returns the table's result.
+     *
+     * @param acceptNotComparable whether not-comparable rows are accepted (reported, not counted against the
+     *                            tolerance)
+     */
+    public TableResult finish(long tolerance, boolean acceptNotComparable) {
         stream.finishWriting();
         rows.finishWriting();
         try {
@@ -134,13 +146,22 @@ public final class TableComparison implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("reading spill files of " + table, e);
         }
-        long findings = counts.entrySet().stream().filter(e -> e.getKey() != FindingKind.NOT_COMPARABLE)
+        ColumnGapTally.Result gapResult = gaps.finish();
+        if (gapResult.notComparableRows() > 0) {
+            counts.put(FindingKind.NOT_COMPARABLE, gapResult.notComparableRows());
+            samples.put(FindingKind.NOT_COMPARABLE, gapResult.sample());
+        }
+        long findings = counts.entrySet().stream()
+                .filter(e -> !(acceptNotComparable && e.getKey() == FindingKind.NOT_COMPARABLE))
                 .mapToLong(Map.Entry::getValue).sum();
+        List<String> never = gapResult.columnsNeverInStream();
+        Verdict verdict = TableResult.verdictOf(findings, tolerance, never);
         List<Finding> sample = new ArrayList<>();
         samples.values().forEach(sample::addAll);
-        return new TableResult(table, topic, findings > tolerance ? Verdict.NO_GO : Verdict.GO, null, tolerance,
-                rowsInTable, liveKeys, visibleByOp, afterCutByOp, counts, anomalies, duplicates,
-                notComparableColumns, sample);
+        return new TableResult(table, topic, verdict,
+                verdict == Verdict.UNVERIFIABLE ? TableResult.neverInStreamReason(never) : null, tolerance,
+                acceptNotComparable, rowsInTable, liveKeys, visibleByOp, afterCutByOp, counts, anomalies, duplicates,
+                gapResult.columnGaps(), never, sample, null);
     }
 
     /** Per-key state at the cut. */
@@ -159,7 +180,7 @@ public final class TableComparison implements AutoCloseable {
         try (DataInputStream in = stream.open(partition)) {
             while (!Partitions.atEnd(in)) {
                 String key = Partitions.readString(in);
-                char op = (char) in.readByte();
+                Operation op = Operation.ofCode((char) in.readByte());
                 long lsn = in.readLong();
                 String after = Partitions.readString(in);
                 apply(state.computeIfAbsent(key, k -> new KeyState()), key, op, lsn, after);
@@ -168,8 +189,8 @@ public final class TableComparison implements AutoCloseable {
         return state;
     }
 
-    private void apply(KeyState s, String key, char op, long lsn, String after) {
-        if (op == 'r') {
+    private void apply(KeyState s, String key, Operation op, long lsn, String after) {
+        if (op == Operation.READ) {
             if (s.snapshotLsn == lsn) {
                 duplicates++;
                 return;
@@ -186,28 +207,29 @@ public final class TableComparison implements AutoCloseable {
             return;
         }
         switch (op) {
-            case 'c' -> {
+            case CREATE -> {
                 if (s.status == KeyState.LIVE) {
-                    anomaly(key, "create of a key that is already live", lsn);
+                    anomaly(AnomalyKind.CREATE_OF_LIVE_KEY, key, lsn);
                 }
             }
-            case 'u' -> {
+            case UPDATE -> {
                 if (s.status == KeyState.NEVER) {
-                    anomaly(key, "update of a key the stream never created", lsn);
+                    anomaly(AnomalyKind.UPDATE_OF_UNKNOWN_KEY, key, lsn);
                 } else if (s.status == KeyState.DELETED) {
-                    anomaly(key, "update after delete", lsn);
+                    anomaly(AnomalyKind.UPDATE_AFTER_DELETE, key, lsn);
                 }
             }
-            default -> {
+            case DELETE -> {
                 if (s.status == KeyState.NEVER) {
-                    anomaly(key, "delete of a key the stream never created", lsn);
+                    anomaly(AnomalyKind.DELETE_OF_UNKNOWN_KEY, key, lsn);
                 } else if (s.status == KeyState.DELETED) {
-                    anomaly(key, "delete after delete", lsn);
+                    anomaly(AnomalyKind.DELETE_AFTER_DELETE, key, lsn);
                 }
             }
+            default -> throw new IllegalStateException("only row changes are spilled, not " + op);
         }
         s.lastLsn = lsn;
-        if (op == 'd') {
+        if (op == Operation.DELETE) {
             s.status = KeyState.DELETED;
             s.after = null;
         } else {
@@ -234,7 +256,7 @@ public final class TableComparison implements AutoCloseable {
                     continue;
                 }
                 liveKeys++;
-                compareRow(key, names, tableValues, codec.row(JSON.readTree(s.after)));
+                compareRow(key, names, tableValues, codec.streamRow(JSON.readTree(s.after)));
             }
         }
         for (var entry : state.entrySet()) {
@@ -246,22 +268,50 @@ public final class TableComparison implements AutoCloseable {
         }
     }
 
-    private void compareRow(String key, List<String> names, String[] tableValues, String[] streamValues) {
-        List<Finding> differences = new ArrayList<>();
-        boolean notComparable = false;
+    private void compareRow(String key, List<String> names, String[] tableValues, CanonicalValue[] streamValues) {
+        gaps.rowCompared();
+        List<Finding> differences = null; // allocated only for a row that has some: most rows match
+        List<Finding> notShown = null;
+        BitSet absent = null;
+        boolean unavailable = false;
         for (int i = 0; i < tableValues.length; i++) {
-            String streamValue = i < streamValues.length ? streamValues[i] : RowCodec.UNAVAILABLE;
-            if (streamValue == RowCodec.UNAVAILABLE) {
-                notComparable = true;
-                notComparableColumns.add(names.get(i));
-                continue;
-            }
-            if (!java.util.Objects.equals(tableValues[i], streamValue)) {
-                differences.add(new Finding(FindingKind.CONTENT_DIFFERS, key, names.get(i), show(tableValues[i]),
-                        show(streamValue), null));
+            CanonicalValue v = i < streamValues.length ? streamValues[i] : CanonicalValue.ABSENT;
+            String column = names.get(i);
+            switch (v.kind()) {
+                case VALUE -> {
+                    if (!v.text().equals(tableValues[i])) {
+                        differences = differences == null ? new ArrayList<>() : differences;
+                        differences.add(new Finding(FindingKind.CONTENT_DIFFERS, key, column, show(tableValues[i]),
+                                v.text(), null));
+                    }
+                }
+                case UNREADABLE -> {
+                    gaps.count(i, ColumnGap.UNREADABLE);
+                    differences = differences == null ? new ArrayList<>() : differences;
+                    differences.add(new Finding(FindingKind.CONTENT_DIFFERS, key, column, show(tableValues[i]),
+                            null, ColumnGap.UNREADABLE, null, v.reason()));
+                }
+                case UNAVAILABLE -> {
+                    gaps.count(i, ColumnGap.UNAVAILABLE);
+                    unavailable = true;
+                    notShown = notShown == null ? new ArrayList<>() : notShown;
+                    notShown.add(Finding.gap(FindingKind.NOT_COMPARABLE, key, column, null, ColumnGap.UNAVAILABLE,
+                            "compared on the other columns only"));
+                }
+                case ABSENT -> {
+                    gaps.count(i, ColumnGap.ABSENT);
+                    if (absent == null) {
+                        absent = new BitSet(tableValues.length);
+                    }
+                    absent.set(i);
+                    notShown = notShown == null ? new ArrayList<>() : notShown;
+                    notShown.add(Finding.gap(FindingKind.NOT_COMPARABLE, key, column, null, ColumnGap.ABSENT,
+                            "compared on the other columns only"));
+                }
+                default -> throw new IllegalStateException(v.kind().name());
             }
         }
-        if (!differences.isEmpty()) {
+        if (differences != null) {
             counts.merge(FindingKind.CONTENT_DIFFERS, 1L, Long::sum);
             List<Finding> sample = samples.computeIfAbsent(FindingKind.CONTENT_DIFFERS, k -> new ArrayList<>());
             for (Finding f : differences) {
@@ -269,17 +319,18 @@ public final class TableComparison implements AutoCloseable {
                     sample.add(f);
                 }
             }
-        } else if (notComparable) {
-            record(FindingKind.NOT_COMPARABLE, new Finding(FindingKind.NOT_COMPARABLE, key,
-                    String.join(", ", notComparableColumns), null, "(unavailable)",
-                    "compared on the other columns only"));
+        } else if (notShown != null) {
+            gaps.notComparable(absent, unavailable, notShown);
         }
     }
 
-    private void anomaly(String key, String what, long lsn) {
-        anomalies.merge(what, 1L, Long::sum);
-        record(FindingKind.STREAM_ANOMALY, new Finding(FindingKind.STREAM_ANOMALY, key, null, null, null,
-                what + " (source lsn " + lsn + ")"));
+    private void anomaly(AnomalyKind kind, String key, long lsn) {
+        anomaly(kind, key, "source lsn " + lsn);
+    }
+
+    private void anomaly(AnomalyKind kind, String key, String note) {
+        anomalies.merge(kind, 1L, Long::sum);
+        record(FindingKind.STREAM_ANOMALY, Finding.anomaly(kind, key, note));
     }
 
     private void record(FindingKind kind, Finding finding) {

@@ -10,16 +10,27 @@ import java.util.List;
  * @param history earlier runs, oldest first, for the trend chart (this run not included)
  * @param eventEncoding how events were read (the connector's decimal, time, binary and interval settings); null
  *                      when unknown
+ * @param acceptNotComparable whether the run accepted not-comparable rows (reported, not counted against the
+ *                            tolerance)
  */
 public record ParityReport(int schemaVersion, String runId, Instant startedAt, Instant finishedAt, String source,
                            String slot, String topicPrefix, Cut cut, Verdict verdict, String reason,
-                           List<TableResult> tables, List<HistoryPoint> history, String eventEncoding) {
+                           List<TableResult> tables, List<HistoryPoint> history, String eventEncoding,
+                           boolean acceptNotComparable) {
 
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     public ParityReport {
         tables = List.copyOf(tables);
         history = List.copyOf(history);
+    }
+
+    /** A run with these settings that did not accept not-comparable rows. */
+    public ParityReport(int schemaVersion, String runId, Instant startedAt, Instant finishedAt, String source,
+                        String slot, String topicPrefix, Cut cut, Verdict verdict, String reason,
+                        List<TableResult> tables, List<HistoryPoint> history, String eventEncoding) {
+        this(schemaVersion, runId, startedAt, finishedAt, source, slot, topicPrefix, cut, verdict, reason, tables,
+                history, eventEncoding, false);
     }
 
     /** A report that does not say how events were read. */
@@ -27,7 +38,7 @@ public record ParityReport(int schemaVersion, String runId, Instant startedAt, I
                         String slot, String topicPrefix, Cut cut, Verdict verdict, String reason,
                         List<TableResult> tables, List<HistoryPoint> history) {
         this(schemaVersion, runId, startedAt, finishedAt, source, slot, topicPrefix, cut, verdict, reason, tables,
-                history, null);
+                history, null, false);
     }
 
     /** One earlier run, summarised for the trend chart and {@code strangler parity --history}. */

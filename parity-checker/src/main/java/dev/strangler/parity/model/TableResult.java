@@ -1,57 +1,58 @@
 package dev.strangler.parity.model;
 
+import dev.strangler.contract.TableId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The comparison of one table with its topic at the cut.
  *
- * @param reason           why the table is UNVERIFIABLE (null otherwise)
- * @param visibleEventsByOp events visible at the cut, by op (c, u, d, r)
- * @param eventsAfterCut   events of transactions not visible at the cut (written while the check ran), by op
- * @param findingCounts    every finding counted by kind (all of them, not just the sample)
- * @param anomalies        stream anomalies by description
- * @param duplicates       events seen twice (same key, op and LSN): expected after a crash with at-least-once
- * @param notComparableColumns columns that carried the TOAST placeholder
- * @param sample           a bounded sample of findings with column-level detail
- * @param streamHistory    null when the topic was folded from its first record; else how it was folded (its early
- *                         records were deleted and it was rebuilt from a later complete snapshot)
+ * @param reason                why the table is UNVERIFIABLE (null otherwise)
+ * @param notComparableAccepted the run was told to accept not-comparable rows: they are reported but do not count
+ *                              against the tolerance
+ * @param visibleEventsByOp     events visible at the cut, by operation
+ * @param eventsAfterCut        events of transactions not visible at the cut (written while the check ran), by op
+ * @param findingCounts         every finding counted by kind (all of them, not just the sample)
+ * @param anomalies             stream anomalies by kind
+ * @param duplicates            events seen twice (same key, op and LSN): expected after a crash with at-least-once
+ * @param columnGaps            columns whose value the stream did not show in some compared rows: why and in how many
+ *                              (columns in {@code columnsNeverInStream} are not repeated here)
+ * @param columnsNeverInStream  columns no compared row's event carried: the stream never shows them, so the table is
+ *                              UNVERIFIABLE (unless a definite NO-GO outranks it)
+ * @param sample                a bounded sample of findings with column-level detail
+ * @param streamHistory         null when the topic was folded from its first record; else how it was folded (its
+ *                              early records were deleted and it was rebuilt from a later complete snapshot)
  */
-public record TableResult(String table, String topic, Verdict verdict, String reason, long tolerance,
-                          long rowsInTable, long liveKeysInStream, Map<String, Long> visibleEventsByOp,
-                          Map<String, Long> eventsAfterCut, Map<FindingKind, Long> findingCounts,
-                          Map<String, Long> anomalies, long duplicates, Set<String> notComparableColumns,
-                          List<Finding> sample, String streamHistory) {
+public record TableResult(TableId table, String topic, Verdict verdict, String reason, long tolerance,
+                          boolean notComparableAccepted, long rowsInTable, long liveKeysInStream,
+                          Map<Operation, Long> visibleEventsByOp, Map<Operation, Long> eventsAfterCut,
+                          Map<FindingKind, Long> findingCounts, Map<AnomalyKind, Long> anomalies, long duplicates,
+                          List<ColumnGapCount> columnGaps, List<String> columnsNeverInStream, List<Finding> sample,
+                          String streamHistory) {
 
     public TableResult {
         visibleEventsByOp = Map.copyOf(visibleEventsByOp);
         eventsAfterCut = Map.copyOf(eventsAfterCut);
         findingCounts = Map.copyOf(findingCounts);
         anomalies = Map.copyOf(anomalies);
-        notComparableColumns = Set.copyOf(notComparableColumns);
+        columnGaps = List.copyOf(columnGaps);
+        columnsNeverInStream = List.copyOf(columnsNeverInStream);
         sample = List.copyOf(sample);
-    }
-
-    /** A table whose topic was folded from its first record. */
-    public TableResult(String table, String topic, Verdict verdict, String reason, long tolerance, long rowsInTable,
-                       long liveKeysInStream, Map<String, Long> visibleEventsByOp, Map<String, Long> eventsAfterCut,
-                       Map<FindingKind, Long> findingCounts, Map<String, Long> anomalies, long duplicates,
-                       Set<String> notComparableColumns, List<Finding> sample) {
-        this(table, topic, verdict, reason, tolerance, rowsInTable, liveKeysInStream, visibleEventsByOp,
-                eventsAfterCut, findingCounts, anomalies, duplicates, notComparableColumns, sample, null);
     }
 
     /** The same result, with how the topic's history was folded. */
     public TableResult withStreamHistory(String history) {
-        return new TableResult(table, topic, verdict, reason, tolerance, rowsInTable, liveKeysInStream,
-                visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, notComparableColumns, sample,
-                history);
+        return new TableResult(table, topic, verdict, reason, tolerance, notComparableAccepted, rowsInTable,
+                liveKeysInStream, visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, columnGaps,
+                columnsNeverInStream, sample, history);
     }
 
-    /** Findings that count against the tolerance (not-comparable rows are reported but do not fail a table). */
+    /** Findings that count against the tolerance: all of them, not-comparable rows only unless accepted. */
     public long findings() {
-        return findingCounts.entrySet().stream().filter(e -> e.getKey() != FindingKind.NOT_COMPARABLE)
+        return findingCounts.entrySet().stream()
+                .filter(e -> !(notComparableAccepted && e.getKey() == FindingKind.NOT_COMPARABLE))
                 .mapToLong(Map.Entry::getValue).sum();
     }
 
@@ -59,9 +60,75 @@ public record TableResult(String table, String topic, Verdict verdict, String re
         return findingCounts.getOrDefault(kind, 0L);
     }
 
+    /** Whether the run could count this table's rows and events (it got as far as comparing). */
+    public boolean compared() {
+        return rowsInTable >= 0;
+    }
+
+    /**
+     * The verdict for a table that was compared: NO-GO when its findings exceed the tolerance (a definite difference
+     * outranks anything unverifiable), UNVERIFIABLE when a column never arrives, GO otherwise.
+     */
+    public static Verdict verdictOf(long findings, long tolerance, List<String> columnsNeverInStream) {
+        if (findings > tolerance) {
+            return Verdict.NO_GO;
+        }
+        return columnsNeverInStream.isEmpty() ? Verdict.GO : Verdict.UNVERIFIABLE;
+    }
+
+    /** Why columns that never arrive make a table UNVERIFIABLE, naming them. */
+    public static String neverInStreamReason(List<String> columns) {
+        return (columns.size() == 1 ? "column " + columns.get(0) + " never arrives"
+                : "columns " + String.join(", ", columns) + " never arrive") + " in the stream (no event of a "
+                + "compared row carries " + (columns.size() == 1 ? "it" : "them") + "): "
+                + ColumnGap.NEVER_IN_STREAM_ADVICE;
+    }
+
+    /**
+     * The verdict's reasoning in sentences a reader can check against the counts: what was counted against the
+     * tolerance, not-comparable rows and whether they were accepted, columns that never arrive. Empty for a table
+     * that matches outright or could not be compared.
+     */
+    public List<String> reasoning() {
+        List<String> lines = new ArrayList<>();
+        if (!compared()) {
+            return lines;
+        }
+        long findings = findings();
+        if (findings > 0) {
+            List<String> parts = new ArrayList<>();
+            for (FindingKind k : FindingKind.values()) {
+                if (count(k) > 0 && !(notComparableAccepted && k == FindingKind.NOT_COMPARABLE)) {
+                    parts.add(num(count(k)) + " " + k.label());
+                }
+            }
+            lines.add(num(findings) + (findings == 1 ? " finding" : " findings") + " (" + String.join(", ", parts)
+                    + ") against a tolerance of " + num(tolerance) + ": " + (findings > tolerance ? "more than it allows"
+                    : "within it"));
+        }
+        long notComparable = count(FindingKind.NOT_COMPARABLE);
+        if (notComparable > 0) {
+            String gaps = columnGaps.stream().filter(g -> g.gap() != ColumnGap.UNREADABLE)
+                    .map(g -> g.column() + " " + g.gap().label() + " in " + num(g.rows()) + (g.rows() == 1 ? " row"
+                            : " rows")).collect(Collectors.joining(", "));
+            lines.add(num(notComparable) + (notComparable == 1 ? " row is" : " rows are") + " not comparable (" + gaps
+                    + "): " + (notComparableAccepted ? "accepted by --accept-not-comparable, not counted"
+                    : "counted against the tolerance (--accept-not-comparable accepts them)"));
+        }
+        if (!columnsNeverInStream.isEmpty()) {
+            lines.add(neverInStreamReason(columnsNeverInStream) + (verdict == Verdict.NO_GO
+                    ? "; the findings above make the table NO-GO regardless" : ""));
+        }
+        return lines;
+    }
+
+    private static String num(long n) {
+        return String.format(java.util.Locale.US, "%,d", n);
+    }
+
     /** A table the run could not check: the reason says why. */
-    public static TableResult unverifiable(String table, String topic, long tolerance, String reason) {
-        return new TableResult(table, topic, Verdict.UNVERIFIABLE, reason, tolerance, -1, -1, Map.of(), Map.of(),
-                Map.of(), Map.of(), 0, Set.of(), List.of());
+    public static TableResult unverifiable(TableId table, String topic, long tolerance, String reason) {
+        return new TableResult(table, topic, Verdict.UNVERIFIABLE, reason, tolerance, false, -1, -1, Map.of(),
+                Map.of(), Map.of(), Map.of(), 0, List.of(), List.of(), List.of(), null);
     }
 }

@@ -1,22 +1,24 @@
 package dev.strangler.parity.model;
 
+import dev.strangler.contract.ExitCode;
+
 /** The answer a parity run gives, and the exit code CI gates on. */
 public enum Verdict {
     /** Every checked table matches within its tolerance. */
-    GO(0),
+    GO(ExitCode.OK),
     /** No sound answer could be reached (pipeline lagging, history cut by retention, ...): never read as GO. */
-    UNVERIFIABLE(2),
+    UNVERIFIABLE(ExitCode.UNVERIFIABLE),
     /** At least one table has findings beyond its tolerance. */
-    NO_GO(1);
+    NO_GO(ExitCode.FINDINGS);
 
-    private final int exitCode;
+    private final ExitCode exitCode;
 
-    Verdict(int exitCode) {
+    Verdict(ExitCode exitCode) {
         this.exitCode = exitCode;
     }
 
     public int exitCode() {
-        return exitCode;
+        return exitCode.code();
     }
 
     /**

@@ -7,19 +7,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strangler.parity.model.Cut;
 import dev.strangler.parity.model.Finding;
-import dev.strangler.parity.model.FindingKind;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
-
+import dev.strangler.parity.report.view.ReportView;
+import dev.strangler.parity.report.view.TableView;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.Map;
+import java.util.List;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
- * {@code report.json}: the machine-readable report, described by {@value #SCHEMA_RESOURCE} (JSON Schema 2020-12).
+ * {@code report.json}: the machine-readable report, described by {@value #SCHEMA_RESOURCE} (JSON Schema 2020-12),
+ * written from the same {@link ReportView} as the HTML and Markdown reports (its totals and the order of kinds and
+ * operations), with the numbers as they are.
  *
  * <p>The field names are camelCase and written here one by one, not derived from the model's records, so renaming a
  * Java field cannot silently change the format. Fields may be added within a schema version (readers ignore what they
@@ -35,14 +36,19 @@ public final class JsonReportWriter {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public String render(ParityReport report) {
+        return render(ReportView.of(report));
+    }
+
+    public String render(ReportView view) {
         try {
-            return MAPPER.writeValueAsString(toJson(report)) + "\n";
+            return MAPPER.writeValueAsString(toJson(view)) + "\n";
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    public ObjectNode toJson(ParityReport r) {
+    public ObjectNode toJson(ReportView view) {
+        ParityReport r = view.report();
         ObjectNode root = MAPPER.createObjectNode();
         root.put("schemaVersion", r.schemaVersion());
         root.put("runId", r.runId());
@@ -52,14 +58,32 @@ public final class JsonReportWriter {
         root.put("slot", r.slot());
         root.put("topicPrefix", r.topicPrefix());
         root.put("eventEncoding", r.eventEncoding());
+        root.put("acceptNotComparable", r.acceptNotComparable());
         verdict(root, r.verdict());
         root.put("reason", r.reason());
         root.set("cut", cut(r.cut()));
-        root.set("summary", summary(r));
+        root.set("summary", summary(view.summary()));
         ArrayNode tables = root.putArray("tables");
-        r.tables().forEach(t -> tables.add(table(t)));
-        ArrayNode history = root.putArray("history");
-        for (ParityReport.HistoryPoint h : r.history()) {
+        view.tables().forEach(t -> tables.add(table(t)));
+        root.set("history", history(r.history()));
+        return root;
+    }
+
+    /**
+     * Runs as report.json's {@code history} lists them (verdicts as "GO", "NO-GO", "UNVERIFIABLE", ISO instants), for
+     * {@code strangler parity --history --json} as well.
+     */
+    public String renderHistory(List<ParityReport.HistoryPoint> runs) {
+        try {
+            return MAPPER.writeValueAsString(history(runs)) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ArrayNode history(List<ParityReport.HistoryPoint> runs) {
+        ArrayNode history = MAPPER.createArrayNode();
+        for (ParityReport.HistoryPoint h : runs) {
             ObjectNode p = history.addObject();
             p.put("runId", h.runId());
             p.put("startedAt", instant(h.startedAt()));
@@ -68,7 +92,7 @@ public final class JsonReportWriter {
             p.put("findings", h.findings());
             p.put("tables", h.tables());
         }
-        return root;
+        return history;
     }
 
     private static void verdict(ObjectNode node, Verdict v) {
@@ -92,27 +116,23 @@ public final class JsonReportWriter {
         return n;
     }
 
-    private static ObjectNode summary(ParityReport r) {
+    private static ObjectNode summary(ReportView.Summary summary) {
         ObjectNode n = MAPPER.createObjectNode();
-        n.put("tables", r.tables().size());
+        n.put("tables", summary.tables());
         ObjectNode byVerdict = n.putObject("tablesByVerdict");
-        for (Verdict v : Text.VERDICTS) {
-            byVerdict.put(v.label(), r.tables().stream().filter(t -> t.verdict() == v).count());
-        }
-        n.put("rowsInTables", Text.rowsInTables(r));
-        n.put("liveKeysInStreams",
-                r.tables().stream().mapToLong(TableResult::liveKeysInStream).filter(x -> x > 0).sum());
-        n.put("findings", Text.findings(r));
+        summary.tablesByVerdict().forEach((v, count) -> byVerdict.put(v.label(), count));
+        n.put("rowsInTables", summary.rowsInTables());
+        n.put("liveKeysInStreams", summary.liveKeysInStreams());
+        n.put("findings", summary.findings());
         ObjectNode byKind = n.putObject("findingCounts");
-        for (FindingKind k : FindingKind.values()) {
-            byKind.put(k.name(), r.tables().stream().mapToLong(t -> t.count(k)).sum());
-        }
+        summary.findingCounts().forEach((k, count) -> byKind.put(k.code(), count));
         return n;
     }
 
-    private static ObjectNode table(TableResult t) {
+    private static ObjectNode table(TableView view) {
+        TableResult t = view.result();
         ObjectNode n = MAPPER.createObjectNode();
-        n.put("table", t.table());
+        n.put("table", t.table().toString());
         n.put("topic", t.topic());
         verdict(n, t.verdict());
         n.put("reason", t.reason());
@@ -122,19 +142,27 @@ public final class JsonReportWriter {
         count(n, "liveKeysInStream", t.liveKeysInStream());
         n.put("findings", t.findings());
         ObjectNode byKind = n.putObject("findingCounts");
-        for (FindingKind k : FindingKind.values()) {
-            byKind.put(k.name(), t.count(k));
-        }
-        counts(n.putObject("visibleEventsByOp"), Text.orderedOps(t.visibleEventsByOp()));
-        counts(n.putObject("eventsAfterCut"), Text.orderedOps(t.eventsAfterCut()));
-        counts(n.putObject("anomalies"), new TreeMap<>(t.anomalies()));
+        view.findingCounts().forEach((k, count) -> byKind.put(k.code(), count));
+        ObjectNode visible = n.putObject("visibleEventsByOp");
+        view.visibleEventsByOp().forEach((op, count) -> visible.put(op.code(), count));
+        ObjectNode afterCut = n.putObject("eventsAfterCut");
+        view.eventsAfterCutByOp().forEach((op, count) -> afterCut.put(op.code(), count));
+        ObjectNode anomalies = n.putObject("anomalies");
+        new TreeMap<>(t.anomalies()).forEach((kind, count) -> anomalies.put(kind.code(), count));
         n.put("duplicates", t.duplicates());
-        ArrayNode cols = n.putArray("notComparableColumns");
-        new TreeSet<>(t.notComparableColumns()).forEach(cols::add);
+        ArrayNode gaps = n.putArray("columnGaps");
+        t.columnGaps().forEach(g -> gaps.addObject().put("column", g.column()).put("gap", g.gap().code())
+                .put("rows", g.rows()));
+        ArrayNode never = n.putArray("columnsNeverInStream");
+        t.columnsNeverInStream().forEach(never::add);
+        ArrayNode reasoning = n.putArray("reasoning");
+        t.reasoning().forEach(reasoning::add);
         ArrayNode sample = n.putArray("sample");
         for (Finding f : t.sample()) {
             ObjectNode s = sample.addObject();
-            s.put("kind", f.kind().name());
+            s.put("kind", f.kind().code());
+            s.put("anomaly", f.anomaly() == null ? null : f.anomaly().code());
+            s.put("gap", f.gap() == null ? null : f.gap().code());
             s.put("key", f.key());
             s.put("column", f.column());
             s.put("tableValue", f.tableValue());
@@ -150,10 +178,6 @@ public final class JsonReportWriter {
         } else {
             n.put(field, value);
         }
-    }
-
-    private static void counts(ObjectNode n, Map<String, Long> counts) {
-        counts.forEach(n::put);
     }
 
     private static String instant(Instant t) {

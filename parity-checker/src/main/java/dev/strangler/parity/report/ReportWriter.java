@@ -1,9 +1,7 @@
 package dev.strangler.parity.report;
 
 import dev.strangler.parity.model.ParityReport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import dev.strangler.parity.report.view.ReportView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,13 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a run's three reports into one directory: {@value #JSON} (for machines, schema
  * {@value JsonReportWriter#SCHEMA_RESOURCE}), {@value #MARKDOWN} (for a ticket or pull request) and {@value #HTML}
  * (one self-contained page, for people).
  *
- * <p>All three are rendered before anything is written, so a rendering failure leaves the directory as it was. Each
+ * <p>All three are rendered from one {@link ReportView} before anything is written, so a rendering failure leaves the directory as it was. Each
  * file is then written to a temporary file beside it and moved over the old one atomically where the file system
  * can, so a reader never sees half a report. Between the three moves a reader may briefly find a new report.json
  * beside an old report.html.
@@ -37,9 +37,10 @@ public final class ReportWriter {
 
     /** Renders and writes the three reports, creating {@code outDir} if needed. */
     public ReportFiles write(ParityReport report, Path outDir) throws IOException {
-        String jsonText = json.render(report);
-        String markdownText = markdown.render(report);
-        String htmlText = html.render(report);
+        ReportView view = ReportView.of(report);
+        String jsonText = json.render(view);
+        String markdownText = markdown.render(view);
+        String htmlText = html.render(view);
         Files.createDirectories(outDir);
         ReportFiles files = new ReportFiles(outDir.resolve(JSON), outDir.resolve(MARKDOWN), outDir.resolve(HTML));
         replace(files.json(), jsonText);

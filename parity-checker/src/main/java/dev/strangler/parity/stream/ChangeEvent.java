@@ -1,20 +1,25 @@
 package dev.strangler.parity.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strangler.parity.model.Operation;
 
 /**
- * One record of a table topic, read as the standard Debezium envelope. A tombstone has op {@code '\0'} and no value.
+ * One record of a table topic, read as the standard Debezium envelope.
  *
- * @param key   the record key's payload (the primary key columns)
+ * @param key   the record key's payload (the primary key columns); may be null for a truncate
+ * @param op    the operation; null for a tombstone (a record without a value)
  * @param after the row after the change (null for deletes and tombstones)
  * @param txId  source.txId as Debezium reports it (a 32-bit xid while streaming)
  * @param lsn   source.lsn
  */
-public record ChangeEvent(JsonNode key, char op, JsonNode after, long txId, long lsn, boolean snapshot) {
+public record ChangeEvent(JsonNode key, Operation op, JsonNode after, long txId, long lsn, boolean snapshot) {
 
-    public static final char TOMBSTONE = '\0';
+    /** The tombstone Debezium writes after a delete, so compaction can drop the key. */
+    public static ChangeEvent tombstone(JsonNode key) {
+        return new ChangeEvent(key, null, null, -1, -1, false);
+    }
 
     public boolean isTombstone() {
-        return op == TOMBSTONE;
+        return op == null;
     }
 }

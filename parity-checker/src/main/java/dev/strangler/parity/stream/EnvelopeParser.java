@@ -2,6 +2,7 @@ package dev.strangler.parity.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strangler.parity.model.Operation;
 import java.io.IOException;
 
 /**
@@ -16,21 +17,18 @@ public final class EnvelopeParser {
     public ChangeEvent parse(byte[] keyBytes, byte[] valueBytes) {
         JsonNode key = payload(read(keyBytes, "key"));
         if (valueBytes == null) {
-            return new ChangeEvent(key, ChangeEvent.TOMBSTONE, null, -1, -1, false);
+            return ChangeEvent.tombstone(key);
         }
         JsonNode value = payload(read(valueBytes, "value"));
         if (value == null || value.isNull()) {
-            return new ChangeEvent(key, ChangeEvent.TOMBSTONE, null, -1, -1, false);
+            return ChangeEvent.tombstone(key);
         }
-        String op = value.path("op").asText("");
-        if (op.length() != 1 || "cudr".indexOf(op.charAt(0)) < 0) {
-            throw new MalformedEventException("value has no Debezium op (c, u, d or r): "
-                    + abbreviate(value.toString()));
-        }
+        Operation op = Operation.forCode(value.path("op").asText("")).orElseThrow(() -> new MalformedEventException(
+                "value has no Debezium op (c, u, d, r, t or m): " + abbreviate(value.toString())));
         JsonNode source = value.path("source");
         JsonNode after = value.get("after");
         String snapshot = source.path("snapshot").asText("false");
-        return new ChangeEvent(key, op.charAt(0), after == null || after.isNull() ? null : after,
+        return new ChangeEvent(key, op, after == null || after.isNull() ? null : after,
                 source.path("txId").asLong(-1), source.path("lsn").asLong(-1),
                 !snapshot.equals("false") && !snapshot.isEmpty());
     }

@@ -108,6 +108,17 @@ class CanonicalizerTest {
             assertThat(canon.fromJson(JSON.createObjectNode().path("x"), t("text"))).isEqualTo(CanonicalValue.ABSENT);
             assertThatThrownBy(() -> CanonicalValue.ABSENT.value()).isInstanceOf(IllegalStateException.class);
         }
+
+        @Test
+        void aValueTheEncodingsCannotReadIsUnreadableWithItsReason() {
+            CanonicalValue unreadable = canon.readJson(JSON.getNodeFactory().textNode("twelve"), t("numeric"));
+            assertThat(unreadable.kind()).isEqualTo(CanonicalValue.Kind.UNREADABLE);
+            assertThat(unreadable.text()).isNull();
+            assertThat(unreadable.reason()).contains("twelve").contains("decimal.handling.mode=string");
+            assertThatThrownBy(unreadable::value).isInstanceOf(IllegalStateException.class);
+            assertThat(canon.readJson(JSON.getNodeFactory().textNode("12.50"), t("numeric")))
+                    .isEqualTo(CanonicalValue.of("12.5"));
+        }
     }
 
     @Nested

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strangler.contract.EventEncoding;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.LocalDate;

@@ -33,6 +33,11 @@ final class ParityFixture implements AutoCloseable {
     private Pipeline pipeline;
 
     ParityFixture(Sandbox sandbox, String name) {
+        this(sandbox, name, Map.of());
+    }
+
+    /** @param extraSettings pipeline settings on top of the fixture's, e.g. a {@code debezium.*} pass-through */
+    ParityFixture(Sandbox sandbox, String name, Map<String, String> extraSettings) {
         this.sandbox = sandbox;
         this.name = name;
         this.db = "legacy_" + UUID.randomUUID().toString().substring(0, 8);
@@ -49,6 +54,7 @@ final class ParityFixture implements AutoCloseable {
         s.put("kafka.bootstrap.servers", sandbox.kafka().bootstrapServers());
         s.put("heartbeat.interval", "500ms");
         s.put("offsets.flush.interval", "300ms");
+        s.putAll(extraSettings);
         settings = Map.copyOf(s);
         config = new PipelineConfigLoader(Map.of()).fromMap(s);
         startPipeline();

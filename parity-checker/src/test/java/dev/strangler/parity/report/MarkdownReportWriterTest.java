@@ -1,15 +1,14 @@
 package dev.strangler.parity.report;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.strangler.parity.model.FindingKind;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.TableResult;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class MarkdownReportWriterTest {
 
@@ -26,7 +25,7 @@ class MarkdownReportWriterTest {
         assertThat(md.lines().findFirst()).hasValue("**Verdict: " + report.verdict().label() + "** (exit "
                 + report.verdict().exitCode() + ")");
         for (TableResult t : report.tables()) {
-            assertThat(md).contains(MarkdownReportWriter.code(t.table()));
+            assertThat(md).contains(MarkdownOutput.codeSpan(t.table().toString()));
         }
         assertThat(withoutCodeSpans(md)).doesNotContainIgnoringCase("<script").doesNotContainIgnoringCase("<img");
     }
@@ -36,16 +35,17 @@ class MarkdownReportWriterTest {
         String md = writer.render(ReportFixtures.noGo(false));
         assertThat(md).startsWith("**Verdict: NO-GO** (exit 1)");
         assertThat(md).contains("`7843210:7843219:7843212,7843215`", "`3/16B37480`", "2025-06-03 09:15:02 UTC");
-        assertThat(md).contains("| table | verdict | rows in table | live keys in stream | missing | extra | differs "
-                + "| not comparable | anomalies | duplicates | events visible c/u/d/r | after cut |");
+        assertThat(md).contains("| table | verdict | rows in table | live keys in stream | missing in stream "
+                + "| extra in stream | content differs | not comparable | stream anomaly | duplicates "
+                + "| events visible c/u/d/r | after cut |");
         assertThat(md).contains("| `public.customers` | **NO-GO** | 12,430 | 12,432 | **3** | **5** | **1,204** | 0 "
                 + "| **2** | 3 | 12,298/120/14/0 | 4 |");
         for (FindingKind k : FindingKind.values()) {
             if (k != FindingKind.NOT_COMPARABLE) {
-                assertThat(md).contains(k.advice());
+                assertThat(md).contains(MarkdownOutput.text(k.advice()));
             }
         }
-        assertThat(md).contains(FindingKind.NOT_COMPARABLE.advice()); // the TOAST table
+        assertThat(md).contains(MarkdownOutput.text(FindingKind.NOT_COMPARABLE.advice())); // the TOAST table
         assertThat(md).contains("| kind | key | column | table value | stream value | note |");
         assertThat(md).contains("First run: no history yet.");
     }
@@ -64,9 +64,9 @@ class MarkdownReportWriterTest {
         assertThat(md).contains("Zoë Ångström — 東京 — 🚀👩‍👩‍👧 — مرحبا");
         assertThat(md).contains("`admin\\u202Etxt.exe`").doesNotContain("\u202E");
         assertThat(md).contains("`line one\\nline two\\ttabbed\\r\\n`");
-        assertThat(md).contains("| *(empty)* | *(only whitespace: 3 characters)* |");
+        assertThat(md).contains("| *(empty)* | *(only whitespace (3 characters))* |");
         // outside code spans, HTML from the data is escaped
-        assertThat(md).contains("event after delete &lt;b&gt;(same key)&lt;/b&gt;");
+        assertThat(md).contains("- update of a key the stream never created: 1").contains("- update after delete: 1");
         assertThat(md).contains("deleted in the stream only? &lt;i&gt;check&lt;/i&gt;");
         // the 25,000-character value is cut around its first difference
         assertThat(md).doesNotContain("y".repeat(200)).contains("TABLE-TAIL").contains("STREAM-END")
@@ -78,7 +78,7 @@ class MarkdownReportWriterTest {
         ParityReport report = ReportFixtures.unverifiable(true);
         String md = writer.render(report);
         assertThat(md).startsWith("**Verdict: UNVERIFIABLE** (exit 2)");
-        assertThat(md).contains("**Why UNVERIFIABLE:** 2 of 4 tables could not be checked");
+        assertThat(md).contains("**Why UNVERIFIABLE:** 2 of 5 tables could not be checked");
         assertThat(md).contains("the pipeline has not caught up").contains("topic history cut by retention")
                 .contains("&lt;unknown&gt;");
         assertThat(md).contains("| `public.payments` | **UNVERIFIABLE** | — | — |");
@@ -92,13 +92,36 @@ class MarkdownReportWriterTest {
     }
 
     @Test
-    void escapingHelpers() {
-        assertThat(MarkdownReportWriter.esc("# not a heading")).isEqualTo("\\# not a heading");
-        assertThat(MarkdownReportWriter.esc("1. not a list")).isEqualTo("1\\. not a list");
-        assertThat(MarkdownReportWriter.esc("a|b <c> & *d*")).isEqualTo("a\\|b &lt;c&gt; &amp; \\*d\\*");
-        assertThat(MarkdownReportWriter.code("a`b")).isEqualTo("``a`b``");
-        assertThat(MarkdownReportWriter.code("`x`")).isEqualTo("`` `x` ``");
-        assertThat(MarkdownReportWriter.code("a|b")).isEqualTo("`a\\|b`");
+    void theOutputEscapesEveryValueAndCodeSpansShowThemVerbatim() {
+        assertThat(MarkdownOutput.text("# not a heading")).isEqualTo("\\# not a heading");
+        assertThat(MarkdownOutput.text("1. not a list")).isEqualTo("1\\. not a list");
+        assertThat(MarkdownOutput.text("a|b <c> & *d*")).isEqualTo("a\\|b &lt;c&gt; &amp; \\*d\\*");
+        assertThat(MarkdownOutput.codeSpan("a`b")).isEqualTo("``a`b``");
+        assertThat(MarkdownOutput.codeSpan("`x`")).isEqualTo("`` `x` ``");
+        assertThat(MarkdownOutput.codeSpan("a|b")).isEqualTo("`a\\|b`");
+        MarkdownOutput out = new MarkdownOutput();
+        out.writeContent("**");
+        out.writeUserContent("<b>x</b>");
+        out.writeContent("** ");
+        out.writeUserContent(MarkdownOutput.code("<b>"));
+        assertThat(out).hasToString("**&lt;b&gt;x&lt;/b&gt;** `<b>`");
+    }
+
+    @Test
+    void columnGapsReasoningAndAcceptanceAreWritten() {
+        String md = writer.render(ReportFixtures.noGo(false));
+        assertThat(md).contains("- `body` unavailable (TOAST placeholder) in 48 rows — ")
+                .contains("- `summary` absent from the event in 3 rows — ")
+                .contains("| not comparable | `7` | `body` | *(not compared)* | *(unavailable (TOAST placeholder))* |")
+                .contains("| content differs | `49` | `balance` | `12.5` | *(unreadable)* | cannot canonicalise");
+        assertThat(md).contains("Why NO-GO:").contains("- 51 findings (51 not comparable) against a tolerance of 0");
+        assertThat(md).contains("| Not-comparable rows | counted against tolerances like any finding |");
+        String unverifiable = writer.render(ReportFixtures.unverifiable(false));
+        assertThat(unverifiable).contains("Columns that never arrive in the stream: `email` — the connector never "
+                + "sends it");
+        String accepted = writer.render(ReportFixtures.accepted());
+        assertThat(accepted).contains("| Not-comparable rows | accepted (--accept-not-comparable): reported, not "
+                + "counted against tolerances |").contains("accepted by --accept-not-comparable, not counted");
     }
 
     /** The Markdown with every code span removed (their content is shown verbatim, never read as HTML). */

@@ -1,21 +1,24 @@
 package dev.strangler.parity.report;
 
-import dev.strangler.parity.canonical.EventEncoding;
+import dev.strangler.contract.EventEncoding;
+import dev.strangler.contract.TableId;
+import dev.strangler.parity.model.AnomalyKind;
+import dev.strangler.parity.model.ColumnGap;
+import dev.strangler.parity.model.ColumnGapCount;
 import dev.strangler.parity.model.Cut;
 import dev.strangler.parity.model.Finding;
 import dev.strangler.parity.model.FindingKind;
-import dev.strangler.parity.model.ParityReport;
+import dev.strangler.parity.model.Operation;
 import dev.strangler.parity.model.ParityReport.HistoryPoint;
+import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Hand-built reports for the renderer tests (and for looking at them in a browser). */
 final class ReportFixtures {
@@ -31,8 +34,9 @@ final class ReportFixtures {
     static final String UNICODE = "Zoë Ångström — 東京 — 🚀👩‍👩‍👧 — مرحبا";
     static final String BIDI = "admin\u202Etxt.exe";
     static final String NEWLINES = "line one\nline two\ttabbed\r\n";
-    static final String HOSTILE_TABLE = "public.\"<img src=x onerror=alert(1)>\"";
-    static final String LONG_TABLE = "legacy_billing_archive.customer_invoice_line_item_adjustments_2019_q4";
+    static final TableId HOSTILE_TABLE = new TableId("public", "<img src=x onerror=alert(1)>");
+    static final TableId LONG_TABLE =
+            new TableId("legacy_billing_archive", "customer_invoice_line_item_adjustments_2019_q4");
     static final String LONG_SAME = "x".repeat(4_990);
     static final String LONG_TABLE_VALUE = LONG_SAME + "TABLE-TAIL" + "y".repeat(20_000);
     static final String LONG_STREAM_VALUE = LONG_SAME + "STREAM-END";
@@ -42,8 +46,8 @@ final class ReportFixtures {
 
     static ParityReport go(boolean withHistory) {
         List<TableResult> tables = List.of(
-                matching("public.customers", 12_430, 120, 14, 2, 12_298),
-                matching("public.orders", 58_112, 2_301, 870, 12, 55_822),
+                matching(TableId.parse("public.customers"), 12_430, 120, 14, 2, 12_298),
+                matching(TableId.parse("public.orders"), 58_112, 2_301, 870, 12, 55_822),
                 matching(LONG_TABLE, 250_001, 0, 0, 0, 250_001));
         return report("run-2025-06-03T09-15-02Z-go", Verdict.GO, null, tables,
                 withHistory ? history(12, 250_000) : List.of());
@@ -61,38 +65,68 @@ final class ReportFixtures {
                 new Finding(FindingKind.MISSING_IN_STREAM, "1001", null,
                         "{\"id\":1001,\"email\":\"bob@example.org\"}", null, null),
                 new Finding(FindingKind.EXTRA_IN_STREAM, SCRIPT, null, null, "{\"id\":\"" + SCRIPT + "\"}", null),
-                new Finding(FindingKind.CONTENT_DIFFERS, "48", "bio", "", "   ", "empty vs blank"));
-        TableResult bad = new TableResult("public.customers", "legacy.public.customers", Verdict.NO_GO, null, 0,
-                12_430, 12_432, ops(12_298, 120, 14, 0), ops(3, 1, 0, 0),
-                kinds(3, 5, 1_204, 0, 2), Map.of("update of a key the stream never created", 1L,
-                "event after delete <b>(same key)</b>", 1L), 3, Set.of(), customers);
-        TableResult toast = new TableResult("public.documents", "legacy.public.documents", Verdict.GO, null, 0,
-                800, 800, ops(800, 51, 0, 0), ops(0, 0, 0, 0), kinds(0, 0, 0, 51, 0), Map.of(), 0,
-                Set.of("body", "attachment"), List.of(new Finding(FindingKind.NOT_COMPARABLE, "7", "body",
-                        "long text…", "__debezium_unavailable_value", "unchanged TOASTed column")));
-        TableResult hostile = new TableResult(HOSTILE_TABLE, "legacy." + HOSTILE_TABLE, Verdict.NO_GO, null, 2,
-                10, 7, ops(10, 0, 3, 0), Map.of(), kinds(3, 0, 0, 0, 0), Map.of(), 0, Set.of(),
+                new Finding(FindingKind.CONTENT_DIFFERS, "48", "bio", "", "   ", "empty vs blank"),
+                new Finding(FindingKind.CONTENT_DIFFERS, "49", "balance", "12.5", null, ColumnGap.UNREADABLE, null,
+                        UNREADABLE_REASON),
+                Finding.anomaly(AnomalyKind.UPDATE_AFTER_DELETE, "50", "source lsn 99 <b>"));
+        TableResult bad = table(TableId.parse("public.customers"), Verdict.NO_GO, null, 0, false, 12_430, 12_432,
+                ops(12_298, 120, 14, 0), ops(3, 1, 0, 0), kinds(3, 5, 1_204, 0, 2),
+                Map.of(AnomalyKind.UPDATE_OF_UNKNOWN_KEY, 1L, AnomalyKind.UPDATE_AFTER_DELETE, 1L), 3,
+                List.of(new ColumnGapCount("balance", ColumnGap.UNREADABLE, 1)), List.of(), customers);
+        TableResult toast = table(TableId.parse("public.documents"), Verdict.NO_GO, null, 0, false, 800, 800,
+                ops(800, 51, 0, 0), ops(0, 0, 0, 0), kinds(0, 0, 0, 51, 0), Map.of(), 0,
+                List.of(new ColumnGapCount("body", ColumnGap.UNAVAILABLE, 48),
+                        new ColumnGapCount("attachment", ColumnGap.UNAVAILABLE, 12),
+                        new ColumnGapCount("summary", ColumnGap.ABSENT, 3)), List.of(),
+                List.of(Finding.gap(FindingKind.NOT_COMPARABLE, "7", "body", null, ColumnGap.UNAVAILABLE,
+                                "compared on the other columns only"),
+                        Finding.gap(FindingKind.NOT_COMPARABLE, "7", "attachment", null, ColumnGap.UNAVAILABLE,
+                                "compared on the other columns only"),
+                        Finding.gap(FindingKind.NOT_COMPARABLE, "9", "summary", null, ColumnGap.ABSENT,
+                                "compared on the other columns only")));
+        TableResult hostile = table(HOSTILE_TABLE, Verdict.NO_GO, null, 2, false, 10, 7, ops(10, 0, 3, 0), Map.of(),
+                kinds(3, 0, 0, 0, 0), Map.of(), 0, List.of(), List.of(),
                 List.of(new Finding(FindingKind.MISSING_IN_STREAM, "</td></tr></table><h1>x</h1>", null,
                         "{\"k\":\"" + SCRIPT + "\"}", null, "deleted in the stream only? <i>check</i>")));
-        TableResult orders = matching("public.orders", 58_112, 2_301, 870, 12, 55_822);
+        TableResult orders = matching(TableId.parse("public.orders"), 58_112, 2_301, 870, 12, 55_822);
         TableResult lines = matching(LONG_TABLE, 1_250_001, 0, 0, 0, 1_250_001);
         return report("run-2025-06-03T09-15-02Z-nogo", Verdict.NO_GO, null,
                 List.of(bad, orders, toast, hostile, lines), withHistory ? history(30, 1_300_000) : List.of());
     }
 
+    static final String UNREADABLE_REASON = "cannot canonicalise balance numeric event value \"BNI=\": not a number "
+            + "(read with decimal.handling.mode=string; a connector with other settings needs them passed to the "
+            + "check)";
+
     static ParityReport unverifiable(boolean withHistory) {
-        TableResult lagging = TableResult.unverifiable("public.payments", "legacy.public.payments", 0,
+        TableResult lagging = TableResult.unverifiable(TableId.parse("public.payments"),
+                "legacy.public.payments", 0,
                 "the pipeline has not caught up: slot strangler_slot confirmed 2/1A000000, the cut is at "
                         + "3/16B37480 (4.1 GiB behind) after waiting 10 minutes");
-        TableResult retention = TableResult.unverifiable("public.audit_log", "legacy.public.audit_log", 0,
+        TableResult retention = TableResult.unverifiable(TableId.parse("public.audit_log"),
+                "legacy.public.audit_log", 0,
                 "topic history cut by retention: offset 0 of partition 2 was deleted (retention.ms=604800000), "
                         + "so keys created before it cannot be seen <unknown>");
+        TableResult filtered = table(TableId.parse("public.contacts"), Verdict.UNVERIFIABLE,
+                TableResult.neverInStreamReason(List.of("email")), 0, false, 40, 40, ops(0, 0, 0, 40),
+                ops(0, 0, 0, 0), kinds(0, 0, 0, 0, 0), Map.of(), 0, List.of(), List.of("email"), List.of());
         return report("run-2025-06-03T09-15-02Z-unverifiable", Verdict.UNVERIFIABLE,
-                "2 of 4 tables could not be checked: the pipeline is lagging and one topic lost history to "
+                "2 of 5 tables could not be checked: the pipeline is lagging and one topic lost history to "
                         + "retention",
-                List.of(matching("public.customers", 12_430, 120, 14, 2, 12_298), lagging,
-                        matching("public.orders", 58_112, 2_301, 870, 12, 55_822), retention),
-                withHistory ? history(5, 70_000) : List.of());
+                List.of(matching(TableId.parse("public.customers"), 12_430, 120, 14, 2, 12_298), lagging,
+                        matching(TableId.parse("public.orders"), 58_112, 2_301, 870, 12, 55_822), retention,
+                        filtered),
+                withHistory ? history(5, 70_000) : List.of(), false);
+    }
+
+    /** A GO run told to accept not-comparable rows (--accept-not-comparable). */
+    static ParityReport accepted() {
+        TableResult toast = table(TableId.parse("public.documents"), Verdict.GO, null, 0, true, 800, 800,
+                ops(800, 51, 0, 0), ops(0, 0, 0, 0), kinds(0, 0, 0, 4, 0), Map.of(), 0,
+                List.of(new ColumnGapCount("body", ColumnGap.UNAVAILABLE, 4)), List.of(),
+                List.of(Finding.gap(FindingKind.NOT_COMPARABLE, "7", "body", null, ColumnGap.UNAVAILABLE,
+                        "compared on the other columns only")));
+        return report("run-accepted", Verdict.GO, null, List.of(toast), List.of(), true);
     }
 
     /** Many tables, a long history: for chart scaling. */
@@ -101,13 +135,15 @@ final class ReportFixtures {
         for (int i = 0; i < 24; i++) {
             long rows = (long) Math.pow(3, i % 13) * 7 + i;
             if (i % 5 == 3) {
-                tables.add(new TableResult("schema_" + i + ".table_with_a_rather_long_name_" + i, "t" + i,
-                        Verdict.NO_GO, null, 0, rows, rows - i, ops(rows, i, i, 0), ops(0, 0, 0, 0),
-                        kinds(i, i * 3L, i * 40L, i % 2, 1), Map.of(), 0, Set.of(), List.of()));
+                tables.add(table(new TableId("schema_" + i, "table_with_a_rather_long_name_" + i), Verdict.NO_GO,
+                        null, 0, false, rows, rows - i, ops(rows, i, i, 0), ops(0, 0, 0, 0),
+                        kinds(i, i * 3L, i * 40L, i % 2, 1), Map.of(AnomalyKind.DELETE_AFTER_DELETE, 1L), 0,
+                        List.of(), List.of(), List.of()));
             } else if (i == 20) {
-                tables.add(TableResult.unverifiable("schema_20.t20", "t20", 0, "topic t20 does not exist"));
+                tables.add(TableResult.unverifiable(new TableId("schema_20", "t20"), "t20", 0,
+                        "topic t20 does not exist"));
             } else {
-                tables.add(matching("schema_" + i + ".t" + i, rows, 0, 0, 0, rows));
+                tables.add(matching(new TableId("schema_" + i, "t" + i), rows, 0, 0, 0, rows));
             }
         }
         return report("run-big", Verdict.NO_GO, null, tables, history(200, 3_000_000));
@@ -121,8 +157,8 @@ final class ReportFixtures {
     }
 
     static List<ParityReport> all() {
-        return List.of(go(false), go(true), noGo(false), noGo(true), unverifiable(false), unverifiable(true), big(),
-                noCut());
+        return List.of(go(false), go(true), noGo(false), noGo(true), unverifiable(false), unverifiable(true),
+                accepted(), big(), noCut());
     }
 
     static Map<String, ParityReport> named() {
@@ -133,6 +169,7 @@ final class ReportFixtures {
         m.put("no-go-history", noGo(true));
         m.put("unverifiable", unverifiable(false));
         m.put("unverifiable-history", unverifiable(true));
+        m.put("accepted", accepted());
         m.put("big", big());
         m.put("no-cut", noCut());
         return m;
@@ -142,20 +179,33 @@ final class ReportFixtures {
 
     private static ParityReport report(String runId, Verdict verdict, String reason, List<TableResult> tables,
                                        List<HistoryPoint> history) {
+        return report(runId, verdict, reason, tables, history, false);
+    }
+
+    private static ParityReport report(String runId, Verdict verdict, String reason, List<TableResult> tables,
+                                       List<HistoryPoint> history, boolean acceptNotComparable) {
         return new ParityReport(ParityReport.SCHEMA_VERSION, runId, STARTED, FINISHED,
                 "jdbc:postgresql://legacy-db:5432/shop", "strangler_slot", "legacy", CUT, verdict, reason, tables,
-                history, EventEncoding.strangler().toString());
+                history, EventEncoding.strangler().toString(), acceptNotComparable);
     }
 
-    private static TableResult matching(String table, long rows, long updates, long deletes, long afterCut,
+    private static TableResult table(TableId table, Verdict verdict, String reason, long tolerance, boolean accepted,
+                                     long rows, long liveKeys, Map<Operation, Long> visible,
+                                     Map<Operation, Long> afterCut, Map<FindingKind, Long> counts,
+                                     Map<AnomalyKind, Long> anomalies, long duplicates, List<ColumnGapCount> gaps,
+                                     List<String> neverInStream, List<Finding> sample) {
+        return new TableResult(table, "legacy." + table, verdict, reason, tolerance, accepted, rows, liveKeys, visible,
+                afterCut, counts, anomalies, duplicates, gaps, neverInStream, sample, null);
+    }
+
+    private static TableResult matching(TableId table, long rows, long updates, long deletes, long afterCut,
                                         long reads) {
-        return new TableResult(table, "legacy." + table, Verdict.GO, null, 0, rows, rows,
-                ops(rows - reads + deletes, updates, deletes, reads), ops(afterCut, 0, 0, 0),
-                kinds(0, 0, 0, 0, 0), Map.of(), 0, Set.of(), List.of());
+        return table(table, Verdict.GO, null, 0, false, rows, rows, ops(rows - reads + deletes, updates, deletes,
+                reads), ops(afterCut, 0, 0, 0), kinds(0, 0, 0, 0, 0), Map.of(), 0, List.of(), List.of(), List.of());
     }
 
-    static Map<String, Long> ops(long c, long u, long d, long r) {
-        return Map.of("c", c, "u", u, "d", d, "r", r);
+    static Map<Operation, Long> ops(long c, long u, long d, long r) {
+        return Map.of(Operation.CREATE, c, Operation.UPDATE, u, Operation.DELETE, d, Operation.READ, r);
     }
 
     static Map<FindingKind, Long> kinds(long missing, long extra, long differs, long notComparable, long anomaly) {

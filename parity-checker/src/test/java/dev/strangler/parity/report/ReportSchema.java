@@ -52,7 +52,7 @@ public final class ReportSchema {
         for (String text : List.of(html, markdown)) {
             assertThat(text).contains(report.verdict().label());
             for (TableResult t : report.tables()) {
-                assertThat(text).contains(t.table());
+                assertThat(text).contains(t.table().toString());
             }
         }
     }

@@ -1,4 +1,4 @@
-package dev.strangler.parity.canonical;
+package dev.strangler.contract;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -83,10 +83,19 @@ public record EventEncoding(DecimalMode decimal, TimePrecisionMode time, BinaryM
         return value == BinaryMode.BASE64_URL_SAFE ? name.replace('_', '-') : name;
     }
 
+    /** The four settings as Debezium's properties ({@code decimal.handling.mode=string}, ...). */
+    public java.util.Map<String, String> debeziumSettings() {
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("decimal.handling.mode", debeziumName(decimal));
+        settings.put("time.precision.mode", debeziumName(time));
+        settings.put("binary.handling.mode", debeziumName(binary));
+        settings.put("interval.handling.mode", debeziumName(interval));
+        return settings;
+    }
+
     @Override
     public String toString() {
-        return "decimal.handling.mode=" + debeziumName(decimal) + ", time.precision.mode=" + debeziumName(time)
-                + ", binary.handling.mode=" + debeziumName(binary) + ", interval.handling.mode="
-                + debeziumName(interval);
+        return debeziumSettings().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 }

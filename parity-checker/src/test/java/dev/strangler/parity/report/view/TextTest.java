@@ -1,10 +1,10 @@
-package dev.strangler.parity.report;
-
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
+package dev.strangler.parity.report.view;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strangler.parity.model.Operation;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class TextTest {
 
@@ -12,7 +12,10 @@ class TextTest {
     void invisibleCharactersBecomeVisible() {
         assertThat(Text.visible("a\nb\tc\u0000")).isEqualTo("a\\nb\\tc\\u0000");
         assertThat(Text.visible("x\u202Ey\u200Bz\u00A0")).isEqualTo("x\\u202Ey\\u200Bz\u00A0");
-        assertThat(Html.rich("<\n>")).isEqualTo("&lt;<span class=\"esc\" title=\"line feed\">\\n</span>&gt;");
+        assertThat(Shown.of("<\n>").parts()).containsExactly(new Shown.Part("<", null),
+                new Shown.Part("\\n", "line feed"), new Shown.Part(">", null));
+        assertThat(Shown.of("a\u202Eb").plain()).isEqualTo("a\\u202Eb");
+        assertThat(Shown.of(null).isEmpty()).isTrue();
         assertThat(Text.visible("🚀👩‍👩‍👧")).isEqualTo("🚀👩‍👩‍👧");
         assertThat(Text.visible(null)).isNull();
     }
@@ -52,16 +55,17 @@ class TextTest {
 
     @Test
     void opsAndNumbers() {
-        assertThat(Text.ops(Map.of("c", 1_234L, "d", 1L, "t", 2L))).isEqualTo("1,234/0/1/0 +t:2");
+        assertThat(Text.ops(Map.of(Operation.CREATE, 1_234L, Operation.DELETE, 1L, Operation.TRUNCATE, 2L)))
+                .isEqualTo("1,234/0/1/0 +t:2");
         assertThat(Text.count(-1)).isEqualTo("—");
     }
 
     @Test
     void axesAreTightAndRound() {
-        assertThat(SvgCharts.scale(0, 4)).isEqualTo(new SvgCharts.Scale(4, 1, 4));
-        assertThat(SvgCharts.scale(1_014, 5)).isEqualTo(new SvgCharts.Scale(1_250, 250, 5));
-        assertThat(SvgCharts.scale(1_250_001, 5)).isEqualTo(new SvgCharts.Scale(1_500_000, 500_000, 3));
-        assertThat(SvgCharts.scale(100, 5)).isEqualTo(new SvgCharts.Scale(100, 20, 5));
-        assertThat(SvgCharts.scale(3, 5)).isEqualTo(new SvgCharts.Scale(3, 1, 3));
+        assertThat(ChartLayout.scale(0, 4)).isEqualTo(new ChartLayout.Scale(4, 1, 4));
+        assertThat(ChartLayout.scale(1_014, 5)).isEqualTo(new ChartLayout.Scale(1_250, 250, 5));
+        assertThat(ChartLayout.scale(1_250_001, 5)).isEqualTo(new ChartLayout.Scale(1_500_000, 500_000, 3));
+        assertThat(ChartLayout.scale(100, 5)).isEqualTo(new ChartLayout.Scale(100, 20, 5));
+        assertThat(ChartLayout.scale(3, 5)).isEqualTo(new ChartLayout.Scale(3, 1, 3));
     }
 }

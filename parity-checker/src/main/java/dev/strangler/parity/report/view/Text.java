@@ -1,10 +1,9 @@
-package dev.strangler.parity.report;
+package dev.strangler.parity.report.view;
 
 import dev.strangler.parity.model.Cut;
-import dev.strangler.parity.model.ParityReport;
+import dev.strangler.parity.model.Operation;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -17,14 +16,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Formatting shared by the Markdown and HTML reports: numbers, times, op counts, and user data made visible (control
- * and bidirectional characters shown as symbols, long values cut around their first difference). No escaping here:
- * each format escapes the result for itself.
+ * Formatting shared by every report: numbers, times, op counts, and user data made visible (control and bidirectional
+ * characters shown as escapes, long values cut around their first difference). No escaping here: the templates'
+ * outputs escape everything they are given.
  */
 final class Text {
 
-    /** The ops of the standard Debezium envelope, in the order the reports print them. */
-    static final List<String> OPS = List.of("c", "u", "d", "r");
+    /** The row operations of the standard Debezium envelope, in the order the reports print them. */
+    static final List<Operation> OPS = List.of(Operation.CREATE, Operation.UPDATE, Operation.DELETE, Operation.READ);
 
     /** The verdicts in the order the reports list them (by exit code), whatever order the enum declares. */
     static final List<Verdict> VERDICTS = List.of(Verdict.GO, Verdict.NO_GO, Verdict.UNVERIFIABLE);
@@ -92,29 +91,30 @@ final class Text {
         return cut == null ? UNKNOWN : cut.walLsnText();
     }
 
-    static long sum(Map<String, Long> counts) {
+    static long sum(Map<?, Long> counts) {
         return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** c/u/d/r counts as "12/3/1/0", any other op appended (" +t:1"). */
-    static String ops(Map<String, Long> byOp) {
+    static String ops(Map<Operation, Long> byOp) {
         StringBuilder s = new StringBuilder();
-        for (String op : OPS) {
+        for (Operation op : OPS) {
             s.append(s.length() == 0 ? "" : "/").append(num(byOp.getOrDefault(op, 0L)));
         }
-        new TreeMap<>(byOp).forEach((op, n) -> {
+        orderedOps(byOp).forEach((op, n) -> {
             if (!OPS.contains(op)) {
-                s.append(" +").append(op).append(':').append(num(n));
+                s.append(" +").append(op.code()).append(':').append(num(n));
             }
         });
         return s.toString();
     }
 
-    /** The ops in print order (c, u, d, r, then any other sorted), each with its count. */
-    static Map<String, Long> orderedOps(Map<String, Long> byOp) {
-        Map<String, Long> out = new LinkedHashMap<>();
+    /** The ops in print order (c, u, d, r, then any other by code), each with its count. */
+    static Map<Operation, Long> orderedOps(Map<Operation, Long> byOp) {
+        Map<Operation, Long> out = new LinkedHashMap<>();
         OPS.forEach(op -> out.put(op, byOp.getOrDefault(op, 0L)));
-        new TreeMap<>(byOp).forEach(out::putIfAbsent);
+        byOp.keySet().stream().sorted(java.util.Comparator.comparing(Operation::code))
+                .forEach(op -> out.putIfAbsent(op, byOp.get(op)));
         return out;
     }
 
@@ -128,14 +128,6 @@ final class Text {
             }
         }
         return parts.isEmpty() ? "no tables" : String.join(", ", parts);
-    }
-
-    static long rowsInTables(ParityReport r) {
-        return r.tables().stream().mapToLong(TableResult::rowsInTable).filter(n -> n > 0).sum();
-    }
-
-    static long findings(ParityReport r) {
-        return r.tables().stream().mapToLong(TableResult::findings).sum();
     }
 
     /** What a verdict means, in one sentence a reader who never saw the tool can act on. */

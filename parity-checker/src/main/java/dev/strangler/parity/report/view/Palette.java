@@ -1,12 +1,12 @@
-package dev.strangler.parity.report;
+package dev.strangler.parity.report.view;
 
 import dev.strangler.parity.model.FindingKind;
 import dev.strangler.parity.model.Verdict;
 
 /**
- * Colours of the HTML report. Verdict colours reach at least 4.5:1 against their text; the finding and series
- * colours are the Okabe–Ito palette (told apart by colour-blind readers too), and every coloured mark also carries
- * its meaning in words (legend, labels, tooltips).
+ * Colours of the HTML report's charts and swatches (the page's own colours, verdict banners included, are in its
+ * style sheet, {@code style.jte}). The finding and series colours are the Okabe–Ito palette (told apart by
+ * colour-blind readers too), and every coloured mark also carries its meaning in words (legend, labels, tooltips).
  */
 final class Palette {
 
@@ -18,20 +18,6 @@ final class Palette {
     static final String TREND_LINE = "#6b7280";
 
     private Palette() {
-    }
-
-    /** Background of the verdict banner and badges. */
-    static String verdictBackground(Verdict v) {
-        return switch (v) {
-            case GO -> "#1a7f37";
-            case NO_GO -> "#c62828";
-            case UNVERIFIABLE -> "#ffb000";
-        };
-    }
-
-    /** Text on {@link #verdictBackground}. */
-    static String verdictForeground(Verdict v) {
-        return v == Verdict.UNVERIFIABLE ? "#1b1b1b" : "#ffffff";
     }
 
     /** A verdict's colour for marks on white (at least 3:1, as non-text contrast requires). */

@@ -1,0 +1,50 @@
+package dev.strangler.contract;
+
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Every exit code a Strangler command ends with, declared once: the CLI maps exceptions to them, the parity checker's
+ * verdicts are three of them, and the README's table is generated from this list (a test keeps them equal).
+ * The numbers above 63 follow BSD's sysexits.h, which supervisors and CI systems recognise.
+ */
+public enum ExitCode {
+    OK(0, "success (and a clean stop on Ctrl-C/SIGTERM); parity: GO"),
+    FINDINGS(1, "parity: NO-GO; `doctor`: a check FAILed; `slot status`: no slot, a lost slot, or (`--expect-active`) "
+            + "nobody reads it; `slot drop`: refused or not confirmed"),
+    UNVERIFIABLE(2, "parity: UNVERIFIABLE"),
+    FENCED(3, "`run`: another instance of the pipeline took over while this one was frozen or cut off (it was "
+            + "fenced)"),
+    USAGE(64, "bad command line (also `demo` run from the production jar, which does not hold it)"),
+    RECORD_TOO_LARGE(65, "`run`: a change larger than Kafka accepts (`kafka.max.record.bytes`, the topic's "
+            + "`max.message.bytes`)"),
+    SOURCE_NOT_READY(69, "PostgreSQL not ready (unreachable, `wal_level`, privilege, missing table, slot in use...), "
+            + "or the parity check could not run; the `./strangler` launcher: no `java` found"),
+    PIPELINE_FAILED(70, "the pipeline failed while running (an unexpected error; transient ones are retried); the "
+            + "`./strangler` launcher: building the jar failed"),
+    INTERNAL(71, "internal error (a bug: run again with `--verbose`)"),
+    KAFKA_UNAVAILABLE(75, "Kafka unavailable"),
+    CONFIG(78, "bad configuration");
+
+    private final int code;
+    private final String meaning;
+
+    ExitCode(int code, String meaning) {
+        this.code = code;
+        this.meaning = meaning;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+
+    /** The README's table. */
+    public static String markdownTable() {
+        return "| code | meaning |\n| --- | --- |\n" + Stream.of(values())
+                .map(e -> "| " + e.code + " | " + e.meaning + " |\n").collect(Collectors.joining());
+    }
+}
