@@ -1,9 +1,12 @@
 package dev.strangler.engine;
 
+import dev.strangler.engine.admin.StartPreview;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.kafka.KafkaPreflight;
 import dev.strangler.engine.kafka.PipelineMetrics;
+import dev.strangler.engine.resume.Lsn;
 import dev.strangler.engine.resume.StartPlanner;
+import dev.strangler.engine.resume.StoredOffset;
 import dev.strangler.engine.source.PipelineLock;
 import dev.strangler.engine.source.SourcePreflight;
 import java.time.Clock;
@@ -80,8 +83,13 @@ public final class Pipeline implements AutoCloseable {
      * What a start of this pipeline would do now, without starting it or writing anything: its stored position, its
      * slot's, and how it would resume or why it would be refused. Reads PostgreSQL and the offset store.
      */
-    public static StartPlanner.Preview previewStart(PipelineConfig config) {
-        return StartPlanner.preview(config, DebeziumSettings.offsetStore(config));
+    public static StartPreview previewStart(PipelineConfig config) {
+        StartPlanner.Preview p = StartPlanner.preview(config, DebeziumSettings.offsetStore(config));
+        return new StartPreview(p.where(), p.stored().flatMap(StoredOffset::lsn).map(Lsn::format),
+                p.stored().map(StoredOffset::snapshotInProgress).orElse(false),
+                p.slotPosition().isPresent() ? Optional.of(Lsn.format(p.slotPosition().getAsLong())) : Optional.empty(),
+                p.plan().map(plan -> plan.kind().name()).orElse(StartPreview.REFUSED),
+                p.refusal().orElseGet(() -> p.plan().orElseThrow().explanation()));
     }
 
     public PipelineConfig config() {

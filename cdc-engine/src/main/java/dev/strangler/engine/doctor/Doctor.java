@@ -74,16 +74,17 @@ public final class Doctor {
         return new DoctorReport(config.pipelineName(), source.endpoint().toString(), source.user(), server, checks);
     }
 
+    /** The fix for a failed connection, from PostgreSQL's SQLState (never from the message's wording). */
     private static String connectionFix(SourceNotReadyException e) {
-        String message = String.valueOf(e.getMessage());
-        if (message.contains("rejected role")) {
+        String state = e.getCause() instanceof SQLException sql && sql.getSQLState() != null ? sql.getSQLState() : "";
+        if (state.startsWith("28")) {
             return "set source.password (or STRANGLER_SOURCE_PASSWORD) to the role's password, or have a DBA reset "
                     + "it (ALTER ROLE ... PASSWORD '...'); check pg_hba.conf allows this client";
         }
-        if (message.contains("does not exist")) {
+        if (state.equals("3D000")) {
             return "fix the database name in source.url";
         }
-        if (message.contains("cannot reach")) {
+        if (state.startsWith("08")) {
             return "check source.url (host and port) and that PostgreSQL accepts TCP connections from this host "
                     + "(listen_addresses, firewalls)";
         }

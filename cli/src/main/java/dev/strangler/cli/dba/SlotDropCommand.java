@@ -3,21 +3,17 @@ package dev.strangler.cli.dba;
 import dev.strangler.cli.ExitCodes;
 import dev.strangler.cli.PipelineConfigOption;
 import dev.strangler.cli.Verbosity;
-import dev.strangler.engine.SourceNotReadyException;
+import dev.strangler.engine.admin.SlotAdmin;
+import dev.strangler.engine.admin.SlotDropResult;
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.engine.doctor.SlotInspector;
 import dev.strangler.engine.doctor.SlotState;
 import dev.strangler.engine.doctor.Units;
-import dev.strangler.engine.source.SourceConnections;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,52 +53,43 @@ public final class SlotDropCommand implements Callable<Integer> {
         String slot = source.slot();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Connection c = SourceConnections.open(source, "strangler-slot-drop-" + pipelineConfig.pipelineName())) {
-            Optional<SlotState> found = SlotInspector.find(c, slot, pipelineConfig.pipelineName());
-            if (found.isEmpty()) {
-                out.println("slot '" + slot + "' does not exist on " + source.endpoint() + ": nothing to drop");
-                return ExitCodes.OK;
+        SlotDropResult result = new SlotAdmin(pipelineConfig).drop(s -> yes || confirmed(s, out));
+        switch (result.outcome()) {
+            case ABSENT -> out.println("slot '" + slot + "' does not exist on " + source.endpoint()
+                    + ": nothing to drop");
+            case FOREIGN -> {
+                SlotState s = result.state().orElseThrow();
+                err.println("strangler: error: slot '" + slot + "' is not the pipeline's (" + s.slotType()
+                        + ", plugin " + s.plugin() + ", database " + s.database() + "): it belongs to another "
+                        + "consumer; not dropped. Check source.slot");
             }
-            SlotState s = found.get();
-            if (!s.usableBy(source.endpoint().database())) {
-                err.println("strangler: error: slot '" + slot + "' is not the pipeline's (" + s.slotType() + ", plugin "
-                        + s.plugin() + ", database " + s.database() + "): it belongs to another consumer; not dropped. "
-                        + "Check source.slot");
-                return ExitCodes.FINDINGS;
-            }
-            if (s.active()) {
-                err.println("strangler: error: slot '" + slot + "' is in use (pid " + s.activePid()
-                        + (s.replicationUser() == null ? "" : ", role '" + s.replicationUser() + "'")
+            case ACTIVE -> {
+                SlotState s = result.state().orElseThrow();
+                err.println("strangler: error: slot '" + slot + "' is in use (" + (s.active() ? "pid "
+                        + s.activePid() + (s.replicationUser() == null ? "" : ", role '" + s.replicationUser() + "'")
                         + (s.applicationName() == null ? "" : ", application_name '" + s.applicationName() + "'")
-                        + "): stop the pipeline first, then drop it; not dropped");
-                return ExitCodes.FINDINGS;
+                        : "a pipeline started meanwhile") + "): stop the pipeline first, then drop it; not dropped");
             }
-            if (!yes && !confirmed(s, out)) {
-                err.println("strangler: slot '" + slot + "' not dropped (not confirmed; pass --yes to skip the "
-                        + "question)");
-                return ExitCodes.FINDINGS;
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
-                ps.setString(1, slot);
-                ps.execute();
-            } catch (SQLException e) {
-                err.println("strangler: error: dropping slot '" + slot + "' failed: " + e.getMessage()
-                        + (e.getMessage() != null && e.getMessage().contains("is active")
-                        ? " (a pipeline started meanwhile: stop it first)" : ""));
-                return ExitCodes.FINDINGS;
-            }
-            out.println("dropped slot '" + slot + "'; it no longer retains WAL. If the pipeline has a stored "
-                    + "position, strangler run now refuses to start (it would skip the changes since): start it once "
-                    + "with snapshot.mode=when_needed to take a fresh snapshot on a new slot (slot status --position "
-                    + "tells which)");
-            return ExitCodes.OK;
-        } catch (SQLException e) {
-            throw new SourceNotReadyException("reading pg_replication_slots on " + source.endpoint() + " failed: "
-                    + e.getMessage(), e);
+            case NOT_CONFIRMED -> err.println("strangler: slot '" + slot + "' not dropped (not confirmed; pass --yes "
+                    + "to skip the question)");
+            case DROPPED -> out.println("dropped slot '" + slot + "'; it no longer retains WAL. If the pipeline has "
+                    + "a stored position, strangler run now refuses to start (it would skip the changes since): "
+                    + "start it once with snapshot.mode=when_needed to take a fresh snapshot on a new slot (slot "
+                    + "status --position tells which)");
+            default -> throw new IllegalStateException("unknown outcome " + result.outcome());
+        }
+        return result.gone() ? ExitCodes.OK : ExitCodes.FINDINGS;
+    }
+
+    private boolean confirmed(SlotState s, PrintWriter out) {
+        try {
+            return ask(s, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    private boolean confirmed(SlotState s, PrintWriter out) throws IOException {
+    private boolean ask(SlotState s, PrintWriter out) throws IOException {
         out.println("About to drop replication slot '" + s.name() + "' (database " + s.database() + ", lag "
                 + (s.lagBytes() == null ? "unknown" : Units.bytes(s.lagBytes())) + ", retains "
                 + (s.retainedBytes() == null ? "unknown" : Units.bytes(s.retainedBytes())) + " of WAL).");

@@ -1,10 +1,8 @@
 package dev.strangler.cli.dba;
 
+import dev.strangler.engine.admin.StartPreview;
 import dev.strangler.engine.doctor.SlotState;
 import dev.strangler.engine.doctor.Units;
-import dev.strangler.engine.resume.Lsn;
-import dev.strangler.engine.resume.StartPlanner;
-import dev.strangler.engine.resume.StoredOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -49,17 +47,16 @@ final class SlotOutput {
     }
 
     /** The stored position and what the next start does with it ({@code --position}). */
-    static String text(StartPlanner.Preview p) {
+    static String text(StartPreview p) {
         StringBuilder b = new StringBuilder("pipeline position\n");
-        row(b, "stored", p.stored().map(o -> "LSN " + o.lsn().map(Lsn::format).orElse("unknown")
-                + (o.snapshotInProgress() ? ", committed during the snapshot" : "") + " in " + p.where())
+        row(b, "stored", p.storedLsn().map(lsn -> "LSN " + lsn
+                + (p.snapshotInProgress() ? ", committed during the snapshot" : "") + " in " + p.where())
                 .orElse("none in " + p.where()));
-        row(b, "next start", p.refusal().map(r -> "REFUSED: " + r)
-                .orElseGet(() -> p.plan().orElseThrow().explanation()));
+        row(b, "next start", p.refused() ? "REFUSED: " + p.explanation() : p.explanation());
         return b.toString();
     }
 
-    static String json(String slot, Optional<SlotState> state, Optional<StartPlanner.Preview> preview) {
+    static String json(String slot, Optional<SlotState> state, Optional<StartPreview> preview) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("slot", slot);
         m.put("exists", state.isPresent());
@@ -89,10 +86,11 @@ final class SlotOutput {
         preview.ifPresent(p -> {
             Map<String, Object> position = new LinkedHashMap<>();
             position.put("where", p.where());
-            position.put("storedLsn", p.stored().flatMap(StoredOffset::lsn).map(Lsn::format).orElse(null));
-            position.put("snapshotInProgress", p.stored().map(StoredOffset::snapshotInProgress).orElse(false));
-            position.put("nextStart", p.plan().map(plan -> plan.kind().name()).orElse("REFUSED"));
-            position.put("explanation", p.refusal().orElseGet(() -> p.plan().orElseThrow().explanation()));
+            position.put("storedLsn", p.storedLsn().orElse(null));
+            position.put("slotLsn", p.slotLsn().orElse(null));
+            position.put("snapshotInProgress", p.snapshotInProgress());
+            position.put("nextStart", p.nextStart());
+            position.put("explanation", p.explanation());
             m.put("position", position);
         });
         return DoctorOutput.write(m);

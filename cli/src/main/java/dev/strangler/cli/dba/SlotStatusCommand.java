@@ -3,16 +3,12 @@ package dev.strangler.cli.dba;
 import dev.strangler.cli.ExitCodes;
 import dev.strangler.cli.PipelineConfigOption;
 import dev.strangler.cli.Verbosity;
-import dev.strangler.engine.Pipeline;
-import dev.strangler.engine.SourceNotReadyException;
+import dev.strangler.engine.admin.SlotAdmin;
+import dev.strangler.engine.admin.StartPreview;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.doctor.LostSlot;
-import dev.strangler.engine.doctor.SlotInspector;
 import dev.strangler.engine.doctor.SlotState;
-import dev.strangler.engine.resume.StartPlanner;
-import dev.strangler.engine.source.SourceConnections;
 import java.io.PrintWriter;
-import java.sql.Connection;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,16 +50,9 @@ public final class SlotStatusCommand implements Callable<Integer> {
         verbosity.apply();
         PipelineConfig pipelineConfig = config.load();
         String slot = pipelineConfig.source().slot();
-        Optional<SlotState> state;
-        try (Connection c = SourceConnections.open(pipelineConfig.source(),
-                "strangler-slot-status-" + pipelineConfig.pipelineName())) {
-            state = SlotInspector.find(c, slot, pipelineConfig.pipelineName());
-        } catch (java.sql.SQLException e) {
-            throw new SourceNotReadyException("reading pg_replication_slots on " + pipelineConfig.source().endpoint()
-                    + " failed: " + e.getMessage(), e);
-        }
-        Optional<StartPlanner.Preview> preview = position ? Optional.of(Pipeline.previewStart(pipelineConfig))
-                : Optional.empty();
+        SlotAdmin admin = new SlotAdmin(pipelineConfig);
+        Optional<SlotState> state = admin.state();
+        Optional<StartPreview> preview = position ? Optional.of(admin.preview()) : Optional.empty();
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? SlotOutput.json(slot, state, preview) : SlotOutput.text(slot, state,
                 pipelineConfig.source().endpoint().database()) + preview.map(SlotOutput::text).orElse(""));
