@@ -180,14 +180,11 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
             }
             throw e;
         }
-        for (int i = 0; i < sent.size(); i++) {
-            metrics.recordPublished(sent.get(i).topic());
-        }
         for (RecordChangeEvent<SourceRecord> event : batch) {
             committer.markProcessed(event);
         }
         committer.markBatchFinished();
-        metrics.recordBatch(sent.size(), skipped, maxLsn, now, clock.millis());
+        metrics.recordBatch(sent, batch.get(batch.size() - 1).record(), skipped, maxLsn, now, clock.millis());
         if (LOG.isTraceEnabled()) {
             LOG.trace("batch of {} published, {} skipped, max lsn {}", sent.size(), skipped, maxLsn);
         }

@@ -1,0 +1,207 @@
+package dev.strangler.engine.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * What the publisher reports after each committed batch: events per table and operation, batches, the commit →
+ * Kafka-ack latency per source transaction, the newest source commit handled (for the lag) and the snapshot's rows.
+ *
+ * <p>Called once per batch on the engine's thread, after Kafka acknowledged it; everything per event is a map lookup
+ * and a {@link LongAdder} increment. The Micrometer meters read these counts when scraped ({@link FunctionCounter}),
+ * so a registry costs the hot path nothing per event; the latency timer is recorded once per source transaction.
+ * Without a registry the counts are kept all the same, for {@code /status} and the demo.
+ */
+public final class StreamMeters {
+
+    /** Label values of {@code op}: Debezium's operation codes spelled out, plus what the envelope cannot say. */
+    static final Map<String, String> OPS = Map.of("c", "create", "u", "update", "d", "delete", "r", "read",
+            "t", "truncate", "m", "message");
+    static final String TOMBSTONE = "tombstone";
+    static final String OUTBOX = "outbox";
+
+    /** Service-level buckets of the commit → ack histogram: from 5 ms to 10 minutes. */
+    private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(5),
+        Duration.ofMinutes(10)};
+
+    private final MeterRegistry registry;
+    private final Function<String, String> tableOfTopic;
+    private final SnapshotProgress snapshot;
+    private final Map<String, LongAdder> perTableOp = new ConcurrentHashMap<>();
+    private final Map<String, String[]> labelsOf = new ConcurrentHashMap<>();
+    private final AtomicLong newestCommitMicros = new AtomicLong(-1);
+    private final AtomicLong newestLsn = new AtomicLong(-1);
+    private final Counter batches;
+    private final Counter skipped;
+    private final DistributionSummary batchSize;
+    private final Timer commitToAck;
+
+    /**
+     * @param registry     where the meters go; null keeps only the counts
+     * @param tableOfTopic the table a topic carries ("schema.table"), for the {@code table} label
+     */
+    public StreamMeters(MeterRegistry registry, Function<String, String> tableOfTopic, SnapshotProgress snapshot) {
+        this.registry = registry;
+        this.tableOfTopic = tableOfTopic;
+        this.snapshot = snapshot;
+        if (registry == null) {
+            batches = null;
+            skipped = null;
+            batchSize = null;
+            commitToAck = null;
+            return;
+        }
+        batches = Counter.builder("strangler.batches").description("Batches committed to Kafka")
+                .register(registry);
+        skipped = Counter.builder("strangler.events.skipped")
+                .description("Changes handled without publishing them (the pipeline's own heartbeats)")
+                .register(registry);
+        batchSize = DistributionSummary.builder("strangler.batch.size").baseUnit("events")
+                .description("Events per committed batch").register(registry);
+        commitToAck = Timer.builder("strangler.commit.to.ack")
+                .description("From a source transaction's commit in PostgreSQL (source.ts_ms) to Kafka's "
+                        + "acknowledgement of the batch that holds its last event; one observation per transaction")
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+    }
+
+    /**
+     * One batch committed to Kafka.
+     *
+     * @param published    the records sent (heartbeats not included), in order
+     * @param lastHandled  the batch's last record, published or not: its offset holds the newest source commit
+     * @param skippedCount records handled without publishing them
+     * @param ackedAtMillis when Kafka acknowledged (and, exactly once, committed) the batch
+     */
+    public void batchCommitted(List<SourceRecord> published, SourceRecord lastHandled, int skippedCount,
+                               long ackedAtMillis) {
+        long txCommitMicros = Long.MIN_VALUE;
+        for (int i = 0, n = published.size(); i < n; i++) {
+            SourceRecord record = published.get(i);
+            String op = op(record);
+            counter(record.topic(), op).increment();
+            if (op == READ) {
+                snapshot.rowPublished(tableOfTopic.apply(record.topic()), ackedAtMillis);
+            } else if (commitToAck != null) {
+                long commit = commitMicros(record);
+                if (commit > 0 && commit != txCommitMicros) { // one observation per source transaction
+                    txCommitMicros = commit;
+                    commitToAck.record(Math.max(0, ackedAtMillis * 1000 - commit), TimeUnit.MICROSECONDS);
+                }
+            }
+        }
+        if (lastHandled != null && !isSnapshot(lastHandled)) {
+            long commit = commitMicros(lastHandled);
+            if (commit > 0) {
+                newestCommitMicros.accumulateAndGet(commit, Math::max);
+            }
+            Object lsn = lastHandled.sourceOffset() == null ? null : lastHandled.sourceOffset().get("lsn");
+            if (lsn instanceof Number number) {
+                newestLsn.accumulateAndGet(number.longValue(), Math::max);
+            }
+        }
+        if (lastHandled != null && isLastSnapshotRecord(lastHandled)) {
+            snapshot.finished(ackedAtMillis);
+        }
+        if (batches != null) {
+            batches.increment();
+            skipped.increment(skippedCount);
+            batchSize.record(published.size());
+        }
+    }
+
+    private static final String READ = "read";
+
+    private static String op(SourceRecord record) {
+        Object value = record.value();
+        if (value == null) {
+            return TOMBSTONE;
+        }
+        if (value instanceof Struct struct && struct.schema().field("op") != null) {
+            String code = struct.getString("op");
+            String op = code == null ? null : OPS.get(code);
+            return op == null ? "other" : op;
+        }
+        return OUTBOX; // a routed outbox event: the value is the payload, not an envelope
+    }
+
+    private LongAdder counter(String topic, String op) {
+        String key = topic + '\u0000' + op;
+        LongAdder adder = perTableOp.get(key);
+        if (adder == null) {
+            adder = perTableOp.computeIfAbsent(key, k -> {
+                LongAdder created = new LongAdder();
+                String table = tableOfTopic.apply(topic);
+                labelsOf.put(k, new String[] {table, topic, op});
+                if (registry != null) {
+                    FunctionCounter.builder("strangler.events.published", created, LongAdder::doubleValue)
+                            .description("Events acknowledged by Kafka, per table, topic and operation "
+                                    + "(tombstones included)")
+                            .tags(Tags.of("table", table, "topic", topic, "op", op)).register(registry);
+                }
+                return created;
+            });
+        }
+        return adder;
+    }
+
+    private static long commitMicros(SourceRecord record) {
+        Map<String, ?> offset = record.sourceOffset();
+        Object ts = offset == null ? null : offset.get("ts_usec");
+        return ts instanceof Number n ? n.longValue() : -1;
+    }
+
+    private static boolean isSnapshot(SourceRecord record) {
+        Map<String, ?> offset = record.sourceOffset();
+        if (offset == null) {
+            return false;
+        }
+        Object snapshot = offset.get("snapshot");
+        return snapshot != null && !"false".equalsIgnoreCase(snapshot.toString())
+                && !isLastSnapshotRecord(record);
+    }
+
+    private static boolean isLastSnapshotRecord(SourceRecord record) {
+        Map<String, ?> offset = record.sourceOffset();
+        return offset != null && "true".equalsIgnoreCase(String.valueOf(offset.get("last_snapshot_record")));
+    }
+
+    /** Source commit time (epoch microseconds, PostgreSQL's clock) of the newest change handled, or -1. */
+    public long newestCommitMicros() {
+        return newestCommitMicros.get();
+    }
+
+    /** WAL position of the newest change handled (published or a heartbeat), or -1. */
+    public long newestLsn() {
+        return newestLsn.get();
+    }
+
+    /** Events published per table and operation, e.g. {@code shop.orders → {create=3, update=1}}. */
+    public Map<String, Map<String, Long>> publishedPerTable() {
+        Map<String, Map<String, Long>> result = new TreeMap<>();
+        perTableOp.forEach((key, adder) -> {
+            String[] labels = labelsOf.get(key);
+            if (labels != null) {
+                result.computeIfAbsent(labels[0], t -> new TreeMap<>()).merge(labels[2], adder.sum(), Long::sum);
+            }
+        });
+        return result;
+    }
+}
