@@ -35,14 +35,7 @@ public final class LogFormat {
         }
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         Appender<ILoggingEvent> old = root.getAppender("STDERR");
-        LogstashEncoder encoder = new LogstashEncoder();
-        encoder.setContext(context);
-        encoder.setIncludeMdc(true);
-        for (String key : FIELDS) {
-            encoder.addIncludeMdcKeyName(key);
-        }
-        encoder.addProvider(new PipelineField());
-        encoder.start();
+        LogstashEncoder encoder = jsonEncoder(context);
         ConsoleAppender<ILoggingEvent> json = new ConsoleAppender<>();
         json.setName("STDERR");
         json.setContext(context);
@@ -54,6 +47,19 @@ public final class LogFormat {
             root.detachAppender(old);
             old.stop();
         }
+    }
+
+    /** The JSON encoder: Logstash's standard fields, the MDC keys of {@link #FIELDS}, and {@code pipeline}. */
+    static LogstashEncoder jsonEncoder(LoggerContext context) {
+        LogstashEncoder encoder = new LogstashEncoder();
+        encoder.setContext(context);
+        encoder.setIncludeMdc(true);
+        for (String key : FIELDS) {
+            encoder.addIncludeMdcKeyName(key);
+        }
+        encoder.addProvider(new PipelineField());
+        encoder.start();
+        return encoder;
     }
 
     /** {@code "pipeline"}: Strangler's MDC key, or on Debezium's threads its logical name (the topic prefix). */

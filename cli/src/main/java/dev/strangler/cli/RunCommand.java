@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
         description = {"Stream every change of the configured tables to Kafka until stopped.",
             "Ctrl-C or SIGTERM finishes the in-flight batch, commits its position and exits 0.",
             "Transient failures (PostgreSQL or Kafka unreachable) are ridden out with back-off; a second instance "
-                + "of the same pipeline stands by and takes over when the active one stops."})
+                + "of the same pipeline stands by and takes over when the active one stops.",
+            "Serves /metrics (Prometheus), /health/live, /health/ready and /status on http.port (9393) unless "
+                + "http.enabled=false; a port in use exits 78 before anything starts."})
 public final class RunCommand implements Callable<Integer> {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunCommand.class);

@@ -45,7 +45,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--url", paramLabel = "URL",
             description = "The running pipeline's endpoint, e.g. http://strangler-1:9393 (default: "
-                    + "http://localhost:<http.port>).")
+                    + "http://localhost:<http.port>, or the http.bind address when it is not 0.0.0.0).")
     String url;
 
     @Override
@@ -54,7 +54,8 @@ public final class StatusCommand implements Callable<Integer> {
         PipelineConfig pipelineConfig = config.load();
         String base = url != null ? url.replaceAll("/+$", "")
                 : pipelineConfig.operations().httpEnabled() && pipelineConfig.operations().httpPort() > 0
-                ? "http://localhost:" + pipelineConfig.operations().httpPort() : null;
+                ? "http://" + localAddress(pipelineConfig.operations().httpBind()) + ":"
+                        + pipelineConfig.operations().httpPort() : null;
         JsonNode status = null;
         String from;
         String problem = base == null ? "http.enabled=false or http.port=0: no endpoint to ask" : null;
@@ -85,6 +86,11 @@ public final class StatusCommand implements Callable<Integer> {
         boolean failed = "failed".equals(status.path("state").asText())
                 || "lost".equals(status.path("slot").path("walStatus").asText());
         return failed ? ExitCodes.FINDINGS : ExitCodes.OK;
+    }
+
+    /** Where this host reaches an endpoint bound to {@code bind}: localhost for every interface. */
+    private static String localAddress(String bind) {
+        return bind.equals("0.0.0.0") || bind.equals("::") ? "localhost" : bind.contains(":") ? "[" + bind + "]" : bind;
     }
 
     private static JsonNode fetch(String address) throws IOException, InterruptedException {

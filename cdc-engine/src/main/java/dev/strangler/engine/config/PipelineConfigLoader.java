@@ -165,7 +165,9 @@ public final class PipelineConfigLoader {
             throw new ConfigException(HTTP_BIND.name() + ": '" + bind + "' is not an address; write 0.0.0.0 (every "
                     + "interface), 127.0.0.1 or a host name of this machine");
         }
-        Duration readyMaxLag = s.positiveDuration(HEALTH_READY_MAX_LAG);
+        Duration defaultMaxLag = heartbeat.multipliedBy(2).compareTo(Duration.ofSeconds(60)) > 0
+                ? heartbeat.multipliedBy(2) : Duration.ofSeconds(60);
+        Duration readyMaxLag = s.isSet(HEALTH_READY_MAX_LAG) ? s.positiveDuration(HEALTH_READY_MAX_LAG) : defaultMaxLag;
         if (!heartbeat.isZero() && readyMaxLag.compareTo(heartbeat) <= 0) {
             throw new ConfigException(HEALTH_READY_MAX_LAG.name() + " (" + readyMaxLag.toSeconds() + "s) must be more "
                     + "than " + HEARTBEAT_INTERVAL.name() + " (" + heartbeat.toSeconds() + "s): while the tables are "

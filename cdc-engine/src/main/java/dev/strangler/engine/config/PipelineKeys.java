@@ -108,9 +108,10 @@ public final class PipelineKeys {
                     + "another container), 127.0.0.1 for this host only. It serves nothing secret and accepts only "
                     + "GET.");
     public static final ConfigKey HEALTH_READY_MAX_LAG = optional("health.ready.max.lag", ConfigType.DURATION,
-            "60s", "/health/ready answers 200 only while the pipeline streams and its lag (the age of the newest "
-                    + "source commit it has published, heartbeats included) is at most this. More than "
-                    + "heartbeat.interval, or an idle database would look behind.");
+            null, "/health/ready answers 200 only while the pipeline streams and its lag (the age of the newest "
+                    + "source commit it has published, heartbeats included) is at most this. Must be more than "
+                    + "heartbeat.interval, or an idle database would look behind. Default: 60s, or twice "
+                    + "heartbeat.interval when that is longer.");
     public static final ConfigKey MONITOR_INTERVAL = optional("monitor.interval", ConfigType.DURATION, "10s",
             "How often the pipeline reads its slot (lag, retained WAL, wal_status, safe_wal_size), its heartbeat's "
                     + "age and the tables' row estimates from PostgreSQL, on a connection of its own, for /metrics "

@@ -1,5 +1,6 @@
 package dev.strangler.engine.metrics;
 
+import dev.strangler.engine.kafka.IntakeHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -15,8 +16,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * What the publisher reports after each committed batch: events per table and operation, batches, the commit →
@@ -42,8 +47,11 @@ public final class StreamMeters {
         Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(5),
         Duration.ofMinutes(10)};
 
+    private static final Logger LOG = LoggerFactory.getLogger(StreamMeters.class);
+
     private final MeterRegistry registry;
     private final Function<String, String> tableOfTopic;
+    private final LongFunction<String> traceIdOf;
     private final SnapshotProgress snapshot;
     private final Map<String, LongAdder> perTableOp = new ConcurrentHashMap<>();
     private final Map<String, String[]> labelsOf = new ConcurrentHashMap<>();
@@ -58,9 +66,11 @@ public final class StreamMeters {
      * @param registry     where the meters go; null keeps only the counts
      * @param tableOfTopic the table a topic carries ("schema.table"), for the {@code table} label
      */
-    public StreamMeters(MeterRegistry registry, Function<String, String> tableOfTopic, SnapshotProgress snapshot) {
+    public StreamMeters(MeterRegistry registry, Function<String, String> tableOfTopic, LongFunction<String> traceIdOf,
+                        SnapshotProgress snapshot) {
         this.registry = registry;
         this.tableOfTopic = tableOfTopic;
+        this.traceIdOf = traceIdOf;
         this.snapshot = snapshot;
         if (registry == null) {
             batches = null;
@@ -93,13 +103,22 @@ public final class StreamMeters {
     public void batchCommitted(List<SourceRecord> published, SourceRecord lastHandled, int skippedCount,
                                long ackedAtMillis) {
         long txCommitMicros = Long.MIN_VALUE;
+        boolean snapshotEnded = false;
+        boolean snapshotRunning = snapshot.running();
         for (int i = 0, n = published.size(); i < n; i++) {
             SourceRecord record = published.get(i);
             String op = op(record);
             counter(record.topic(), op).increment();
             if (op == READ) {
-                snapshot.rowPublished(tableOfTopic.apply(record.topic()), ackedAtMillis);
-            } else if (commitToAck != null) {
+                if (isInitialSnapshotRow(record)) { // not an incremental snapshot's row: those stream alongside
+                    snapshot.rowPublished(tableOfTopic.apply(record.topic()), ackedAtMillis);
+                    snapshotEnded |= isLastSnapshotRecord(record);
+                }
+            } else {
+                // a change streamed after the snapshot's rows (never a heartbeat: those are not published)
+                snapshotEnded |= snapshotRunning && isStreamed(record);
+            }
+            if (op != READ && commitToAck != null) {
                 long commit = commitMicros(record);
                 if (commit > 0 && commit != txCommitMicros) { // one observation per source transaction
                     txCommitMicros = commit;
@@ -117,8 +136,12 @@ public final class StreamMeters {
                 newestLsn.accumulateAndGet(number.longValue(), Math::max);
             }
         }
-        if (lastHandled != null && isLastSnapshotRecord(lastHandled)) {
+        // the snapshot's last record, or a change streamed after its rows: the snapshot is over
+        if (snapshotEnded) {
             snapshot.finished(ackedAtMillis);
+        }
+        if (LOG.isTraceEnabled()) {
+            traceTransactions(published);
         }
         if (batches != null) {
             batches.increment();
@@ -128,6 +151,29 @@ public final class StreamMeters {
     }
 
     private static final String READ = "read";
+
+    /** TRACE: one line per source transaction of the batch, with its table, LSN and trace id as MDC fields. */
+    private void traceTransactions(List<SourceRecord> published) {
+        Object lastTx = null;
+        for (SourceRecord record : published) {
+            Map<String, ?> offset = record.sourceOffset();
+            Object tx = offset == null ? null : offset.get("txId");
+            if (tx == null || tx.equals(lastTx)) {
+                continue;
+            }
+            lastTx = tx;
+            MDC.put("table", tableOfTopic.apply(record.topic()));
+            MDC.put("lsn", offset.get("lsn") instanceof Number n ? IntakeHeaders.pgLsn(n.longValue()) : "");
+            MDC.put("trace_id", tx instanceof Number n ? traceIdOf.apply(n.longValue()) : "");
+            try {
+                LOG.trace("published transaction {} (first event on {})", tx, record.topic());
+            } finally {
+                MDC.remove("table");
+                MDC.remove("lsn");
+                MDC.remove("trace_id");
+            }
+        }
+    }
 
     private static String op(SourceRecord record) {
         Object value = record.value();
@@ -176,6 +222,25 @@ public final class StreamMeters {
         Object snapshot = offset.get("snapshot");
         return snapshot != null && !"false".equalsIgnoreCase(snapshot.toString())
                 && !isLastSnapshotRecord(record);
+    }
+
+    /** A row of the initial snapshot (Debezium's offset says INITIAL, or true before 3.x). */
+    private static boolean isInitialSnapshotRow(SourceRecord record) {
+        Map<String, ?> offset = record.sourceOffset();
+        Object snapshot = offset == null ? null : offset.get("snapshot");
+        return snapshot != null && ("INITIAL".equalsIgnoreCase(snapshot.toString())
+                || "true".equalsIgnoreCase(snapshot.toString()));
+    }
+
+    /** A change streamed from the WAL (not a snapshot read): its offset has no snapshot marker. */
+    private static boolean isStreamed(SourceRecord record) {
+        Map<String, ?> offset = record.sourceOffset();
+        if (offset == null || offset.get("lsn") == null) {
+            return false;
+        }
+        Object snapshot = offset.get("snapshot");
+        return snapshot == null || "false".equalsIgnoreCase(snapshot.toString())
+                || "incremental".equalsIgnoreCase(snapshot.toString());
     }
 
     private static boolean isLastSnapshotRecord(SourceRecord record) {

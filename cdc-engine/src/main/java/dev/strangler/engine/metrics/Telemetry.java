@@ -62,7 +62,8 @@ public final class Telemetry implements AutoCloseable {
         config.capturedTables().forEach(t -> tableOfTopic.put(config.kafka().topicFor(t), t.toString()));
         String outboxLabel = config.outbox().tables().size() == 1 ? config.outbox().tables().get(0).toString()
                 : "outbox";
-        this.stream = new StreamMeters(registry, topic -> tableOfTopic.getOrDefault(topic, outboxLabel), snapshot);
+        this.stream = new StreamMeters(registry, topic -> tableOfTopic.getOrDefault(topic, outboxLabel),
+                new dev.strangler.engine.kafka.IntakeHeaders(config.pipelineName())::traceId, snapshot);
         this.debezium = new DebeziumJmx(config.kafka().topicPrefix());
         this.monitor = new SourceMonitor(config, snapshot, clock, List.of(this::afterPoll));
         if (registry != null) {
@@ -114,11 +115,11 @@ public final class Telemetry implements AutoCloseable {
         for (PipelineStatus.Phase p : PipelineStatus.Phase.values()) {
             Gauge.builder("strangler.pipeline.state", phase, s -> s.get() == p ? 1 : 0)
                     .description("1 for the pipeline's current state, 0 for the others")
-                    .tags("state", p.label()).register(registry);
+                    .tags("state", p.label()).strongReference(true).register(registry);
         }
         Gauge.builder("strangler.ready", readiness, r -> r.get().ready() ? 1 : 0)
                 .description("1 while /health/ready answers 200: streaming and within health.ready.max.lag")
-                .register(registry);
+                .strongReference(true).register(registry);
     }
 
     /**
@@ -166,10 +167,10 @@ public final class Telemetry implements AutoCloseable {
             Tags tags = Tags.of("table", table);
             Gauge.builder("strangler.snapshot.rows", this, t -> t.tableProgress(table).rows())
                     .description("Rows of the current (or last) snapshot acknowledged by Kafka").tags(tags)
-                    .baseUnit("rows").register(r);
+                    .register(r);
             Gauge.builder("strangler.snapshot.rows.estimated", this, t -> t.tableProgress(table).estimatedRows())
                     .description("The table's estimated row count (pg_class.reltuples; -1 unknown)").tags(tags)
-                    .baseUnit("rows").register(r);
+                    .register(r);
             Gauge.builder("strangler.snapshot.progress", this, t -> t.tableProgress(table).fraction()
                             .orElse(Double.NaN))
                     .description("Share of the table's estimated rows the snapshot has published, 0 to 1")
@@ -202,8 +203,10 @@ public final class Telemetry implements AutoCloseable {
     /** After each poll: notice a snapshot Debezium started, and log a running snapshot's progress now and then. */
     private void afterPoll() {
         long now = clock.getAsLong();
+        // Debezium says when its snapshot starts (before the first row reaches Kafka); it also says when it has read
+        // the last row, but that row may still wait in its queue: the snapshot ends with its last row in Kafka
         debezium.snapshotRunning().ifPresent(running -> {
-            if (running && !snapshot.running()) {
+            if (running && !snapshot.running() && snapshot.finishedAtMillis() < 0) {
                 snapshot.started(now);
             }
         });
