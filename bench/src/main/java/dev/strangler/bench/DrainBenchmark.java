@@ -440,6 +440,9 @@ public final class DrainBenchmark {
             command.add("-Xmx" + options.childXmx);
         }
         command.addAll(options.childJvmArgs);
+        if (System.getProperty("logback.configurationFile") != null) { // the bench's logback.xml, not the CLI's
+            command.add("-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile"));
+        }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), PipelineDrainMain.class.getName(),
                 propertiesFile.toString(), Long.toString(expected), Long.toString(options.timeout.toSeconds())));
         Path log = work.resolve("pipeline.log");

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongFunction;
@@ -35,10 +36,12 @@ import org.slf4j.MDC;
 public final class StreamMeters {
 
     /** Label values of {@code op}: Debezium's operation codes spelled out, plus what the envelope cannot say. */
-    static final Map<String, String> OPS = Map.of("c", "create", "u", "update", "d", "delete", "r", "read",
-            "t", "truncate", "m", "message");
     static final String TOMBSTONE = "tombstone";
     static final String OUTBOX = "outbox";
+    /** The {@code op} label values by index: what {@link #op} returns. */
+    static final String[] OP_LABELS = {"create", "update", "delete", "read", "truncate", "message", TOMBSTONE,
+        OUTBOX, "other"};
+    private static final int READ = 3;
 
     /** Service-level buckets of the commit → ack histogram: from 5 ms to 10 minutes. */
     private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10),
@@ -53,8 +56,10 @@ public final class StreamMeters {
     private final Function<String, String> tableOfTopic;
     private final LongFunction<String> traceIdOf;
     private final SnapshotProgress snapshot;
-    private final Map<String, LongAdder> perTableOp = new ConcurrentHashMap<>();
-    private final Map<String, String[]> labelsOf = new ConcurrentHashMap<>();
+    /** Per topic, one adder per operation (index into {@link #OP_LABELS}), created on first use. */
+    private final Map<String, AtomicReferenceArray<LongAdder>> perTopic = new ConcurrentHashMap<>();
+    /** Scratch counts of the batch being recorded, per operation; the publisher's thread only. */
+    private final long[] runCounts = new long[OP_LABELS.length];
     private final AtomicLong newestCommitMicros = new AtomicLong(-1);
     private final AtomicLong newestLsn = new AtomicLong(-1);
     private final Counter batches;
@@ -105,10 +110,16 @@ public final class StreamMeters {
         long txCommitMicros = Long.MIN_VALUE;
         boolean snapshotEnded = false;
         boolean snapshotRunning = snapshot.running();
+        String runTopic = null;
         for (int i = 0, n = published.size(); i < n; i++) {
             SourceRecord record = published.get(i);
-            String op = op(record);
-            counter(record.topic(), op).increment();
+            int op = op(record);
+            // counted per run of one topic, added to the shared adders once per run: no allocation per event
+            if (runTopic != null && !runTopic.equals(record.topic())) {
+                flush(runTopic);
+            }
+            runTopic = record.topic();
+            runCounts[op]++;
             if (op == READ) {
                 if (isInitialSnapshotRow(record)) { // not an incremental snapshot's row: those stream alongside
                     snapshot.rowPublished(tableOfTopic.apply(record.topic()), ackedAtMillis);
@@ -140,6 +151,9 @@ public final class StreamMeters {
         if (snapshotEnded) {
             snapshot.finished(ackedAtMillis);
         }
+        if (runTopic != null) {
+            flush(runTopic);
+        }
         if (LOG.isTraceEnabled()) {
             traceTransactions(published);
         }
@@ -150,7 +164,6 @@ public final class StreamMeters {
         }
     }
 
-    private static final String READ = "read";
 
     /** TRACE: one line per source transaction of the batch, with its table, LSN and trace id as MDC fields. */
     private void traceTransactions(List<SourceRecord> published) {
@@ -175,37 +188,58 @@ public final class StreamMeters {
         }
     }
 
-    private static String op(SourceRecord record) {
+    /** The operation's index in {@link #OP_LABELS}. */
+    private static int op(SourceRecord record) {
         Object value = record.value();
         if (value == null) {
-            return TOMBSTONE;
+            return 6; // tombstone
         }
         if (value instanceof Struct struct && struct.schema().field("op") != null) {
             String code = struct.getString("op");
-            String op = code == null ? null : OPS.get(code);
-            return op == null ? "other" : op;
+            if (code == null || code.length() != 1) {
+                return 8;
+            }
+            return switch (code.charAt(0)) {
+                case 'c' -> 0;
+                case 'u' -> 1;
+                case 'd' -> 2;
+                case 'r' -> READ;
+                case 't' -> 4;
+                case 'm' -> 5;
+                default -> 8;
+            };
         }
-        return OUTBOX; // a routed outbox event: the value is the payload, not an envelope
+        return 7; // a routed outbox event: the value is the payload, not an envelope
     }
 
-    private LongAdder counter(String topic, String op) {
-        String key = topic + '\u0000' + op;
-        LongAdder adder = perTableOp.get(key);
-        if (adder == null) {
-            adder = perTableOp.computeIfAbsent(key, k -> {
-                LongAdder created = new LongAdder();
-                String table = tableOfTopic.apply(topic);
-                labelsOf.put(k, new String[] {table, topic, op});
-                if (registry != null) {
-                    FunctionCounter.builder("strangler.events.published", created, LongAdder::doubleValue)
-                            .description("Events acknowledged by Kafka, per table, topic and operation "
-                                    + "(tombstones included)")
-                            .tags(Tags.of("table", table, "topic", topic, "op", op)).register(registry);
-                }
-                return created;
-            });
+    /** Adds the run's counts of {@code topic} to its adders, registering a meter for each new (topic, op). */
+    private void flush(String topic) {
+        AtomicReferenceArray<LongAdder> adders = perTopic.computeIfAbsent(topic,
+                t -> new AtomicReferenceArray<>(OP_LABELS.length));
+        for (int op = 0; op < runCounts.length; op++) {
+            if (runCounts[op] == 0) {
+                continue;
+            }
+            LongAdder adder = adders.get(op);
+            if (adder == null) {
+                adder = register(topic, op);
+                adders.set(op, adder);
+            }
+            adder.add(runCounts[op]);
+            runCounts[op] = 0;
         }
-        return adder;
+    }
+
+    private LongAdder register(String topic, int op) {
+        LongAdder created = new LongAdder();
+        if (registry != null) {
+            FunctionCounter.builder("strangler.events.published", created, LongAdder::doubleValue)
+                    .description("Events acknowledged by Kafka, per table, topic and operation (tombstones "
+                            + "included)")
+                    .tags(Tags.of("table", tableOfTopic.apply(topic), "topic", topic, "op", OP_LABELS[op]))
+                    .register(registry);
+        }
+        return created;
     }
 
     private static long commitMicros(SourceRecord record) {
@@ -261,10 +295,13 @@ public final class StreamMeters {
     /** Events published per table and operation, e.g. {@code shop.orders → {create=3, update=1}}. */
     public Map<String, Map<String, Long>> publishedPerTable() {
         Map<String, Map<String, Long>> result = new TreeMap<>();
-        perTableOp.forEach((key, adder) -> {
-            String[] labels = labelsOf.get(key);
-            if (labels != null) {
-                result.computeIfAbsent(labels[0], t -> new TreeMap<>()).merge(labels[2], adder.sum(), Long::sum);
+        perTopic.forEach((topic, adders) -> {
+            for (int op = 0; op < adders.length(); op++) {
+                LongAdder adder = adders.get(op);
+                if (adder != null) {
+                    result.computeIfAbsent(tableOfTopic.apply(topic), t -> new TreeMap<>())
+                            .merge(OP_LABELS[op], adder.sum(), Long::sum);
+                }
             }
         });
         return result;
