@@ -81,13 +81,15 @@ public final class OpsEndpoint implements AutoCloseable {
         });
         server.setExecutor(executor);
         OpsEndpoint endpoint = new OpsEndpoint(server, executor, config.source().password().reveal());
-        server.createContext("/metrics", ex -> endpoint.serve(ex, () -> new Response(200,
-                "text/plain; version=0.0.4; charset=utf-8", endpoint.metrics.get())));
-        server.createContext("/health/live", ex -> endpoint.serve(ex, () -> endpoint.health(true)));
-        server.createContext("/health/ready", ex -> endpoint.serve(ex, () -> endpoint.health(false)));
-        server.createContext("/status", ex -> endpoint.serve(ex, endpoint::status));
-        server.createContext("/", ex -> endpoint.serve(ex, () -> new Response(404, "text/plain; charset=utf-8",
-                "not found: GET /metrics, /health/live, /health/ready or /status\n")));
+        server.createContext("/", ex -> endpoint.serve(ex, switch (ex.getRequestURI().getPath()) {
+            case "/metrics" -> () -> new Response(200, "text/plain; version=0.0.4; charset=utf-8",
+                    endpoint.metrics.get());
+            case "/health/live" -> () -> endpoint.health(true);
+            case "/health/ready" -> () -> endpoint.health(false);
+            case "/status" -> endpoint::status;
+            default -> () -> new Response(404, "text/plain; charset=utf-8",
+                    "not found: GET /metrics, /health/live, /health/ready or /status\n");
+        }));
         server.start();
         return endpoint;
     }
