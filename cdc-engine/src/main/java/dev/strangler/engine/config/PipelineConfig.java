@@ -21,6 +21,7 @@ public record PipelineConfig(
         DeliveryGuarantee delivery,
         Supervision supervision,
         Outbox outbox,
+        SinkEcho sinkEcho,
         Map<String, String> debeziumOverrides) {
 
     public PipelineConfig {
@@ -73,6 +74,12 @@ public record PipelineConfig(
 
     public enum OffsetStorage { KAFKA, FILE }
 
+    /**
+     * What happens to the changes a strangler sink wrote into captured tables; see
+     * {@link dev.strangler.engine.config.PipelineKeys#SINK_ECHO} and {@code dev.strangler.engine.kafka.EchoFilter}.
+     */
+    public enum SinkEcho { DROP, MARK, OFF }
+
     /** How events reach Kafka; see {@link dev.strangler.engine.config.PipelineKeys#DELIVERY_GUARANTEE}. */
     public enum DeliveryGuarantee { EXACTLY_ONCE, AT_LEAST_ONCE }
 
@@ -119,10 +126,17 @@ public record PipelineConfig(
         return List.copyOf(all);
     }
 
-    /** Every table the publication must cover: {@link #streamedTables()} and strangler.heartbeat. */
+    /**
+     * Every table the publication must cover and the engine streams: {@link #streamedTables()}, strangler.heartbeat,
+     * and strangler.sink_marker unless {@code sink.echo=off} (its rows tell the sink's writes apart; never published).
+     */
     public List<TableId> publishedTables(TableId heartbeat) {
         List<TableId> all = new java.util.ArrayList<>(streamedTables());
         all.add(heartbeat);
+        if (sinkEcho != SinkEcho.OFF) {
+            all.add(new TableId(dev.strangler.sql.StranglerSchema.SCHEMA,
+                    dev.strangler.sql.StranglerSchema.SINK_MARKER_TABLE));
+        }
         return all;
     }
 

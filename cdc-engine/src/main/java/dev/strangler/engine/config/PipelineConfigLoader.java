@@ -147,8 +147,9 @@ public final class PipelineConfigLoader {
         s.match(OUTBOX_TOPIC, outboxTopic.replace(PipelineConfig.Outbox.AGGREGATE_TYPE, "x"), NAME,
                 "letters, digits, '.', '_' or '-' around " + PipelineConfig.Outbox.AGGREGATE_TYPE);
         PipelineConfig.Outbox outbox = new PipelineConfig.Outbox(outboxTables, outboxTopic);
+        PipelineConfig.SinkEcho echo = PipelineConfig.SinkEcho.valueOf(s.string(SINK_ECHO).toUpperCase(Locale.ROOT));
         return new PipelineConfig(name, source, kafka, offsets, snapshot, heartbeat, delivery, supervision, outbox,
-                debezium);
+                echo, debezium);
     }
 
     /** 2 with three or more replicas (one broker may fail without losing an acknowledged event), else unset. */

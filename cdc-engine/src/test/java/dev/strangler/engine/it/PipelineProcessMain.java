@@ -25,7 +25,7 @@ public final class PipelineProcessMain {
         }
         config = new PipelineConfig(config.pipelineName(), config.source(), config.kafka(), config.offsets(),
                 config.snapshotMode(), config.heartbeatInterval(), config.delivery(), config.supervision(),
-                config.outbox(), unguarded);
+                config.outbox(), config.sinkEcho(), unguarded);
         Pipeline pipeline = new Pipeline(config, Pipeline.Options.defaults());
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::stop));
         try {
