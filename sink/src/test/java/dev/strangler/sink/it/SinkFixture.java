@@ -136,6 +136,22 @@ public final class SinkFixture {
         }
     }
 
+    /** The group's members (client host and id) and how many partitions each has now. */
+    public static Map<String, Integer> groupAssignments(Sandbox sandbox, String group) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                sandbox.kafka().bootstrapServers()))) {
+            Map<String, Integer> members = new HashMap<>();
+            admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().forEach(m ->
+                    members.put(m.consumerId(), m.assignment().topicPartitions().size()));
+            return members;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     /** The group's stored positions for a topic, by partition. */
     public static Map<Integer, Long> storedPositions(Sandbox sandbox, String db, String group, String topic) {
         Map<Integer, Long> stored = new HashMap<>();
