@@ -54,19 +54,24 @@ class SinkCrashIT {
      * legacy.accounts and its audit: every insert or update leaves (id, version) in legacy.applied, in the order the
      * rows were written (seq). A short sleep per row keeps each batch's transaction open long enough to be killed in.
      */
-    static final String[] AUDITED_TABLE = {
-        "CREATE SCHEMA legacy",
-        "CREATE TABLE legacy.accounts (id bigint PRIMARY KEY, version bigint NOT NULL, balance numeric(12,2))",
-        "CREATE TABLE legacy.applied (seq bigserial PRIMARY KEY, id bigint NOT NULL, version bigint NOT NULL)",
-        """
-        CREATE FUNCTION legacy.audit() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          INSERT INTO legacy.applied (id, version) VALUES (NEW.id, NEW.version);
-          PERFORM pg_sleep(0.001);
-          RETURN NEW;
-        END $$""",
-        "CREATE TRIGGER audit AFTER INSERT OR UPDATE ON legacy.accounts FOR EACH ROW EXECUTE FUNCTION legacy.audit()"
-    };
+    static final String[] AUDITED_TABLE = auditedTable(0.001);
+
+    static String[] auditedTable(double sleepSeconds) {
+        return new String[] {
+            "CREATE SCHEMA legacy",
+            "CREATE TABLE legacy.accounts (id bigint PRIMARY KEY, version bigint NOT NULL, balance numeric(12,2))",
+            "CREATE TABLE legacy.applied (seq bigserial PRIMARY KEY, id bigint NOT NULL, version bigint NOT NULL)",
+            """
+            CREATE FUNCTION legacy.audit() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              INSERT INTO legacy.applied (id, version) VALUES (NEW.id, NEW.version);
+              PERFORM pg_sleep(%s);
+              RETURN NEW;
+            END $$""".formatted(sleepSeconds),
+            "CREATE TRIGGER audit AFTER INSERT OR UPDATE ON legacy.accounts FOR EACH ROW "
+                    + "EXECUTE FUNCTION legacy.audit()"
+        };
+    }
 
     static String balance(long id, long version) {
         return (id * 1000 + version) + "." + String.format("%02d", version % 100);
