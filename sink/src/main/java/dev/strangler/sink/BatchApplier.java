@@ -79,17 +79,20 @@ final class BatchApplier {
      * Applies the batch and commits it with its positions.
      *
      * @param stored the stored position of every partition in the batch as this instance knows it
+     * @param ends   the consumer's position in each partition after the batch: past the last record, and past the
+     *               transaction markers and aborted records that follow it (a transactional topic's end offset is
+     *               one past its last commit marker), so the stored position of a fully applied topic is its end
      * @return the new stored position of every partition the batch moved
      * @throws BadEventException      a bad event with sink.errors=stop, after the events before it were committed
      * @throws PositionMovedException another instance moved a position: nothing committed
      * @throws SQLException           the database failed otherwise (connection lost, privilege): nothing committed
      */
     Map<TopicPartition, Long> apply(List<ConsumerRecord<byte[], byte[]>> records,
-                                    Map<TopicPartition, OptionalLong> stored)
+                                    Map<TopicPartition, OptionalLong> stored, Map<TopicPartition, Long> ends)
             throws SQLException, InterruptedException {
         Map<Integer, String> deadLettered = new HashMap<>(); // index -> mapping id (null: none took it)
         while (true) {
-            Attempt attempt = attempt(records, records.size(), stored, deadLettered);
+            Attempt attempt = attempt(records, records.size(), stored, ends, deadLettered);
             if (attempt.bad() == null) {
                 return attempt.committed();
             }
@@ -101,7 +104,7 @@ final class BatchApplier {
                 continue; // the refusal aborted the transaction: the batch again, without it
             }
             if (bad.index() > 0) {
-                Attempt before = attempt(records, bad.index(), stored, deadLettered);
+                Attempt before = attempt(records, bad.index(), stored, Map.of(), deadLettered);
                 if (before.bad() != null) { // the table changed under the sink meanwhile: report that one
                     bad = before.bad();
                     record = records.get(bad.index());
@@ -120,7 +123,8 @@ final class BatchApplier {
      * commit, or the first bad event after its rollback.
      */
     private Attempt attempt(List<ConsumerRecord<byte[], byte[]>> records, int limit,
-                            Map<TopicPartition, OptionalLong> stored, Map<Integer, String> deadLettered)
+                            Map<TopicPartition, OptionalLong> stored, Map<TopicPartition, Long> ends,
+                            Map<Integer, String> deadLettered)
             throws SQLException, InterruptedException {
         Map<String, long[]> counts = new HashMap<>();
         List<String> conflicts = new ArrayList<>();
@@ -183,6 +187,7 @@ final class BatchApplier {
                     default -> throw new IllegalStateException(outcome.name());
                 }
             }
+            next.replaceAll((tp, n) -> Math.max(n, ends.getOrDefault(tp, n)));
             for (Map.Entry<TopicPartition, Long> position : next.entrySet()) {
                 OptionalLong expected = stored.getOrDefault(position.getKey(), OptionalLong.empty());
                 if (!positions.advance(db, position.getKey(), expected, position.getValue())) {
@@ -219,6 +224,37 @@ final class BatchApplier {
     private static final int CONFLICTS = 2;
     private static final int IGNORED = 3;
     private static final int DEAD_LETTERED = 4;
+
+    /**
+     * Moves stored positions over what the consumer passed without returning records (transaction markers, aborted
+     * transactions), so an idle, fully applied partition's stored position is its end offset. No table is written.
+     *
+     * @return the positions moved
+     * @throws PositionMovedException another instance moved one: nothing committed
+     */
+    Map<TopicPartition, Long> skipTo(Map<TopicPartition, OptionalLong> stored, Map<TopicPartition, Long> positions)
+            throws SQLException {
+        Map<TopicPartition, Long> moved = new LinkedHashMap<>();
+        boolean committed = false;
+        try {
+            for (Map.Entry<TopicPartition, Long> p : positions.entrySet()) {
+                OptionalLong expected = stored.getOrDefault(p.getKey(), OptionalLong.empty());
+                if (expected.isPresent() && p.getValue() > expected.getAsLong()) {
+                    if (!this.positions.advance(db, p.getKey(), expected, p.getValue())) {
+                        throw new PositionMovedException(p.getKey());
+                    }
+                    moved.put(p.getKey(), p.getValue());
+                }
+            }
+            db.commit();
+            committed = true;
+        } finally {
+            if (!committed) {
+                rollbackQuietly();
+            }
+        }
+        return moved;
+    }
 
     /** The transaction's first writes: the marker, and now and then the removal of old markers. */
     private void begin() throws SQLException {

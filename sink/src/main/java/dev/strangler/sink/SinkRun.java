@@ -84,30 +84,68 @@ final class SinkRun implements AutoCloseable {
                 throw outOfRange(e);
             }
             if (polled.isEmpty()) {
+                skipIdle();
                 continue;
             }
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(polled.count());
             polled.forEach(records::add);
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            for (TopicPartition tp : polled.partitions()) {
+                ends.put(tp, consumer.position(tp)); // known after the poll: no round trip
+            }
             Map<TopicPartition, Long> next;
             try {
-                next = applier.apply(records, stored);
+                next = applier.apply(records, stored, ends);
             } catch (BatchApplier.PositionMovedException e) {
                 LOG.warn("{}; reading the stored positions again instead of applying the batch", e.getMessage());
                 seekToStored(consumer.assignment());
                 continue;
             }
-            Map<TopicPartition, OffsetAndMetadata> hint = new HashMap<>();
-            next.forEach((tp, offset) -> {
-                stored.put(tp, OptionalLong.of(offset));
-                hint.put(tp, new OffsetAndMetadata(offset));
-            });
-            // only a hint for lag monitoring (kafka-consumer-groups.sh): the positions that count are in the database
-            consumer.commitAsync(hint, (offsets, e) -> {
-                if (e != null) {
-                    LOG.debug("committing the lag hint to Kafka failed: {}", e.getMessage());
-                }
-            });
+            stored(next);
         }
+    }
+
+    /**
+     * After an empty poll: the consumer may have passed transaction markers or aborted records after the last
+     * applied record; the stored position follows, so a caught-up partition's stored position is its end offset.
+     */
+    private void skipIdle() throws SQLException {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        stored.forEach((tp, position) -> {
+            if (position.isPresent() && consumer.assignment().contains(tp)) {
+                long now = consumer.position(tp); // sought to the stored position: known, no round trip
+                if (now > position.getAsLong()) {
+                    positions.put(tp, now);
+                }
+            }
+        });
+        if (positions.isEmpty()) {
+            return;
+        }
+        try {
+            stored(applier.skipTo(stored, positions));
+        } catch (BatchApplier.PositionMovedException e) {
+            LOG.warn("{}; reading the stored positions again", e.getMessage());
+            seekToStored(consumer.assignment());
+        }
+    }
+
+    /** Remembers committed positions, and tells Kafka as a hint for lag monitoring (kafka-consumer-groups.sh). */
+    private void stored(Map<TopicPartition, Long> next) {
+        Map<TopicPartition, OffsetAndMetadata> hint = new HashMap<>();
+        next.forEach((tp, offset) -> {
+            stored.put(tp, OptionalLong.of(offset));
+            hint.put(tp, new OffsetAndMetadata(offset));
+        });
+        if (hint.isEmpty()) {
+            return;
+        }
+        // only a hint: the positions that count are in the database, with the rows
+        consumer.commitAsync(hint, (offsets, e) -> {
+            if (e != null) {
+                LOG.debug("committing the lag hint to Kafka failed: {}", e.getMessage());
+            }
+        });
     }
 
     /** Ends a {@link #run} from another thread: the in-flight batch is committed first. Thread-safe. */

@@ -87,16 +87,17 @@ class PositionFencingIT {
             // both read "no position yet" when the partition was theirs
             Map<TopicPartition, OptionalLong> readByZombie = Map.of(TP, OptionalLong.empty());
             Map<TopicPartition, Long> committed = applier(active).apply(records(0, 10),
-                    Map.of(TP, OptionalLong.empty()));
+                    Map.of(TP, OptionalLong.empty()), Map.of());
             assertThat(committed).containsEntry(TP, 10L);
 
-            assertThatThrownBy(() -> applier(zombie).apply(records(0, 10), readByZombie))
+            assertThatThrownBy(() -> applier(zombie).apply(records(0, 10), readByZombie, Map.of()))
                     .isInstanceOf(BatchApplier.PositionMovedException.class).hasMessageContaining(TP.toString());
             assertThat(queryLong(sandbox, db, "SELECT count(*) FROM legacy.applied")).isEqualTo(10);
 
             // later: the zombie still believes 10, the active one moved on to 20 meanwhile
-            applier(active).apply(records(10, 20), Map.of(TP, OptionalLong.of(10)));
-            assertThatThrownBy(() -> applier(zombie).apply(records(10, 20), Map.of(TP, OptionalLong.of(10))))
+            applier(active).apply(records(10, 20), Map.of(TP, OptionalLong.of(10)), Map.of());
+            assertThatThrownBy(() -> applier(zombie).apply(records(10, 20), Map.of(TP, OptionalLong.of(10)),
+                    Map.of()))
                     .isInstanceOf(BatchApplier.PositionMovedException.class);
             assertThat(queryLong(sandbox, db, "SELECT count(*) FROM legacy.applied")).isEqualTo(20);
             assertThat(queryLong(sandbox, db, "SELECT count(*) FROM legacy.applied GROUP BY id ORDER BY 1 DESC "
@@ -124,7 +125,8 @@ class PositionFencingIT {
             });
             committer.start();
             long before = queryLong(sandbox, db, "SELECT count(*) FROM legacy.applied");
-            assertThatThrownBy(() -> applier(second).apply(records(stored, stored + 5), Map.of(TP, expected)))
+            assertThatThrownBy(() -> applier(second).apply(records(stored, stored + 5), Map.of(TP, expected),
+                    Map.of()))
                     .isInstanceOf(BatchApplier.PositionMovedException.class);
             committer.join();
             assertThat(queryLong(sandbox, db, "SELECT count(*) FROM legacy.applied")).isEqualTo(before);
