@@ -6,6 +6,11 @@ import dev.strangler.engine.RecordTooLargeException;
 import dev.strangler.engine.SinkUnavailableException;
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.ConfigException;
+import dev.strangler.sink.BadEventException;
+import dev.strangler.sink.SinkFailedException;
+import dev.strangler.sink.SinkKafkaException;
+import dev.strangler.sink.TargetNotReadyException;
+import dev.strangler.sink.config.SinkConfigException;
 
 /** Every exit code the command uses, and the one place exceptions map to them. */
 public final class ExitCodes {
@@ -18,6 +23,8 @@ public final class ExitCodes {
     public static final int FENCED = 3;
     /** A change larger than Kafka accepts as configured (sysexits' EX_DATAERR). */
     public static final int RECORD_TOO_LARGE = 65;
+    /** {@code sink}: an event that does not match its mapping or that the legacy database refused (EX_DATAERR too). */
+    public static final int BAD_EVENT = 65;
     public static final int USAGE = 64;
     public static final int CONFIG = 78;
     public static final int SOURCE_NOT_READY = 69;
@@ -29,8 +36,20 @@ public final class ExitCodes {
     }
 
     public static int forException(Throwable e) {
-        if (e instanceof ConfigException) {
+        if (e instanceof ConfigException || e instanceof SinkConfigException) {
             return CONFIG;
+        }
+        if (e instanceof TargetNotReadyException) {
+            return SOURCE_NOT_READY; // PostgreSQL not ready, the legacy database the sink writes
+        }
+        if (e instanceof SinkKafkaException) {
+            return SINK_UNAVAILABLE;
+        }
+        if (e instanceof BadEventException) {
+            return BAD_EVENT;
+        }
+        if (e instanceof SinkFailedException) {
+            return PIPELINE_FAILED;
         }
         if (e instanceof SourceNotReadyException) {
             return SOURCE_NOT_READY;

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -230,8 +231,10 @@ final class SinkPreflight {
     }
 
     private static void kafka(SinkConfig config, Duration timeout) {
-        try (Admin admin = Admin.create(SinkClients.admin(config))) {
-            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Admin admin = Admin.create(SinkClients.admin(config));
+        try {
+            Set<String> existing = admin.listTopics(new ListTopicsOptions().timeoutMs((int) timeout.toMillis()))
+                    .names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             for (String topic : config.topics()) {
                 if (!existing.contains(topic)) {
                     LOG.warn("topic {} does not exist yet; the sink reads it once it does", topic);
@@ -257,6 +260,8 @@ final class SinkPreflight {
             throw new SinkKafkaException("Kafka at " + config.kafka().bootstrapServers() + " did not answer within "
                     + timeout.toSeconds() + " s (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
                     + "): check kafka.bootstrap.servers and the kafka.client.* security settings", cause);
+        } finally {
+            admin.close(Duration.ofSeconds(5)); // an unanswered call would otherwise hold the close for a minute
         }
     }
 
