@@ -4,6 +4,7 @@ import static dev.strangler.engine.config.PipelineKeys.HEARTBEAT_INTERVAL;
 import static dev.strangler.engine.config.PipelineKeys.KAFKA_BOOTSTRAP;
 import static dev.strangler.engine.config.PipelineKeys.OUTBOX_TABLES;
 import static dev.strangler.engine.config.PipelineKeys.PIPELINE_NAME;
+import static dev.strangler.engine.config.PipelineKeys.SINK_ECHO;
 import static dev.strangler.engine.config.PipelineKeys.SOURCE_PASSWORD;
 import static dev.strangler.engine.config.PipelineKeys.SOURCE_TABLES;
 import static dev.strangler.engine.config.PipelineKeys.SOURCE_URL;
@@ -47,6 +48,9 @@ public final class DemoPipelineConfig {
         s.put(OUTBOX_TABLES.name(), DemoDatabase.OUTBOX.toString());
         s.put(KAFKA_BOOTSTRAP.name(), bootstrap);
         s.put(HEARTBEAT_INTERVAL.name(), HEARTBEAT);
+        // the sink writes shop.web_orders, which this pipeline captures: its changes are marked, not dropped, so the
+        // topic still mirrors the table (the parity check compares them) and says which changes were the sink's
+        s.put(SINK_ECHO.name(), "mark");
         return s;
     }
 
