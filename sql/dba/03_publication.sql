@@ -25,11 +25,13 @@
 -- library's delete right after each insert keeps working: nothing to do in 04_replica_identity.sql.
 --
 -- Schema strangler: the pipeline's heartbeat table must be published too (each beat moves the slot while the
--- captured tables are idle, so PostgreSQL can recycle WAL). It is created by Strangler's first migration, usually
--- after this script ran. On PostgreSQL 15+ the publication therefore also covers TABLES IN SCHEMA strangler, which
--- includes the heartbeat as soon as it exists (every table there has a primary key). On 10-14 the heartbeat is added
--- when it exists: run this script again after the pipeline's first start (or apply `strangler sql print migrations`
--- before running it).
+-- captured tables are idle, so PostgreSQL can recycle WAL), and so must strangler.sink_marker when a strangler sink
+-- writes to captured tables (its first change in every sink transaction tells the pipeline which changes are the
+-- sink's own, so they do not come back as events: pipeline key sink.echo). Both are created by Strangler's
+-- migrations, usually after this script ran. On PostgreSQL 15+ the publication therefore also covers TABLES IN SCHEMA
+-- strangler, which includes them as soon as they exist (every table there has a primary key; the pipeline streams
+-- only the two it needs). On 10-14 they are added when they exist: run this script again after the pipeline's first
+-- start (or apply `strangler sql print migrations` before running it).
 --
 -- Partitioned tables: list the partitioned (parent) table; to get its events under the parent's name add
 -- WITH (publish_via_partition_root = true) (PostgreSQL 13+) and review with the team consuming the topics.
@@ -46,7 +48,9 @@ SELECT format('ALTER PUBLICATION %I SET %s', :'publication', concat_ws(', ',
                   (SELECT string_agg(trim(t.name)::regclass::text, ', ')
                      FROM unnest(string_to_array(:'tables', ',')) AS t(name)),
                   CASE WHEN current_setting('server_version_num')::int < 150000
-                        AND to_regclass('strangler.heartbeat') IS NOT NULL THEN 'strangler.heartbeat' END), ''),
+                        AND to_regclass('strangler.heartbeat') IS NOT NULL THEN 'strangler.heartbeat' END,
+                  CASE WHEN current_setting('server_version_num')::int < 150000
+                        AND to_regclass('strangler.sink_marker') IS NOT NULL THEN 'strangler.sink_marker' END), ''),
               CASE WHEN current_setting('server_version_num')::int >= 150000
                    THEN 'TABLES IN SCHEMA strangler' END)) \gexec
 

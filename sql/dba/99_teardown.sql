@@ -23,11 +23,12 @@ SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_
 -- 2. The publication.
 DROP PUBLICATION IF EXISTS :"publication";
 
--- 3. Strangler's own schema: heartbeat, parity history, Flyway's history table.
+-- 3. Strangler's own schema: heartbeat, parity history, the sink's positions and markers, Flyway's history table.
 DROP SCHEMA IF EXISTS strangler CASCADE;
 
 -- 4. The role: first what it owns and the privileges granted to it in this database (and on the database itself),
 --    then the role. If it was granted privileges in other databases too, run DROP OWNED BY there first.
+--    A strangler sink's role (05_sink_role.sql) goes the same way: run this step again with -v role=<sink role>.
 SELECT format('DROP OWNED BY %I', :'role') WHERE EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \gexec
 DROP ROLE IF EXISTS :"role";
 

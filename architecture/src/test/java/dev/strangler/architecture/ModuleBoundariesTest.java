@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The boundaries DESIGN.md draws between the modules, checked on the compiled production classes of every module:
  * the command line uses the engine's API packages only, the parity checker and the outbox never reach into the
- * engine, the contract depends on nothing, nothing production depends on the sandbox, and no two modules depend on
- * each other both ways.
+ * engine, the outbox and the sink depend on the contract only, the contract depends on nothing, nothing production
+ * depends on the sandbox, and no two modules depend on each other both ways.
  */
 class ModuleBoundariesTest {
 
@@ -37,7 +37,7 @@ class ModuleBoundariesTest {
     void shouldImportEveryModule() {
         for (String pkg : new String[] {"dev.strangler.contract", "dev.strangler.sql", "dev.strangler.engine",
             "dev.strangler.outbox", "dev.strangler.parity", "dev.strangler.cli", "dev.strangler.demo",
-            "dev.strangler.sandbox"}) {
+            "dev.strangler.sandbox", "dev.strangler.sink"}) {
             org.assertj.core.api.Assertions.assertThat(production.stream()
                     .anyMatch(c -> c.getPackageName().startsWith(pkg))).as(pkg + " classes imported").isTrue();
         }
@@ -71,10 +71,20 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void shouldLetTheSinkDependOnTheContractOnly() {
+        noClasses().that().resideInAPackage("dev.strangler.sink..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.strangler.engine..",
+                        "dev.strangler.parity..", "dev.strangler.cli..", "dev.strangler.sandbox..",
+                        "dev.strangler.demo..", "dev.strangler.outbox..")
+                .check(production);
+    }
+
+    @Test
     void shouldKeepTheEngineFreeOfItsUsers() {
         noClasses().that().resideInAPackage("dev.strangler.engine..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.strangler.parity..", "dev.strangler.cli..",
-                        "dev.strangler.demo..", "dev.strangler.outbox..", "dev.strangler.sandbox..")
+                        "dev.strangler.demo..", "dev.strangler.outbox..", "dev.strangler.sandbox..",
+                        "dev.strangler.sink..")
                 .check(production);
     }
 

@@ -3,6 +3,7 @@ package dev.strangler.engine;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.doctor.LostSlot;
 import dev.strangler.engine.doctor.SlotWatch;
+import dev.strangler.engine.kafka.EchoFilter;
 import dev.strangler.engine.kafka.IntakeHeaders;
 import dev.strangler.engine.kafka.KafkaBatchPublisher;
 import dev.strangler.engine.kafka.KafkaClientSettings;
@@ -64,6 +65,7 @@ final class EngineRun implements AutoCloseable {
     private final ExecutorService executor;
     private Producer<byte[], byte[]> producer;
     private TopicProvisioner.OnDemand onDemandTopics;
+    private EchoFilter echo;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private SlotWatch slotWatch;
     private KafkaWatch kafkaWatch;
@@ -122,6 +124,7 @@ final class EngineRun implements AutoCloseable {
         List<String> topics = config.capturedTables().stream().map(config.kafka()::topicFor).toList();
         TopicProvisioner.ensure(config.kafka(), config.pipelineName(), topics);
         onDemandTopics = new TopicProvisioner.OnDemand(config.kafka(), config.pipelineName(), topics);
+        echo = EchoFilter.forPipeline(config);
         KafkaBatchPublisher.Settings publishing = new KafkaBatchPublisher.Settings(config.pipelineName(),
                 config.kafka().maxRecordBytes(), exactlyOnce
                 ? Optional.of(new PositionRecords(config.offsets().topic(), config.pipelineName()))
@@ -210,6 +213,7 @@ final class EngineRun implements AutoCloseable {
                                 DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
                 throws InterruptedException {
             try {
+                echo.classify(batch); // before publishing: the sink's own changes are dropped or marked (no echo)
                 publisher.handleBatch(batch, committer);
             } catch (RuntimeException e) {
                 failing(e);
@@ -297,7 +301,8 @@ final class EngineRun implements AutoCloseable {
     private Predicate<SourceRecord> notPublished() {
         String heartbeatTableTopic = config.kafka().topicPrefix() + "." + StranglerObjects.HEARTBEAT_TABLE.schema()
                 + "." + StranglerObjects.HEARTBEAT_TABLE.table();
-        return r -> r.topic().startsWith(DebeziumSettings.HEARTBEAT_TOPIC_PREFIX) || r.topic().equals(heartbeatTableTopic);
+        return r -> r.topic().startsWith(DebeziumSettings.HEARTBEAT_TOPIC_PREFIX) || r.topic().equals(heartbeatTableTopic)
+                || echo.drops(r);
     }
 
     /** Strangler's own exception inside Debezium's wrappers, when there is one. */

@@ -7,6 +7,11 @@ import dev.strangler.engine.RecordTooLargeException;
 import dev.strangler.engine.SinkUnavailableException;
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.ConfigException;
+import dev.strangler.sink.BadEventException;
+import dev.strangler.sink.SinkFailedException;
+import dev.strangler.sink.SinkKafkaException;
+import dev.strangler.sink.TargetNotReadyException;
+import dev.strangler.sink.config.SinkConfigException;
 
 /**
  * The exit codes as the commands return them ({@link ExitCode}, the contract, declares each once with its meaning),
@@ -19,7 +24,9 @@ public final class ExitCodes {
     /** A parity verdict of UNVERIFIABLE. */
     public static final int UNVERIFIABLE = ExitCode.UNVERIFIABLE.code();
     public static final int FENCED = ExitCode.FENCED.code();
-    public static final int RECORD_TOO_LARGE = ExitCode.RECORD_TOO_LARGE.code();
+    public static final int RECORD_TOO_LARGE = ExitCode.DATA_REFUSED.code();
+    /** {@code sink}: an event that does not match its mapping or that the legacy database refused (EX_DATAERR too). */
+    public static final int BAD_EVENT = ExitCode.DATA_REFUSED.code();
     public static final int USAGE = ExitCode.USAGE.code();
     public static final int CONFIG = ExitCode.CONFIG.code();
     public static final int SOURCE_NOT_READY = ExitCode.SOURCE_NOT_READY.code();
@@ -31,8 +38,20 @@ public final class ExitCodes {
     }
 
     public static int forException(Throwable e) {
-        if (e instanceof ConfigException) {
+        if (e instanceof ConfigException || e instanceof SinkConfigException) {
             return CONFIG;
+        }
+        if (e instanceof TargetNotReadyException) {
+            return SOURCE_NOT_READY; // PostgreSQL not ready, the legacy database the sink writes
+        }
+        if (e instanceof SinkKafkaException) {
+            return SINK_UNAVAILABLE;
+        }
+        if (e instanceof BadEventException) {
+            return BAD_EVENT;
+        }
+        if (e instanceof SinkFailedException) {
+            return PIPELINE_FAILED;
         }
         if (e instanceof SourceNotReadyException) {
             return SOURCE_NOT_READY;

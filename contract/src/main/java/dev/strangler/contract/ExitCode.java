@@ -16,14 +16,18 @@ public enum ExitCode {
     FENCED(3, "`run`: another instance of the pipeline took over while this one was frozen or cut off (it was "
             + "fenced)"),
     USAGE(64, "bad command line (also `demo` run from the production jar, which does not hold it)"),
-    RECORD_TOO_LARGE(65, "`run`: a change larger than Kafka accepts (`kafka.max.record.bytes`, the topic's "
-            + "`max.message.bytes`)"),
+    DATA_REFUSED(65, "`run`: a change larger than Kafka accepts (`kafka.max.record.bytes`, the topic's "
+            + "`max.message.bytes`); `sink`: a bad event (it does not match its mapping, or the legacy database refused "
+            + "it) with `sink.errors=stop`"),
     SOURCE_NOT_READY(69, "PostgreSQL not ready (unreachable, `wal_level`, privilege, missing table, slot in use...), "
-            + "or the parity check could not run; the `./strangler` launcher: no `java` found"),
+            + "or the parity check could not run; `sink`: the legacy database it writes not ready (a mapped table, "
+            + "column or unique key missing, a privilege, the sink's tables not migrated, a publication that would "
+            + "echo); the `./strangler` launcher: no `java` found"),
     PIPELINE_FAILED(70, "the pipeline failed while running (an unexpected error; transient ones are retried); the "
             + "`./strangler` launcher: building the jar failed"),
     INTERNAL(71, "internal error (a bug: run again with `--verbose`)"),
-    KAFKA_UNAVAILABLE(75, "Kafka unavailable"),
+    KAFKA_UNAVAILABLE(75, "Kafka unavailable (`sink`: also a stored position Kafka no longer has, deleted by "
+            + "retention)"),
     CONFIG(78, "bad configuration; `run`: `http.port` in use");
 
     private final int code;

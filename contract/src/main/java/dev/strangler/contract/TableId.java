@@ -9,6 +9,8 @@ import java.util.Objects;
  */
 public record TableId(String schema, String table) implements Comparable<TableId> {
 
+    private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
+
     public TableId {
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(table, "table");
@@ -30,6 +32,22 @@ public record TableId(String schema, String table) implements Comparable<TableId
                     + "schema, e.g. public.orders");
         }
         return new TableId(trimmed.substring(0, dot), trimmed.substring(dot + 1));
+    }
+
+    /**
+     * Parses {@code schema.table} of unquoted identifiers only (letters, digits, '_', '$'), the way PostgreSQL lists
+     * them in pg_tables: what a configuration accepts, so every place that writes the name (SQL, include lists,
+     * topic names) can write it as it is.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static TableId parsePlain(String text) {
+        TableId id = parse(text);
+        if (!PLAIN.matcher(id.schema()).matches() || !PLAIN.matcher(id.table()).matches()) {
+            throw new IllegalArgumentException("'" + text.trim() + "' is not a plain identifier pair; Strangler takes "
+                    + "unquoted names (letters, digits, '_', '$'), as PostgreSQL lists them in pg_tables");
+        }
+        return id;
     }
 
     /** The name as SQL: both parts double-quoted (embedded quotes doubled), so case and keywords survive. */

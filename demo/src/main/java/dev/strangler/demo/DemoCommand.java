@@ -18,6 +18,7 @@ import dev.strangler.parity.report.ReportFiles;
 import dev.strangler.parity.report.ReportWriter;
 import dev.strangler.sandbox.Sandbox;
 import dev.strangler.sandbox.SandboxPostgres;
+import dev.strangler.sink.Sink;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,8 +47,12 @@ import picocli.CommandLine.Spec;
                 + "schema, an embedded Kafka, the pipeline, and a legacy-like workload; next to it a new service "
                 + "places orders through the transactional outbox (orders_svc.outbox, routed to demo.outbox.*); then "
                 + "count every topic with an independent consumer and check that nothing was lost.",
-            "Ends with a parity check (GO / NO-GO) of every captured table. Leaves pipeline.properties, summary.md, "
-                + "summary.json and parity/report.html in --out. Ctrl-C stops early and still prints the summary."})
+            "The sink keeps the legacy back office alive: the new service's order events flow back into "
+                + "shop.web_orders (which the pipeline captures; the sink's writes come out marked, not echoed) while "
+                + "the legacy workload writes phone orders into the same table.",
+            "Ends with a parity check (GO / NO-GO) of every captured table. Leaves pipeline.properties, "
+                + "sink.properties, summary.md, summary.json and parity/report.html in --out. Ctrl-C stops early and "
+                + "still prints the summary."})
 public final class DemoCommand implements Callable<Integer> {
 
     /** Bound on waiting for the slot to confirm the end of the workload; long enough for a loaded laptop. */
@@ -103,6 +108,10 @@ public final class DemoCommand implements Callable<Integer> {
             // the pipeline as strangler run serves it: /metrics, /health/*, /status on a free port of this host
             ServedPipeline served = ServedPipeline.create(config, Pipeline.Options.defaults());
             Pipeline pipeline = served.pipeline();
+            Map<String, String> sinkSettings = DemoSinkConfig.settings(postgres.jdbcUrl(DemoDatabase.NAME),
+                    postgres.superuser(), postgres.superuserPassword(), sandbox.kafka().bootstrapServers());
+            DemoSinkConfig.write(sinkSettings, out.resolve("sink.properties"));
+            Sink sink = new Sink(DemoSinkConfig.load(sinkSettings), Sink.Options.defaults());
             try (Connection app = postgres.connect(DemoDatabase.NAME);
                  Connection service = postgres.connect(DemoDatabase.NAME);
                  SlotMonitor slot = new SlotMonitor(postgres.connect(DemoDatabase.NAME), config.source().slot())) {
@@ -114,12 +123,19 @@ public final class DemoCommand implements Callable<Integer> {
                         served.endpoint().map(e -> e.url()).orElse(""));
                 err.flush();
                 watchForFailure(pipeline);
-                DemoSummary summary = runWorkloadAndCount(pipeline, config, app, service, slot, err);
+                // after the pipeline: its start created Strangler's tables, the sink's among them
+                sink.start();
+                watchForFailure(sink);
+                err.printf("strangler demo: sink '%s' applying the new service's order events to %s%n",
+                        DemoSinkConfig.SINK, DemoDatabase.WEB_ORDERS);
+                err.flush();
+                DemoSummary summary = runWorkloadAndCount(pipeline, sink, config, app, service, slot, err);
                 publish(summary);
                 if (pipelineFailure.get() == null) {
                     checkParity(config, err);
                 }
             } finally {
+                sink.stop();
                 served.close();
             }
         }
@@ -139,7 +155,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private DemoSummary runWorkloadAndCount(Pipeline pipeline, PipelineConfig config, Connection app,
+    private DemoSummary runWorkloadAndCount(Pipeline pipeline, Sink sink, PipelineConfig config, Connection app,
                                             Connection service, SlotMonitor slot, PrintWriter err) throws Exception {
         LegacyWorkload workload = new LegacyWorkload(app, seed, rate, duration);
         NewServiceWorkload newService = new NewServiceWorkload(service, DemoDatabase.OUTBOX.toString(), seed, rate,
@@ -151,6 +167,7 @@ public final class DemoCommand implements Callable<Integer> {
         err.flush();
         boolean stoppedEarly;
         boolean caughtUp = false;
+        boolean sinkCaughtUp = false;
         try (ProgressLine progress = new ProgressLine(err, System.console() != null, duration,
                 pipeline.metrics()::published, slot::lagBytes)) {
             progress.start();
@@ -168,6 +185,14 @@ public final class DemoCommand implements Callable<Integer> {
                 caughtUp = slot.awaitConfirmed(workloadEnd,
                         stoppedEarly ? CATCH_UP_TIMEOUT_AFTER_STOP : CATCH_UP_TIMEOUT,
                         () -> pipelineFailure.get() != null || (!stoppedEarly && stopRequested.getCount() == 0));
+            }
+            if (caughtUp) {
+                // the sink applies the last order events, and the pipeline then confirms the sink's own writes
+                sinkCaughtUp = SinkProgress.awaitApplied(config.kafka().bootstrapServers(), app,
+                        sink.config().kafka().group(), DemoSinkConfig.ORDER_TOPIC, CATCH_UP_TIMEOUT,
+                        () -> pipelineFailure.get() != null);
+                String sinkEnd = slot.currentWalLsn();
+                caughtUp = slot.awaitConfirmed(sinkEnd, CATCH_UP_TIMEOUT, () -> pipelineFailure.get() != null);
             }
             if (!caughtUp) {
                 progress.close();
@@ -203,9 +228,18 @@ public final class DemoCommand implements Callable<Integer> {
                 census.outbox().getOrDefault(topic, TopicCensus.OutboxCount.NONE))));
         OutboxSection outbox = new OutboxSection(DemoDatabase.OUTBOX.toString(), newService.ratePerSecond(),
                 newService.elapsed(), outboxLines, newService.completed(), newService.failed(), serviceOrders);
+        String webTopic = config.kafka().topicFor(DemoDatabase.WEB_ORDERS);
+        long marked = census.marked(webTopic);
+        SinkSection sinkSection = new SinkSection(DemoSinkConfig.SINK, DemoSinkConfig.ORDER_TOPIC,
+                DemoDatabase.WEB_ORDERS.toString(), sink.metrics().byMapping(), sinkCaughtUp,
+                SinkProgress.count(app, "SELECT count(*) FROM shop.web_orders WHERE channel = 'web'"), serviceOrders,
+                SinkProgress.count(app, SinkProgress.DIFFERING_ORDERS),
+                SinkProgress.count(app, "SELECT count(*) FROM shop.web_orders WHERE channel = 'phone'"), marked,
+                census.byTopic().getOrDefault(webTopic, OpCounts.NONE).events() - marked);
         return new DemoSummary(config.pipelineName(), seed, rate, duration, workload.elapsed(),
                 stopRequested.getCount() == 0, caughtUp, census.complete(),
-                pipeline.metrics().published(), lines, notCaptured, workload.completed(), workload.failed(), outbox);
+                pipeline.metrics().published(), lines, notCaptured, workload.completed(), workload.failed(), outbox,
+                sinkSection);
     }
 
     /**
@@ -228,6 +262,21 @@ public final class DemoCommand implements Callable<Integer> {
             serviceWorker.join(100);
         }
         return stoppedEarly;
+    }
+
+    /** The sink fails on its own thread (a bad event, say); the demo stops and reports it like a pipeline failure. */
+    private void watchForFailure(Sink sink) {
+        Thread watcher = new Thread(() -> {
+            try {
+                sink.awaitTermination();
+            } catch (RuntimeException e) {
+                pipelineFailure.compareAndSet(null, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-sink-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     /** The engine fails on its own thread; this notices it, so the demo stops instead of waiting for nothing. */
@@ -253,8 +302,8 @@ public final class DemoCommand implements Callable<Integer> {
         Files.writeString(out.resolve("summary.md"), summary.toMarkdown(), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("summary.json"), summary.toJson(), StandardCharsets.UTF_8);
         PrintWriter err = spec.commandLine().getErr();
-        err.printf("strangler demo: wrote %s, %s and %s%n", out.resolve("pipeline.properties"),
-                out.resolve("summary.md"), out.resolve("summary.json"));
+        err.printf("strangler demo: wrote %s, %s, %s and %s%n", out.resolve("pipeline.properties"),
+                out.resolve("sink.properties"), out.resolve("summary.md"), out.resolve("summary.json"));
         err.flush();
     }
 

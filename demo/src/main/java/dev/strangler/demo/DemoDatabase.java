@@ -25,12 +25,16 @@ public final class DemoDatabase {
     public static final List<String> SCRIPTS = List.of(
             "/strangler/sql/demo/01_legacy_schema.sql",
             "/strangler/sql/demo/02_seed.sql");
+    /** The back office's web orders: written by the sink from the new service's events, and by the legacy app. */
+    public static final TableId WEB_ORDERS = new TableId("shop", "web_orders");
+    public static final String WEB_ORDERS_SCRIPT = "/strangler/sql/demo/04_web_orders.sql";
     /** What the pipeline captures: every shop table with a primary key. */
     public static final List<TableId> CAPTURED = List.of(
             new TableId("shop", "customers"),
             new TableId("shop", "products"),
             new TableId("shop", "orders"),
-            new TableId("shop", "order_lines"));
+            new TableId("shop", "order_lines"),
+            WEB_ORDERS);
     /** Written by the legacy app, deliberately not captured: it has no primary key. */
     public static final List<TableId> NOT_CAPTURED = List.of(new TableId("shop", "audit_log"));
 
@@ -46,7 +50,8 @@ public final class DemoDatabase {
     }
 
     /**
-     * Creates the database, runs the legacy schema and seed scripts in order, then the new service's schema, and
+     * Creates the database, runs the legacy schema and seed scripts in order, the web orders table the sink feeds,
+     * then the new service's schema, and
      * applies the outbox migration to it the way a service would: with the library's {@link OutboxMigrations}.
      */
     public static void create(SandboxPostgres postgres) throws SQLException {
@@ -55,6 +60,7 @@ public final class DemoDatabase {
             for (String script : SCRIPTS) {
                 run(st, script);
             }
+            run(st, WEB_ORDERS_SCRIPT);
             run(st, NEW_SERVICE_SCRIPT);
         }
         OutboxMigrations.apply(postgres.jdbcUrl(NAME), postgres.superuser(), postgres.superuserPassword(),

@@ -6,6 +6,7 @@ import static dev.strangler.engine.config.PipelineKeys.HTTP_PORT;
 import static dev.strangler.engine.config.PipelineKeys.KAFKA_BOOTSTRAP;
 import static dev.strangler.engine.config.PipelineKeys.OUTBOX_TABLES;
 import static dev.strangler.engine.config.PipelineKeys.PIPELINE_NAME;
+import static dev.strangler.engine.config.PipelineKeys.SINK_ECHO;
 import static dev.strangler.engine.config.PipelineKeys.SOURCE_PASSWORD;
 import static dev.strangler.engine.config.PipelineKeys.SOURCE_TABLES;
 import static dev.strangler.engine.config.PipelineKeys.SOURCE_URL;
@@ -52,6 +53,9 @@ public final class DemoPipelineConfig {
         // the endpoint on any free port of this host only: the demo prints where (a fixed port may be taken)
         s.put(HTTP_PORT.name(), "0");
         s.put(HTTP_BIND.name(), "127.0.0.1");
+        // the sink writes shop.web_orders, which this pipeline captures: its changes are marked, not dropped, so the
+        // topic still mirrors the table (the parity check compares them) and says which changes were the sink's
+        s.put(SINK_ECHO.name(), "mark");
         return s;
     }
 

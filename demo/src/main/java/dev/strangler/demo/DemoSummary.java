@@ -22,11 +22,13 @@ import java.util.Objects;
  * @param caughtUp   the slot confirmed the WAL position taken after the workloads, so Kafka holds every change
  * @param censusComplete the independent consumer read every topic to its end offsets
  * @param outbox     the new service's transactions and its outbox topics
+ * @param sink       the new service's order events applied back to the legacy table by the sink
  */
 public record DemoSummary(String pipeline, long seed, double ratePerSecond, Duration duration,
                           Duration workloadElapsed, boolean interrupted, boolean caughtUp, boolean censusComplete,
                           long publishedByPipeline, List<TableLine> tables, Map<String, Long> notCaptured,
-                          Map<Kind, Long> operations, Map<Kind, Long> failedOperations, OutboxSection outbox) {
+                          Map<Kind, Long> operations, Map<Kind, Long> failedOperations, OutboxSection outbox,
+                          SinkSection sink) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final OperationMix<Kind> MIX = LegacyWorkload.MIX;
@@ -37,6 +39,7 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
         operations = Map.copyOf(operations);
         failedOperations = Map.copyOf(failedOperations);
         Objects.requireNonNull(outbox, "outbox");
+        Objects.requireNonNull(sink, "sink");
     }
 
     /** A captured table: its row count in PostgreSQL and its events counted from Kafka. */
@@ -60,7 +63,8 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
         if (!caughtUp || !censusComplete) {
             return Check.NOT_CHECKED;
         }
-        return tables.stream().allMatch(TableLine::matches) && outbox.matches() ? Check.PASS : Check.MISMATCH;
+        return tables.stream().allMatch(TableLine::matches) && outbox.matches() && sink.matches() ? Check.PASS
+                : Check.MISMATCH;
     }
 
     public long totalOperations() {
@@ -98,6 +102,8 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
         }
         out.append('\n');
         outbox.appendText(out);
+        out.append('\n');
+        sink.appendText(out);
         out.append('\n').append(checkLine()).append('\n');
         return out.toString();
     }
@@ -118,6 +124,7 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
                     .append(" |\n");
         }
         outbox.appendMarkdown(out);
+        sink.appendMarkdown(out);
         out.append("\n## Check\n\n").append(checkLine()).append('\n');
         return out.toString();
     }
@@ -151,6 +158,7 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
         ObjectNode notCapturedNode = root.putObject("notCaptured");
         notCaptured.forEach(notCapturedNode::put);
         outbox.appendJson(root.putObject("outbox"));
+        sink.appendJson(root.putObject("sink"));
         ObjectNode workload = root.putObject("workload");
         workload.put("operations", totalOperations());
         workload.put("failed", totalFailedOperations());
@@ -179,7 +187,9 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
     private String checkLine() {
         return switch (check()) {
             case PASS -> "check: PASS - for every table, rows in table = c + r - d counted from Kafka, and every "
-                    + "outbox topic holds exactly the events committed (by event id), none rolled back: nothing lost";
+                    + "outbox topic holds exactly the events committed (by event id), none rolled back, and every "
+                    + "order of the new service is in the legacy table through the sink, its writes marked: nothing "
+                    + "lost, no echo";
             case NOT_CHECKED -> "check: NOT CHECKED - " + (caughtUp
                     ? "the topics could not be read to their end in time"
                     : "the pipeline had not confirmed every change when the demo ended, so Kafka may hold fewer");
@@ -192,6 +202,7 @@ public record DemoSummary(String pipeline, long seed, double ratePerSecond, Dura
         tables.stream().filter(t -> !t.matches()).forEach(t -> mismatches.add(t.table() + " has "
                 + num(t.rowsInTable()) + " rows but c + r - d = " + num(t.events().rowsFromStream())));
         mismatches.addAll(outbox.problems());
+        mismatches.addAll(sink.problems());
         return mismatches;
     }
 

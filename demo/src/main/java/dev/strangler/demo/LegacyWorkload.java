@@ -32,7 +32,7 @@ public final class LegacyWorkload extends PacedWorkload<LegacyWorkload.Kind> {
     /** What the legacy app does. */
     public enum Kind {
         CUSTOMER_INSERT, CUSTOMER_UPDATE, ORDER_PLACE, ORDER_STATUS, PRODUCT_UPDATE, ORDER_DELETE, AUDIT_INSERT,
-        AUDIT_UPDATE
+        AUDIT_UPDATE, PHONE_ORDER
     }
 
     /** How often the legacy app does each, relative to the others. */
@@ -44,7 +44,9 @@ public final class LegacyWorkload extends PacedWorkload<LegacyWorkload.Kind> {
             .with(Kind.PRODUCT_UPDATE, 10, "product edited (price, attributes, thumbnail)")
             .with(Kind.ORDER_DELETE, 7, "order deleted with its lines (cascade)")
             .with(Kind.AUDIT_INSERT, 15, "audit_log row inserted (not captured)")
-            .with(Kind.AUDIT_UPDATE, 10, "audit_log rows updated (no primary key, not captured)");
+            .with(Kind.AUDIT_UPDATE, 10, "audit_log rows updated (no primary key, not captured)")
+            .with(Kind.PHONE_ORDER, 4, "phone order typed in by the back office: a shop.web_orders row of its own "
+                    + "(the sink writes the web ones)");
 
     private static final String[] TAGS = {"newsletter", "früh", "b2b", "日本語", "🛒 loyal", "Ærø", "naïve", "vip-lounge"};
     private static final String[] FIRST_NAMES = {"Anna", "Jörg", "Zoë", "Mohammed", "Siobhán", "Łukasz", "Yuki", "Ana"};
@@ -103,6 +105,7 @@ public final class LegacyWorkload extends PacedWorkload<LegacyWorkload.Kind> {
             case ORDER_DELETE -> deleteOrder();
             case AUDIT_INSERT -> insertAudit();
             case AUDIT_UPDATE -> updateAudit();
+            case PHONE_ORDER -> phoneOrder();
             default -> throw new AssertionError(kind);
         }
     }
@@ -244,6 +247,17 @@ public final class LegacyWorkload extends PacedWorkload<LegacyWorkload.Kind> {
                 "UPDATE shop.audit_log SET action = action || ' · reviewed' WHERE actor = ? "
                         + "AND action NOT LIKE '%reviewed'")) {
             ps.setString(1, pick(ACTORS));
+            ps.executeUpdate();
+        }
+    }
+
+    /** The back office's own row in the table the sink also writes: it must flow as a change of the legacy app. */
+    private void phoneOrder() throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO shop.web_orders "
+                + "(order_ref, customer_ref, total, status, channel) VALUES (?, ?, ?, 'placed', 'phone')")) {
+            ps.setObject(1, new UUID(random.nextLong(), random.nextLong()));
+            ps.setObject(2, new UUID(random.nextLong(), random.nextLong()));
+            ps.setBigDecimal(3, BigDecimal.valueOf(500 + random.nextInt(20_000), 2));
             ps.executeUpdate();
         }
     }

@@ -61,8 +61,17 @@ public final class TopicCensus {
      * Counts per table topic and per outbox topic; {@code complete} is false if the end offsets were not reached in
      * time.
      */
-    public record Result(Map<String, OpCounts> byTopic, Map<String, OutboxCount> outbox, boolean complete) {
+    public record Result(Map<String, OpCounts> byTopic, Map<String, OutboxCount> outbox, boolean complete,
+                         Map<String, Long> markedBySink) {
+
+        /** Table-topic records a strangler sink wrote (header {@value #ORIGIN}), by topic. */
+        public long marked(String topic) {
+            return markedBySink.getOrDefault(topic, 0L);
+        }
     }
+
+    /** The header the pipeline puts on a change a strangler sink wrote (sink.echo=mark). */
+    static final String ORIGIN = "strangler.origin";
 
     private TopicCensus() {
     }
@@ -83,6 +92,7 @@ public final class TopicCensus {
         Map<String, OpCounts> counts = new TreeMap<>();
         tableTopics.forEach(t -> counts.put(t, OpCounts.NONE));
         Map<String, OutboxTally> tallies = new TreeMap<>();
+        Map<String, Long> marked = new TreeMap<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings)) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -100,7 +110,7 @@ public final class TopicCensus {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
             while (!reached(consumer, end)) {
                 if (System.nanoTime() > deadline) {
-                    return new Result(counts, freeze(tallies), false);
+                    return new Result(counts, freeze(tallies), false, marked);
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     TopicPartition tp = new TopicPartition(record.topic(), record.partition());
@@ -112,10 +122,13 @@ public final class TopicCensus {
                         tally.add(record.headers());
                     } else {
                         counts.merge(record.topic(), OpCounts.NONE.plus(opOf(record.value())), TopicCensus::sum);
+                        if (record.headers().lastHeader(ORIGIN) != null) {
+                            marked.merge(record.topic(), 1L, Long::sum);
+                        }
                     }
                 }
             }
-            return new Result(counts, freeze(tallies), true);
+            return new Result(counts, freeze(tallies), true, marked);
         }
     }
 

@@ -26,7 +26,8 @@ class DemoCommandIT {
 
     /** Rows 02_seed.sql inserts; snapshot reads must match them exactly. */
     private static final Map<String, Long> SEEDED = Map.of(
-            "shop.customers", 50L, "shop.products", 20L, "shop.orders", 30L, "shop.order_lines", 60L);
+            "shop.customers", 50L, "shop.products", 20L, "shop.orders", 30L, "shop.order_lines", 60L,
+            "shop.web_orders", 0L);
 
     @TempDir
     Path out;
@@ -44,7 +45,7 @@ class DemoCommandIT {
         assertThat(out.resolve("summary.md")).exists();
         JsonNode parity = new ObjectMapper().readTree(out.resolve("parity/report.json").toFile());
         assertThat(parity.get("verdict").asText()).as("the demo's parity check").isEqualTo("GO");
-        assertThat(parity.get("tables")).hasSize(4);
+        assertThat(parity.get("tables")).hasSize(5);
         assertThat(Files.readString(out.resolve("parity/report.html"))).contains("GO").contains("shop.order_lines");
         JsonNode summary = new ObjectMapper().readTree(summaryJson.toFile());
         assertThat(summary.get("caughtUp").asBoolean()).as("slot confirmed the end of the workload").isTrue();
@@ -52,13 +53,14 @@ class DemoCommandIT {
         assertThat(summary.get("check").asText()).isEqualTo("PASS");
 
         JsonNode tables = summary.get("tables");
-        assertThat(tables).hasSize(4);
+        assertThat(tables).hasSize(5);
         for (JsonNode t : tables) {
             String table = t.get("table").asText();
             long c = t.get("c").asLong();
             long d = t.get("d").asLong();
             long r = t.get("r").asLong();
             assertThat(t.get("events").asLong()).as("events of %s", table).isPositive();
+            // web orders are only inserted and updated (by the sink and the back office): no deletes
             // the snapshot reads the seeded rows: the pipeline runs before the workload writes anything
             assertThat(r).as("snapshot reads of %s", table).isEqualTo(SEEDED.get(table));
             assertThat(t.get("rowsInTable").asLong()).as("rows of %s = c + r - d from Kafka", table)
@@ -75,6 +77,7 @@ class DemoCommandIT {
         assertThat(summary.get("notCaptured").get("shop.audit_log").asLong()).isPositive();
 
         assertOutbox(summary.get("outbox"));
+        assertSink(summary.get("sink"), summary.get("outbox"));
 
         Path properties = out.resolve("pipeline.properties");
         String text = Files.readString(properties, StandardCharsets.UTF_8);
@@ -88,9 +91,30 @@ class DemoCommandIT {
         env.put("STRANGLER_SOURCE_PASSWORD", "from-env");
         PipelineConfig config = new PipelineConfigLoader(env).load(properties);
         assertThat(config.pipelineName()).isEqualTo("demo");
-        assertThat(config.capturedTables()).hasSize(4);
+        assertThat(config.capturedTables()).hasSize(5);
         assertThat(config.outbox().tables()).hasToString("[orders_svc.outbox]");
         assertThat(config.source().password().reveal()).isEqualTo("from-env");
+    }
+
+    /**
+     * The loop closed: every order the new service committed is in the legacy back office's table (the sink applied
+     * OrderPlaced and OrderConfirmed), the back office's own phone orders are there too, and the pipeline marked
+     * each of the sink's writes as the sink's instead of publishing it as a legacy change.
+     */
+    private void assertSink(JsonNode sink, JsonNode outbox) throws Exception {
+        assertThat(sink.get("matches").asBoolean()).as(sink.toString()).isTrue();
+        assertThat(sink.get("caughtUp").asBoolean()).isTrue();
+        assertThat(sink.get("webRows").asLong()).isEqualTo(outbox.get("ordersInTable").asLong()).isPositive();
+        assertThat(sink.get("differing").asLong()).isZero();
+        assertThat(sink.get("deadLettered").asLong()).isZero();
+        assertThat(sink.get("byMapping").get("confirmed").get("written").asLong())
+                .isEqualTo(outbox.get("byKind").get("confirm_order").get("completed").asLong());
+        assertThat(sink.get("markedEvents").asLong()).isEqualTo(sink.get("written").asLong());
+        assertThat(sink.get("phoneRows").asLong()).as("the back office's own rows").isPositive();
+        assertThat(sink.get("otherEvents").asLong()).isEqualTo(sink.get("phoneRows").asLong());
+        Properties written = new Properties();
+        written.load(new java.io.StringReader(Files.readString(out.resolve("sink.properties"))));
+        assertThat(written).doesNotContainKey("target.password").containsEntry("sink.name", "demo-sink");
     }
 
     /**

@@ -20,11 +20,14 @@ class DemoPipelineConfigTest {
             "jdbc:postgresql://127.0.0.1:5433/legacy", "postgres", "s3cret-Pa55", "127.0.0.1:9093");
 
     @Test
-    void buildsAValidConfigForTheFourShopTables() {
+    void buildsAValidConfigForTheFiveShopTables() {
         PipelineConfig config = DemoPipelineConfig.load(SETTINGS);
         assertThat(config.pipelineName()).isEqualTo("demo");
         assertThat(config.capturedTables()).containsExactly(new TableId("shop", "customers"),
-                new TableId("shop", "products"), new TableId("shop", "orders"), new TableId("shop", "order_lines"));
+                new TableId("shop", "products"), new TableId("shop", "orders"), new TableId("shop", "order_lines"),
+                new TableId("shop", "web_orders"));
+        assertThat(config.sinkEcho()).as("the sink's writes marked: the topic still mirrors the table")
+                .isEqualTo(PipelineConfig.SinkEcho.MARK);
         assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.source().password().reveal()).isEqualTo("s3cret-Pa55");
         assertThat(config.kafka().topicFor(new TableId("shop", "orders"))).isEqualTo("demo.shop.orders");
@@ -52,7 +55,7 @@ class DemoPipelineConfigTest {
         properties.load(new StringReader(text));
         assertThat(properties).doesNotContainKey("source.password")
                 .containsEntry("source.url", "jdbc:postgresql://127.0.0.1:5433/legacy")
-                .containsEntry("source.tables", "shop.customers,shop.products,shop.orders,shop.order_lines")
+                .containsEntry("source.tables", "shop.customers,shop.products,shop.orders,shop.order_lines,shop.web_orders")
                 .containsEntry("outbox.tables", "orders_svc.outbox");
 
         PipelineConfig loaded = new PipelineConfigLoader(Map.of("STRANGLER_SOURCE_PASSWORD", "from-env")).load(file);

@@ -167,7 +167,7 @@ class DemoSummaryTest {
     private static DemoSummary summary(boolean caughtUp, boolean complete, List<DemoSummary.TableLine> tables,
                                        List<OutboxSection.TopicLine> outboxTopics) {
         Map<Kind, Long> ops = new EnumMap<>(Kind.class);
-        long[] counts = {25, 43, 58, 62, 33, 17, 51, 31};
+        long[] counts = {25, 43, 58, 62, 33, 17, 51, 31, 0};
         for (Kind kind : Kind.values()) {
             ops.put(kind, counts[kind.ordinal()]);
         }
@@ -177,6 +177,43 @@ class DemoSummaryTest {
         OutboxSection outbox = new OutboxSection("orders_svc.outbox", 10, Duration.ofMillis(8_000), outboxTopics,
                 serviceOps, Map.of(NewServiceWorkload.Kind.CAPTURE_PAYMENT, 1L), 700);
         return new DemoSummary("demo", 42, 40, Duration.ofSeconds(8), Duration.ofMillis(8_000), false, caughtUp,
-                complete, 655, tables, Map.of("shop.audit_log", 12L), ops, Map.of(Kind.AUDIT_UPDATE, 2L), outbox);
+                complete, 655, tables, Map.of("shop.audit_log", 12L), ops, Map.of(Kind.AUDIT_UPDATE, 2L), outbox,
+                SINK);
+    }
+
+    /** 700 orders placed and 252 confirmed by the new service, all in the legacy table, each write marked. */
+    private static final SinkSection SINK = sink(952, 0);
+
+    private static SinkSection sink(long marked, long differing) {
+        return new SinkSection("demo-sink", "demo.outbox.order", "shop.web_orders",
+                Map.of("placed", new dev.strangler.sink.SinkMetrics.Counts(700, 0, 0, 0, 0),
+                        "confirmed", new dev.strangler.sink.SinkMetrics.Counts(252, 0, 0, 0, 0)),
+                true, 700, 700, differing, 10, marked, 10);
+    }
+
+    @Test
+    void showsTheSinksWritesAndWhatThePipelineMadeOfThem() throws Exception {
+        DemoSummary summary = summary(true, true, List.of(CUSTOMERS));
+        assertThat(summary.check()).isEqualTo(DemoSummary.Check.PASS);
+        assertThat(summary.toText()).contains("sink 'demo-sink': 952 events of demo.outbox.order applied to "
+                        + "shop.web_orders (952 written, 0 conflicts, 0 passed over, 0 dead-lettered)")
+                .contains("shop.web_orders: 700 web orders for 700 orders of the new service (0 missing or "
+                        + "different), 10 phone orders of the back office")
+                .contains("952 events marked strangler.origin=sink:demo-sink");
+        assertThat(summary.toMarkdown()).contains("## Sink (keep the lights on)", "| `placed` | 700 | 0 | 0 | 0 |");
+        JsonNode sink = new ObjectMapper().readTree(summary.toJson()).get("sink");
+        assertThat(sink.get("matches").asBoolean()).isTrue();
+        assertThat(sink.get("markedEvents").asLong()).isEqualTo(952);
+        assertThat(sink.get("byMapping").get("confirmed").get("written").asLong()).isEqualTo(252);
+    }
+
+    @Test
+    void anEchoedOrMissingSinkWriteIsAMismatch() {
+        DemoSummary unmarked = new DemoSummary("demo", 42, 40, Duration.ofSeconds(8), Duration.ofMillis(8_000),
+                false, true, true, 655, List.of(CUSTOMERS), Map.of(), Map.of(), Map.of(),
+                summary(true, true, List.of(CUSTOMERS)).outbox(), sink(950, 1));
+        assertThat(unmarked.check()).isEqualTo(DemoSummary.Check.MISMATCH);
+        assertThat(unmarked.toText()).contains("1 missing or different",
+                "the sink wrote 952 row change(s) but 950 event(s) are marked as its own");
     }
 }

@@ -15,6 +15,10 @@ public final class StranglerSchema {
 
     public static final String SCHEMA = "strangler";
     public static final String HEARTBEAT_TABLE = "heartbeat";
+    /** Written first in every sink transaction; published, so the pipeline recognises the sink's writes (no echo). */
+    public static final String SINK_MARKER_TABLE = "sink_marker";
+    /** The sink's positions: next offset per group, topic and partition, written with the rows they produced. */
+    public static final String SINK_OFFSETS_TABLE = "sink_offsets";
     public static final String MIGRATIONS_LOCATION = "classpath:strangler/sql/migrations";
     /** The demo legacy schema and its seed rows, in the order to apply them. */
     public static final List<String> DEMO_SCRIPTS =

@@ -23,6 +23,7 @@ public record PipelineConfig(
         DeliveryGuarantee delivery,
         Supervision supervision,
         Outbox outbox,
+        SinkEcho sinkEcho,
         Map<String, String> debeziumOverrides,
         Operations operations) {
 
@@ -30,12 +31,13 @@ public record PipelineConfig(
         debeziumOverrides = Map.copyOf(debeziumOverrides);
     }
 
-    /** A configuration with the default operations settings ({@link Operations#defaults()}). */
-    public PipelineConfig(String pipelineName, Source source, Kafka kafka, Offsets offsets, SnapshotMode snapshotMode,
-                          Duration heartbeatInterval, DeliveryGuarantee delivery, Supervision supervision,
-                          Outbox outbox, Map<String, String> debeziumOverrides) {
-        this(pipelineName, source, kafka, offsets, snapshotMode, heartbeatInterval, delivery, supervision, outbox,
-                debeziumOverrides, Operations.defaults());
+    /**
+     * This configuration with other Debezium settings, bypassing the loader's guard: for tests that must put a
+     * pipeline into a state no configuration may ask for.
+     */
+    public PipelineConfig withDebeziumOverrides(Map<String, String> overrides) {
+        return new PipelineConfig(pipelineName, source, kafka, offsets, snapshotMode, heartbeatInterval, delivery,
+                supervision, outbox, sinkEcho, overrides, operations);
     }
 
     /**
@@ -106,6 +108,12 @@ public record PipelineConfig(
 
     public enum OffsetStorage { KAFKA, FILE }
 
+    /**
+     * What happens to the changes a strangler sink wrote into captured tables; see
+     * {@link dev.strangler.engine.config.PipelineKeys#SINK_ECHO} and {@code dev.strangler.engine.kafka.EchoFilter}.
+     */
+    public enum SinkEcho { DROP, MARK, OFF }
+
     /** How events reach Kafka; see {@link dev.strangler.engine.config.PipelineKeys#DELIVERY_GUARANTEE}. */
     public enum DeliveryGuarantee { EXACTLY_ONCE, AT_LEAST_ONCE }
 
@@ -152,10 +160,17 @@ public record PipelineConfig(
         return List.copyOf(all);
     }
 
-    /** Every table the publication must cover: {@link #streamedTables()} and strangler.heartbeat. */
+    /**
+     * Every table the publication must cover and the engine streams: {@link #streamedTables()}, strangler.heartbeat,
+     * and strangler.sink_marker unless {@code sink.echo=off} (its rows tell the sink's writes apart; never published).
+     */
     public List<TableId> publishedTables(TableId heartbeat) {
         List<TableId> all = new java.util.ArrayList<>(streamedTables());
         all.add(heartbeat);
+        if (sinkEcho != SinkEcho.OFF) {
+            all.add(new TableId(dev.strangler.sql.StranglerSchema.SCHEMA,
+                    dev.strangler.sql.StranglerSchema.SINK_MARKER_TABLE));
+        }
         return all;
     }
 

@@ -34,7 +34,6 @@ import java.util.regex.Pattern;
 public final class PipelineConfigLoader {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
-    private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
     private static final Pattern PG_OBJECT_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     private final Map<String, String> environment;
@@ -157,8 +156,9 @@ public final class PipelineConfigLoader {
         s.match(OUTBOX_TOPIC, outboxTopic.replace(TopicNames.AGGREGATE_TYPE, "x"), NAME,
                 "letters, digits, '.', '_' or '-' around " + TopicNames.AGGREGATE_TYPE);
         PipelineConfig.Outbox outbox = new PipelineConfig.Outbox(outboxTables, outboxTopic);
+        PipelineConfig.SinkEcho echo = PipelineConfig.SinkEcho.valueOf(s.string(SINK_ECHO).toUpperCase(Locale.ROOT));
         return new PipelineConfig(name, source, kafka, offsets, snapshot, heartbeat, delivery, supervision, outbox,
-                debezium, operations(s, heartbeat));
+                echo, debezium, operations(s, heartbeat));
     }
 
     private static PipelineConfig.Operations operations(Settings s, Duration heartbeat) {
@@ -320,18 +320,11 @@ public final class PipelineConfigLoader {
          * place that writes the name (SQL, Debezium's include list, topic names) can write it as it is.
          */
         private static TableId configuredTable(ConfigKey key, String text) {
-            TableId id;
             try {
-                id = TableId.parse(text);
+                return TableId.parsePlain(text);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(key.name() + ": " + e.getMessage());
             }
-            if (!PLAIN_IDENTIFIER.matcher(id.schema()).matches() || !PLAIN_IDENTIFIER.matcher(id.table()).matches()) {
-                throw new ConfigException(key.name() + ": '" + text.trim() + "' is not a plain identifier pair; "
-                        + "Strangler takes unquoted names (letters, digits, '_', '$'), as PostgreSQL lists them in "
-                        + "pg_tables");
-            }
-            return id;
         }
 
         Map<String, String> withPrefix(String prefix) {

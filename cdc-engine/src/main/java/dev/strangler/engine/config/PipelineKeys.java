@@ -96,6 +96,12 @@ public final class PipelineKeys {
     public static final ConfigKey OUTBOX_TOPIC = optional("outbox.topic", ConfigType.STRING, null,
             "Topic name pattern of routed outbox events; {aggregatetype} is replaced by the row's aggregatetype. "
                     + "Default: <topic.prefix>.outbox.{aggregatetype}.");
+    public static final ConfigKey SINK_ECHO = oneOf("sink.echo", "drop", List.of("drop", "mark", "off"),
+            "Changes a strangler sink wrote into captured tables (recognised by the sink's marker row, "
+                    + "strangler.sink_marker, which the publication then covers): drop them (no echo: the topics hold "
+                    + "the legacy application's own changes only), mark them with the header "
+                    + "strangler.origin=sink:<name> (the topics still mirror the tables), or off (no sink writes "
+                    + "here: published as any change).");
 
     public static final ConfigKey HTTP_ENABLED = oneOf("http.enabled", "true", List.of("true", "false"),
             "Serve /metrics (Prometheus text format), /health/live, /health/ready and /status over HTTP while the "
@@ -136,8 +142,9 @@ public final class PipelineKeys {
             SOURCE_TABLES, SOURCE_SLOT, SOURCE_PUBLICATION, KAFKA_BOOTSTRAP, TOPIC_PREFIX, TOPIC_PARTITIONS,
             TOPIC_REPLICATION_FACTOR, TOPIC_MIN_INSYNC_REPLICAS, TOPIC_CLEANUP_POLICY, KAFKA_MAX_RECORD_BYTES,
             OFFSETS_STORAGE, OFFSETS_TOPIC, OFFSETS_FILE, OFFSETS_FLUSH_INTERVAL, SNAPSHOT_MODE, HEARTBEAT_INTERVAL,
-            DELIVERY_GUARANTEE, STANDBY_TAKEOVER_AFTER, RESTART_BACKOFF_MAX, OUTBOX_TABLES, OUTBOX_TOPIC, HTTP_ENABLED,
-            HTTP_PORT, HTTP_BIND, HEALTH_READY_MAX_LAG, MONITOR_INTERVAL, SNAPSHOT_PROGRESS_INTERVAL, LOG_FORMAT);
+            DELIVERY_GUARANTEE, STANDBY_TAKEOVER_AFTER, RESTART_BACKOFF_MAX, OUTBOX_TABLES, OUTBOX_TOPIC, SINK_ECHO,
+            HTTP_ENABLED, HTTP_PORT, HTTP_BIND, HEALTH_READY_MAX_LAG, MONITOR_INTERVAL, SNAPSHOT_PROGRESS_INTERVAL,
+            LOG_FORMAT);
 
     private static final Map<String, ConfigKey> BY_NAME =
             ALL.stream().collect(Collectors.toMap(ConfigKey::name, Function.identity()));

@@ -47,6 +47,9 @@ final class PublicationProbe implements Probe {
             }
             checks.addAll(allTables ? allTables(c, pub) : tables(c, config, rs.getString(5)));
             checks.add(heartbeat(c, config, allTables));
+            if (config.sinkEcho() != PipelineConfig.SinkEcho.OFF) {
+                checks.add(sinkMarker(c, config, allTables));
+            }
             return checks;
         }
     }
@@ -204,6 +207,45 @@ final class PublicationProbe implements Probe {
                         + "and PostgreSQL retains WAL"
                 : "strangler.heartbeat does not exist yet and the publication will not cover it: after the first "
                         + "start the slot stands still while the captured tables are idle", fix);
+    }
+
+    /**
+     * No echo (sink.echo drop or mark): the sink's marker must be published, or the pipeline cannot tell a sink's
+     * writes from the legacy application's and publishes them as new legacy events. A FAIL once a sink has written
+     * here (markers exist), a warning before.
+     */
+    private static Check sinkMarker(Connection c, PipelineConfig config, boolean allTables) throws SQLException {
+        String pub = config.source().publication();
+        String name = "publication " + pub + ": sink marker";
+        if (allTables) {
+            return Check.pass(name, "FOR ALL TABLES includes " + StranglerObjects.SINK_MARKER_TABLE);
+        }
+        boolean published = Sql.bool(c, "SELECT EXISTS (SELECT 1 FROM pg_publication_tables WHERE pubname = ? "
+                + "AND schemaname = 'strangler' AND tablename = 'sink_marker')", pub);
+        boolean schemaPublished = Sql.number(c, "SELECT current_setting('server_version_num')::int") >= 150000
+                && Sql.bool(c, "SELECT EXISTS (SELECT 1 FROM pg_publication_namespace pn JOIN pg_publication p "
+                + "ON p.oid = pn.pnpubid JOIN pg_namespace n ON n.oid = pn.pnnspid WHERE p.pubname = ? "
+                + "AND n.nspname = 'strangler')", pub);
+        if (published || schemaPublished) {
+            return Check.pass(name, published ? "strangler.sink_marker is published: a strangler sink's writes are "
+                    + (config.sinkEcho() == PipelineConfig.SinkEcho.DROP ? "dropped" : "marked") + " (sink.echo)"
+                    : "schema strangler is published: strangler.sink_marker is covered once the migrations create it");
+        }
+        // by name in the catalogs: to_regclass needs USAGE on the schema, which the role may lack
+        boolean sinkWrote = Sql.bool(c, "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                + "c.relnamespace WHERE n.nspname = 'strangler' AND c.relname = 'sink_marker' "
+                + "AND has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT'))")
+                && Sql.bool(c, "SELECT EXISTS (SELECT 1 FROM strangler.sink_marker)");
+        String fix = "ALTER PUBLICATION " + Sql.ident(pub) + " ADD TABLE strangler.sink_marker; (as its owner or a "
+                + "superuser, once the migrations created it; or run " + SCRIPT_03 + " again), or set sink.echo=off "
+                + "if no strangler sink writes to this database";
+        if (sinkWrote) {
+            return Check.fail(name, "a strangler sink writes to this database (strangler.sink_marker has rows) but "
+                    + "publication '" + pub + "' does not publish strangler.sink_marker: the sink's writes to "
+                    + "captured tables would come back as new legacy events (echo)", fix);
+        }
+        return Check.warn(name, "publication '" + pub + "' does not publish strangler.sink_marker: if a strangler "
+                + "sink ever writes to the captured tables, its writes come back as new legacy events (echo)", fix);
     }
 
     private static String tableList(PipelineConfig config) {

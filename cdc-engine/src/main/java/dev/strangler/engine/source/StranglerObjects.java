@@ -7,6 +7,9 @@ import dev.strangler.sql.StranglerSchema;
 public final class StranglerObjects {
     public static final TableId HEARTBEAT_TABLE =
             new TableId(StranglerSchema.SCHEMA, StranglerSchema.HEARTBEAT_TABLE);
+    /** Written first in every strangler sink transaction; streamed (never published) when sink.echo is not off. */
+    public static final TableId SINK_MARKER_TABLE =
+            new TableId(StranglerSchema.SCHEMA, StranglerSchema.SINK_MARKER_TABLE);
 
     private StranglerObjects() {
     }

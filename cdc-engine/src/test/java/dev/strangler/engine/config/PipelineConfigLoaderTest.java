@@ -238,7 +238,22 @@ class PipelineConfigLoaderTest {
         assertThat(c.streamedTables()).containsExactly(new TableId("shop", "customers"), new TableId("shop", "orders"),
                 new TableId("messaging", "outbox"));
         assertThat(c.publishedTables(heartbeat)).containsExactly(new TableId("shop", "customers"),
-                new TableId("shop", "orders"), new TableId("messaging", "outbox"), heartbeat);
+                new TableId("shop", "orders"), new TableId("messaging", "outbox"), heartbeat,
+                new TableId("strangler", "sink_marker"));
+    }
+
+    @Test
+    void shouldDropASinksEchoByDefaultAndLeaveTheMarkerOutOfThePublicationWhenOff() {
+        Map<String, String> m = minimal();
+        assertThat(load(m).sinkEcho()).isEqualTo(PipelineConfig.SinkEcho.DROP);
+        m.put("sink.echo", "mark");
+        assertThat(load(m).sinkEcho()).isEqualTo(PipelineConfig.SinkEcho.MARK);
+        m.put("sink.echo", "off");
+        PipelineConfig off = load(m);
+        assertThat(off.publishedTables(new TableId("strangler", "heartbeat")))
+                .doesNotContain(new TableId("strangler", "sink_marker"));
+        m.put("sink.echo", "ignore");
+        assertThatThrownBy(() -> load(m)).hasMessageContaining("sink.echo: 'ignore' is not one of [drop, mark, off]");
     }
 
     @Test

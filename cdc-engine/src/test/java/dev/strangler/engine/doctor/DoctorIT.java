@@ -202,6 +202,33 @@ class DoctorIT {
     }
 
     @Test
+    void aPublicationWithoutTheSinkMarkerWarnsAndFailsOnceASinkWritesHere() throws Exception {
+        String db = legacyDatabase();
+        sql(db, "CREATE PUBLICATION strangler_nomarker FOR TABLE shop.customers, shop.products, shop.orders, "
+                + "shop.order_lines");
+        Check before = check(doctor(settings(db, "nomarker")), "publication strangler_nomarker: sink marker");
+        assertThat(before.status()).isEqualTo(Status.WARN);
+        assertThat(before.detail()).contains("if a strangler sink ever writes", "echo");
+        assertThat(before.fix()).contains("ALTER PUBLICATION \"strangler_nomarker\" ADD TABLE strangler.sink_marker",
+                "sink.echo=off");
+
+        // a sink has written here: its writes would come back as legacy events, so the start is refused
+        StranglerSchema.flyway(postgres.jdbcUrl(db), postgres.superuser(), postgres.superuserPassword()).migrate();
+        sql(db, "INSERT INTO strangler.sink_marker (txid, sink) VALUES (txid_current(), 'orders')");
+        DoctorReport written = doctor(settings(db, "nomarker"));
+        assertThat(check(written, "publication strangler_nomarker: sink marker").status()).isEqualTo(Status.FAIL);
+        assertThat(written.firstFailure().map(Check::message).orElse("")).contains("strangler.sink_marker has rows");
+
+        Map<String, String> off = settings(db, "nomarker");
+        off.put("sink.echo", "off");
+        assertThat(doctor(off).check("publication strangler_nomarker: sink marker")).isEmpty();
+
+        sql(db, "ALTER PUBLICATION strangler_nomarker ADD TABLE strangler.sink_marker");
+        assertThat(check(doctor(settings(db, "nomarker")), "publication strangler_nomarker: sink marker").status())
+                .isEqualTo(Status.PASS);
+    }
+
+    @Test
     void anOutboxTableMustExistBeReadableAndBePublishedLikeACapturedTable() throws Exception {
         String db = legacyDatabase();
         Map<String, String> s = settings(db, "outboxpub");

@@ -23,9 +23,7 @@ public final class PipelineProcessMain {
             String[] kv = args[i].substring("debezium.".length()).split("=", 2);
             unguarded.put(kv[0], kv[1]);
         }
-        config = new PipelineConfig(config.pipelineName(), config.source(), config.kafka(), config.offsets(),
-                config.snapshotMode(), config.heartbeatInterval(), config.delivery(), config.supervision(),
-                config.outbox(), unguarded);
+        config = config.withDebeziumOverrides(unguarded);
         Pipeline pipeline = new Pipeline(config, Pipeline.Options.defaults());
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::stop));
         try {

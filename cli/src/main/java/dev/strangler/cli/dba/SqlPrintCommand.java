@@ -5,6 +5,8 @@ import dev.strangler.contract.TableId;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.PipelineConfigLoader;
 import dev.strangler.engine.doctor.SqlScripts;
+import dev.strangler.sink.config.SinkConfig;
+import dev.strangler.sink.config.SinkConfigLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Spec;
         description = {"Print SQL for review: 'migrations' is exactly what strangler run applies to schema strangler "
                 + "at start (unless --no-migrate); 'dba' is the scripts of sql/dba/ a DBA runs with psql.",
             "With --config, the DBA scripts' psql variables for names (role, tables, publication, slot) are filled in "
-                + "from the pipeline's configuration; the password is never printed and stays :'password'."})
+                + "from the pipeline's configuration; the password is never printed and stays :'password'. With "
+                + "--sink-config, 05_sink_role.sql's sink_role and sink_tables from the sink's."})
 public final class SqlPrintCommand implements Callable<Integer> {
 
     /** What to print. Lower case because it is typed on the command line. */
@@ -37,13 +40,31 @@ public final class SqlPrintCommand implements Callable<Integer> {
             description = "Fill the DBA scripts' name variables from this pipeline properties file.")
     Path config;
 
+    @Option(names = "--sink-config", paramLabel = "FILE",
+            description = "Fill 05_sink_role.sql's variables (sink_role, sink_tables) from this sink properties file.")
+    Path sinkConfig;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        out.print(what == What.migrations ? migrations() : dba(config == null ? Map.of() : variables(
-                PipelineConfigLoader.withSystemEnvironment().load(config))));
+        Map<String, String> variables = new LinkedHashMap<>();
+        if (config != null) {
+            variables.putAll(variables(PipelineConfigLoader.withSystemEnvironment().load(config)));
+        }
+        if (sinkConfig != null) {
+            variables.putAll(sinkVariables(SinkConfigLoader.withSystemEnvironment().load(sinkConfig)));
+        }
+        out.print(what == What.migrations ? migrations() : dba(variables));
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** 05_sink_role.sql's names as the sink uses them: its role and every table a mapping writes; never a password. */
+    public static Map<String, String> sinkVariables(SinkConfig config) {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("sink_role", config.target().user());
+        v.put("sink_tables", config.tables().stream().map(TableId::toString).collect(Collectors.joining(",")));
+        return v;
     }
 
     static String migrations() {
@@ -71,7 +92,8 @@ public final class SqlPrintCommand implements Callable<Integer> {
         if (!variables.isEmpty()) {
             b.append("-- Filled in from the configuration: ").append(variables.entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")))
-                    .append(". Still to pass: password, slot_wal_keep_size, table, identity.\n");
+                    .append(". Still to pass: password, slot_wal_keep_size, table, identity")
+                    .append(variables.containsKey("sink_role") ? ", sink_password" : "").append(".\n");
         }
         for (SqlScripts.Script script : SqlScripts.dbaScripts()) {
             b.append("\n-- ==== ").append(script.fileName()).append(" ====\n");

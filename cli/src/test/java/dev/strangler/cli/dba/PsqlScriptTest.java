@@ -89,8 +89,10 @@ class PsqlScriptTest {
 
     @Test
     void everyShippedDbaScriptParsesWithItsDocumentedVariables() {
-        Map<String, String> vars = Map.of("role", "r", "password", "p", "tables", "a.b", "publication", "p",
-                "slot", "s", "table", "a.b", "identity", "FULL", "slot_wal_keep_size", "1GB");
+        Map<String, String> vars = Map.ofEntries(Map.entry("role", "r"), Map.entry("password", "p"),
+                Map.entry("tables", "a.b"), Map.entry("publication", "p"), Map.entry("slot", "s"),
+                Map.entry("table", "a.b"), Map.entry("identity", "FULL"), Map.entry("slot_wal_keep_size", "1GB"),
+                Map.entry("sink_role", "sr"), Map.entry("sink_password", "sp"), Map.entry("sink_tables", "a.b"));
         assertThat(SqlScripts.dbaScripts()).isNotEmpty().allSatisfy(script ->
                 assertThat(PsqlScript.parse(script.text(), vars)).as(script.path()).isNotEmpty());
     }

@@ -67,6 +67,20 @@ class SqlPrintCommandTest {
     }
 
     @Test
+    void fillsTheSinkRolesVariablesFromTheSinkConfigButNeverItsPassword() {
+        Path sink = CliRun.config(dir, Map.of("target.url", "jdbc:postgresql://db:5432/legacy",
+                "target.user", "strangler_sink", "target.password", "s1nk-secret", "kafka.bootstrap.servers",
+                "kafka:9092", "sink.mappings", "a,b", "mapping.a.topic", "svc.svc.orders", "mapping.a.table",
+                "shop.web_orders", "mapping.b.topic", "svc.svc.notes", "mapping.b.table", "shop.order_notes"));
+        CliRun run = CliRun.of(new SqlCommand(), "print", "dba", "--sink-config", sink.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("==== 05_sink_role.sql", "ALTER ROLE \"strangler_sink\" WITH LOGIN "
+                + "NOREPLICATION PASSWORD :'sink_password';", "string_to_array('shop.web_orders,shop.order_notes', ',')",
+                "sink_password").doesNotContain("s1nk-secret");
+        assertThat(run.out().indexOf("==== 04_")).isLessThan(run.out().indexOf("==== 05_"));
+    }
+
+    @Test
     void refusesAnUnknownKindWithUsage() {
         CliRun run = CliRun.of(new SqlCommand(), "print", "everything");
         assertThat(run.exit()).isEqualTo(dev.strangler.cli.ExitCodes.USAGE);
