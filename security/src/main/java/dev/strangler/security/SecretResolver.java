@@ -50,10 +50,24 @@ public final class SecretResolver {
     public static final String FILE_SUFFIX = ".file";
 
     /** What resolving found: the settings with every value in place, and warnings for a person to read. */
-    public record Resolved(Map<String, String> settings, List<String> warnings) {
+    public record Resolved(Map<String, String> settings, List<Warning> warnings) {
         public Resolved {
             settings = java.util.Collections.unmodifiableMap(new TreeMap<>(settings));
             warnings = List.copyOf(warnings);
+        }
+    }
+
+    /**
+     * Something a person should fix that does not stop the configuration from working.
+     *
+     * @param key    the setting it is about
+     * @param detail what was found
+     * @param fix    what to do about it
+     */
+    public record Warning(String key, String detail, String fix) {
+        @Override
+        public String toString() {
+            return detail + "; " + fix;
         }
     }
 
@@ -82,7 +96,7 @@ public final class SecretResolver {
      * @throws SecretException naming the key that cannot be resolved and why
      */
     public Resolved resolve(Map<String, String> settings) {
-        List<String> warnings = new ArrayList<>();
+        List<Warning> warnings = new ArrayList<>();
         Map<String, String> resolved = new TreeMap<>();
         settings.forEach((key, value) -> resolved.put(key, value == null ? "" : value));
         resolveReferences(resolved, warnings);
@@ -90,7 +104,7 @@ public final class SecretResolver {
         return new Resolved(resolved, warnings);
     }
 
-    private void resolveReferences(Map<String, String> settings, List<String> warnings) {
+    private void resolveReferences(Map<String, String> settings, List<Warning> warnings) {
         Map<String, ConfigProvider> providers = null;
         try {
             for (Map.Entry<String, String> e : settings.entrySet()) {
@@ -109,7 +123,7 @@ public final class SecretResolver {
                         throw new SecretException(key + ": " + ref.text() + " resolves to nothing: " + ref.missing());
                     }
                     if (isSecret.test(key)) {
-                        ref.file().ifPresent(file -> permissionWarning(key + " (" + ref.text() + ")", file)
+                        ref.file().ifPresent(file -> permissionWarning(key, key + " (" + ref.text() + ")", file)
                                 .ifPresent(warnings::add));
                     }
                 }
@@ -178,7 +192,7 @@ public final class SecretResolver {
         return providers;
     }
 
-    private void readSecretFiles(Map<String, String> settings, List<String> warnings) {
+    private void readSecretFiles(Map<String, String> settings, List<Warning> warnings) {
         for (String fileKey : List.copyOf(settings.keySet())) {
             if (!fileKey.endsWith(FILE_SUFFIX)) {
                 continue;
@@ -197,7 +211,7 @@ public final class SecretResolver {
             }
             Path file = path(fileKey, pathText);
             settings.put(key, read(fileKey, file));
-            permissionWarning(fileKey, file).ifPresent(warnings::add);
+            permissionWarning(fileKey, fileKey, file).ifPresent(warnings::add);
         }
     }
 
@@ -239,7 +253,7 @@ public final class SecretResolver {
     }
 
     /** A warning when a secret's file may be read by its group or by others; none where POSIX modes do not exist. */
-    static java.util.Optional<String> permissionWarning(String what, Path file) {
+    static java.util.Optional<Warning> permissionWarning(String key, String what, Path file) {
         try {
             java.util.Set<java.nio.file.attribute.PosixFilePermission> modes = Files.getPosixFilePermissions(file);
             boolean group = modes.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ);
@@ -247,11 +261,11 @@ public final class SecretResolver {
             if (!group && !others) {
                 return java.util.Optional.empty();
             }
-            return java.util.Optional.of(what + ": secret file " + file.toAbsolutePath() + " is readable by "
-                    + (group && others ? "its group and all users" : group ? "its group" : "all users") + " ("
-                    + java.nio.file.attribute.PosixFilePermissions.toString(modes) + "); make it readable by its "
-                    + "owner only: chmod 600 " + file.toAbsolutePath() + " (Kubernetes: defaultMode: 0400 on the "
-                    + "secret's volume; Docker: the secret's mode: 0400)");
+            return java.util.Optional.of(new Warning(key, what + ": secret file " + file.toAbsolutePath()
+                    + " is readable by " + (group && others ? "its group and all users" : group ? "its group"
+                    : "all users") + " (" + java.nio.file.attribute.PosixFilePermissions.toString(modes) + ")",
+                    "make it readable by its owner only: chmod 600 " + file.toAbsolutePath() + " (Kubernetes: "
+                            + "defaultMode: 0400 on the secret's volume; Docker: the secret's mode: 0400)"));
         } catch (UnsupportedOperationException | IOException e) {
             return java.util.Optional.empty();
         }

@@ -31,7 +31,7 @@ public record PipelineConfig(
         Supervision supervision,
         Outbox outbox,
         Map<String, String> debeziumOverrides,
-        List<String> warnings) {
+        List<ConfigWarning> warnings) {
 
     public PipelineConfig {
         debeziumOverrides = Map.copyOf(debeziumOverrides);

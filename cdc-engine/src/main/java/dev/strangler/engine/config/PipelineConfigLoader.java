@@ -179,7 +179,8 @@ public final class PipelineConfigLoader {
                 "letters, digits, '.', '_' or '-' around " + TopicNames.AGGREGATE_TYPE);
         PipelineConfig.Outbox outbox = new PipelineConfig.Outbox(outboxTables, outboxTopic);
         return new PipelineConfig(name, source, kafka, offsets, snapshot, heartbeat, delivery, supervision, outbox,
-                debezium, resolved.warnings());
+                debezium, resolved.warnings().stream()
+                .map(w -> new ConfigWarning(w.key(), w.detail(), w.fix())).toList());
     }
 
     /** 2 with three or more replicas (one broker may fail without losing an acknowledged event), else unset. */
