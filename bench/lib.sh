@@ -23,5 +23,7 @@ bench_run() {
   rm -rf "$out"
 
   echo "== java dev.strangler.bench.$main $*" >&2
-  exec java -Xmx1g -cp "$classpath" "dev.strangler.bench.$main" --out "$out" "$@"
+  # the bench's own logback.xml, not the CLI's (both are on the classpath); child JVMs inherit the setting
+  exec java -Xmx1g -Dlogback.configurationFile="$bench_dir/target/classes/logback.xml" -cp "$classpath" \
+    "dev.strangler.bench.$main" --out "$out" "$@"
 }

@@ -18,9 +18,12 @@ import org.junit.jupiter.api.Test;
  */
 class ModuleBoundariesTest {
 
-    /** What the command line may use of the engine; the rest (kafka, resume, source...) is the engine's own. */
+    /**
+     * What the command line may use of the engine: the pipeline, its configuration, the doctor's report, the slot's
+     * administration and the metrics/status model; the rest (kafka, resume, source) is the engine's own.
+     */
     private static final String[] ENGINE_API = {"dev.strangler.engine", "dev.strangler.engine.config",
-        "dev.strangler.engine.doctor", "dev.strangler.engine.admin"};
+        "dev.strangler.engine.doctor", "dev.strangler.engine.admin", "dev.strangler.engine.metrics"};
 
     private static JavaClasses production;
 

@@ -75,6 +75,9 @@ final class ChildJvm implements AutoCloseable {
             command.add("-Xmx" + xmx);
         }
         command.addAll(jvmArgs);
+        if (System.getProperty("logback.configurationFile") != null) { // the bench's logback.xml, not the CLI's
+            command.add("-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile"));
+        }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);
         long launch = System.currentTimeMillis();

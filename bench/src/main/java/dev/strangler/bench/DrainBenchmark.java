@@ -341,6 +341,10 @@ public final class DrainBenchmark {
         m.put("source.publication", PUBLICATION);
         m.put("kafka.bootstrap.servers", sandbox.kafka().bootstrapServers());
         m.put("snapshot.mode", "no_data");
+        // metrics on, as strangler run ships: the endpoint on a free port, scraped by PipelineDrainMain every 5 s;
+        // --set http.enabled=false measures the pipeline without any meter
+        m.put("http.port", "0");
+        m.put("http.bind", "127.0.0.1");
         m.putAll(options.pipelineOverrides);
         return m;
     }
@@ -436,6 +440,9 @@ public final class DrainBenchmark {
             command.add("-Xmx" + options.childXmx);
         }
         command.addAll(options.childJvmArgs);
+        if (System.getProperty("logback.configurationFile") != null) { // the bench's logback.xml, not the CLI's
+            command.add("-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile"));
+        }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), PipelineDrainMain.class.getName(),
                 propertiesFile.toString(), Long.toString(expected), Long.toString(options.timeout.toSeconds())));
         Path log = work.resolve("pipeline.log");

@@ -1,5 +1,6 @@
 package dev.strangler.bench;
 
+import dev.strangler.cli.ops.ServedPipeline;
 import dev.strangler.engine.Pipeline;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.PipelineConfigLoader;
@@ -45,9 +46,15 @@ public final class PipelineDrainMain {
         sampler.start();
         int exitCode = 0;
         Pipeline pipeline = null;
+        ServedPipeline served = null;
         try {
             PipelineConfig config = new PipelineConfigLoader(Map.of()).load(properties);
-            pipeline = new Pipeline(config, Pipeline.Options.defaults());
+            // wired as strangler run wires it: with http.enabled (the default) the registry, its meters and the
+            // endpoint, scraped here every 5 s (a Prometheus scrape is every 15-30 s); without, no meter at all
+            served = ServedPipeline.create(config, Pipeline.Options.defaults());
+            pipeline = served.pipeline();
+            served.endpoint().ifPresent(e -> startScraper(e.url()));
+            emit("metrics " + (served.endpoint().isPresent() ? "on" : "off"));
             pipeline.start();
             long runningAtMillis = System.currentTimeMillis();
             emit("running atMillis=" + runningAtMillis);
@@ -108,9 +115,9 @@ public final class PipelineDrainMain {
             t.printStackTrace();
         } finally {
             sampler.interrupt();
-            if (pipeline != null) {
+            if (served != null) {
                 try {
-                    pipeline.stop();
+                    served.close();
                 } catch (RuntimeException e) {
                     System.err.println("stopping the pipeline failed: " + e);
                 }
@@ -143,6 +150,28 @@ public final class PipelineDrainMain {
                         stoppedWith.get());
             }
         }
+    }
+
+    /** GETs /metrics and /status every 5 s on a daemon thread, as a monitoring system would, only faster. */
+    private static void startScraper(String base) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        Thread scraper = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(5_000);
+                    for (String path : new String[] {"/metrics", "/status"}) {
+                        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path)).build(),
+                                java.net.http.HttpResponse.BodyHandlers.discarding());
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (java.io.IOException e) {
+                    System.err.println("scraping " + base + " failed: " + e);
+                }
+            }
+        }, "bench-scraper");
+        scraper.setDaemon(true);
+        scraper.start();
     }
 
     private static void emit(String line) {

@@ -106,7 +106,7 @@ final class DebeziumSettings {
         p.setProperty("errors.max.retries", "0");
         // a failed attempt's tasks stop within this even when Kafka is down (the task's last commit reads the
         // offsets topic), so the restart does not wait for Debezium's default of 40 s
-        p.setProperty("task.management.timeout.ms", "15000");
+        p.setProperty("internal.task.management.timeout.ms", "15000");
 
         config.debeziumOverrides().forEach(p::setProperty);
         plan.debeziumOverrides().forEach(p::setProperty);

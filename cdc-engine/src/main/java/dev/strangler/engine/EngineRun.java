@@ -55,6 +55,8 @@ final class EngineRun implements AutoCloseable {
 
     private final PipelineConfig config;
     private final PipelineMetrics metrics;
+    private final dev.strangler.engine.metrics.Telemetry telemetry;
+    private AutoCloseable producerMetrics;
     private final java.util.function.Consumer<Throwable> onFailing;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch started = new CountDownLatch(1);
@@ -67,9 +69,11 @@ final class EngineRun implements AutoCloseable {
     private KafkaWatch kafkaWatch;
     private boolean closed;
 
-    private EngineRun(PipelineConfig config, PipelineMetrics metrics, java.util.function.Consumer<Throwable> onFailing) {
+    private EngineRun(PipelineConfig config, PipelineMetrics metrics, dev.strangler.engine.metrics.Telemetry telemetry,
+                      java.util.function.Consumer<Throwable> onFailing) {
         this.config = config;
         this.metrics = metrics;
+        this.telemetry = telemetry;
         this.onFailing = onFailing;
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "strangler-engine-" + config.pipelineName());
@@ -87,10 +91,11 @@ final class EngineRun implements AutoCloseable {
      *                          take a while when Kafka is down)
      * @throws RuntimeException whatever stopped the start; nothing is left running
      */
-    static EngineRun start(PipelineConfig config, PipelineMetrics metrics, boolean migrate, boolean publicationExists,
-                           Duration kafkaCheckTimeout, Duration startTimeout,
+    static EngineRun start(PipelineConfig config, PipelineMetrics metrics,
+                           dev.strangler.engine.metrics.Telemetry telemetry, boolean migrate,
+                           boolean publicationExists, Duration kafkaCheckTimeout, Duration startTimeout,
                            java.util.function.Consumer<Throwable> onFailing) {
-        EngineRun run = new EngineRun(config, metrics, onFailing);
+        EngineRun run = new EngineRun(config, metrics, telemetry, onFailing);
         try {
             run.begin(migrate, publicationExists, kafkaCheckTimeout, startTimeout);
             return run;
@@ -106,6 +111,7 @@ final class EngineRun implements AutoCloseable {
         boolean exactlyOnce = config.delivery() == PipelineConfig.DeliveryGuarantee.EXACTLY_ONCE;
         producer = new KafkaProducer<>(KafkaClientSettings.producer(config.kafka(), config.pipelineName(),
                 config.delivery()));
+        producerMetrics = telemetry.bindProducer(producer);
         if (exactlyOnce) {
             producer.initTransactions();
         }
@@ -267,6 +273,14 @@ final class EngineRun implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        telemetry.snapshot().interrupted();
+        if (producerMetrics != null) {
+            try {
+                producerMetrics.close();
+            } catch (Exception e) {
+                LOG.debug("unbinding the producer's metrics failed: {}", e.getMessage());
+            }
         }
         if (producer != null) {
             try {

@@ -1,17 +1,22 @@
 package dev.strangler.engine;
 
+import dev.strangler.contract.Lsn;
 import dev.strangler.engine.admin.StartPreview;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.kafka.KafkaPreflight;
 import dev.strangler.engine.kafka.PipelineMetrics;
-import dev.strangler.engine.resume.Lsn;
+import dev.strangler.engine.metrics.PipelineStatus;
+import dev.strangler.engine.metrics.SourceMonitor;
+import dev.strangler.engine.metrics.Telemetry;
 import dev.strangler.engine.resume.StartPlanner;
 import dev.strangler.engine.resume.StoredOffset;
 import dev.strangler.engine.source.PipelineLock;
 import dev.strangler.engine.source.SourcePreflight;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,16 +52,34 @@ public final class Pipeline implements AutoCloseable {
 
     public enum State { NEW, STARTING, STANDBY, RUNNING, RECOVERING, STOPPING, STOPPED, FAILED }
 
-    /** Choices made by the caller, not the config file. */
-    public record Options(boolean migrate, Duration kafkaCheckTimeout, Duration startTimeout) {
+    /**
+     * Choices made by the caller, not the config file.
+     *
+     * @param meterRegistry where the pipeline's meters go (the CLI's Prometheus registry); null records none
+     */
+    public record Options(boolean migrate, Duration kafkaCheckTimeout, Duration startTimeout,
+                          io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+        public Options(boolean migrate, Duration kafkaCheckTimeout, Duration startTimeout) {
+            this(migrate, kafkaCheckTimeout, startTimeout, null);
+        }
+
         public static Options defaults() {
             return new Options(true, Duration.ofSeconds(15), Duration.ofMinutes(2));
+        }
+
+        public Options withMeterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            return new Options(migrate, kafkaCheckTimeout, startTimeout, registry);
         }
     }
 
     private final PipelineConfig config;
     private final Options options;
-    private final PipelineMetrics metrics = new PipelineMetrics();
+    private final Telemetry telemetry;
+    private final PipelineMetrics metrics;
+    private final Clock clock = Clock.systemUTC();
+    private final AtomicReference<PipelineStatus.LastError> lastError = new AtomicReference<>();
+    private final AtomicReference<PipelineLock.Holder> activeHolder = new AtomicReference<>();
+    private volatile Instant startedAt;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicReference<FailureKind> waitingFor = new AtomicReference<>();
@@ -77,6 +100,9 @@ public final class Pipeline implements AutoCloseable {
         this.options = options;
         this.lock = new PipelineLock(config.source(), config.pipelineName(), config.supervision().takeoverAfter(),
                 Clock.systemUTC());
+        this.telemetry = new Telemetry(config, options.meterRegistry(), clock::millis);
+        this.metrics = new PipelineMetrics(telemetry.stream());
+        telemetry.bindState(this::phase, () -> status().readiness());
     }
 
     /**
@@ -104,6 +130,64 @@ public final class Pipeline implements AutoCloseable {
         return state.get();
     }
 
+    /** The metrics and health model: meters, the slot as PostgreSQL last reported it, the snapshot's progress. */
+    public Telemetry telemetry() {
+        return telemetry;
+    }
+
+    /** The phase a person asks about: the state, with RUNNING split into snapshotting and streaming. */
+    public PipelineStatus.Phase phase() {
+        return switch (state.get()) {
+            case NEW, STARTING -> PipelineStatus.Phase.STARTING;
+            case STANDBY -> PipelineStatus.Phase.STANDBY;
+            case RUNNING -> telemetry.snapshot().running() ? PipelineStatus.Phase.SNAPSHOTTING
+                    : PipelineStatus.Phase.STREAMING;
+            case RECOVERING -> switch (waitingFor.get() == null ? FailureKind.SOURCE_UNAVAILABLE : waitingFor.get()) {
+                case KAFKA_UNAVAILABLE -> PipelineStatus.Phase.WAITING_FOR_KAFKA;
+                case SLOT_BUSY -> PipelineStatus.Phase.WAITING_FOR_SLOT;
+                default -> PipelineStatus.Phase.WAITING_FOR_POSTGRESQL;
+            };
+            case STOPPING -> PipelineStatus.Phase.STOPPING;
+            case STOPPED -> PipelineStatus.Phase.STOPPED;
+            case FAILED -> PipelineStatus.Phase.FAILED;
+        };
+    }
+
+    /** The pipeline's status now, for /status, /health and strangler status; reads no database, never blocks. */
+    public PipelineStatus status() {
+        PipelineStatus.Phase phase = phase();
+        OptionalDouble lag = telemetry.lagSeconds();
+        Instant started = startedAt;
+        Instant now = clock.instant();
+        SourceMonitor monitor = telemetry.monitor();
+        Optional<SourceMonitor.Observation> observed = monitor.last();
+        long newestCommit = telemetry.stream().newestCommitMicros();
+        var snapshot = telemetry.snapshot();
+        return new PipelineStatus(config.pipelineName(), lock.instance(), phase, state.get().name(),
+                started == null ? now : started, started == null ? Duration.ZERO : Duration.between(started, now),
+                config.source().endpoint().toString(), config.source().slot(),
+                config.delivery().name().toLowerCase(java.util.Locale.ROOT),
+                phase == PipelineStatus.Phase.STANDBY ? Optional.ofNullable(activeHolder.get())
+                        .map(h -> new PipelineStatus.ActiveInstance(h.instance(), h.connectedAt())) : Optional.empty(),
+                observed.flatMap(SourceMonitor.Observation::slot),
+                observed.map(SourceMonitor.Observation::maxSlotWalKeepSizeBytes).orElse(-1L),
+                observed.map(o -> Instant.ofEpochMilli(o.atMillis())), monitor.reachable(), monitor.problem(),
+                observed.map(SourceMonitor.Observation::serverVersion),
+                Math.max(metrics.lastPublishedLsn(), telemetry.stream().newestLsn()),
+                newestCommit < 0 ? Optional.empty() : Optional.of(Instant.ofEpochSecond(0, newestCommit * 1000)),
+                lag,
+                new PipelineStatus.Events(metrics.published(), metrics.batches(), metrics.skipped(),
+                        telemetry.stream().publishedPerTable()),
+                new PipelineStatus.Snapshot(snapshot.running(),
+                        snapshot.startedAtMillis() < 0 ? Optional.empty()
+                                : Optional.of(Instant.ofEpochMilli(snapshot.startedAtMillis())),
+                        snapshot.finishedAtMillis() < 0 ? Optional.empty()
+                                : Optional.of(Instant.ofEpochMilli(snapshot.finishedAtMillis())),
+                        snapshot.fraction(telemetry.streamedTables()), snapshot.tables(telemetry.streamedTables())),
+                Optional.ofNullable(lastError.get()),
+                PipelineStatus.readiness(phase, lag, config.operations().readyMaxLag(), config.heartbeat().isPresent()));
+    }
+
     /** While {@link State#RECOVERING}: what the pipeline waits for. */
     public Optional<FailureKind> waitingFor() {
         return state.get() == State.RECOVERING ? Optional.ofNullable(waitingFor.get()) : Optional.empty();
@@ -121,7 +205,9 @@ public final class Pipeline implements AutoCloseable {
     public void start() {
         transition(State.NEW, State.STARTING);
         MDC.put("pipeline", config.pipelineName());
+        startedAt = clock.instant();
         try {
+            telemetry.start();
             boolean active = lock.tryAcquire();
             if (active) {
                 lock.freeSlot(SLOT_RELEASE_TIMEOUT);
@@ -139,6 +225,7 @@ public final class Pipeline implements AutoCloseable {
             supervisor.start();
         } catch (RuntimeException e) {
             failure.compareAndSet(null, e);
+            noteError(FailureKind.UNEXPECTED, e);
             state.set(State.FAILED);
             release();
             finished.countDown();
@@ -263,6 +350,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void standingBy(PipelineLock.Holder holder) {
+        activeHolder.set(holder);
         state.set(State.STANDBY);
         LOG.info("pipeline '{}' stands by as {}: {} is active{}; this instance takes over when it stops or shows "
                         + "no sign of life for {}s", config.pipelineName(), lock.instance(),
@@ -272,7 +360,8 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void startRun() {
-        EngineRun started = EngineRun.start(config, metrics, options.migrate() && !migrated, publicationExists,
+        EngineRun started = EngineRun.start(config, metrics, telemetry, options.migrate() && !migrated,
+                publicationExists,
                 options.kafkaCheckTimeout(), options.startTimeout(), this::attemptFailing);
         migrated = true;
         synchronized (runLock) {
@@ -323,6 +412,7 @@ public final class Pipeline implements AutoCloseable {
      */
     private void attemptFailing(Throwable cause) {
         FailureKind kind = Failures.classify(cause);
+        noteError(kind, cause);
         if (kind.isTransient() && !stopping) {
             waitingFor.set(kind);
             state.compareAndSet(State.RUNNING, State.RECOVERING);
@@ -334,6 +424,7 @@ public final class Pipeline implements AutoCloseable {
             return;
         }
         FailureKind kind = Failures.classify(cause);
+        noteError(kind, cause);
         if (!kind.isTransient()) {
             failure.compareAndSet(null, Failures.reported(kind, cause));
             state.set(State.FAILED);
@@ -347,6 +438,11 @@ public final class Pipeline implements AutoCloseable {
                 + "committed position)", config.pipelineName(), kind.waitsFor(), EngineRun.rootMessage(cause),
                 wait.toSeconds());
         stopSignal.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void noteError(FailureKind kind, Throwable cause) {
+        lastError.set(new PipelineStatus.LastError(kind.name().toLowerCase(java.util.Locale.ROOT),
+                EngineRun.rootMessage(cause), clock.instant()));
     }
 
     /** The error that stopped the pipeline, if it failed; never blocks. */
@@ -416,6 +512,7 @@ public final class Pipeline implements AutoCloseable {
             lockKeeper = null;
         }
         lock.release();
+        telemetry.close();
     }
 
     private void transition(State expected, State next) {

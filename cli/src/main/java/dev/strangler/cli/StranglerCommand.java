@@ -18,7 +18,7 @@ import picocli.CommandLine;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Legacy PostgreSQL changes as Kafka events, and the evidence to cut over.",
-        subcommands = {RunCommand.class, DemoPlaceholderCommand.class, DoctorCommand.class, SlotCommand.class,
+        subcommands = {RunCommand.class, StatusCommand.class, DemoPlaceholderCommand.class, DoctorCommand.class, SlotCommand.class,
             SqlCommand.class, ParityCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class StranglerCommand implements Callable<Integer> {
 

@@ -58,9 +58,9 @@ import picocli.CommandLine;
  *
  * <p>Everything any of it produces is watched ({@link LeakWatch}): every log event of this JVM at INFO (Strangler's
  * own at DEBUG), System.out and System.err, the child's output, every command's stdout and stderr, the parity reports,
- * exception traces, every record of every topic and every row Strangler wrote in schema strangler. The test fails if
- * either secret, or either wrong one, shows up anywhere. A new output (e.g. an HTTP /status or /metrics endpoint) is
- * one more {@code watch.scan(...)}.
+ * exception traces, the running pipeline's HTTP endpoint (/status, /metrics, /health) and {@code strangler status},
+ * every record of every topic and every row Strangler wrote in schema strangler. The test fails if either secret, or
+ * either wrong one, shows up anywhere. A new output is one more {@code watch.scan(...)}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecretLeakIT {
@@ -83,6 +83,7 @@ class SecretLeakIT {
     private AutoCloseable passwordsRequired;
     private LeakWatch watch;
     private Path config;
+    private int httpPort;
 
     private static String core(String what) {
         return "LEAK" + what + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
@@ -115,6 +116,9 @@ class SecretLeakIT {
             }
         }
         passwordsRequired = sandbox.postgres().requirePasswords();
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            httpPort = free.getLocalPort(); // the running pipeline's HTTP endpoint
+        }
         config = config("leak", PASSWORD, SASL_SECRET);
     }
 
@@ -165,6 +169,8 @@ class SecretLeakIT {
         m.put("kafka.client.ssl.truststore.location", saslSsl.tls().caCertificate().toString());
         m.put("heartbeat.interval", "1s");
         m.put("offsets.flush.interval", "500ms");
+        m.put("http.bind", "127.0.0.1");
+        m.put("http.port", Integer.toString(httpPort));
         StringBuilder text = new StringBuilder();
         m.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
         Path file = dir.resolve(name + ".properties");
@@ -228,8 +234,17 @@ class SecretLeakIT {
                     + WRONG_SASL_CORE).toString(), "--out", dir.resolve("parity-wrong-sasl").toString(),
                     "--timeout", "60s");
             assertThat(wrongSasl.exit()).as(wrongSasl.out() + wrongSasl.err()).isNotZero();
-            // an HTTP /status or /metrics endpoint of the running pipeline goes here:
-            // watch.scan("GET /metrics", get(run, "/metrics"));
+            // the running pipeline's HTTP endpoint, and strangler status, which asks it
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            for (String path : List.of("/status", "/metrics", "/health/live", "/health/ready")) {
+                java.net.http.HttpResponse<String> reply = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + httpPort + path)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(reply.statusCode()).as(path).isLessThan(500);
+                watch.scan("GET " + path, reply.headers().map() + "\n" + reply.body());
+            }
+            cli("status", "--config", config.toString());
+            cli("status", "--config", config.toString(), "--json");
             assertThat(run.process().isAlive()).as(run.output()).isTrue();
             run.process().destroy(); // SIGTERM: finish the batch in flight, commit, exit 0
             int exit = run.awaitExit(Duration.ofMinutes(1));

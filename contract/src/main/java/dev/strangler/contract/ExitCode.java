@@ -24,7 +24,7 @@ public enum ExitCode {
             + "`./strangler` launcher: building the jar failed"),
     INTERNAL(71, "internal error (a bug: run again with `--verbose`)"),
     KAFKA_UNAVAILABLE(75, "Kafka unavailable"),
-    CONFIG(78, "bad configuration");
+    CONFIG(78, "bad configuration; `run`: `http.port` in use");
 
     private final int code;
     private final String meaning;

@@ -4,6 +4,7 @@ import dev.strangler.cli.DurationConverter;
 import dev.strangler.cli.ExitCodes;
 import dev.strangler.cli.GracefulStop;
 import dev.strangler.cli.Verbosity;
+import dev.strangler.cli.ops.ServedPipeline;
 import dev.strangler.cli.parity.ParitySettings;
 import dev.strangler.cli.parity.StderrProgress;
 import dev.strangler.contract.TableId;
@@ -99,7 +100,9 @@ public final class DemoCommand implements Callable<Integer> {
                     postgres.superuser(), postgres.superuserPassword(), sandbox.kafka().bootstrapServers());
             PipelineConfig config = DemoPipelineConfig.load(settings);
             DemoPipelineConfig.write(settings, out.resolve("pipeline.properties"));
-            Pipeline pipeline = new Pipeline(config, Pipeline.Options.defaults());
+            // the pipeline as strangler run serves it: /metrics, /health/*, /status on a free port of this host
+            ServedPipeline served = ServedPipeline.create(config, Pipeline.Options.defaults());
+            Pipeline pipeline = served.pipeline();
             try (Connection app = postgres.connect(DemoDatabase.NAME);
                  Connection service = postgres.connect(DemoDatabase.NAME);
                  SlotMonitor slot = new SlotMonitor(postgres.connect(DemoDatabase.NAME), config.source().slot())) {
@@ -107,6 +110,9 @@ public final class DemoCommand implements Callable<Integer> {
                         DemoDatabase.NAME);
                 err.flush();
                 pipeline.start();
+                err.printf("strangler demo: %s; try curl %s/status while it runs%n", served.where(),
+                        served.endpoint().map(e -> e.url()).orElse(""));
+                err.flush();
                 watchForFailure(pipeline);
                 DemoSummary summary = runWorkloadAndCount(pipeline, config, app, service, slot, err);
                 publish(summary);
@@ -114,7 +120,7 @@ public final class DemoCommand implements Callable<Integer> {
                     checkParity(config, err);
                 }
             } finally {
-                pipeline.stop();
+                served.close();
             }
         }
         RuntimeException failure = pipelineFailure.get();

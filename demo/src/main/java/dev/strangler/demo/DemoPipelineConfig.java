@@ -1,6 +1,8 @@
 package dev.strangler.demo;
 
 import static dev.strangler.engine.config.PipelineKeys.HEARTBEAT_INTERVAL;
+import static dev.strangler.engine.config.PipelineKeys.HTTP_BIND;
+import static dev.strangler.engine.config.PipelineKeys.HTTP_PORT;
 import static dev.strangler.engine.config.PipelineKeys.KAFKA_BOOTSTRAP;
 import static dev.strangler.engine.config.PipelineKeys.OUTBOX_TABLES;
 import static dev.strangler.engine.config.PipelineKeys.PIPELINE_NAME;
@@ -47,6 +49,9 @@ public final class DemoPipelineConfig {
         s.put(OUTBOX_TABLES.name(), DemoDatabase.OUTBOX.toString());
         s.put(KAFKA_BOOTSTRAP.name(), bootstrap);
         s.put(HEARTBEAT_INTERVAL.name(), HEARTBEAT);
+        // the endpoint on any free port of this host only: the demo prints where (a fixed port may be taken)
+        s.put(HTTP_PORT.name(), "0");
+        s.put(HTTP_BIND.name(), "127.0.0.1");
         return s;
     }
 

@@ -1,5 +1,6 @@
 package dev.strangler.parity;
 
+import dev.strangler.contract.Lsn;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -70,6 +71,6 @@ final class SlotWaiter {
         if (lsn < 0) {
             return "nothing";
         }
-        return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xffffffffL).toUpperCase();
+        return Lsn.format(lsn);
     }
 }

@@ -5,10 +5,12 @@ import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.doctor.SlotInspector;
 import dev.strangler.engine.doctor.SlotState;
+import dev.strangler.engine.source.PipelineLock;
 import dev.strangler.engine.source.SourceConnections;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -34,6 +36,14 @@ public final class SlotAdmin {
             return SlotInspector.find(c, config.source().slot(), config.pipelineName());
         } catch (SQLException e) {
             throw unreadable(e);
+        }
+    }
+
+    /** The instance that holds the pipeline's lock, when one runs (a standby does not hold it). */
+    public Optional<ActiveInstance> activeInstance() {
+        try (PipelineLock lock = new PipelineLock(config.source(), config.pipelineName(),
+                config.supervision().takeoverAfter(), Clock.systemUTC())) {
+            return lock.holder().map(h -> new ActiveInstance(h.instance(), h.connectedAt(), h.silentFor()));
         }
     }
 

@@ -27,7 +27,8 @@ final class PassThroughGuard {
             "errors.", "restarts are Strangler's own, each through the start decision (restart.backoff.max tunes "
                     + "the back-off)",
             "transforms", "the event contract is fixed; transform events downstream (Kafka Streams, a consumer)",
-            "predicates", "the event contract is fixed; transform events downstream (Kafka Streams, a consumer)");
+            "predicates", "the event contract is fixed; transform events downstream (Kafka Streams, a consumer)",
+            "internal.", "Debezium's internal settings are set by Strangler (task stop timeouts and the like)");
 
     /** Producer settings that carry the delivery guarantee or that a Strangler key sets. */
     private static final Map<String, String> MANAGED_PRODUCER_KEYS = Map.of(

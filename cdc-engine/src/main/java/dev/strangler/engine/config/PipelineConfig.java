@@ -31,6 +31,7 @@ public record PipelineConfig(
         Supervision supervision,
         Outbox outbox,
         Map<String, String> debeziumOverrides,
+        Operations operations,
         List<ConfigWarning> warnings) {
 
     public PipelineConfig {
@@ -38,20 +39,14 @@ public record PipelineConfig(
         warnings = List.copyOf(warnings);
     }
 
-    /** A configuration without warnings. */
-    public PipelineConfig(String pipelineName, Source source, Kafka kafka, Offsets offsets, SnapshotMode snapshotMode,
-                          Duration heartbeatInterval, DeliveryGuarantee delivery, Supervision supervision,
-                          Outbox outbox, Map<String, String> debeziumOverrides) {
-        this(pipelineName, source, kafka, offsets, snapshotMode, heartbeatInterval, delivery, supervision, outbox,
-                debeziumOverrides, List.of());
-    }
 
     @Override
     public String toString() {
         return "PipelineConfig[pipelineName=" + pipelineName + ", source=" + source + ", kafka=" + kafka + ", offsets="
                 + offsets + ", snapshotMode=" + snapshotMode + ", heartbeatInterval=" + heartbeatInterval
                 + ", delivery=" + delivery + ", supervision=" + supervision + ", outbox=" + outbox
-                + ", debeziumOverrides=" + masked(debeziumOverrides) + ", warnings=" + warnings + "]";
+                + ", debeziumOverrides=" + masked(debeziumOverrides) + ", operations=" + operations + ", warnings="
+                + warnings + "]";
     }
 
     /** Settings as they may be shown: values of keys that look secret replaced by ********. */
@@ -60,6 +55,38 @@ public record PipelineConfig(
         settings.forEach((k, v) -> shown.put(k, PipelineKeys.looksSecret(k) ? new Secret(v).toString() : v));
         return shown;
     }
+
+    /** A configuration with the default operations settings ({@link Operations#defaults()}) and no warnings. */
+    public PipelineConfig(String pipelineName, Source source, Kafka kafka, Offsets offsets, SnapshotMode snapshotMode,
+                          Duration heartbeatInterval, DeliveryGuarantee delivery, Supervision supervision,
+                          Outbox outbox, Map<String, String> debeziumOverrides) {
+        this(pipelineName, source, kafka, offsets, snapshotMode, heartbeatInterval, delivery, supervision, outbox,
+                debeziumOverrides, Operations.defaults(), List.of());
+    }
+
+    /**
+     * How the running pipeline is watched: its HTTP endpoint, readiness, the monitor's polling, progress lines and
+     * the log format.
+     *
+     * @param httpPort               0 for any free port
+     * @param readyMaxLag            the largest lag at which /health/ready still answers 200
+     * @param monitorInterval        how often slot, heartbeat and row estimates are read from PostgreSQL
+     * @param snapshotProgressInterval how often a running snapshot logs its progress; zero: never
+     */
+    public record Operations(boolean httpEnabled, String httpBind, int httpPort, Duration readyMaxLag,
+                             Duration monitorInterval, Duration snapshotProgressInterval, LogFormat logFormat) {
+        public static Operations defaults() {
+            return new Operations(true, "0.0.0.0", 9393, Duration.ofSeconds(60), Duration.ofSeconds(10),
+                    Duration.ofSeconds(30), LogFormat.TEXT);
+        }
+
+        public Operations withHttpPort(int port) {
+            return new Operations(httpEnabled, httpBind, port, readyMaxLag, monitorInterval, snapshotProgressInterval,
+                    logFormat);
+        }
+    }
+
+    public enum LogFormat { TEXT, JSON }
 
     /** The legacy database and what to capture from it. */
     public record Source(SourceEndpoint endpoint, String user, Secret password, List<TableId> tables, String slot,

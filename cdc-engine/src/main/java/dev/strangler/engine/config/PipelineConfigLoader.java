@@ -179,8 +179,29 @@ public final class PipelineConfigLoader {
                 "letters, digits, '.', '_' or '-' around " + TopicNames.AGGREGATE_TYPE);
         PipelineConfig.Outbox outbox = new PipelineConfig.Outbox(outboxTables, outboxTopic);
         return new PipelineConfig(name, source, kafka, offsets, snapshot, heartbeat, delivery, supervision, outbox,
-                debezium, resolved.warnings().stream()
+                debezium, operations(s, heartbeat), resolved.warnings().stream()
                 .map(w -> new ConfigWarning(w.key(), w.detail(), w.fix())).toList());
+    }
+
+    private static PipelineConfig.Operations operations(Settings s, Duration heartbeat) {
+        int port = s.intInRange(HTTP_PORT, 0, 65535);
+        String bind = s.string(HTTP_BIND);
+        if (bind.isBlank() || bind.contains(" ") || bind.contains("/")) {
+            throw new ConfigException(HTTP_BIND.name() + ": '" + bind + "' is not an address; write 0.0.0.0 (every "
+                    + "interface), 127.0.0.1 or a host name of this machine");
+        }
+        Duration defaultMaxLag = heartbeat.multipliedBy(2).compareTo(Duration.ofSeconds(60)) > 0
+                ? heartbeat.multipliedBy(2) : Duration.ofSeconds(60);
+        Duration readyMaxLag = s.isSet(HEALTH_READY_MAX_LAG) ? s.positiveDuration(HEALTH_READY_MAX_LAG) : defaultMaxLag;
+        if (!heartbeat.isZero() && readyMaxLag.compareTo(heartbeat) <= 0) {
+            throw new ConfigException(HEALTH_READY_MAX_LAG.name() + " (" + readyMaxLag.toSeconds() + "s) must be more "
+                    + "than " + HEARTBEAT_INTERVAL.name() + " (" + heartbeat.toSeconds() + "s): while the tables are "
+                    + "idle the lag grows up to the heartbeat interval, and the pipeline would look not ready. Raise "
+                    + HEALTH_READY_MAX_LAG.name() + " or shorten " + HEARTBEAT_INTERVAL.name());
+        }
+        return new PipelineConfig.Operations("true".equals(s.string(HTTP_ENABLED)), bind, port, readyMaxLag,
+                s.positiveDuration(MONITOR_INTERVAL), s.duration(SNAPSHOT_PROGRESS_INTERVAL),
+                PipelineConfig.LogFormat.valueOf(s.string(LOG_FORMAT).toUpperCase(Locale.ROOT)));
     }
 
     /** 2 with three or more replicas (one broker may fail without losing an acknowledged event), else unset. */

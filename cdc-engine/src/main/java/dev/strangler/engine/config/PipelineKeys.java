@@ -106,6 +106,32 @@ public final class PipelineKeys {
             "Topic name pattern of routed outbox events; {aggregatetype} is replaced by the row's aggregatetype. "
                     + "Default: <topic.prefix>.outbox.{aggregatetype}.");
 
+    public static final ConfigKey HTTP_ENABLED = oneOf("http.enabled", "true", List.of("true", "false"),
+            "Serve /metrics (Prometheus text format), /health/live, /health/ready and /status over HTTP while the "
+                    + "pipeline runs. false: no HTTP server, and no metrics are recorded.");
+    public static final ConfigKey HTTP_PORT = optional("http.port", ConfigType.INT, "9393",
+            "Port of the HTTP endpoint. A port in use stops strangler run before anything starts. 0 takes any free "
+                    + "port (the log says which).");
+    public static final ConfigKey HTTP_BIND = optional("http.bind", ConfigType.STRING, "0.0.0.0",
+            "Address the HTTP endpoint listens on: 0.0.0.0 for every interface (Kubernetes probes, Prometheus in "
+                    + "another container), 127.0.0.1 for this host only. It serves nothing secret and accepts only "
+                    + "GET.");
+    public static final ConfigKey HEALTH_READY_MAX_LAG = optional("health.ready.max.lag", ConfigType.DURATION,
+            null, "/health/ready answers 200 only while the pipeline streams and its lag (the age of the newest "
+                    + "source commit it has published, heartbeats included) is at most this. Must be more than "
+                    + "heartbeat.interval, or an idle database would look behind. Default: 60s, or twice "
+                    + "heartbeat.interval when that is longer.");
+    public static final ConfigKey MONITOR_INTERVAL = optional("monitor.interval", ConfigType.DURATION, "10s",
+            "How often the pipeline reads its slot (lag, retained WAL, wal_status, safe_wal_size), its heartbeat's "
+                    + "age and the tables' row estimates from PostgreSQL, on a connection of its own, for /metrics "
+                    + "and /status.");
+    public static final ConfigKey SNAPSHOT_PROGRESS_INTERVAL = optional("snapshot.progress.interval",
+            ConfigType.DURATION, "30s", "How often a running snapshot logs its progress per table: rows, "
+                    + "percentage of the estimate (pg_class.reltuples), rate and time left. 0 disables the lines.");
+    public static final ConfigKey LOG_FORMAT = oneOf("log.format", "text", List.of("text", "json"),
+            "text: one readable line per event on stderr; json: one JSON object per line (Logstash encoder) with "
+                    + "the fields pipeline, table, lsn and trace_id where a line is about them.");
+
     /** Prefix whose keys are handed to the Debezium connector and engine as they are, without the prefix. */
     public static final String DEBEZIUM_PREFIX = "debezium.";
     /** Prefix whose keys are handed to the Kafka producer as they are, without the prefix. */
@@ -119,7 +145,8 @@ public final class PipelineKeys {
             SOURCE_PASSWORD_FILE, SOURCE_TABLES, SOURCE_SLOT, SOURCE_PUBLICATION, KAFKA_BOOTSTRAP, TOPIC_PREFIX, TOPIC_PARTITIONS,
             TOPIC_REPLICATION_FACTOR, TOPIC_MIN_INSYNC_REPLICAS, TOPIC_CLEANUP_POLICY, KAFKA_MAX_RECORD_BYTES,
             OFFSETS_STORAGE, OFFSETS_TOPIC, OFFSETS_FILE, OFFSETS_FLUSH_INTERVAL, SNAPSHOT_MODE, HEARTBEAT_INTERVAL,
-            DELIVERY_GUARANTEE, STANDBY_TAKEOVER_AFTER, RESTART_BACKOFF_MAX, OUTBOX_TABLES, OUTBOX_TOPIC);
+            DELIVERY_GUARANTEE, STANDBY_TAKEOVER_AFTER, RESTART_BACKOFF_MAX, OUTBOX_TABLES, OUTBOX_TOPIC, HTTP_ENABLED,
+            HTTP_PORT, HTTP_BIND, HEALTH_READY_MAX_LAG, MONITOR_INTERVAL, SNAPSHOT_PROGRESS_INTERVAL, LOG_FORMAT);
 
     private static final Map<String, ConfigKey> BY_NAME =
             ALL.stream().collect(Collectors.toMap(ConfigKey::name, Function.identity()));

@@ -56,16 +56,21 @@ public final class IntakeHeaders {
     }
 
     String traceparent(long txId, long lsn, int topicHash, int keyHash) {
-        long hi = mix(pipelineSeed ^ txId);
-        long lo = mix(hi + 0x9e3779b97f4a7c15L * (txId + 1));
         long span = mix(lsn * 0x9e3779b97f4a7c15L ^ ((long) topicHash << 32) ^ (keyHash & 0xffffffffL));
-        if (hi == 0 && lo == 0) {
-            lo = 1; // the W3C spec forbids an all-zero trace id
-        }
         if (span == 0) {
             span = 1;
         }
-        return "00-" + HEX.toHexDigits(hi) + HEX.toHexDigits(lo) + "-" + HEX.toHexDigits(span) + "-01";
+        return "00-" + traceId(txId) + "-" + HEX.toHexDigits(span) + "-01";
+    }
+
+    /** The W3C trace id (32 hex digits) every event of source transaction {@code txId} carries, e.g. for logs. */
+    public String traceId(long txId) {
+        long hi = mix(pipelineSeed ^ txId);
+        long lo = mix(hi + 0x9e3779b97f4a7c15L * (txId + 1));
+        if (hi == 0 && lo == 0) {
+            lo = 1; // the W3C spec forbids an all-zero trace id
+        }
+        return HEX.toHexDigits(hi) + HEX.toHexDigits(lo);
     }
 
     /** SplitMix64's finaliser: cheap, and spreads neighbouring transaction ids over the whole id space. */
@@ -82,10 +87,5 @@ public final class IntakeHeaders {
     /** Parses a header value written by this class back into a number, for consumers and tests. */
     public static long parseLong(byte[] value) {
         return Long.parseLong(new String(value, StandardCharsets.US_ASCII));
-    }
-
-    /** Formats an LSN the way PostgreSQL prints it (0/16B3748), for people. */
-    public static String pgLsn(long lsn) {
-        return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xffffffffL).toUpperCase();
     }
 }

@@ -1,6 +1,7 @@
 package dev.strangler.engine.kafka;
 
 import dev.strangler.contract.IntakeHeaderNames;
+import dev.strangler.contract.Lsn;
 import dev.strangler.engine.PipelineFencedException;
 import dev.strangler.engine.RecordTooLargeException;
 import dev.strangler.engine.SinkUnavailableException;
@@ -185,14 +186,11 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
             }
             throw e;
         }
-        for (int i = 0; i < sent.size(); i++) {
-            metrics.recordPublished(sent.get(i).topic());
-        }
         for (RecordChangeEvent<SourceRecord> event : batch) {
             committer.markProcessed(event);
         }
         committer.markBatchFinished();
-        metrics.recordBatch(sent.size(), skipped, maxLsn, now, clock.millis());
+        metrics.recordBatch(sent, batch.get(batch.size() - 1).record(), skipped, maxLsn, now, clock.millis());
         if (LOG.isTraceEnabled()) {
             LOG.trace("batch of {} published, {} skipped, max lsn {}", sent.size(), skipped, maxLsn);
         }
@@ -263,7 +261,7 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
             key = key.substring(0, 200) + "...";
         }
         return new RecordTooLargeException("a change of " + table + " (key " + key + ", LSN "
-                + (lsn == null ? "unknown" : IntakeHeaders.pgLsn(lsn)) + (size < 0 ? "" : ", " + size + " bytes")
+                + (lsn == null ? "unknown" : Lsn.format(lsn)) + (size < 0 ? "" : ", " + size + " bytes")
                 + ") is larger than Kafka accepts (kafka.max.record.bytes=" + settings.maxRecordBytes()
                 + (cause == null ? "" : "; Kafka said: " + cause.getMessage()) + "). Nothing after it is "
                 + "published and the slot keeps it: raise kafka.max.record.bytes (it sets the producer's "

@@ -1,5 +1,7 @@
 package dev.strangler.engine.kafka;
 
+import dev.strangler.engine.metrics.StreamMeters;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +17,34 @@ public final class PipelineMetrics {
     private final AtomicLong firstEventAtMillis = new AtomicLong(-1);
     private final AtomicLong lastEventAtMillis = new AtomicLong(-1);
     private final Map<String, LongAdder> perTopic = new ConcurrentHashMap<>();
+    private final StreamMeters stream;
+
+    public PipelineMetrics() {
+        this(null);
+    }
+
+    /** @param stream also told about every committed batch (the metrics model); null for none */
+    public PipelineMetrics(StreamMeters stream) {
+        this.stream = stream;
+    }
+
+    /**
+     * A batch committed to Kafka: the counters above, and the metrics model.
+     *
+     * @param sent        the records published, in order
+     * @param lastHandled the batch's last record, published or not (its offset holds the newest source commit)
+     */
+    void recordBatch(List<org.apache.kafka.connect.source.SourceRecord> sent,
+                     org.apache.kafka.connect.source.SourceRecord lastHandled, int skippedCount, long maxLsn,
+                     long receivedAtMillis, long ackedAtMillis) {
+        for (int i = 0, n = sent.size(); i < n; i++) {
+            recordPublished(sent.get(i).topic());
+        }
+        recordBatch(sent.size(), skippedCount, maxLsn, receivedAtMillis, ackedAtMillis);
+        if (stream != null) {
+            stream.batchCommitted(sent, lastHandled, skippedCount, ackedAtMillis);
+        }
+    }
 
     void recordPublished(String topic) {
         perTopic.computeIfAbsent(topic, t -> new LongAdder()).increment();

@@ -1,5 +1,6 @@
 package dev.strangler.engine.resume;
 
+import dev.strangler.contract.Lsn;
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig.SnapshotMode;
 import java.time.Instant;

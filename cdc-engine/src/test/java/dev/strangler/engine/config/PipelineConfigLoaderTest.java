@@ -49,6 +49,45 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
+    void shouldServeTheEndpointByDefaultAndTakeTheOperationsKeys() {
+        assertThat(load(minimal()).operations()).isEqualTo(PipelineConfig.Operations.defaults());
+        assertThat(PipelineConfig.Operations.defaults().httpPort()).isEqualTo(9393);
+        Map<String, String> m = minimal();
+        m.put("http.enabled", "false");
+        m.put("http.port", "0");
+        m.put("http.bind", "127.0.0.1");
+        m.put("health.ready.max.lag", "2m");
+        m.put("monitor.interval", "5s");
+        m.put("snapshot.progress.interval", "0");
+        m.put("log.format", "json");
+        PipelineConfig.Operations ops = load(m).operations();
+        assertThat(ops).isEqualTo(new PipelineConfig.Operations(false, "127.0.0.1", 0, Duration.ofMinutes(2),
+                Duration.ofSeconds(5), Duration.ZERO, PipelineConfig.LogFormat.JSON));
+    }
+
+    @Test
+    void shouldRefuseAReadinessLagTheHeartbeatAloneWouldExceedAndBadPorts() {
+        Map<String, String> m = minimal();
+        m.put("heartbeat.interval", "5m");
+        assertThat(load(m).operations().readyMaxLag()).as("derived: twice the heartbeat")
+                .isEqualTo(Duration.ofMinutes(10));
+        m.put("health.ready.max.lag", "1m");
+        assertThatThrownBy(() -> load(m)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("health.ready.max.lag (60s) must be more than heartbeat.interval (300s)");
+        m.put("heartbeat.interval", "0");
+        assertThat(load(m).operations().readyMaxLag()).isEqualTo(Duration.ofSeconds(60));
+        Map<String, String> port = minimal();
+        port.put("http.port", "70000");
+        assertThatThrownBy(() -> load(port)).hasMessageContaining("http.port: 70000 is out of range 0 to 65535");
+        Map<String, String> format = minimal();
+        format.put("log.format", "xml");
+        assertThatThrownBy(() -> load(format)).hasMessageContaining("log.format: 'xml' is not one of [text, json]");
+        Map<String, String> monitor = minimal();
+        monitor.put("monitor.interval", "0");
+        assertThatThrownBy(() -> load(monitor)).hasMessageContaining("monitor.interval must be greater than zero");
+    }
+
+    @Test
     void shouldDeriveSlotAndPublicationFromThePipelineName() {
         Map<String, String> m = minimal();
         m.put("pipeline.name", "Billing-EU.1");

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,54 +54,33 @@ class DeliveryFaultsIT {
      */
     @Test
     void shouldLoseNoChangeWhenEveryPipelineBackendIsTerminatedDuringTheSnapshot() throws Exception {
-        String db = database(30_000);
-        String name = "termsnap";
-        Map<String, String> settings = pacedSnapshot(settings(sandbox, db, name));
-        try (Pipeline pipeline = new Pipeline(config(settings), Pipeline.Options.defaults())) {
-            pipeline.start();
-            LegacyWriter writer = writer(db).start();
-            await().atMost(Duration.ofSeconds(60)).until(() -> snapshotReads(name) > 500);
-            assertThat(snapshotReads(name)).as("terminated during the snapshot").isLessThan(30_000);
-            int terminated = terminateBackends(db);
-            assertThat(terminated).as("pipeline backends terminated").isGreaterThanOrEqualTo(2);
-            int before = writer.committed();
-            // the restart catches up, snapshots again (paced: 6 s or more) and streams on; the writer goes on
-            await().atMost(Duration.ofSeconds(120)).until(() -> writer.committed() > before + 1_000
-                    && pipeline.state() == Pipeline.State.RUNNING);
-            finish("backends terminated during the snapshot", writer, name, pipeline);
-        }
+        ridesOut("backends terminated during the snapshot", "termsnap", 30_000, DeliveryFaultsIT::pacedSnapshot,
+                (pipeline, db, writer) -> {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> snapshotReads("termsnap") > 500);
+                    assertThat(snapshotReads("termsnap")).as("terminated during the snapshot").isLessThan(30_000);
+                    assertThat(terminateBackends(db)).as("pipeline backends terminated").isGreaterThanOrEqualTo(2);
+                });
     }
 
     @Test
     void shouldLoseNoChangeWhenEveryPipelineBackendIsTerminatedWhileStreaming() throws Exception {
-        String db = database(0);
-        String name = "termstream";
-        try (Pipeline pipeline = new Pipeline(config(settings(sandbox, db, name)), Pipeline.Options.defaults())) {
-            pipeline.start();
-            LegacyWriter writer = writer(db).start();
-            await().atMost(Duration.ofSeconds(60)).until(() -> writer.committed() > 300);
-            assertThat(terminateBackends(db)).isGreaterThanOrEqualTo(2);
-            await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.state() == Pipeline.State.RECOVERING
-                    || pipeline.state() == Pipeline.State.RUNNING);
-            int before = writer.committed();
-            await().atMost(Duration.ofSeconds(60)).until(() -> writer.committed() > before + 300);
-            finish("backends terminated while streaming", writer, name, pipeline);
-        }
+        ridesOut("backends terminated while streaming", "termstream", 0, settings -> settings,
+                (pipeline, db, writer) -> {
+                    awaitWrites(writer, 300);
+                    assertThat(terminateBackends(db)).isGreaterThanOrEqualTo(2);
+                });
     }
 
     @Test
     void shouldRideOutKafkaBeingDownLongerThanTheDeliveryTimeout() throws Exception {
-        String db = database(0);
-        String name = "kafkadown";
-        Map<String, String> settings = settings(sandbox, db, name);
-        // a send gives up after 10 s, so an outage of 20 s makes the attempt fail and the pipeline restart
-        settings.put("kafka.producer.delivery.timeout.ms", "10000");
-        settings.put("kafka.producer.request.timeout.ms", "5000");
-        settings.put("kafka.producer.max.block.ms", "10000");
-        try (Pipeline pipeline = new Pipeline(config(settings), Pipeline.Options.defaults())) {
-            pipeline.start();
-            LegacyWriter writer = writer(db).start();
-            await().atMost(Duration.ofSeconds(60)).until(() -> writer.committed() > 300);
+        ridesOut("Kafka down for " + PLAN.kafkaOutage().toSeconds() + " s", "kafkadown", 0, settings -> {
+            // a send gives up after 10 s, so the outage makes the attempt fail and the pipeline restart
+            settings.put("kafka.producer.delivery.timeout.ms", "10000");
+            settings.put("kafka.producer.request.timeout.ms", "5000");
+            settings.put("kafka.producer.max.block.ms", "10000");
+            return settings;
+        }, (pipeline, db, writer) -> {
+            awaitWrites(writer, 300);
             sandbox.kafka().stop();
             try {
                 await().atMost(PLAN.kafkaOutage().plusSeconds(60)).until(() ->
@@ -112,49 +92,33 @@ class DeliveryFaultsIT {
             } finally {
                 sandbox.kafka().restart();
             }
-            await().atMost(Duration.ofSeconds(120)).until(() -> pipeline.state() == Pipeline.State.RUNNING);
-            finish("Kafka down for " + PLAN.kafkaOutage().toSeconds() + " s", writer, name, pipeline);
-        }
+        });
     }
 
     @Test
     void shouldRideOutAPostgresRestart() throws Exception {
-        String db = database(0);
-        String name = "pgrestart";
-        try (Pipeline pipeline = new Pipeline(config(settings(sandbox, db, name)), Pipeline.Options.defaults())) {
-            pipeline.start();
-            LegacyWriter writer = writer(db).start();
-            await().atMost(Duration.ofSeconds(60)).until(() -> writer.committed() > 300);
+        ridesOut("PostgreSQL restarted", "pgrestart", 0, settings -> settings, (pipeline, db, writer) -> {
+            awaitWrites(writer, 300);
             sandbox.postgres().restart();
-            int before = writer.committed();
-            await().atMost(Duration.ofSeconds(120)).until(() -> writer.committed() > before + 300
-                    && pipeline.state() == Pipeline.State.RUNNING);
-            finish("PostgreSQL restarted", writer, name, pipeline);
-        }
+        });
     }
 
     @Test
     void shouldRideOutPostgresBeingDown() throws Exception {
-        String db = database(0);
-        String name = "pgdown";
-        try (Pipeline pipeline = new Pipeline(config(settings(sandbox, db, name)), Pipeline.Options.defaults())) {
-            pipeline.start();
-            LegacyWriter writer = writer(db).start();
-            await().atMost(Duration.ofSeconds(60)).until(() -> writer.committed() > 300);
-            sandbox.postgres().stop();
-            try {
-                await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.state() == Pipeline.State.RECOVERING);
-                Thread.sleep(PLAN.postgresOutage().toMillis());
-                assertThat(pipeline.state()).as("the process stays up while PostgreSQL is down")
-                        .isNotIn(Pipeline.State.FAILED, Pipeline.State.STOPPED);
-            } finally {
-                sandbox.postgres().restart();
-            }
-            int before = writer.committed();
-            await().atMost(Duration.ofSeconds(180)).until(() -> writer.committed() > before + 300
-                    && pipeline.state() == Pipeline.State.RUNNING);
-            finish("PostgreSQL down for " + PLAN.postgresOutage().toSeconds() + " s", writer, name, pipeline);
-        }
+        ridesOut("PostgreSQL down for " + PLAN.postgresOutage().toSeconds() + " s", "pgdown", 0, settings -> settings,
+                (pipeline, db, writer) -> {
+                    awaitWrites(writer, 300);
+                    sandbox.postgres().stop();
+                    try {
+                        await().atMost(Duration.ofSeconds(60)).until(() ->
+                                pipeline.state() == Pipeline.State.RECOVERING);
+                        Thread.sleep(PLAN.postgresOutage().toMillis());
+                        assertThat(pipeline.state()).as("the process stays up while PostgreSQL is down")
+                                .isNotIn(Pipeline.State.FAILED, Pipeline.State.STOPPED);
+                    } finally {
+                        sandbox.postgres().restart();
+                    }
+                });
     }
 
     /** SIGKILL at random moments, the first ones during a paced initial snapshot, with the legacy app writing. */
@@ -268,6 +232,52 @@ class DeliveryFaultsIT {
     }
 
     // --- fixture ---
+
+    /** What a test does to a running in-process pipeline while the legacy app writes through it. */
+    private interface Fault {
+        void inject(Pipeline pipeline, String db, LegacyWriter writer) throws Exception;
+    }
+
+    /**
+     * One fault, ridden out: a pipeline on a fresh database of {@code seed} customers, the legacy app writing, the
+     * fault; then the pipeline must stream again and the writer's next 300 transactions arrive with all before them,
+     * every change once and in order.
+     */
+    private void ridesOut(String scenario, String name, int seed, UnaryOperator<Map<String, String>> tune,
+                          Fault fault) throws Exception {
+        String db = database(seed);
+        try (Pipeline pipeline = new Pipeline(config(tune.apply(settings(sandbox, db, name))),
+                Pipeline.Options.defaults())) {
+            pipeline.start();
+            LegacyWriter writer = writer(db).start();
+            try {
+                fault.inject(pipeline, db, writer);
+                int before = writer.committed();
+                try {
+                    await().atMost(Duration.ofSeconds(180)).until(() -> writer.committed() > before + 300
+                            && pipeline.state() == Pipeline.State.RUNNING);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    // what every thread was doing, so a hang in CI can be read from the log
+                    Thread.getAllStackTraces().forEach((thread, stack) -> {
+                        System.out.println("thread " + thread.getName() + " " + thread.getState());
+                        for (StackTraceElement frame : stack) {
+                            System.out.println("    at " + frame);
+                        }
+                    });
+                    throw new AssertionError("not streaming again: pipeline " + pipeline.state()
+                            + pipeline.waitingFor().map(k -> " (waiting for " + k.waitsFor() + ")").orElse("")
+                            + ", writer at " + writer.committed() + " transactions", e);
+                }
+                finish(scenario, writer, name, pipeline);
+            } finally {
+                writer.close();
+            }
+        }
+    }
+
+    private static void awaitWrites(LegacyWriter writer, int transactions) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> writer.committed() > transactions);
+    }
 
     /** A database with the demo schema, {@code seed} customers (for a snapshot to read) and the writer's branches. */
     private String database(int seed) {

@@ -3,6 +3,7 @@ package dev.strangler.engine.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strangler.contract.IntakeHeaderNames;
+import dev.strangler.contract.Lsn;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class IntakeHeadersTest {
 
     @Test
     void shouldPrintLsnsTheWayPostgresDoes() {
-        assertThat(IntakeHeaders.pgLsn(0x16B3748L)).isEqualTo("0/16B3748");
-        assertThat(IntakeHeaders.pgLsn((3L << 32) | 0xA0L)).isEqualTo("3/A0");
+        assertThat(Lsn.format(0x16B3748L)).isEqualTo("0/16B3748");
+        assertThat(Lsn.format((3L << 32) | 0xA0L)).isEqualTo("3/A0");
     }
 }

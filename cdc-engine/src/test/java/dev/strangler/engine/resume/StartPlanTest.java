@@ -3,6 +3,7 @@ package dev.strangler.engine.resume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.strangler.contract.Lsn;
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig.SnapshotMode;
 import java.time.Instant;

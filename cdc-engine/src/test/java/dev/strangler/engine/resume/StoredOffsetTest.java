@@ -3,6 +3,7 @@ package dev.strangler.engine.resume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.strangler.contract.Lsn;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,9 @@
-package dev.strangler.engine.resume;
+package dev.strangler.contract;
 
-/** PostgreSQL's text form of a WAL position ({@code 16/B374D848}) and the 64-bit number Debezium stores. */
+/**
+ * PostgreSQL's text form of a WAL position ({@code 16/B374D848}) and the 64-bit number Debezium stores in offsets and
+ * {@code source.lsn}, and Strangler in its intake headers.
+ */
 public final class Lsn {
 
     private Lsn() {
