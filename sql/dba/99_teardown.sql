@@ -7,6 +7,10 @@
 --                slot         source.slot (default strangler_<pipeline.name>)
 --                publication  source.publication (default strangler_<pipeline.name>)
 -- Idempotent:    every step skips what is already gone.
+-- Guarded:       step 4 drops everything the role owns in this database, so step 0 first refuses a superuser and a
+--                role that owns anything outside schema strangler (a shared role, an application's owner role): it
+--                lists what it found and stops before anything is dropped. The pipeline's role from
+--                02_pipeline_role.sql owns schema strangler and at most the pipeline's publication, and passes.
 --
 -- Order matters: the slot first, because an unread slot keeps WAL until the disk is full; the role last, because
 -- PostgreSQL refuses to drop a role that still owns objects or holds privileges.
@@ -15,6 +19,55 @@
 -- <topic.prefix>.<schema>.<table> and the offsets topic with kafka-topics.sh --delete when no consumer needs them).
 
 \set ON_ERROR_STOP on
+
+-- 0. The guard. A psql variable cannot reach inside a DO block (nothing is substituted within quotes), so the names
+--    go through session settings. Objects are found through pg_shdepend, PostgreSQL's own record of what a role owns:
+--    here and in shared catalogs (a database, a tablespace), and counted per other database. Allowed: schema
+--    strangler, what is in it, and the pipeline's publication.
+SELECT set_config('strangler.teardown_role', :'role', false) AS role,
+       set_config('strangler.teardown_publication', :'publication', false) AS publication;
+DO $guard$
+DECLARE
+  target oid;
+  super boolean;
+  owned text;
+BEGIN
+  SELECT oid, rolsuper INTO target, super FROM pg_roles
+   WHERE rolname = current_setting('strangler.teardown_role');
+  IF target IS NULL THEN
+    RETURN; -- the role is gone already
+  END IF;
+  IF super THEN
+    RAISE EXCEPTION 'refusing to tear down role "%": it is a superuser', current_setting('strangler.teardown_role')
+      USING DETAIL = 'Step 4 would DROP OWNED BY it (every table, schema and function it owns in this database) '
+                     'and drop the role. Nothing has been dropped.',
+            HINT = 'Pass -v role= the pipeline''s own role (source.user, made by 02_pipeline_role.sql). With a shared '
+                   'role, run steps 1-3 of this script by hand and keep the role.';
+  END IF;
+  SELECT string_agg(what, '; ' ORDER BY what) INTO owned FROM (
+    SELECT o.type || ' ' || o.identity AS what
+      FROM pg_shdepend d CROSS JOIN LATERAL pg_identify_object(d.classid, d.objid, d.objsubid) o
+     WHERE d.refclassid = 'pg_authid'::regclass AND d.refobjid = target AND d.deptype = 'o'
+       AND d.dbid IN (0, (SELECT oid FROM pg_database WHERE datname = current_database()))
+       AND o.schema IS DISTINCT FROM 'strangler'
+       AND NOT (o.type = 'schema' AND o.identity = 'strangler')
+       AND NOT (o.type = 'publication' AND o.identity = quote_ident(current_setting('strangler.teardown_publication')))
+    UNION ALL
+    SELECT count(*) || ' object(s) in database ' || quote_ident(db.datname)
+      FROM pg_shdepend d JOIN pg_database db ON db.oid = d.dbid
+     WHERE d.refclassid = 'pg_authid'::regclass AND d.refobjid = target AND d.deptype = 'o'
+       AND db.datname <> current_database()
+     GROUP BY db.datname
+  ) found;
+  IF owned IS NOT NULL THEN
+    RAISE EXCEPTION 'refusing to tear down role "%": it owns objects outside schema strangler: %',
+        current_setting('strangler.teardown_role'), owned
+      USING DETAIL = 'Step 4 would DROP OWNED BY it, dropping them. Nothing has been dropped.',
+            HINT = 'Pass -v role= the pipeline''s own role (source.user, made by 02_pipeline_role.sql); if it is '
+                   'that role, move each object to its proper owner first (ALTER ... OWNER TO ...).';
+  END IF;
+END
+$guard$;
 
 -- 1. The replication slot. Fails with "replication slot ... is active for PID ..." while a pipeline still reads it:
 --    stop the pipeline first (this refusal is what keeps a running pipeline from losing its position).

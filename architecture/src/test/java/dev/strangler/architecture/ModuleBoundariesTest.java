@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The boundaries DESIGN.md draws between the modules, checked on the compiled production classes of every module:
  * the command line uses the engine's API packages only, the parity checker and the outbox never reach into the
- * engine, the outbox and the sink depend on the contract only, the contract depends on nothing, nothing production
+ * engine, the outbox and the sink depend on the contract only, the contract depends on nothing, secret resolution on
+ * Kafka's config providers only, nothing production
  * depends on the sandbox, and no two modules depend on each other both ways.
  */
 class ModuleBoundariesTest {
@@ -35,7 +36,8 @@ class ModuleBoundariesTest {
 
     @Test
     void shouldImportEveryModule() {
-        for (String pkg : new String[] {"dev.strangler.contract", "dev.strangler.sql", "dev.strangler.engine",
+        for (String pkg : new String[] {"dev.strangler.contract", "dev.strangler.security", "dev.strangler.sql",
+            "dev.strangler.engine",
             "dev.strangler.outbox", "dev.strangler.parity", "dev.strangler.cli", "dev.strangler.demo",
             "dev.strangler.sandbox", "dev.strangler.sink"}) {
             org.assertj.core.api.Assertions.assertThat(production.stream()
@@ -92,6 +94,15 @@ class ModuleBoundariesTest {
     void shouldLetTheContractDependOnNothing() {
         classes().that().resideInAPackage("dev.strangler.contract..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("dev.strangler.contract..", "java..")
+                .check(production);
+    }
+
+    /** Secret resolution is shared by every module that reads a configuration, so it may know none of them. */
+    @Test
+    void shouldLetTheSecurityModuleDependOnKafkasClientsOnly() {
+        classes().that().resideInAPackage("dev.strangler.security..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.strangler.security..", "java..",
+                        "org.apache.kafka.common.config..")
                 .check(production);
     }
 

@@ -11,7 +11,6 @@ import dev.strangler.engine.resume.StartPlan;
 import dev.strangler.engine.source.StranglerObjects;
 import dev.strangler.engine.source.TableTopicNaming;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -46,7 +45,13 @@ final class DebeziumSettings {
         p.setProperty("database.dbname", source.endpoint().database());
         p.setProperty("database.user", source.user());
         p.setProperty("database.password", source.password().reveal());
-        jdbcQueryParameters(source.endpoint().jdbcUrl()).forEach(kv -> p.setProperty("database." + kv[0], kv[1]));
+        // sslmode, sslrootcert...: decoded as the driver decodes them (the URL never holds user or password, the
+        // configuration refuses them there)
+        source.endpoint().parameters().forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                p.setProperty("database." + k, v);
+            }
+        });
         p.setProperty("database.application.name", "strangler-" + config.pipelineName());
 
         p.setProperty("topic.prefix", config.kafka().topicPrefix());
@@ -79,7 +84,7 @@ final class DebeziumSettings {
         heartbeat.ifPresent(interval -> {
             p.setProperty("heartbeat.interval.ms", Long.toString(interval.toMillis()));
             p.setProperty("heartbeat.action.query", "INSERT INTO strangler.heartbeat AS h (pipeline, beat_at) "
-                    + "VALUES ('" + config.pipelineName() + "', now()) ON CONFLICT (pipeline) "
+                    + "VALUES (" + sqlLiteral(config.pipelineName()) + ", now()) ON CONFLICT (pipeline) "
                     + "DO UPDATE SET beat_at = excluded.beat_at, beats = h.beats + 1");
         });
         p.setProperty("topic.heartbeat.prefix", HEARTBEAT_TOPIC_PREFIX);
@@ -176,18 +181,8 @@ final class DebeziumSettings {
         p.setProperty(t + "table.op.invalid.behavior", "warn");
     }
 
-    private static List<String[]> jdbcQueryParameters(String jdbcUrl) {
-        int q = jdbcUrl.indexOf('?');
-        List<String[]> result = new ArrayList<>();
-        if (q < 0) {
-            return result;
-        }
-        for (String pair : jdbcUrl.substring(q + 1).split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                result.add(new String[] {pair.substring(0, eq), pair.substring(eq + 1)});
-            }
-        }
-        return result;
+    /** A string literal as SQL (the pipeline name is validated too; this keeps the query safe on its own). */
+    static String sqlLiteral(String value) {
+        return "'" + value.replace("'", "''") + "'";
     }
 }

@@ -106,9 +106,13 @@ class DbaScriptsIT {
     }
 
     private void runScript(String fileName, Map<String, String> variables) throws SQLException {
+        runScript(DB, fileName, variables);
+    }
+
+    private void runScript(String database, String fileName, Map<String, String> variables) throws SQLException {
         SqlScripts.Script script = SqlScripts.dbaScripts().stream().filter(s -> s.fileName().equals(fileName))
                 .findFirst().orElseThrow(() -> new AssertionError(fileName + " is not packaged"));
-        try (Connection c = superuser()) {
+        try (Connection c = sandbox.postgres().connect(database)) {
             PsqlRunner.run(c, fileName, script.text(), variables);
         }
     }
@@ -209,6 +213,82 @@ class DbaScriptsIT {
         assertThat(query("SELECT count(*) FROM pg_roles WHERE rolname = '" + ROLE + "'")).isEqualTo("0");
         // the legacy data is untouched
         assertThat(Long.parseLong(query("SELECT count(*) FROM shop.customers"))).isPositive();
+    }
+
+    /**
+     * The teardown ends with DROP OWNED BY and DROP ROLE: pointed at a superuser or a role that owns legacy objects
+     * it must stop before it drops anything, listing what it found; pointed at a role that owns nothing outside
+     * schema strangler it runs. In a database of its own, so the other test's schema strangler is not touched.
+     */
+    @Test
+    void teardownRefusesASuperuserAndARoleThatOwnsObjectsOutsideSchemaStrangler() throws Exception {
+        String db = "teardown_guard";
+        sandbox.postgres().createDatabase(db);
+        String slot = "strangler_guard";
+        String publication = "strangler_guard";
+        try (Connection c = sandbox.postgres().connect(db); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE public.invoices (id int PRIMARY KEY)");
+            st.execute("CREATE PUBLICATION " + publication + " FOR TABLE public.invoices");
+            st.execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+            st.execute("CREATE ROLE legacy_owner LOGIN");
+            st.execute("CREATE SCHEMA billing AUTHORIZATION legacy_owner");
+            st.execute("CREATE TABLE billing.accounts (id int PRIMARY KEY)");
+            st.execute("ALTER TABLE billing.accounts OWNER TO legacy_owner");
+            st.execute("CREATE FUNCTION public.total() RETURNS int LANGUAGE sql AS 'SELECT 1'");
+            st.execute("ALTER FUNCTION public.total() OWNER TO legacy_owner");
+        }
+        Map<String, String> vars = Map.of("slot", slot, "publication", publication);
+
+        Map<String, String> superuser = new HashMap<>(vars);
+        superuser.put("role", sandbox.postgres().superuser());
+        assertThatThrownBy(() -> runScript(db, "99_teardown.sql", superuser))
+                .hasMessageContaining("refusing to tear down role \"postgres\": it is a superuser")
+                .hasMessageContaining("Nothing has been dropped");
+        assertGuardDroppedNothing(db, slot, publication, "postgres");
+
+        Map<String, String> shared = new HashMap<>(vars);
+        shared.put("role", "legacy_owner");
+        assertThatThrownBy(() -> runScript(db, "99_teardown.sql", shared))
+                .hasMessageContaining("refusing to tear down role \"legacy_owner\": it owns objects outside schema "
+                        + "strangler: function public.total(); schema billing; table billing.accounts");
+        assertGuardDroppedNothing(db, slot, publication, "legacy_owner");
+        // from another database, its objects there are counted (DROP OWNED BY there would drop them)
+        assertThatThrownBy(() -> runScript(DB, "99_teardown.sql", Map.of("role", "legacy_owner", "slot",
+                "strangler_none", "publication", "strangler_none")))
+                .hasMessageContaining("3 object(s) in database " + db);
+
+        // once what it owns has its proper owner, the same role is torn down
+        try (Connection c = sandbox.postgres().connect(db); Statement st = c.createStatement()) {
+            st.execute("REASSIGN OWNED BY legacy_owner TO postgres");
+            st.execute("CREATE SCHEMA strangler AUTHORIZATION legacy_owner");
+            st.execute("CREATE TABLE strangler.heartbeat (pipeline text PRIMARY KEY)");
+        }
+        runScript(db, "99_teardown.sql", shared);
+        try (Connection c = sandbox.postgres().connect(db); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name = '"
+                     + slot + "'), (SELECT count(*) FROM pg_roles WHERE rolname = 'legacy_owner'), "
+                     + "(SELECT count(*) FROM pg_namespace WHERE nspname = 'strangler'), "
+                     + "to_regclass('billing.accounts') IS NOT NULL")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("slot").isZero();
+            assertThat(rs.getInt(2)).as("role").isZero();
+            assertThat(rs.getInt(3)).as("schema strangler").isZero();
+            assertThat(rs.getBoolean(4)).as("the legacy table, now another role's, is untouched").isTrue();
+        }
+    }
+
+    private void assertGuardDroppedNothing(String db, String slot, String publication, String role) throws Exception {
+        try (Connection c = sandbox.postgres().connect(db); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name = '"
+                     + slot + "'), (SELECT count(*) FROM pg_publication WHERE pubname = '" + publication + "'), "
+                     + "(SELECT count(*) FROM pg_roles WHERE rolname = '" + role + "'), "
+                     + "to_regclass('billing.accounts') IS NOT NULL")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("slot kept").isEqualTo(1);
+            assertThat(rs.getInt(2)).as("publication kept").isEqualTo(1);
+            assertThat(rs.getInt(3)).as("role kept").isEqualTo(1);
+            assertThat(rs.getBoolean(4)).as("table kept").isTrue();
+        }
     }
 
     private void assertRole() throws SQLException {

@@ -85,7 +85,7 @@ public record ParityConfig(String jdbcUrl, String user, String password, String 
 
     @Override
     public String toString() {
-        return "ParityConfig[" + jdbcUrl + " as " + user + ", slot " + slot + ", kafka " + bootstrapServers
+        return "ParityConfig[" + Connections.redacted(jdbcUrl) + " as " + user + ", slot " + slot + ", kafka " + bootstrapServers
                 + ", tables " + tables + ", " + eventEncoding + (acceptNotComparable ? ", accepting not-comparable rows"
                 : "") + "]";
     }

@@ -1,20 +1,21 @@
 package dev.strangler.sandbox;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A main class in a JVM of its own, on this JVM's classpath, so a test can kill it for real (SIGKILL: no shutdown
  * hook, no final commit). Its output goes to a log file; {@link #start} returns once it printed its ready line.
+ *
+ * <p>The operating system writes the output to the file itself (a redirect, no pump thread in this JVM): a pump
+ * reading the process's pipe loses what the process prints just before it exits, when the JDK closes the pipe under
+ * it, and those are the lines a graceful-stop test looks for.
  */
 public final class ChildJvm implements AutoCloseable {
 
@@ -44,37 +45,25 @@ public final class ChildJvm implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        CountDownLatch ready = new CountDownLatch(1);
-        Thread pump = new Thread(() -> copy(p, log, readyLines, ready), main.getSimpleName() + "-output");
-        pump.setDaemon(true);
-        pump.start();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!ready.await(100, TimeUnit.MILLISECONDS)) {
+        while (!printed(log, readyLines)) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
                 p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
                 throw new IllegalStateException(main.getSimpleName() + " did not print " + readyLines + " within "
-                        + timeout.toSeconds() + "s; its output:\n" + Files.readString(log));
+                        + timeout.toSeconds() + "s; its output:\n" + Files.readString(log, StandardCharsets.UTF_8));
             }
+            Thread.sleep(100);
         }
         return new ChildJvm(p, log);
     }
 
-    private static void copy(Process p, Path log, List<String> readyLines, CountDownLatch ready) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-             var out = Files.newBufferedWriter(log)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                out.write(line);
-                out.newLine();
-                out.flush();
-                if (readyLines.contains(line)) {
-                    ready.countDown();
-                }
-            }
-        } catch (IOException ignored) {
-            // the process was killed: its output simply ends
+    private static boolean printed(Path log, List<String> lines) throws IOException {
+        if (!Files.exists(log)) {
+            return false;
         }
+        return Files.readString(log, StandardCharsets.UTF_8).lines().anyMatch(lines::contains);
     }
 
     /** SIGKILL, and waits until it is gone. */
@@ -132,7 +121,7 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     public String output() throws IOException {
-        return Files.readString(log);
+        return Files.readString(log, StandardCharsets.UTF_8);
     }
 
     @Override

@@ -34,6 +34,14 @@ public final class Sandbox implements AutoCloseable {
 
     /** Starts PostgreSQL and Kafka in parallel; if either fails, the other is closed again. */
     public static Sandbox start() {
+        return start(null);
+    }
+
+    /**
+     * Like {@link #start()}, with a SASL_SSL listener on the broker too when {@code saslSsl} is not null (see
+     * {@link SandboxKafka}).
+     */
+    public static Sandbox start(SandboxKafka.SaslSsl saslSsl) {
         long started = System.nanoTime();
         ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "sandbox-start");
@@ -42,7 +50,8 @@ public final class Sandbox implements AutoCloseable {
         });
         try {
             CompletableFuture<SandboxPostgres> postgres = startAsync(SandboxPostgres::start, executor);
-            CompletableFuture<SandboxKafka> kafka = startAsync(SandboxKafka::start, executor);
+            CompletableFuture<SandboxKafka> kafka =
+                    startAsync(() -> SandboxKafka.start(java.util.Map.of(), saslSsl), executor);
             RuntimeException failure = null;
             SandboxPostgres pg = null;
             SandboxKafka broker = null;

@@ -45,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * data, for "broker stopped" fault tests. A JVM shutdown hook stops the broker and deletes the
  * temporary directory if {@link #close()} was never called; {@link Sandbox} replaces it with its
  * own ordered hook. All lifecycle methods are thread-safe and {@code close()} is idempotent.
+ *
+ * <p>With {@link SaslSsl} it also opens a SASL_SSL listener, the shape of a production cluster: TLS with a
+ * certificate from a {@link SandboxTls} CA (clients verify it and the host name) and SCRAM-SHA-512 logins, the
+ * credential created through the PLAINTEXT listener once the broker is up. The PLAINTEXT listener stays for the
+ * broker's own use and for test tooling; the broker config holds no client password (SCRAM stores a salted hash).
  */
 public final class SandboxKafka implements AutoCloseable {
 
@@ -53,20 +58,59 @@ public final class SandboxKafka implements AutoCloseable {
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
+    private static final String SASL_SSL_LISTENER = "SASL_SSL";
+
+    /**
+     * An optional SASL_SSL listener: TLS with {@code tls}'s broker certificate, and one SCRAM-SHA-512 login.
+     *
+     * @param user     the login's user name
+     * @param password the login's password (never logged, never in {@link #toString()})
+     */
+    public record SaslSsl(SandboxTls tls, String user, String password) {
+
+        public static final String MECHANISM = "SCRAM-SHA-512";
+
+        /** What a Kafka client sets to log in over this listener; the trust store is the CA's PEM file. */
+        public Map<String, String> clientSettings() {
+            Map<String, String> s = new LinkedHashMap<>();
+            s.put("security.protocol", "SASL_SSL");
+            s.put("sasl.mechanism", MECHANISM);
+            s.put("sasl.jaas.config", jaasConfig(user, password));
+            s.put("ssl.truststore.type", "PEM");
+            s.put("ssl.truststore.location", tls.caCertificate().toString());
+            return s;
+        }
+
+        /** The client JAAS line of a SCRAM login. */
+        public static String jaasConfig(String user, String password) {
+            return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                    + user.replace("\"", "\\\"") + "\" password=\"" + password.replace("\"", "\\\"") + "\";";
+        }
+
+        @Override
+        public String toString() {
+            return "SaslSsl[user=" + user + ", " + tls + "]";
+        }
+    }
+
     private final int brokerPort;
     private final int controllerPort;
+    private final int saslSslPort;
     private final Path logDirectory;
     private final String clusterId = Uuid.randomUuid().toString();
+    private final SaslSsl saslSsl;
     private final Map<String, String> brokerSettings;
     private Thread shutdownHook;
 
     private KafkaRaftServer server;
     private boolean closed;
 
-    private SandboxKafka(int brokerPort, int controllerPort, Path logDirectory, Map<String, String> extraSettings) {
-        this.brokerPort = brokerPort;
-        this.controllerPort = controllerPort;
+    private SandboxKafka(int[] ports, Path logDirectory, Map<String, String> extraSettings, SaslSsl saslSsl) {
+        this.brokerPort = ports[0];
+        this.controllerPort = ports[1];
+        this.saslSslPort = saslSsl == null ? -1 : ports[2];
         this.logDirectory = logDirectory;
+        this.saslSsl = saslSsl;
         this.brokerSettings = settings(extraSettings);
         this.shutdownHook = Internals.addShutdownHook("sandbox-kafka-shutdown", this::close);
     }
@@ -78,9 +122,14 @@ public final class SandboxKafka implements AutoCloseable {
 
     /** Like {@link #start()}; {@code extraBrokerSettings} override the defaults. */
     public static SandboxKafka start(Map<String, String> extraBrokerSettings) {
-        int[] ports = Internals.freeLoopbackPorts(2);
-        SandboxKafka kafka = new SandboxKafka(ports[0], ports[1],
-                Internals.createTempDirectory("strangler-kafka-"), extraBrokerSettings);
+        return start(extraBrokerSettings, null);
+    }
+
+    /** Like {@link #start(Map)}, with a SASL_SSL listener too when {@code saslSsl} is not null. */
+    public static SandboxKafka start(Map<String, String> extraBrokerSettings, SaslSsl saslSsl) {
+        int[] ports = Internals.freeLoopbackPorts(saslSsl == null ? 2 : 3);
+        SandboxKafka kafka = new SandboxKafka(ports, Internals.createTempDirectory("strangler-kafka-"),
+                extraBrokerSettings, saslSsl);
         try {
             kafka.restart();
         } catch (RuntimeException e) {
@@ -93,6 +142,18 @@ public final class SandboxKafka implements AutoCloseable {
     /** {@code 127.0.0.1:port} of the PLAINTEXT listener. */
     public String bootstrapServers() {
         return Internals.LOOPBACK + ":" + brokerPort;
+    }
+
+    /**
+     * {@code 127.0.0.1:port} of the SASL_SSL listener (its certificate names 127.0.0.1 and localhost).
+     *
+     * @throws IllegalStateException when started without {@link SaslSsl}
+     */
+    public String saslSslBootstrapServers() {
+        if (saslSsl == null) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener; start it with SaslSsl");
+        }
+        return Internals.LOOPBACK + ":" + saslSslPort;
     }
 
     /** The broker's log directory (also the KRaft metadata directory); deleted by {@link #close()}. */
@@ -137,6 +198,9 @@ public final class SandboxKafka implements AutoCloseable {
         try {
             starting.startup();
             awaitReady();
+            if (saslSsl != null) {
+                enableSaslSslLogin();
+            }
         } catch (RuntimeException e) {
             starting.shutdown();
             starting.awaitShutdown();
@@ -190,6 +254,22 @@ public final class SandboxKafka implements AutoCloseable {
         s.put("controller.listener.names", CONTROLLER_LISTENER);
         s.put("inter.broker.listener.name", "PLAINTEXT");
         s.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        if (saslSsl != null) {
+            String secured = SASL_SSL_LISTENER + "://" + Internals.LOOPBACK + ":" + saslSslPort;
+            s.put("listeners", broker + "," + secured + "," + controller);
+            s.put("advertised.listeners", broker + "," + secured);
+            s.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + SASL_SSL_LISTENER + ":SASL_SSL,"
+                    + CONTROLLER_LISTENER + ":PLAINTEXT");
+            String prefix = "listener.name." + SASL_SSL_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+            s.put("sasl.enabled.mechanisms", SaslSsl.MECHANISM);
+            s.put(prefix + "sasl.enabled.mechanisms", SaslSsl.MECHANISM);
+            s.put(prefix + SaslSsl.MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            s.put(prefix + "ssl.keystore.type", "PKCS12");
+            s.put(prefix + "ssl.keystore.location", saslSsl.tls().brokerKeyStore().toString());
+            s.put(prefix + "ssl.keystore.password", saslSsl.tls().keyStorePassword());
+            s.put(prefix + "ssl.key.password", saslSsl.tls().keyStorePassword());
+        }
         s.put("log.dirs", logDirectory.toString());
         // One broker: every internal topic has one replica, and few partitions start faster.
         s.put("offsets.topic.replication.factor", "1");
@@ -267,6 +347,47 @@ public final class SandboxKafka implements AutoCloseable {
             }
             throw new IllegalStateException("Kafka on " + bootstrapServers() + " not ready after " + READY_TIMEOUT, last);
         }
+    }
+
+    /**
+     * Creates (or resets) the SCRAM login through the PLAINTEXT listener, then waits until a client logs in over
+     * SASL_SSL: the credential reaches the broker through the metadata log, a moment after the controller took it.
+     */
+    private void enableSaslSslLogin() {
+        Map<String, Object> plain = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        try (Admin admin = Admin.create(plain)) {
+            admin.alterUserScramCredentials(java.util.List.of(new org.apache.kafka.clients.admin
+                    .UserScramCredentialUpsertion(saslSsl.user(), new org.apache.kafka.clients.admin
+                    .ScramCredentialInfo(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 4096),
+                    saslSsl.password()))).all().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Could not create the SASL_SSL login on " + bootstrapServers(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating the SASL_SSL login", e);
+        }
+        Map<String, Object> secured = new LinkedHashMap<>(saslSsl.clientSettings());
+        secured.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, saslSslBootstrapServers());
+        secured.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        secured.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try (Admin admin = Admin.create(secured)) {
+                admin.describeCluster(new DescribeClusterOptions().timeoutMs(10_000)).clusterId()
+                        .get(11, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                last = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for the SASL_SSL listener", e);
+            }
+            sleep(200);
+        }
+        throw new IllegalStateException("SASL_SSL listener on " + saslSslBootstrapServers() + " not ready after "
+                + READY_TIMEOUT, last);
     }
 
     private static void sleep(long millis) {

@@ -4,6 +4,7 @@ package dev.strangler.engine.config;
 public enum ConfigType {
     STRING("string"),
     PASSWORD("secret string"),
+    FILE("path of a file"),
     INT("integer"),
     DURATION("duration (500ms, 10s, 5m, 1h or ISO-8601 PT10S)"),
     LIST("comma-separated list"),

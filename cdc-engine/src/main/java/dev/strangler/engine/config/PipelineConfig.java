@@ -12,6 +12,13 @@ import java.util.OptionalInt;
 /**
  * The whole pipeline configuration, typed and validated once at start-up by {@link PipelineConfigLoader}. Everything
  * after start-up reads these fields; only the edges that hand settings to Debezium or a Kafka client build string maps.
+ *
+ * <p>{@code toString()} of this record and of its parts never shows a secret: the password is a {@link Secret}, and
+ * pass-through settings that {@link PipelineKeys#looksSecret look secret} (SASL JAAS configs, key-store passwords)
+ * are masked.
+ *
+ * @param warnings what the loader found questionable but not wrong (a secret file others can read), for a person:
+ *                 the doctor reports each, a start logs each
  */
 public record PipelineConfig(
         String pipelineName,
@@ -25,10 +32,12 @@ public record PipelineConfig(
         Outbox outbox,
         SinkEcho sinkEcho,
         Map<String, String> debeziumOverrides,
-        Operations operations) {
+        Operations operations,
+        List<ConfigWarning> warnings) {
 
     public PipelineConfig {
         debeziumOverrides = Map.copyOf(debeziumOverrides);
+        warnings = List.copyOf(warnings);
     }
 
     /**
@@ -37,7 +46,23 @@ public record PipelineConfig(
      */
     public PipelineConfig withDebeziumOverrides(Map<String, String> overrides) {
         return new PipelineConfig(pipelineName, source, kafka, offsets, snapshotMode, heartbeatInterval, delivery,
-                supervision, outbox, sinkEcho, overrides, operations);
+                supervision, outbox, sinkEcho, overrides, operations, warnings);
+    }
+
+    @Override
+    public String toString() {
+        return "PipelineConfig[pipelineName=" + pipelineName + ", source=" + source + ", kafka=" + kafka + ", offsets="
+                + offsets + ", snapshotMode=" + snapshotMode + ", heartbeatInterval=" + heartbeatInterval
+                + ", delivery=" + delivery + ", supervision=" + supervision + ", outbox=" + outbox + ", sinkEcho="
+                + sinkEcho + ", debeziumOverrides=" + masked(debeziumOverrides) + ", operations=" + operations
+                + ", warnings=" + warnings + "]";
+    }
+
+    /** Settings as they may be shown: values of keys that look secret replaced by ********. */
+    static Map<String, String> masked(Map<String, String> settings) {
+        Map<String, String> shown = new java.util.TreeMap<>();
+        settings.forEach((k, v) -> shown.put(k, PipelineKeys.looksSecret(k) ? new Secret(v).toString() : v));
+        return shown;
     }
 
     /**
@@ -84,6 +109,15 @@ public record PipelineConfig(
         public Kafka {
             clientOverrides = Map.copyOf(clientOverrides);
             producerOverrides = Map.copyOf(producerOverrides);
+        }
+
+        @Override
+        public String toString() {
+            return "Kafka[bootstrapServers=" + bootstrapServers + ", topicPrefix=" + topicPrefix + ", topicPartitions="
+                    + topicPartitions + ", topicReplicationFactor=" + topicReplicationFactor
+                    + ", topicMinInsyncReplicas=" + topicMinInsyncReplicas + ", topicCleanupPolicy="
+                    + topicCleanupPolicy + ", maxRecordBytes=" + maxRecordBytes + ", clientOverrides="
+                    + masked(clientOverrides) + ", producerOverrides=" + masked(producerOverrides) + "]";
         }
 
         public String topicFor(TableId table) {

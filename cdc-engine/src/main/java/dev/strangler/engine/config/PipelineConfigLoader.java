@@ -4,6 +4,8 @@ import static dev.strangler.engine.config.PipelineKeys.*;
 
 import dev.strangler.contract.TableId;
 import dev.strangler.contract.TopicNames;
+import dev.strangler.security.SecretException;
+import dev.strangler.security.SecretResolver;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -30,11 +32,20 @@ import java.util.regex.Pattern;
  * <p>An environment variable overrides a key of the same name upper-cased with '.' as '_' and a STRANGLER_ prefix
  * ({@code STRANGLER_SOURCE_PASSWORD} for {@code source.password}); this holds for every declared key and for every
  * pass-through key present in the file.
+ *
+ * <p>Then secrets are resolved ({@link SecretResolver}): Kafka's config-provider references ({@code ${file:...}},
+ * {@code ${directory:...}}, {@code ${env:...}}) in any value, and {@code <key>.file} for every secret key
+ * ({@link PipelineKeys#isSecret}). A secret file others can read is one of the config's warnings.
  */
 public final class PipelineConfigLoader {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern PG_OBJECT_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    /**
+     * A role name as Strangler accepts it: what PostgreSQL, RDS, Azure (user@server) and Cloud SQL roles look like,
+     * and nothing that could end a SQL comment or string, or a psql or shell word, wherever the name is printed.
+     */
+    private static final Pattern ROLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$@.-]{0,62}");
 
     private final Map<String, String> environment;
 
@@ -63,7 +74,13 @@ public final class PipelineConfigLoader {
 
     /** Validates and types a key-value map (environment overrides applied on top). */
     public PipelineConfig fromMap(Map<String, String> fileSettings) {
-        Settings s = new Settings(withEnvironment(fileSettings));
+        SecretResolver.Resolved resolved;
+        try {
+            resolved = new SecretResolver(environment, PipelineKeys::isSecret).resolve(withEnvironment(fileSettings));
+        } catch (SecretException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        Settings s = new Settings(resolved.settings());
         s.rejectUnknownKeys();
 
         String name = s.string(PIPELINE_NAME);
@@ -82,7 +99,11 @@ public final class PipelineConfigLoader {
             throw new ConfigException(SOURCE_TABLES.name() + " is empty; name at least one table to capture, "
                     + "e.g. source.tables=public.orders (or outbox.tables for a pipeline that only routes an outbox)");
         }
-        PipelineConfig.Source source = new PipelineConfig.Source(endpoint, s.string(SOURCE_USER),
+        String user = s.string(SOURCE_USER);
+        s.match(SOURCE_USER, user, ROLE_NAME, "a letter or '_', then letters, digits, '_', '$', '.', '@' or '-', at "
+                + "most 63 characters (a role with other characters in its name: create one for the pipeline, see "
+                + "sql/dba/02_pipeline_role.sql)");
+        PipelineConfig.Source source = new PipelineConfig.Source(endpoint, user,
                 new Secret(s.string(SOURCE_PASSWORD)), tables, slot, publication);
 
         String bootstrap = s.string(KAFKA_BOOTSTRAP);
@@ -114,7 +135,7 @@ public final class PipelineConfigLoader {
                 PipelineConfig.OffsetStorage.valueOf(s.string(OFFSETS_STORAGE).toUpperCase(Locale.ROOT));
         String offsetsTopic = s.stringOr(OFFSETS_TOPIC, TopicNames.defaultOffsets(name));
         s.match(OFFSETS_TOPIC, offsetsTopic, NAME, "letters, digits, '.', '_' or '-' (Kafka's topic name rule)");
-        Path offsetsFile = Path.of(s.stringOr(OFFSETS_FILE, "./" + name + ".offsets"));
+        Path offsetsFile = s.path(OFFSETS_FILE, "./" + name + ".offsets");
         Duration flush = s.positiveDuration(OFFSETS_FLUSH_INTERVAL);
         PipelineConfig.Offsets offsets = new PipelineConfig.Offsets(storage, offsetsTopic, offsetsFile, flush);
 
@@ -158,7 +179,8 @@ public final class PipelineConfigLoader {
         PipelineConfig.Outbox outbox = new PipelineConfig.Outbox(outboxTables, outboxTopic);
         PipelineConfig.SinkEcho echo = PipelineConfig.SinkEcho.valueOf(s.string(SINK_ECHO).toUpperCase(Locale.ROOT));
         return new PipelineConfig(name, source, kafka, offsets, snapshot, heartbeat, delivery, supervision, outbox,
-                echo, debezium, operations(s, heartbeat));
+                echo, debezium, operations(s, heartbeat), resolved.warnings().stream()
+                .map(w -> new ConfigWarning(w.key(), w.detail(), w.fix())).toList());
     }
 
     private static PipelineConfig.Operations operations(Settings s, Duration heartbeat) {
@@ -261,8 +283,34 @@ public final class PipelineConfigLoader {
 
         void match(ConfigKey key, String value, Pattern pattern, String rule) {
             if (!pattern.matcher(value).matches()) {
-                throw new ConfigException(key.name() + ": '" + value + "' is not allowed; use " + rule);
+                throw new ConfigException(key.name() + ": '" + printable(value) + "' is not allowed; use " + rule);
             }
+        }
+
+        /** A path: no control characters (they would end a log line or a message), and one the OS can name. */
+        Path path(ConfigKey key, String fallback) {
+            String value = stringOr(key, fallback);
+            if (value.chars().anyMatch(Character::isISOControl)) {
+                throw new ConfigException(key.name() + ": '" + printable(value) + "' contains a control character");
+            }
+            try {
+                return Path.of(value);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new ConfigException(key.name() + ": '" + value + "' is not a valid path: " + e.getReason());
+            }
+        }
+
+        /** A value as a message may quote it: control characters (a line break ends the message) shown escaped. */
+        private static String printable(String value) {
+            StringBuilder b = new StringBuilder();
+            value.codePoints().forEach(c -> {
+                if (Character.isISOControl(c)) {
+                    b.append(String.format("\\u%04x", c));
+                } else {
+                    b.appendCodePoint(c);
+                }
+            });
+            return b.toString();
         }
 
         int intInRange(ConfigKey key, int min, int max) {

@@ -17,13 +17,22 @@ public final class PipelineKeys {
             "Name of this pipeline: on every log line and intake header, and the default for the slot, publication, "
                     + "topic prefix and offsets topic. Letters, digits, '_', '-' and '.'.");
     public static final ConfigKey SOURCE_URL = required("source.url", ConfigType.STRING,
-            "JDBC URL of the legacy PostgreSQL database, e.g. jdbc:postgresql://db.internal:5432/legacy. "
-                    + "Query parameters (sslmode, ...) are passed to the JDBC driver.");
+            "JDBC URL of the legacy PostgreSQL database, e.g. jdbc:postgresql://db.internal:5432/legacy"
+                    + "?sslmode=verify-full&sslrootcert=/etc/strangler/db-ca.pem (for any host but this one: TLS that "
+                    + "verifies the server, see README 'Security'). Query parameters are passed to the JDBC driver; "
+                    + "user and password are refused there (source.user, source.password).");
     public static final ConfigKey SOURCE_USER = required("source.user", ConfigType.STRING,
             "Role the pipeline connects as. Needs LOGIN and REPLICATION (or rds_replication on RDS), SELECT on the "
-                    + "captured and outbox tables and ownership of schema strangler; superuser is not needed.");
+                    + "captured and outbox tables and ownership of schema strangler; superuser is not needed. A letter "
+                    + "or '_', then letters, digits, '_', '$', '.', '@' or '-', at most 63 characters.");
     public static final ConfigKey SOURCE_PASSWORD = optional("source.password", ConfigType.PASSWORD, "",
-            "Password of source.user. Prefer the environment variable STRANGLER_SOURCE_PASSWORD. Never logged.");
+            "Password of source.user. Never logged. Better kept out of this file: source.password.file, the "
+                    + "environment variable STRANGLER_SOURCE_PASSWORD, or a config provider reference such as "
+                    + "${file:/etc/strangler/secrets.properties:db.password} (see README 'Security').");
+    public static final ConfigKey SOURCE_PASSWORD_FILE = optional("source.password.file", ConfigType.FILE, "",
+            "File whose content is source.password (UTF-8, one trailing line break ignored), e.g. a Docker or "
+                    + "Kubernetes secret mounted as a file. Every secret key, pass-through ones included, can be read "
+                    + "this way: <key>.file. A file others can read gets a warning.");
     public static final ConfigKey SOURCE_TABLES = optional("source.tables", ConfigType.LIST, "",
             "Tables to capture, as schema.table, comma-separated. Each gets the topic <topic.prefix>.<schema>.<table>. "
                     + "Required unless outbox.tables is set (a pipeline that only routes an outbox).");
@@ -139,7 +148,7 @@ public final class PipelineKeys {
     public static final List<String> PASS_THROUGH_PREFIXES = List.of(DEBEZIUM_PREFIX, PRODUCER_PREFIX, CLIENT_PREFIX);
 
     public static final List<ConfigKey> ALL = List.of(PIPELINE_NAME, SOURCE_URL, SOURCE_USER, SOURCE_PASSWORD,
-            SOURCE_TABLES, SOURCE_SLOT, SOURCE_PUBLICATION, KAFKA_BOOTSTRAP, TOPIC_PREFIX, TOPIC_PARTITIONS,
+            SOURCE_PASSWORD_FILE, SOURCE_TABLES, SOURCE_SLOT, SOURCE_PUBLICATION, KAFKA_BOOTSTRAP, TOPIC_PREFIX, TOPIC_PARTITIONS,
             TOPIC_REPLICATION_FACTOR, TOPIC_MIN_INSYNC_REPLICAS, TOPIC_CLEANUP_POLICY, KAFKA_MAX_RECORD_BYTES,
             OFFSETS_STORAGE, OFFSETS_TOPIC, OFFSETS_FILE, OFFSETS_FLUSH_INTERVAL, SNAPSHOT_MODE, HEARTBEAT_INTERVAL,
             DELIVERY_GUARANTEE, STANDBY_TAKEOVER_AFTER, RESTART_BACKOFF_MAX, OUTBOX_TABLES, OUTBOX_TOPIC, SINK_ECHO,
@@ -158,6 +167,14 @@ public final class PipelineKeys {
 
     public static boolean isPassThrough(String name) {
         return PASS_THROUGH_PREFIXES.stream().anyMatch(p -> name.startsWith(p) && name.length() > p.length());
+    }
+
+    /**
+     * Whether a key holds a secret: a declared secret key, or a pass-through key that {@link #looksSecret looks
+     * secret}. Only these may be read from {@code <key>.file}, and their files get the permission check.
+     */
+    public static boolean isSecret(String name) {
+        return byName(name).map(ConfigKey::secret).orElse(isPassThrough(name) && looksSecret(name));
     }
 
     /** Pass-through keys whose values must never be printed (passwords, SASL JAAS configs, key-store secrets). */

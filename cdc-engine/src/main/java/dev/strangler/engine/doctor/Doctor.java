@@ -1,6 +1,7 @@
 package dev.strangler.engine.doctor;
 
 import dev.strangler.engine.SourceNotReadyException;
+import dev.strangler.engine.config.ConfigWarning;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.source.SourceConnections;
 import java.sql.Connection;
@@ -15,8 +16,12 @@ import org.slf4j.LoggerFactory;
  * setting that fixes it. It only reads (catalog views, settings, one replication connection that runs
  * IDENTIFY_SYSTEM): it creates no slot, publication or schema, so it is safe to run against production at any time.
  *
+ * <p>Before the database, the configuration itself: its warnings (a secret file others can read) and whether the
+ * connection to PostgreSQL verifies the server (TLS). {@code strangler doctor} also checks Kafka, with the pipeline's
+ * own client settings (TLS and SASL included).
+ *
  * <p>{@code strangler doctor} prints the whole report; a start of the pipeline needs the same facts but stops at the
- * first FAIL ({@link DoctorReport#firstFailure()}).
+ * first FAIL ({@link DoctorReport#firstFailure()}), and checks Kafka on its own (KafkaPreflight).
  */
 public final class Doctor {
 
@@ -24,35 +29,65 @@ public final class Doctor {
 
     private final PipelineConfig config;
     private final List<Probe> probes;
+    private final boolean kafka;
 
-    /** The checks {@code strangler doctor} runs: a slot in use by the pipeline's own role is the running pipeline. */
+    /**
+     * The checks {@code strangler doctor} runs: a slot in use by the pipeline's own role is the running pipeline;
+     * Kafka is checked too.
+     */
     public Doctor(PipelineConfig config) {
-        this(config, false);
+        this(config, allProbes(false), true);
     }
 
     /**
+     * The configuration's and the database's checks, without Kafka (a start checks Kafka on its own).
+     *
      * @param starting true when the pipeline is about to start: then a slot in use is a FAIL whoever reads it (a
      *                 second instance of the same pipeline must not start)
      */
     public Doctor(PipelineConfig config, boolean starting) {
-        this(config, List.of(new ServerProbe(), new RoleProbe(), new ReplicationConnectionProbe(), new TableProbe(),
-                new RowSizeProbe(), new PublicationProbe(), new SchemaProbe(), new SlotProbe(starting)));
+        this(config, allProbes(starting), false);
     }
 
     Doctor(PipelineConfig config, List<Probe> probes) {
+        this(config, probes, false);
+    }
+
+    private Doctor(PipelineConfig config, List<Probe> probes, boolean kafka) {
         this.config = config;
         this.probes = List.copyOf(probes);
+        this.kafka = kafka;
+    }
+
+    private static List<Probe> allProbes(boolean starting) {
+        return List.of(new ServerProbe(), new RoleProbe(), new ReplicationConnectionProbe(), new TableProbe(),
+                new RowSizeProbe(), new PublicationProbe(), new SchemaProbe(), new SlotProbe(starting));
     }
 
     public DoctorReport run() {
         PipelineConfig.Source source = config.source();
         List<Check> checks = new ArrayList<>();
+        for (ConfigWarning warning : config.warnings()) {
+            checks.add(Check.warn("configuration " + warning.key(), warning.detail(), warning.fix()));
+        }
+        checks.add(TlsChecks.source(config));
+        String server = checkSource(checks);
+        if (kafka) {
+            checks.add(TlsChecks.kafka(config.kafka()));
+            checks.add(KafkaCheck.run(config));
+        }
+        return new DoctorReport(config.pipelineName(), source.endpoint().toString(), source.user(), server, checks);
+    }
+
+    /** The connection and every probe on it; PostgreSQL's version string, empty when the connection failed. */
+    private String checkSource(List<Check> checks) {
+        PipelineConfig.Source source = config.source();
         Connection c;
         try {
             c = SourceConnections.open(source, "strangler-doctor-" + config.pipelineName());
         } catch (SourceNotReadyException e) {
             checks.add(Check.fail("connection", e.getMessage(), connectionFix(e)));
-            return new DoctorReport(config.pipelineName(), source.endpoint().toString(), source.user(), "", checks);
+            return "";
         }
         String server = "";
         try (c) {
@@ -71,15 +106,15 @@ public final class Doctor {
         } catch (SQLException e) {
             checks.add(Check.warn("connection", "closing the connection failed: " + firstLine(e), ""));
         }
-        return new DoctorReport(config.pipelineName(), source.endpoint().toString(), source.user(), server, checks);
+        return server;
     }
 
     /** The fix for a failed connection, from PostgreSQL's SQLState (never from the message's wording). */
     private static String connectionFix(SourceNotReadyException e) {
         String state = e.getCause() instanceof SQLException sql && sql.getSQLState() != null ? sql.getSQLState() : "";
         if (state.startsWith("28")) {
-            return "set source.password (or STRANGLER_SOURCE_PASSWORD) to the role's password, or have a DBA reset "
-                    + "it (ALTER ROLE ... PASSWORD '...'); check pg_hba.conf allows this client";
+            return "set source.password (or source.password.file, STRANGLER_SOURCE_PASSWORD) to the role's password, "
+                    + "or have a DBA reset it (\\password in psql); check pg_hba.conf allows this client";
         }
         if (state.equals("3D000")) {
             return "fix the database name in source.url";

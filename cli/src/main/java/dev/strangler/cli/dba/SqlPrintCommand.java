@@ -91,7 +91,7 @@ public final class SqlPrintCommand implements Callable<Integer> {
                 + "-- psql -v ON_ERROR_STOP=1 -f FILE; its header lists the variables it needs (-v name=value).\n");
         if (!variables.isEmpty()) {
             b.append("-- Filled in from the configuration: ").append(variables.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")))
+                    .map(e -> e.getKey() + "=" + commentText(e.getValue())).collect(Collectors.joining(", ")))
                     .append(". Still to pass: password, slot_wal_keep_size, table, identity")
                     .append(variables.containsKey("sink_role") ? ", sink_password" : "").append(".\n");
         }
@@ -99,6 +99,23 @@ public final class SqlPrintCommand implements Callable<Integer> {
             b.append("\n-- ==== ").append(script.fileName()).append(" ====\n");
             b.append(PsqlScript.render(script.text(), variables).stripTrailing()).append('\n');
         }
+        return b.toString();
+    }
+
+    /**
+     * A value as it may stand in a -- comment: the configuration validates every name it fills in, and this keeps
+     * the comment one line whatever a value holds (a line break would end it and start a statement).
+     */
+    static String commentText(String value) {
+        StringBuilder b = new StringBuilder();
+        value.codePoints().forEach(c -> {
+            if (Character.isISOControl(c) || Character.getType(c) == Character.LINE_SEPARATOR
+                    || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+                b.append(String.format("\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
         return b.toString();
     }
 

@@ -35,6 +35,8 @@ import picocli.CommandLine.Spec;
                 + "report.json in --out."})
 public final class ParityCommand implements Callable<Integer> {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ParityCommand.class);
+
     @Spec
     CommandSpec spec;
 
@@ -110,6 +112,7 @@ public final class ParityCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         verbosity.apply();
         PipelineConfig pipeline = config.load();
+        pipeline.warnings().forEach(w -> LOG.warn("configuration {}: {}", w.key(), w));
         ParityConfig parity = ParitySettings.from(pipeline, tables, tolerance, tolerances, timeout, sample, workDir)
                 .withEventEncoding(encoding()).withAcceptNotComparable(acceptNotComparable);
         PrintWriter stdout = spec.commandLine().getOut();

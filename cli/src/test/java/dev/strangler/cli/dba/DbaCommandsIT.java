@@ -75,14 +75,16 @@ class DbaCommandsIT {
 
     @Test
     void doctorPrintsATableAndJsonAndExitsByFailures() throws Exception {
-        CliRun ok = CliRun.of(new DoctorCommand(), "--config", config("good", "shop.customers,shop.orders").toString());
+        // no Kafka in this class: the database's checks only
+        CliRun ok = CliRun.of(new DoctorCommand(), "--config", config("good", "shop.customers,shop.orders").toString(),
+                "--no-kafka");
         System.out.println(ok.out());
         assertThat(ok.exit()).isZero();
         assertThat(ok.out()).contains("strangler doctor: pipeline 'good'", "PASS  wal_level", "WARN  role",
                 "fix: ALTER SYSTEM SET max_slot_wal_keep_size", "FAIL: the pipeline can start");
 
         CliRun bad = CliRun.of(new DoctorCommand(), "--config",
-                config("bad", "shop.customers,shop.audit_log").toString(), "--json");
+                config("bad", "shop.customers,shop.audit_log").toString(), "--json", "--no-kafka");
         assertThat(bad.exit()).isEqualTo(ExitCodes.FINDINGS);
         JsonNode report = JSON.readTree(bad.out());
         assertThat(report.get("ok").asBoolean()).isFalse();

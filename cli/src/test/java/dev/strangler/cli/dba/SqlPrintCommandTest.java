@@ -81,6 +81,23 @@ class SqlPrintCommandTest {
     }
 
     @Test
+    void keepsAConfiguredNameFromEndingTheCommentItIsPrintedIn() throws Exception {
+        Path config = dir.resolve("injected.properties");
+        java.nio.file.Files.writeString(config, "source.url=jdbc:postgresql://db:5432/legacy\n"
+                + "source.user=app\\nDROP TABLE shop.orders; --\n" // a line break inside the value, as Properties reads it
+                + "source.tables=shop.orders\nkafka.bootstrap.servers=kafka:9092\n");
+        CliRun run = CliRun.of(new SqlCommand(), "print", "dba", "--config", config.toString());
+        assertThat(run.exit()).as("refused where it enters").isEqualTo(dev.strangler.cli.ExitCodes.CONFIG);
+        assertThat(run.out()).doesNotContain("DROP TABLE shop.orders");
+        assertThat(run.err()).contains("source.user: 'app\\u000aDROP TABLE shop.orders; --' is not allowed");
+        // and should a value with a line break ever get this far, the comment stays one line
+        assertThat(SqlPrintCommand.commentText("a\nb\u2028c")).isEqualTo("a\\u000ab\\u2028c");
+        assertThat(SqlPrintCommand.dba(Map.of("role", "x\nDROP TABLE t;")).lines()
+                .filter(l -> l.startsWith("-- Filled in"))).singleElement().asString()
+                .contains("role=x\\u000aDROP TABLE t;");
+    }
+
+    @Test
     void refusesAnUnknownKindWithUsage() {
         CliRun run = CliRun.of(new SqlCommand(), "print", "everything");
         assertThat(run.exit()).isEqualTo(dev.strangler.cli.ExitCodes.USAGE);
