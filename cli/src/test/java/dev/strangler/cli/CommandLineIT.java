@@ -2,12 +2,11 @@ package dev.strangler.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strangler.cli.dba.CliRun;
 import dev.strangler.engine.Pipeline;
 import dev.strangler.engine.config.PipelineConfigLoader;
 import dev.strangler.sandbox.Sandbox;
 import dev.strangler.sql.StranglerSchema;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,16 +17,15 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import picocli.CommandLine;
 
 /**
  * The strangler command as a person uses it: bad input gives one line and a distinct exit code, `run` stops cleanly
@@ -56,17 +54,8 @@ class CommandLineIT {
         sandbox.close();
     }
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = StranglerCommand.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Result(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(StranglerCommand.newCommandLine(), args);
     }
 
     private Path config(String name, Map<String, String> overrides) throws Exception {
@@ -90,7 +79,7 @@ class CommandLineIT {
         return file;
     }
 
-    private static void assertOneLineError(Result r, int exit, String... fragments) {
+    private static void assertOneLineError(CliRun r, int exit, String... fragments) {
         assertThat(r.exit()).as(r.err()).isEqualTo(exit);
         assertThat(r.err().lines().filter(l -> l.startsWith("strangler: error: ")).count()).as(r.err()).isEqualTo(1);
         assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception:");
@@ -101,7 +90,7 @@ class CommandLineIT {
 
     @Test
     void shouldRefuseAnUnknownKeyWithOneLineAndTheConfigExitCode() throws Exception {
-        Result r = run("run", "--config", config("typo", Map.of("heartbeat.intervall", "1s")).toString());
+        CliRun r = run("run", "--config", config("typo", Map.of("heartbeat.intervall", "1s")).toString());
         assertOneLineError(r, ExitCodes.CONFIG, "unknown config key 'heartbeat.intervall'",
                 "did you mean 'heartbeat.interval'");
     }
@@ -136,7 +125,7 @@ class CommandLineIT {
             Map<String, String> wrong = new LinkedHashMap<>();
             wrong.put("source.user", "cli_pw");
             wrong.put("source.password", "not-the-password");
-            Result r = run("run", "--config", config("wrongpw", wrong).toString());
+            CliRun r = run("run", "--config", config("wrongpw", wrong).toString());
             assertOneLineError(r, ExitCodes.SOURCE_NOT_READY, "rejected role 'cli_pw'",
                     "check source.user and source.password (STRANGLER_SOURCE_PASSWORD)");
             assertThat(r.err() + r.out()).doesNotContain("not-the-password");
@@ -145,7 +134,7 @@ class CommandLineIT {
 
     @Test
     void shouldPrintTheStackTraceOnlyWithVerbose() throws Exception {
-        Result r = run("run", "--verbose", "--config", config("verbose", Map.of("source.tables", "shop.nope"))
+        CliRun r = run("run", "--verbose", "--config", config("verbose", Map.of("source.tables", "shop.nope"))
                 .toString());
         assertThat(r.exit()).isEqualTo(ExitCodes.SOURCE_NOT_READY);
         assertThat(r.err()).contains("table shop.nope does not exist").contains("\tat ");
@@ -153,7 +142,7 @@ class CommandLineIT {
 
     @Test
     void shouldNeverPrintThePassword() throws Exception {
-        Result r = run("run", "--verbose", "--config", config("secret", Map.of("source.password",
+        CliRun r = run("run", "--verbose", "--config", config("secret", Map.of("source.password",
                 "pw-that-must-not-leak", "source.tables", "shop.nope")).toString());
         assertThat(r.err() + r.out()).doesNotContain("pw-that-must-not-leak");
     }
@@ -196,7 +185,7 @@ class CommandLineIT {
                         "{\"before\":null,\"after\":{\"id\":999999},\"source\":{\"txId\":3,\"lsn\":1,"
                                 + "\"snapshot\":\"false\"},\"op\":\"c\"}")).get();
             }
-            Result noGo = run("parity", "--config", file.toString(), "--out", dir.resolve("no-go").toString(),
+            CliRun noGo = run("parity", "--config", file.toString(), "--out", dir.resolve("no-go").toString(),
                     "--timeout", "60s");
             assertThat(noGo.exit()).as(noGo.out() + noGo.err()).isEqualTo(ExitCodes.FINDINGS);
             assertThat(noGo.out()).contains("NO-GO").contains("shop.customers");
@@ -206,26 +195,26 @@ class CommandLineIT {
         try (Connection c = sandbox.postgres().connect("legacy"); Statement st = c.createStatement()) {
             st.execute("UPDATE shop.products SET title = title || '!' WHERE id = 1");
         }
-        Result unverifiable = run("parity", "--config", file.toString(), "--out",
+        CliRun unverifiable = run("parity", "--config", file.toString(), "--out",
                 dir.resolve("unverifiable").toString(), "--timeout", "3s");
         assertThat(unverifiable.exit()).as(unverifiable.out() + unverifiable.err())
                 .isEqualTo(ExitCodes.UNVERIFIABLE);
         assertThat(unverifiable.out()).contains("UNVERIFIABLE");
 
         // what the next start would do: resume; after the slot is dropped: refuse, and say why
-        Result resumes = run("slot", "status", "--config", file.toString(), "--position");
+        CliRun resumes = run("slot", "status", "--config", file.toString(), "--position");
         assertThat(resumes.exit()).as(resumes.out() + resumes.err()).isZero();
         assertThat(resumes.out()).contains("stored:").contains("LSN ").contains("in offsets topic 'gate.offsets'")
                 .contains("next start:").contains("resuming from the position stored");
         sandbox.postgres().dropReplicationSlot("strangler_gate");
-        Result refused = run("slot", "status", "--config", file.toString(), "--position", "--json");
+        CliRun refused = run("slot", "status", "--config", file.toString(), "--position", "--json");
         assertThat(refused.exit()).isEqualTo(ExitCodes.FINDINGS);
         assertThat(refused.out()).contains("\"nextStart\" : \"REFUSED\"").contains("does not exist");
     }
 
     private void assertParityGatesOnTheVerdict(Path file) throws Exception {
         Path out = dir.resolve("parity");
-        Result r = null;
+        CliRun r = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             r = run("parity", "--config", file.toString(), "--out", out.toString(), "--timeout", "20s");
@@ -239,7 +228,7 @@ class CommandLineIT {
                 .contains("report.html");
         assertThat(out.resolve("report.html")).exists();
         assertThat(out.resolve("report.json")).exists();
-        Result history = run("parity", "--config", file.toString(), "--history");
+        CliRun history = run("parity", "--config", file.toString(), "--history");
         assertThat(history.exit()).isZero();
         assertThat(history.out()).contains("GO");
         assertOneLineError(run("parity", "--config", file.toString(), "--tables", "shop.orders"), ExitCodes.CONFIG,

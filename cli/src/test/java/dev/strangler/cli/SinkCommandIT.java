@@ -2,14 +2,13 @@ package dev.strangler.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strangler.cli.dba.CliRun;
 import dev.strangler.cli.dba.PsqlRunner;
 import dev.strangler.cli.dba.SqlPrintCommand;
 import dev.strangler.engine.doctor.SqlScripts;
 import dev.strangler.sandbox.Sandbox;
 import dev.strangler.sink.config.SinkConfigLoader;
 import dev.strangler.sql.StranglerSchema;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code strangler sink} as a person runs it: every bad input one line with its exit code (78 configuration, 69
@@ -73,17 +71,8 @@ class SinkCommandIT {
         }
     }
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = StranglerCommand.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Result(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(StranglerCommand.newCommandLine(), args);
     }
 
     private Map<String, String> settings(String name, String topic) {
@@ -129,7 +118,7 @@ class SinkCommandIT {
         }
     }
 
-    private static void assertOneLineError(Result r, int exit, String... fragments) {
+    private static void assertOneLineError(CliRun r, int exit, String... fragments) {
         assertThat(r.exit()).as(r.err()).isEqualTo(exit);
         assertThat(r.err().lines().filter(l -> l.startsWith("strangler: error: ")).count()).as(r.err()).isEqualTo(1);
         assertThat(r.err()).doesNotContain("\tat ");
@@ -169,7 +158,7 @@ class SinkCommandIT {
     void shouldStopAtABadEventWithExit65NamingWhereItIs() throws Exception {
         String topic = "cli.outbox.bad";
         publish(topic, "{\"orderId\":\"b-1\",\"total\":\"1.00\"}", "{\"orderId\":\"b-2\",\"total\":\"-5.00\"}");
-        Result r = run("sink", "--config", write("bad", settings("bad", topic)).toString());
+        CliRun r = run("sink", "--config", write("bad", settings("bad", topic)).toString());
         assertOneLineError(r, ExitCodes.BAD_EVENT, "bad event at topic cli.outbox.bad partition 0 offset 1",
                 "web_orders_total_check", "sink.errors=dead-letter");
         try (Connection c = sandbox.postgres().connect(DB); Statement st = c.createStatement();

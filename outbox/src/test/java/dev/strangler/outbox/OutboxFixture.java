@@ -3,13 +3,8 @@ package dev.strangler.outbox;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.strangler.sandbox.SandboxPostgres;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
+import dev.strangler.sandbox.SandboxSql;
 import java.util.List;
-import java.util.UUID;
 
 /** Database helpers shared by the outbox's integration tests. */
 final class OutboxFixture {
@@ -19,9 +14,7 @@ final class OutboxFixture {
 
     /** A fresh database, so tests never share tables or slots. */
     static String newDatabase(SandboxPostgres postgres) {
-        String db = "svc_" + UUID.randomUUID().toString().substring(0, 8);
-        postgres.createDatabase(db);
-        return db;
+        return SandboxSql.newDatabase(postgres, "svc").database();
     }
 
     /** A small HikariCP pool, the way a service would hold its connections. */
@@ -36,28 +29,14 @@ final class OutboxFixture {
     }
 
     static void execute(SandboxPostgres postgres, String db, String... statements) {
-        try (Connection c = postgres.connect(db); Statement st = c.createStatement()) {
-            for (String sql : statements) {
-                st.execute(sql);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        SandboxSql.on(postgres, db).execute(statements);
     }
 
     static List<String> strings(SandboxPostgres postgres, String db, String sql) {
-        List<String> result = new ArrayList<>();
-        try (Connection c = postgres.connect(db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                result.add(rs.getString(1));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return result;
+        return SandboxSql.on(postgres, db).queryStrings(sql);
     }
 
     static long count(SandboxPostgres postgres, String db, String sql) {
-        return Long.parseLong(strings(postgres, db, sql).get(0));
+        return SandboxSql.on(postgres, db).queryLong(sql);
     }
 }

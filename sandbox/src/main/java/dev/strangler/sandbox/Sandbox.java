@@ -26,10 +26,30 @@ public final class Sandbox implements AutoCloseable {
     private final SandboxKafka kafka;
     private final AtomicBoolean closed = new AtomicBoolean();
     private Thread shutdownHook;
+    private volatile boolean sharedInJvm;
 
     private Sandbox(SandboxPostgres postgres, SandboxKafka kafka) {
         this.postgres = postgres;
         this.kafka = kafka;
+    }
+
+    private static Sandbox shared;
+
+    /**
+     * The sandbox of this JVM for integration tests that leave the servers as they found them: started on first
+     * use, closed when the JVM exits, and never closed by a test ({@link #close()} on it does nothing). Each test
+     * class still works in databases, slots and topics of its own names; a test that stops, restarts or
+     * reconfigures a server, or counts what the whole server holds, starts a sandbox of its own instead. With
+     * Failsafe's reused forks this saves a start and a stop of both servers per test class.
+     */
+    public static synchronized Sandbox shared() {
+        if (shared == null) {
+            Sandbox sandbox = start();
+            sandbox.sharedInJvm = true;
+            sandbox.registerShutdownHook();
+            shared = sandbox;
+        }
+        return shared;
     }
 
     /** Starts PostgreSQL and Kafka in parallel; if either fails, the other is closed again. */
@@ -94,16 +114,23 @@ public final class Sandbox implements AutoCloseable {
      */
     public synchronized Sandbox registerShutdownHook() {
         if (shutdownHook == null && !closed.get()) {
-            shutdownHook = Internals.addShutdownHook("sandbox-shutdown", this::close);
+            shutdownHook = Internals.addShutdownHook("sandbox-shutdown", this::closeServers);
             kafka.removeShutdownHook();
             postgres.removeShutdownHook();
         }
         return this;
     }
 
-    /** Stops Kafka, then PostgreSQL, and deletes their directories. Idempotent. */
+    /** Stops Kafka, then PostgreSQL, and deletes their directories. Idempotent; nothing for {@link #shared()}. */
     @Override
     public void close() {
+        if (sharedInJvm) {
+            return;
+        }
+        closeServers();
+    }
+
+    private void closeServers() {
         if (closed.getAndSet(true)) {
             return;
         }

@@ -44,7 +44,7 @@ class CrashRecoveryIT {
 
     @BeforeAll
     void start() {
-        sandbox = Sandbox.start();
+        sandbox = Sandbox.shared();
         db = createLegacyDatabase(sandbox, false);
     }
 

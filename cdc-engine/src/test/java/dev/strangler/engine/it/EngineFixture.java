@@ -3,21 +3,19 @@ package dev.strangler.engine.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.engine.config.PipelineConfigLoader;
+import dev.strangler.engine.testkit.TestPipelines;
 import dev.strangler.sandbox.Sandbox;
+import dev.strangler.sandbox.SandboxSql;
 import dev.strangler.sandbox.TopicContents;
 import dev.strangler.sql.StranglerSchema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -32,22 +30,16 @@ final class EngineFixture {
 
     /** Creates a fresh database with the demo legacy schema (and its seed rows when asked). */
     static String createLegacyDatabase(Sandbox sandbox, boolean seed) {
-        String db = "legacy_" + UUID.randomUUID().toString().substring(0, 8);
-        sandbox.postgres().createDatabase(db);
-        try (Connection c = connect(sandbox, db); Statement st = c.createStatement()) {
-            st.execute(classpathSql("strangler/sql/demo/01_legacy_schema.sql"));
-            if (seed) {
-                st.execute(classpathSql("strangler/sql/demo/02_seed.sql"));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+        SandboxSql db = SandboxSql.newDatabase(sandbox.postgres(), "legacy");
+        db.execute(classpathSql("strangler/sql/demo/01_legacy_schema.sql"));
+        if (seed) {
+            db.execute(classpathSql("strangler/sql/demo/02_seed.sql"));
         }
-        return db;
+        return db.database();
     }
 
     static Connection connect(Sandbox sandbox, String db) throws SQLException {
-        return java.sql.DriverManager.getConnection(sandbox.postgres().jdbcUrl(db), sandbox.postgres().superuser(),
-                sandbox.postgres().superuserPassword());
+        return sandbox.postgres().connect(db);
     }
 
     static String classpathSql(String path) {
@@ -56,51 +48,23 @@ final class EngineFixture {
 
     /** Settings for a pipeline on the given database, unique names so tests never share a slot or topic. */
     static Map<String, String> settings(Sandbox sandbox, String db, String name) {
-        Map<String, String> m = new HashMap<>();
-        m.put("pipeline.name", name);
-        m.put("source.url", sandbox.postgres().jdbcUrl(db));
-        m.put("source.user", sandbox.postgres().superuser());
-        m.put("source.password", sandbox.postgres().superuserPassword());
-        m.put("source.tables", CAPTURED);
-        m.put("kafka.bootstrap.servers", sandbox.kafka().bootstrapServers());
-        m.put("heartbeat.interval", "1s");
-        m.put("offsets.flush.interval", "500ms");
-        return m;
+        return TestPipelines.settings(sandbox, db, name, CAPTURED);
     }
 
     static PipelineConfig config(Map<String, String> settings) {
-        return new PipelineConfigLoader(Map.of()).fromMap(settings);
+        return TestPipelines.config(settings);
     }
 
     static void execute(Sandbox sandbox, String db, String... statements) {
-        try (Connection c = connect(sandbox, db); Statement st = c.createStatement()) {
-            for (String sql : statements) {
-                st.execute(sql);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        SandboxSql.on(sandbox.postgres(), db).execute(statements);
     }
 
     static long queryLong(Sandbox sandbox, String db, String sql) {
-        try (Connection c = connect(sandbox, db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return SandboxSql.on(sandbox.postgres(), db).queryLong(sql);
     }
 
     static List<String> queryStrings(Sandbox sandbox, String db, String sql) {
-        List<String> result = new ArrayList<>();
-        try (Connection c = connect(sandbox, db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                result.add(rs.getString(1));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return result;
+        return SandboxSql.on(sandbox.postgres(), db).queryStrings(sql);
     }
 
     /** One record as a test sees it: parsed key and value (null for a tombstone) and headers as text. */

@@ -42,7 +42,7 @@ class LargeRecordsIT {
 
     @BeforeAll
     void start() {
-        sandbox = Sandbox.start();
+        sandbox = Sandbox.shared();
     }
 
     @AfterAll

@@ -27,7 +27,7 @@ class OutboxRoutingIT {
 
     @BeforeAll
     void start() {
-        sandbox = Sandbox.start();
+        sandbox = Sandbox.shared();
         db = createLegacyDatabase(sandbox, false);
         execute(sandbox, db, StranglerSchema.classpathScript("strangler/sql/outbox/V1__outbox_and_inbox.sql"));
         Map<String, String> s = settings(sandbox, db, "routing");

@@ -35,7 +35,7 @@ class PipelineResumeIT {
 
     @BeforeAll
     void start() {
-        sandbox = Sandbox.start();
+        sandbox = Sandbox.shared();
         db = createLegacyDatabase(sandbox, true);
     }
 

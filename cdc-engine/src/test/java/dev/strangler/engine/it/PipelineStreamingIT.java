@@ -30,7 +30,7 @@ class PipelineStreamingIT {
 
     @BeforeAll
     void startPipelineOnASeededLegacyDatabase() {
-        sandbox = Sandbox.start();
+        sandbox = Sandbox.shared();
         db = createLegacyDatabase(sandbox, true);
         config = config(settings(sandbox, db, "streaming"));
         pipeline = new Pipeline(config, Pipeline.Options.defaults());

@@ -8,13 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.strangler.cli.ExitCodes;
 import dev.strangler.cli.StranglerCommand;
+import dev.strangler.cli.dba.CliRun;
 import dev.strangler.engine.Pipeline;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.PipelineConfigLoader;
 import dev.strangler.sandbox.Sandbox;
 import dev.strangler.sandbox.TopicContents;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +41,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import picocli.CommandLine;
 
 /**
  * The operations surface of a real pipeline (embedded PostgreSQL and Kafka, the endpoint wired as strangler run wires
@@ -320,19 +318,19 @@ class OperationsIT {
         HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + "/status"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(405);
-        Result text = cli("status", "--config", configFile.toString(), "--url", base);
-        Result json = cli("status", "--config", configFile.toString(), "--url", base, "--json");
+        CliRun text = cli("status", "--config", configFile.toString(), "--url", base);
+        CliRun json = cli("status", "--config", configFile.toString(), "--url", base, "--json");
         assertThat(text.out() + text.err() + json.out() + json.err()).doesNotContain(PASSWORD);
     }
 
     @Test
     @Order(5)
     void shouldReportTheStatusFromTheEndpointAndFromTheDatabaseWhenNotRunning() throws Exception {
-        Result text = cli("status", "--config", configFile.toString(), "--url", base);
+        CliRun text = cli("status", "--config", configFile.toString(), "--url", base);
         assertThat(text.exit()).as(text.err()).isZero();
         assertThat(text.out()).contains("pipeline ops: streaming (ready: streaming").contains("slot:")
                 .contains("active, wal_status reserved").contains("events:").contains("from:", base + "/status");
-        Result json = cli("status", "--config", configFile.toString(), "--url", base, "--json");
+        CliRun json = cli("status", "--config", configFile.toString(), "--url", base, "--json");
         assertThat(JSON.readTree(json.out()).path("state").asText()).isEqualTo("streaming");
 
         int closed;
@@ -340,11 +338,11 @@ class OperationsIT {
             closed = s.getLocalPort();
         }
         Path other = config("idle", Map.of("http.port", Integer.toString(closed)));
-        Result offline = cli("status", "--config", other.toString());
+        CliRun offline = cli("status", "--config", other.toString());
         assertThat(offline.exit()).as(offline.err()).isZero();
         assertThat(offline.out()).contains("pipeline idle: not running").contains("does not exist")
                 .contains("PostgreSQL and Kafka");
-        Result offlineJson = cli("status", "--config", configFile.toString(), "--url", "http://127.0.0.1:" + closed,
+        CliRun offlineJson = cli("status", "--config", configFile.toString(), "--url", "http://127.0.0.1:" + closed,
                 "--json");
         JsonNode o = JSON.readTree(offlineJson.out());
         assertThat(o.path("state").asText()).as(offlineJson.out()).isEqualTo("active_elsewhere");
@@ -357,7 +355,7 @@ class OperationsIT {
     void shouldRefuseAPortInUseBeforeAnythingStarts() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             Path busy = config("busy", Map.of("http.port", Integer.toString(taken.getLocalPort())));
-            Result r = cli("run", "--config", busy.toString());
+            CliRun r = cli("run", "--config", busy.toString());
             assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.CONFIG);
             assertThat(r.err().lines().filter(l -> l.startsWith("strangler: error: ")).toList()).singleElement()
                     .asString().contains("http.port=" + taken.getLocalPort()).contains("http.enabled=false");
@@ -404,17 +402,8 @@ class OperationsIT {
         assertThat(back.path("lastError").path("kind").asText()).isEqualTo("kafka_unavailable");
     }
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = StranglerCommand.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Result(exit, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.of(StranglerCommand.newCommandLine(), args);
     }
 
     static String read(Path p) throws Exception {

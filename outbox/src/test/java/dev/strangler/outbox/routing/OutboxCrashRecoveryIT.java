@@ -72,7 +72,7 @@ class OutboxCrashRecoveryIT {
 
     @BeforeAll
     void start() {
-        sandbox = Sandbox.start();
+        sandbox = Sandbox.shared();
         serviceDb = RoutingFixture.newDatabase(sandbox, "svc");
         consumerDb = RoutingFixture.newDatabase(sandbox, "billing");
         service = RoutingFixture.pool(sandbox, serviceDb);

@@ -44,7 +44,7 @@ class OutboxPayloadFidelityIT {
 
     @BeforeAll
     void start() {
-        sandbox = Sandbox.start();
+        sandbox = Sandbox.shared();
         String db = RoutingFixture.newDatabase(sandbox, "svc");
         dataSource = RoutingFixture.pool(sandbox, db);
         OutboxMigrations.apply(dataSource, null);

@@ -54,7 +54,7 @@ class OutboxPipelineIT {
 
     @BeforeAll
     void start() {
-        sandbox = Sandbox.start();
+        sandbox = Sandbox.shared();
         db = RoutingFixture.newDatabase(sandbox, "svc");
         dataSource = RoutingFixture.pool(sandbox, db);
         OutboxMigrations.apply(dataSource, null);

@@ -5,21 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.engine.config.PipelineConfigLoader;
+import dev.strangler.engine.testkit.TestPipelines;
 import dev.strangler.sandbox.Sandbox;
+import dev.strangler.sandbox.SandboxSql;
 import dev.strangler.sandbox.TopicContents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -36,9 +32,7 @@ final class RoutingFixture {
     }
 
     static String newDatabase(Sandbox sandbox, String prefix) {
-        String db = prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
-        sandbox.postgres().createDatabase(db);
-        return db;
+        return SandboxSql.newDatabase(sandbox.postgres(), prefix).database();
     }
 
     static HikariDataSource pool(Sandbox sandbox, String db) {
@@ -52,42 +46,22 @@ final class RoutingFixture {
     }
 
     static void execute(Sandbox sandbox, String db, String... statements) {
-        try (Connection c = sandbox.postgres().connect(db); Statement st = c.createStatement()) {
-            for (String sql : statements) {
-                st.execute(sql);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        SandboxSql.on(sandbox.postgres(), db).execute(statements);
     }
 
     static long queryLong(Sandbox sandbox, String db, String sql) {
-        try (Connection c = sandbox.postgres().connect(db); Statement st = c.createStatement();
-             var rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return SandboxSql.on(sandbox.postgres(), db).queryLong(sql);
     }
 
     /** Pipeline settings on the service database: {@code sourceTables} as table topics, public.outbox routed. */
     static Map<String, String> settings(Sandbox sandbox, String db, String name, String sourceTables) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("pipeline.name", name);
-        m.put("source.url", sandbox.postgres().jdbcUrl(db));
-        m.put("source.user", sandbox.postgres().superuser());
-        m.put("source.password", sandbox.postgres().superuserPassword());
-        m.put("source.tables", sourceTables);
+        Map<String, String> m = TestPipelines.settings(sandbox, db, name, sourceTables);
         m.put("outbox.tables", "public.outbox");
-        m.put("kafka.bootstrap.servers", sandbox.kafka().bootstrapServers());
-        m.put("heartbeat.interval", "1s");
-        m.put("offsets.flush.interval", "500ms");
         return m;
     }
 
     static PipelineConfig config(Map<String, String> settings) {
-        return new PipelineConfigLoader(Map.of()).fromMap(settings);
+        return TestPipelines.config(settings);
     }
 
     /** One consumed record, raw: key, value and header values exactly as the consumer receives them. */
