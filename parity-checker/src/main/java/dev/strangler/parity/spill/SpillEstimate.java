@@ -21,7 +21,7 @@ public interface SpillEstimate {
      * (bench/README.md). A topic with many updates per row
      * spills one after-image per visible event, so it needs more than this.
      */
-    double TABLE_SIZE_RATIO = 2.4;
+    double TABLE_SIZE_RATIO = 3.5;
 
     /** The need, with the numbers it came from (for the refusal's message). */
     record Need(long bytes, String basis) {
