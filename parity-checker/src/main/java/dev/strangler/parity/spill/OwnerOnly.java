@@ -35,11 +35,7 @@ public final class OwnerOnly {
 
     /** Creates {@code dir} and any missing parents (0700 for those it creates). */
     static Path createDirectories(Path dir) throws IOException {
-        Path existing = dir.toAbsolutePath();
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        return Files.createDirectories(dir, attributes(existing, DIRECTORY));
+        return Files.createDirectories(dir, attributes(dir, DIRECTORY));
     }
 
     static Path createTempDirectory(Path parent, String prefix) throws IOException {
@@ -55,9 +51,9 @@ public final class OwnerOnly {
      * new file inherits its directory's ACL, which for the user's temp directory is the user's own).
      */
     private static FileAttribute<?>[] attributes(Path near, Set<PosixFilePermission> permissions) throws IOException {
-        Path probe = near;
+        Path probe = near.toAbsolutePath();
         while (probe != null && !Files.exists(probe)) {
-            probe = probe.toAbsolutePath().getParent();
+            probe = probe.getParent(); // the file system of the nearest existing ancestor
         }
         if (probe == null) {
             return new FileAttribute<?>[0];

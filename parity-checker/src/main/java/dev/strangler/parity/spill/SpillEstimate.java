@@ -20,8 +20,8 @@ public interface SpillEstimate {
      * side) plus key and canonical texts per row (table side). It depends on the columns: values that are compact in
      * PostgreSQL and long as text (uuid, timestamps, dates, numbers) and short rows, whose column names the JSON
      * repeats, spill more. Measured: 2.4 on the benchmark's 10-million-row table (bigint, text, numeric, timestamptz,
-     * jsonb; bench/README.md) and 3.17 on the demo's {@code shop.customers} ({@code SpillEstimateIT}: uuid, text,
-     * boolean, date, text[], two timestamptz). 3.5 leaves room above both. It cannot see two things: a topic with
+     * jsonb; bench/README.md) and 3.06 to 3.17 on the demo's {@code shop.customers} with 6,000 to 30,000 rows
+     * ({@code SpillEstimateIT}: uuid, text, boolean, date, text[], two timestamptz). 3.5 leaves room above both. It cannot see two things: a topic with
      * many updates per row spills one after-image per visible event, and TOASTed values are counted compressed.
      */
     double TABLE_SIZE_RATIO = 3.5;
