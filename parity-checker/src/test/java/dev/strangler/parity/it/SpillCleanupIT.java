@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +36,10 @@ class SpillCleanupIT {
     @BeforeAll
     void start() {
         sandbox = Sandbox.start();
-        fixture = new ParityFixture(sandbox, "spill");
+        // enough customers that the paused run's stream spill outgrows its write buffer: row values on disk
+        fixture = new ParityFixture(sandbox, "spill", Map.of(), List.of(
+                "INSERT INTO shop.customers (external_ref, name, email) SELECT gen_random_uuid(), 'Customer ' || g, "
+                + "'customer' || g || '@example.com' FROM generate_series(1, 1000) g"));
         // waits until the pipeline published its snapshot, so the paused runs below need not wait
         assertThat(fixture.check().verdict()).isEqualTo(Verdict.GO);
     }
@@ -58,6 +62,8 @@ class SpillCleanupIT {
         assertThat(files(left)).as("spill files of the paused run").isNotEmpty().allSatisfy(f ->
                 assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------"));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(left))).isEqualTo("rwx------");
+        assertThat(files(left).stream().mapToLong(f -> f.toFile().length()).sum()).as("row values on disk")
+                .isPositive();
 
         ParityReport next = fixture.check(config(root));
 
