@@ -214,10 +214,12 @@ class CommandLineIT {
 
     private void assertParityGatesOnTheVerdict(Path file) throws Exception {
         Path out = dir.resolve("parity");
+        Path spill = dir.resolve("spill");
         CliRun r = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
-            r = run("parity", "--config", file.toString(), "--out", out.toString(), "--timeout", "20s");
+            r = run("parity", "--config", file.toString(), "--out", out.toString(), "--timeout", "20s",
+                    "--work-dir", spill.toString(), "--skip-space-check");
             if (r.exit() == 0) {
                 break;
             }
@@ -228,6 +230,13 @@ class CommandLineIT {
                 .contains("report.html");
         assertThat(out.resolve("report.html")).exists();
         assertThat(out.resolve("report.json")).exists();
+        try (var left = Files.list(spill)) {
+            assertThat(left).as("the run's spill directory is removed when it ends").isEmpty();
+        }
+        Path notADirectory = Files.writeString(dir.resolve("not-a-directory"), "");
+        assertOneLineError(run("parity", "--config", file.toString(), "--work-dir",
+                notADirectory.resolve("spill").toString()), ExitCodes.SOURCE_NOT_READY,
+                "could not use its work directory", notADirectory.resolve("spill").toString(), "point --work-dir at");
         CliRun history = run("parity", "--config", file.toString(), "--history");
         assertThat(history.exit()).isZero();
         assertThat(history.out()).contains("GO");

@@ -20,6 +20,8 @@ class ExitCodesTest {
         assertThat(ExitCodes.forException(new RecordTooLargeException("big", null))).isEqualTo(65);
         assertThat(ExitCodes.forException(new PipelineFencedException("taken over", null))).isEqualTo(3);
         assertThat(ExitCodes.forException(new PipelineFailedException("failed", null))).isEqualTo(70);
+        assertThat(ExitCodes.forException(new dev.strangler.parity.ParityException("no room for the spill files")))
+                .as("a parity check that cannot run, e.g. too little free space in --work-dir").isEqualTo(69);
         assertThat(ExitCodes.forException(new IllegalStateException("bug"))).isEqualTo(71);
     }
 }

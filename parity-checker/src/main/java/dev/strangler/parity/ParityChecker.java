@@ -8,11 +8,12 @@ import dev.strangler.parity.model.Cut;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
+import dev.strangler.parity.spill.SpillDirectory;
+import dev.strangler.parity.spill.SpillEstimate;
 import dev.strangler.parity.stream.EnvelopeParser;
 import dev.strangler.parity.stream.SnapshotBoundaries;
 import dev.strangler.parity.stream.TopicReader;
-import java.io.IOException;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,18 +41,27 @@ public final class ParityChecker {
     private final ParityConfig config;
     private final RowCodecFactory codecs;
     private final Progress progress;
+    private final SpillEstimate spillEstimate;
 
     public ParityChecker(ParityConfig config, RowCodecFactory codecs, Progress progress) {
+        this(config, codecs, progress, SpillEstimate.fromTableSizes());
+    }
+
+    /** @param spillEstimate the spill space the run needs, checked against the free space before it writes */
+    public ParityChecker(ParityConfig config, RowCodecFactory codecs, Progress progress, SpillEstimate spillEstimate) {
         this.config = config;
         this.codecs = codecs;
         this.progress = progress;
+        this.spillEstimate = spillEstimate;
     }
 
     public ParityReport run() {
         Instant started = Instant.now();
         String runId = UUID.randomUUID().toString();
         try (Connection cutConnection = Connections.open(config, "strangler-parity-cut", Duration.ZERO);
-             Connection control = Connections.open(config, "strangler-parity", Duration.ZERO)) {
+             Connection control = Connections.open(config, "strangler-parity", Duration.ZERO);
+             // before the cut and the wait: a run that cannot spill says so at once, and holds no snapshot meanwhile
+             SpillDirectory work = SpillSpace.prepare(config, control, spillEstimate)) {
             Cut cut = CutTaker.take(cutConnection);
             LOG.info("cut taken: snapshot {} at WAL {}", cut.snapshotText(), cut.walLsnText());
             Optional<String> lagging = SlotWaiter.await(control, config.slot(), cut.walLsn(), config.waitTimeout(),
@@ -65,14 +74,10 @@ public final class ParityChecker {
                 }
             } else {
                 Visibility visibility = new Visibility(cut);
-                Path work = Files.createTempDirectory(config.workDirectory() == null
-                        ? Path.of(System.getProperty("java.io.tmpdir")) : config.workDirectory(), "strangler-parity-");
                 try (TopicReader reader = new TopicReader(config.bootstrapServers(), config.kafkaClientProperties())) {
                     for (TableId table : config.tables()) {
-                        tables.add(checkTable(cutConnection, reader, visibility, work, table));
+                        tables.add(checkTable(cutConnection, reader, visibility, work.path(), table));
                     }
-                } finally {
-                    deleteRecursively(work);
                 }
             }
             cutConnection.rollback();
@@ -95,8 +100,9 @@ public final class ParityChecker {
             return report;
         } catch (SQLException e) {
             throw new ParityException("parity check against " + redactedSource() + " failed: " + firstLine(e), e);
-        } catch (IOException e) {
-            throw new ParityException("parity check could not use its work directory: " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw new ParityException("parity check could not use its spill files in " + SpillSpace.root(config)
+                    + ": " + e.getMessage() + "; point --work-dir at a file system with more room", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ParityException("parity check interrupted", e);
@@ -214,13 +220,5 @@ public final class ParityChecker {
 
     private static String firstLine(Throwable e) {
         return Connections.firstLine(e);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("could not delete work directory {}: {}", dir, e.getMessage());
-        }
     }
 }

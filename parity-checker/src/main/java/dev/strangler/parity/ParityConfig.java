@@ -19,7 +19,8 @@ import java.util.Map;
  * @param tolerances         per-table tolerance overrides
  * @param waitTimeout        how long to wait for the pipeline to publish everything the cut can see
  * @param sampleSize         findings per table shown with column-level detail
- * @param workDirectory      where the checker spills its partitions (null: the system temp directory)
+ * @param workDirectory      where the checker spills its partitions, in a directory of each run's own (null: the
+ *                           system temp directory); see {@link dev.strangler.parity.spill.SpillDirectory}
  * @param unavailableValuePlaceholder Debezium's unavailable.value.placeholder
  * @param eventEncoding      the connector's value encodings (Strangler's engine: {@link EventEncoding#strangler()})
  * @param acceptNotComparable rows the stream cannot show in full (absent columns, TOAST placeholders) are reported

@@ -14,6 +14,7 @@ import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.report.JsonReportWriter;
 import dev.strangler.parity.report.ReportFiles;
 import dev.strangler.parity.report.ReportWriter;
+import dev.strangler.parity.spill.SpillEstimate;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,8 +74,15 @@ public final class ParityCommand implements Callable<Integer> {
     int sample;
 
     @Option(names = "--work-dir", paramLabel = "DIR",
-            description = "Where to spill the comparison's partitions (default: the system temp directory).")
+            description = "Where to spill the comparison's partitions: row values, up to about 3.5 times the "
+                    + "largest checked table, in an owner-only directory of the run's own, removed when the run ends "
+                    + "(default: the system temp directory).")
     Path workDir;
+
+    @Option(names = "--skip-space-check",
+            description = "Start even when --work-dir's file system has less free space than the spill estimate "
+                    + "(3.5 times the largest checked table's pg_table_size).")
+    boolean skipSpaceCheck;
 
     @Option(names = "--decimal-handling-mode", defaultValue = "string", paramLabel = "MODE",
             description = "How the connector wrote numeric columns: string (Strangler's engine), precise (Debezium's "
@@ -121,7 +129,8 @@ public final class ParityCommand implements Callable<Integer> {
         }
         StderrProgress progress = new StderrProgress(spec.commandLine().getErr(), System.console() != null);
         ParityReport report = new ParityChecker(parity, CanonicalRowCodecs.factory(parity.unavailableValuePlaceholder(),
-                parity.eventEncoding()), progress).run();
+                parity.eventEncoding()), progress, skipSpaceCheck ? SpillEstimate.NONE : SpillEstimate.fromTableSizes())
+                .run();
         progress.finish();
         ReportFiles files = new ReportWriter().write(report, out);
         if (json) {

@@ -1,5 +1,6 @@
 package dev.strangler.parity.compare;
 
+import dev.strangler.parity.spill.OwnerOnly;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -14,7 +15,8 @@ import java.nio.file.Path;
 /**
  * Spill files for one side of one table, split by key hash into a fixed number of partitions, so the comparison holds
  * only one partition's keys in memory at a time: memory is bounded by (rows / partitions), not by the table's size.
- * Records are appended in arrival order, so a key's events keep their order within its partition.
+ * Records are appended in arrival order, so a key's events keep their order within its partition. The files hold row
+ * values in plain text: only their owner may read them ({@link OwnerOnly}).
  */
 final class Partitions implements AutoCloseable {
 
@@ -28,7 +30,7 @@ final class Partitions implements AutoCloseable {
         this.outputs = new DataOutputStream[count];
         try {
             for (int i = 0; i < count; i++) {
-                outputs[i] = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(i)),
+                outputs[i] = new DataOutputStream(new BufferedOutputStream(OwnerOnly.newFile(file(i)),
                         bufferSize(count)));
             }
         } catch (IOException e) {

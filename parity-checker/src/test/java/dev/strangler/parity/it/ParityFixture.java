@@ -10,6 +10,7 @@ import dev.strangler.parity.compare.CanonicalRowCodecs;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.sandbox.Sandbox;
 import dev.strangler.sql.StranglerSchema;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -38,6 +39,11 @@ final class ParityFixture implements AutoCloseable {
 
     /** @param extraSettings pipeline settings on top of the fixture's, e.g. a {@code debezium.*} pass-through */
     ParityFixture(Sandbox sandbox, String name, Map<String, String> extraSettings) {
+        this(sandbox, name, extraSettings, List.of());
+    }
+
+    /** @param beforeStart statements run on the demo schema before the pipeline starts (so they are snapshotted) */
+    ParityFixture(Sandbox sandbox, String name, Map<String, String> extraSettings, List<String> beforeStart) {
         this.sandbox = sandbox;
         this.name = name;
         this.db = "legacy_" + UUID.randomUUID().toString().substring(0, 8);
@@ -45,6 +51,7 @@ final class ParityFixture implements AutoCloseable {
         for (String script : StranglerSchema.DEMO_SCRIPTS) {
             execute(StranglerSchema.classpathScript(script));
         }
+        beforeStart.forEach(this::execute);
         Map<String, String> s = new HashMap<>();
         s.put("pipeline.name", name);
         s.put("source.url", sandbox.postgres().jdbcUrl(db));
@@ -83,9 +90,14 @@ final class ParityFixture implements AutoCloseable {
     }
 
     ParityConfig parityConfig(String topicPrefix, Duration timeout) {
+        return parityConfig(topicPrefix, timeout, null);
+    }
+
+    /** @param workDirectory where the run spills (null: the system temp directory) */
+    ParityConfig parityConfig(String topicPrefix, Duration timeout, Path workDirectory) {
         return new ParityConfig(sandbox.postgres().jdbcUrl(db), sandbox.postgres().superuser(),
                 sandbox.postgres().superuserPassword(), config.source().slot(), sandbox.kafka().bootstrapServers(),
-                Map.of(), topicPrefix, TABLES, 0, Map.of(), timeout, 20, null,
+                Map.of(), topicPrefix, TABLES, 0, Map.of(), timeout, 20, workDirectory,
                 ParityConfig.DEBEZIUM_UNAVAILABLE_VALUE);
     }
 

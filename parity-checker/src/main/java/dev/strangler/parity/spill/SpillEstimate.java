@@ -1,0 +1,59 @@
+package dev.strangler.parity.spill;
+
+import dev.strangler.contract.TableId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * How many bytes a run's spill files will take at their peak, asked before the run writes any. Tables are checked
+ * one after another and each table's files are deleted before the next one's are written, so the peak is the
+ * largest table's spill, not the sum.
+ */
+@FunctionalInterface
+public interface SpillEstimate {
+
+    /**
+     * Spill bytes per byte of {@code pg_table_size}: key, op, LSN and the after-image JSON per visible event (stream
+     * side) plus key and canonical texts per row (table side). It depends on the columns: values that are compact in
+     * PostgreSQL and long as text (uuid, timestamps, dates, numbers) and short rows, whose column names the JSON
+     * repeats, spill more. Measured: 2.4 on the benchmark's 10-million-row table (bigint, text, numeric, timestamptz,
+     * jsonb; bench/README.md) and 3.06 to 3.17 on the demo's {@code shop.customers} with 6,000 to 30,000 rows
+     * ({@code SpillEstimateIT}: uuid, text, boolean, date, text[], two timestamptz). 3.5 leaves room above both. It cannot see two things: a topic with
+     * many updates per row spills one after-image per visible event, and TOASTed values are counted compressed.
+     */
+    double TABLE_SIZE_RATIO = 3.5;
+
+    /** The need, with the numbers it came from (for the refusal's message). */
+    record Need(long bytes, String basis) {
+    }
+
+    Need of(Connection c, List<TableId> tables) throws SQLException;
+
+    /** No estimate, so no check ({@code --skip-space-check}): for a file system that reports its space wrongly. */
+    SpillEstimate NONE = (c, tables) -> new Need(0, "not estimated");
+
+    /** {@link #TABLE_SIZE_RATIO} times the largest {@code pg_table_size} (heap and TOAST, not indexes) of the tables. */
+    static SpillEstimate fromTableSizes() {
+        return (c, tables) -> {
+            long largest = 0;
+            TableId largestTable = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_table_size(to_regclass(?))")) {
+                for (TableId table : tables) {
+                    ps.setString(1, table.quoted());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        long size = rs.next() ? rs.getLong(1) : 0; // a missing table: 0, reported by the check
+                        if (size > largest) {
+                            largest = size;
+                            largestTable = table;
+                        }
+                    }
+                }
+            }
+            return new Need((long) Math.ceil(largest * TABLE_SIZE_RATIO), largestTable == null ? "no table data"
+                    : TABLE_SIZE_RATIO + " × " + largest + " bytes, pg_table_size of " + largestTable);
+        };
+    }
+}
