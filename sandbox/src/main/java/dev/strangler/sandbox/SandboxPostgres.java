@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@link #logFile() postgres.log}, where the server's own output goes so it never floods stdout.
  *
  * <p>Defaults: {@code wal_level=logical}, {@code max_replication_slots=20},
- * {@code max_wal_senders=20}, {@code max_connections=100}, listening on {@code 127.0.0.1} only.
+ * {@code max_wal_senders=20}, {@code max_connections=100}, {@code password_encryption=scram-sha-256}, listening on
+ * {@code 127.0.0.1} only.
  * Settings passed to {@link #start(Map)} override them, e.g. {@code Map.of("wal_level", "replica")}
  * for a negative test against a server that cannot do logical decoding.
  *
@@ -102,6 +103,8 @@ public final class SandboxPostgres implements AutoCloseable {
         settings.put("max_replication_slots", "20");
         settings.put("max_wal_senders", "20");
         settings.put("max_connections", "100");
+        // the default from PostgreSQL 14; before, md5, and requirePasswords()' scram-sha-256 lines refused every role
+        settings.put("password_encryption", "scram-sha-256");
         settings.putAll(extraServerSettings);
         int port = Internals.freeLoopbackPorts(1)[0];
         SandboxPostgres postgres = new SandboxPostgres(port, Internals.createTempDirectory("strangler-pg-"),
