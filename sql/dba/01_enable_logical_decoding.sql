@@ -34,7 +34,10 @@ SELECT format('ALTER SYSTEM SET max_wal_senders = %s',
 -- Recommended: what the WAL volume can spare with a margin, and at least the WAL your busiest day writes in the time
 -- you need to notice and fix a stopped pipeline (e.g. 20GB for a database writing ~1GB of WAL an hour, which gives a
 -- weekend's night of slack). Reload is enough, no restart.
-ALTER SYSTEM SET max_slot_wal_keep_size = :'slot_wal_keep_size';
+-- PostgreSQL 12 has no such setting (ALTER SYSTEM would stop the script there): there, watch the slot's retained WAL
+-- instead (strangler slot status, the strangler_slot_retained_wal_bytes metric).
+SELECT format('ALTER SYSTEM SET max_slot_wal_keep_size = %L', :'slot_wal_keep_size')
+ WHERE current_setting('server_version_num')::int >= 130000 \gexec
 SELECT pg_reload_conf();
 
 -- What is in force now and what waits for the restart (pending_restart is true until PostgreSQL restarts).

@@ -43,7 +43,9 @@ SELECT format('CREATE PUBLICATION %I', :'publication')
 
 -- The ::regclass cast stops the script with "relation ... does not exist" on a misspelt table. The TABLE part is left
 -- out when there is no table to list (tables='' on PostgreSQL 15+: only schema strangler).
-SELECT format('ALTER PUBLICATION %I SET %s', :'publication', concat_ws(', ',
+-- Before PostgreSQL 15 (no TABLES IN SCHEMA) with no table to list, there is nothing to SET: the statement is skipped.
+SELECT format('ALTER PUBLICATION %I SET %s', :'publication', o.objects)
+  FROM (SELECT concat_ws(', ',
               'TABLE ' || nullif(concat_ws(', ',
                   (SELECT string_agg(trim(t.name)::regclass::text, ', ')
                      FROM unnest(string_to_array(:'tables', ',')) AS t(name)),
@@ -52,7 +54,8 @@ SELECT format('ALTER PUBLICATION %I SET %s', :'publication', concat_ws(', ',
                   CASE WHEN current_setting('server_version_num')::int < 150000
                         AND to_regclass('strangler.sink_marker') IS NOT NULL THEN 'strangler.sink_marker' END), ''),
               CASE WHEN current_setting('server_version_num')::int >= 150000
-                   THEN 'TABLES IN SCHEMA strangler' END)) \gexec
+                   THEN 'TABLES IN SCHEMA strangler' END) AS objects) o
+ WHERE o.objects <> '' \gexec
 
 -- Changes of every kind are published (the default; a publication restricted to inserts would silently drop the
 -- updates and deletes).

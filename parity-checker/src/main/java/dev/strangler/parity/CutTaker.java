@@ -1,5 +1,6 @@
 package dev.strangler.parity;
 
+import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.parity.model.Cut;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -23,14 +24,12 @@ final class CutTaker {
     private CutTaker() {
     }
 
-    static Cut take(Connection c) throws SQLException {
+    static Cut take(Connection c, ServerCapabilities server) throws SQLException {
         c.setAutoCommit(false);
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         c.setReadOnly(true);
-        String snapshotFunction = c.getMetaData().getDatabaseMajorVersion() >= 13
-                ? "pg_current_snapshot()" : "txid_current_snapshot()";
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT " + snapshotFunction + "::text, "
+             ResultSet rs = st.executeQuery("SELECT " + server.currentSnapshotFunction() + "::text, "
                      + "pg_current_wal_insert_lsn() - '0/0'::pg_lsn, now()")) {
             rs.next();
             String[] parts = rs.getString(1).split(":", -1);

@@ -1,5 +1,6 @@
 package dev.strangler.parity;
 
+import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.contract.TableId;
 import dev.strangler.parity.compare.RowCodec;
 import dev.strangler.parity.compare.RowCodecFactory;
@@ -62,9 +63,14 @@ public final class ParityChecker {
              Connection control = Connections.open(config, "strangler-parity", Duration.ZERO);
              // before the cut and the wait: a run that cannot spill says so at once, and holds no snapshot meanwhile
              SpillDirectory work = SpillSpace.prepare(config, control, spillEstimate)) {
-            Cut cut = CutTaker.take(cutConnection);
+            ServerCapabilities server = ServerCapabilities.probe(control);
+            Optional<String> unsupported = server.unsupportedReason();
+            if (unsupported.isPresent()) {
+                throw new ParityException(unsupported.get());
+            }
+            Cut cut = CutTaker.take(cutConnection, server);
             LOG.info("cut taken: snapshot {} at WAL {}", cut.snapshotText(), cut.walLsnText());
-            Optional<String> lagging = SlotWaiter.await(control, config.slot(), cut.walLsn(), config.waitTimeout(),
+            Optional<String> lagging = SlotWaiter.await(control, server, config.slot(), cut.walLsn(), config.waitTimeout(),
                     progress);
             List<TableResult> tables = new ArrayList<>();
             if (lagging.isPresent()) {

@@ -1,6 +1,7 @@
 package dev.strangler.parity;
 
 import dev.strangler.contract.Lsn;
+import dev.strangler.contract.ServerCapabilities;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,11 +27,12 @@ final class SlotWaiter {
     }
 
     /** Returns empty when the slot caught up, or the reason it did not. */
-    static Optional<String> await(Connection c, String slot, long targetLsn, Duration timeout, Progress progress)
-            throws SQLException, InterruptedException {
+    static Optional<String> await(Connection c, ServerCapabilities server, String slot, long targetLsn,
+            Duration timeout, Progress progress) throws SQLException, InterruptedException {
         long start = System.nanoTime();
-        try (PreparedStatement ps = c.prepareStatement("SELECT confirmed_flush_lsn - '0/0'::pg_lsn, active, "
-                + "wal_status FROM pg_replication_slots WHERE slot_name = ?")) {
+        // before PostgreSQL 13 there is no wal_status (a slot is never invalidated there): NULL, never "lost"
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.confirmed_flush_lsn - '0/0'::pg_lsn, s.active, "
+                + server.slotWalColumns("s") + " FROM pg_replication_slots s WHERE s.slot_name = ?")) {
             ps.setString(1, slot);
             while (true) {
                 long confirmed;

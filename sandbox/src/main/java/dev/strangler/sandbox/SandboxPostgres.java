@@ -1,6 +1,7 @@
 package dev.strangler.sandbox;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real PostgreSQL server (the zonky embedded binaries, PostgreSQL 17) running as a child
+ * A real PostgreSQL server (the zonky embedded binaries, PostgreSQL 17 unless
+ * {@value PostgresBinaries#VERSION_PROPERTY} picks another, see {@link PostgresBinaries}) running as a child
  * process on a random loopback port, configured for logical decoding so that Debezium can stream
  * from it.
  *
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@link #logFile() postgres.log}, where the server's own output goes so it never floods stdout.
  *
  * <p>Defaults: {@code wal_level=logical}, {@code max_replication_slots=20},
- * {@code max_wal_senders=20}, {@code max_connections=100}, listening on {@code 127.0.0.1} only.
+ * {@code max_wal_senders=20}, {@code max_connections=100}, {@code password_encryption=scram-sha-256}, listening on
+ * {@code 127.0.0.1} only.
  * Settings passed to {@link #start(Map)} override them, e.g. {@code Map.of("wal_level", "replica")}
  * for a negative test against a server that cannot do logical decoding.
  *
@@ -54,13 +57,17 @@ public final class SandboxPostgres implements AutoCloseable {
     private final Path dataDirectory;
     private final Path logFile;
     private final Map<String, String> serverSettings;
+    /** Null: the binaries on the classpath. */
+    private final PgBinaryResolver binaries;
     private Thread shutdownHook;
 
     private EmbeddedPostgres server;
     private boolean closed;
 
-    private SandboxPostgres(int port, Path rootDirectory, Map<String, String> serverSettings) {
+    private SandboxPostgres(int port, Path rootDirectory, Map<String, String> serverSettings,
+            PgBinaryResolver binaries) {
         this.port = port;
+        this.binaries = binaries;
         this.rootDirectory = rootDirectory;
         this.dataDirectory = rootDirectory.resolve("data");
         this.logFile = rootDirectory.resolve("postgres.log");
@@ -78,16 +85,30 @@ public final class SandboxPostgres implements AutoCloseable {
      * override the defaults.
      */
     public static SandboxPostgres start(Map<String, String> extraServerSettings) {
+        return start(PostgresBinaries.requested().orElse(null), extraServerSettings);
+    }
+
+    /**
+     * Starts a fresh server of that PostgreSQL version: a major ({@code "12"}) or an exact zonky binaries version
+     * ({@code "12.22.0"}), found as {@link PostgresBinaries} describes; null for the default (the classpath's, or
+     * {@value PostgresBinaries#VERSION_PROPERTY}'s).
+     *
+     * @throws IllegalStateException no binaries of that version are found (the message says how to get them)
+     */
+    public static SandboxPostgres start(String pgVersion, Map<String, String> extraServerSettings) {
+        PgBinaryResolver binaries = PostgresBinaries.resolver(pgVersion);
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("listen_addresses", Internals.LOOPBACK);
         settings.put("wal_level", "logical");
         settings.put("max_replication_slots", "20");
         settings.put("max_wal_senders", "20");
         settings.put("max_connections", "100");
+        // the default from PostgreSQL 14; before, md5, and requirePasswords()' scram-sha-256 lines refused every role
+        settings.put("password_encryption", "scram-sha-256");
         settings.putAll(extraServerSettings);
         int port = Internals.freeLoopbackPorts(1)[0];
-        SandboxPostgres postgres =
-                new SandboxPostgres(port, Internals.createTempDirectory("strangler-pg-"), Map.copyOf(settings));
+        SandboxPostgres postgres = new SandboxPostgres(port, Internals.createTempDirectory("strangler-pg-"),
+                Map.copyOf(settings), binaries);
         try {
             postgres.restart();
         } catch (RuntimeException e) {
@@ -261,6 +282,9 @@ public final class SandboxPostgres implements AutoCloseable {
                 .setPGStartupWait(STARTUP_WAIT)
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        if (binaries != null) {
+            builder.setPgBinaryResolver(binaries);
+        }
         serverSettings.forEach(builder::setServerConfig);
         try {
             server = builder.start();

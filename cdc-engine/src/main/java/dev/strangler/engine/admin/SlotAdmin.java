@@ -1,5 +1,6 @@
 package dev.strangler.engine.admin;
 
+import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.engine.Pipeline;
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig;
@@ -33,7 +34,7 @@ public final class SlotAdmin {
     /** The slot, as {@code pg_replication_slots} and the activity views show it; empty when there is none. */
     public Optional<SlotState> state() {
         try (Connection c = open("status")) {
-            return SlotInspector.find(c, config.source().slot(), config.pipelineName());
+            return SlotInspector.find(c, ServerCapabilities.probe(c), config.source().slot(), config.pipelineName());
         } catch (SQLException e) {
             throw unreadable(e);
         }
@@ -59,7 +60,7 @@ public final class SlotAdmin {
     public SlotDropResult drop(Predicate<SlotState> confirm) {
         String slot = config.source().slot();
         try (Connection c = open("drop")) {
-            Optional<SlotState> found = SlotInspector.find(c, slot, config.pipelineName());
+            Optional<SlotState> found = SlotInspector.find(c, ServerCapabilities.probe(c), slot, config.pipelineName());
             if (found.isEmpty()) {
                 return new SlotDropResult(SlotDropResult.Outcome.ABSENT, slot, found);
             }

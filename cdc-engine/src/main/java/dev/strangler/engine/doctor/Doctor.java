@@ -1,5 +1,6 @@
 package dev.strangler.engine.doctor;
 
+import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.ConfigWarning;
 import dev.strangler.engine.config.PipelineConfig;
@@ -93,9 +94,22 @@ public final class Doctor {
         try (c) {
             server = c.getMetaData().getDatabaseProductVersion();
             checks.add(Check.pass("connection", "connected to " + source.endpoint() + " as '" + source.user() + "'"));
+            ServerCapabilities capabilities;
+            try {
+                capabilities = ServerCapabilities.probe(c);
+            } catch (SQLException e) {
+                checks.add(Check.fail(ServerProbe.VERSION_CHECK, "reading server_version_num failed: " + firstLine(e),
+                        "check that source.url points at PostgreSQL"));
+                return server;
+            }
+            if (capabilities.unsupportedReason().isPresent()) {
+                // the probes' SQL assumes a supported version: on an older one they would only add noise
+                checks.add(ServerProbe.version(capabilities));
+                return server;
+            }
             for (Probe probe : probes) {
                 try {
-                    checks.addAll(probe.run(c, config));
+                    checks.addAll(probe.run(c, capabilities, config));
                 } catch (SQLException | RuntimeException e) {
                     LOG.debug("doctor probe {} failed", probe.name(), e);
                     checks.add(Check.warn(probe.name(), "could not be checked: " + firstLine(e),

@@ -1,5 +1,6 @@
 package dev.strangler.engine.doctor;
 
+import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.engine.config.PipelineConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,5 +12,5 @@ interface Probe {
     /** Short name used when the probe's own queries fail (e.g. a catalog the role may not read). */
     String name();
 
-    List<Check> run(Connection c, PipelineConfig config) throws SQLException;
+    List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException;
 }

@@ -1,5 +1,6 @@
 package dev.strangler.engine.doctor;
 
+import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.contract.TableId;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.source.StranglerObjects;
@@ -29,7 +30,7 @@ final class PublicationProbe implements Probe {
     }
 
     @Override
-    public List<Check> run(Connection c, PipelineConfig config) throws SQLException {
+    public List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException {
         String pub = config.source().publication();
         try (PreparedStatement ps = Sql.prepare(c, "SELECT puballtables, pubinsert, pubupdate, pubdelete, "
                 + "pg_get_userbyid(pubowner) FROM pg_publication WHERE pubname = ?", pub);
@@ -46,9 +47,9 @@ final class PublicationProbe implements Probe {
                                 + "truncate');"));
             }
             checks.addAll(allTables ? allTables(c, pub) : tables(c, config, rs.getString(5)));
-            checks.add(heartbeat(c, config, allTables));
+            checks.add(heartbeat(c, server, config, allTables));
             if (config.sinkEcho() != PipelineConfig.SinkEcho.OFF) {
-                checks.add(sinkMarker(c, config, allTables));
+                checks.add(sinkMarker(c, server, config, allTables));
             }
             return checks;
         }
@@ -182,7 +183,8 @@ final class PublicationProbe implements Probe {
     }
 
     /** The heartbeat must be published, or the slot stands still (and retains WAL) while the tables are idle. */
-    private static Check heartbeat(Connection c, PipelineConfig config, boolean allTables) throws SQLException {
+    private static Check heartbeat(Connection c, ServerCapabilities server, PipelineConfig config, boolean allTables)
+            throws SQLException {
         String pub = config.source().publication();
         String name = "publication " + pub + ": heartbeat";
         if (allTables) {
@@ -191,7 +193,7 @@ final class PublicationProbe implements Probe {
         boolean exists = Sql.bool(c, "SELECT to_regclass('strangler.heartbeat') IS NOT NULL");
         boolean published = Sql.bool(c, "SELECT EXISTS (SELECT 1 FROM pg_publication_tables WHERE pubname = ? "
                 + "AND schemaname = 'strangler' AND tablename = 'heartbeat')", pub);
-        boolean schemaPublished = Sql.number(c, "SELECT current_setting('server_version_num')::int") >= 150000
+        boolean schemaPublished = server.publishesSchemas()
                 && Sql.bool(c, "SELECT EXISTS (SELECT 1 FROM pg_publication_namespace pn JOIN pg_publication p "
                 + "ON p.oid = pn.pnpubid JOIN pg_namespace n ON n.oid = pn.pnnspid WHERE p.pubname = ? "
                 + "AND n.nspname = 'strangler')", pub);
@@ -214,7 +216,8 @@ final class PublicationProbe implements Probe {
      * writes from the legacy application's and publishes them as new legacy events. A FAIL once a sink has written
      * here (markers exist), a warning before.
      */
-    private static Check sinkMarker(Connection c, PipelineConfig config, boolean allTables) throws SQLException {
+    private static Check sinkMarker(Connection c, ServerCapabilities server, PipelineConfig config, boolean allTables)
+            throws SQLException {
         String pub = config.source().publication();
         String name = "publication " + pub + ": sink marker";
         if (allTables) {
@@ -222,7 +225,7 @@ final class PublicationProbe implements Probe {
         }
         boolean published = Sql.bool(c, "SELECT EXISTS (SELECT 1 FROM pg_publication_tables WHERE pubname = ? "
                 + "AND schemaname = 'strangler' AND tablename = 'sink_marker')", pub);
-        boolean schemaPublished = Sql.number(c, "SELECT current_setting('server_version_num')::int") >= 150000
+        boolean schemaPublished = server.publishesSchemas()
                 && Sql.bool(c, "SELECT EXISTS (SELECT 1 FROM pg_publication_namespace pn JOIN pg_publication p "
                 + "ON p.oid = pn.pnpubid JOIN pg_namespace n ON n.oid = pn.pnnspid WHERE p.pubname = ? "
                 + "AND n.nspname = 'strangler')", pub);

@@ -1,5 +1,6 @@
 package dev.strangler.engine.doctor;
 
+import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.SourceEndpoint;
@@ -23,7 +24,7 @@ final class ReplicationConnectionProbe implements Probe {
     }
 
     @Override
-    public List<Check> run(Connection ignored, PipelineConfig config) {
+    public List<Check> run(Connection ignored, ServerCapabilities server, PipelineConfig config) {
         PipelineConfig.Source source = config.source();
         // SourceConnections.open gives the same actionable messages as the pipeline's own start; only the URL differs.
         PipelineConfig.Source replication = new PipelineConfig.Source(withReplication(source.endpoint()),

@@ -1,5 +1,6 @@
 package dev.strangler.engine.doctor;
 
+import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.engine.config.PipelineConfig;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,7 +22,7 @@ final class RoleProbe implements Probe {
     }
 
     @Override
-    public List<Check> run(Connection c, PipelineConfig config) throws SQLException {
+    public List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException {
         String user = config.source().user();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
                 SELECT r.rolsuper, r.rolreplication, r.rolcanlogin,

@@ -1,5 +1,6 @@
 package dev.strangler.engine.doctor;
 
+import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.contract.TableId;
 import dev.strangler.engine.config.PipelineConfig;
 import java.sql.Connection;
@@ -26,7 +27,7 @@ final class RowSizeProbe implements Probe {
     }
 
     @Override
-    public List<Check> run(Connection c, PipelineConfig config) throws SQLException {
+    public List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException {
         List<Check> checks = new ArrayList<>();
         long limit = config.kafka().maxRecordBytes();
         for (TableId table : config.streamedTables()) {

@@ -1,5 +1,6 @@
 package dev.strangler.engine.doctor;
 
+import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.engine.config.PipelineConfig;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,7 +23,7 @@ final class SchemaProbe implements Probe {
     }
 
     @Override
-    public List<Check> run(Connection c, PipelineConfig config) throws SQLException {
+    public List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException {
         String user = config.source().user();
         String role = Sql.ident(user);
         int latest = SqlScripts.latestMigrationVersion();

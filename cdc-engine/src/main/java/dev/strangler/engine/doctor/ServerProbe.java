@@ -1,5 +1,6 @@
 package dev.strangler.engine.doctor;
 
+import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.engine.config.PipelineConfig;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -7,11 +8,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The server as a whole: version, primary or standby, wal_level, free slots and WAL senders, the WAL cap. */
 final class ServerProbe implements Probe {
 
     static final String SCRIPT_01 = "sql/dba/01_enable_logical_decoding.sql";
+    static final String VERSION_CHECK = "server version";
 
     @Override
     public String name() {
@@ -19,20 +22,10 @@ final class ServerProbe implements Probe {
     }
 
     @Override
-    public List<Check> run(Connection c, PipelineConfig config) throws SQLException {
+    public List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException {
         List<Check> checks = new ArrayList<>();
-        int versionNum;
-        String version;
-        boolean standby;
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
-                SELECT current_setting('server_version_num')::int, current_setting('server_version'),
-                       pg_is_in_recovery()""")) {
-            rs.next();
-            versionNum = rs.getInt(1);
-            version = rs.getString(2);
-            standby = rs.getBoolean(3);
-        }
-        checks.add(version(versionNum, version));
+        boolean standby = Sql.bool(c, "SELECT pg_is_in_recovery()");
+        checks.add(version(server));
         checks.add(standby
                 ? Check.fail("primary", "PostgreSQL at " + config.source().endpoint() + " is a read-only standby "
                         + "(pg_is_in_recovery() = true): the pipeline writes its heartbeat and schema strangler "
@@ -41,22 +34,24 @@ final class ServerProbe implements Probe {
                 : Check.pass("primary", "a primary (not in recovery)"));
         checks.add(walLevel(c));
         checks.addAll(capacity(c, config));
-        checks.add(walKeepSize(c, versionNum));
+        checks.add(walKeepSize(c, server));
         return checks;
     }
 
-    private static Check version(int versionNum, String version) {
-        int major = versionNum / 10000;
-        if (major < 10) {
-            return Check.fail("server version", "PostgreSQL " + version + " has no pgoutput",
-                    "upgrade to PostgreSQL 10 or newer (14+ recommended)");
+    /** Only reached for a supported version: the doctor refuses older ones before any probe runs. */
+    static Check version(ServerCapabilities server) {
+        Optional<String> unsupported = server.unsupportedReason();
+        if (unsupported.isPresent()) {
+            return Check.fail(VERSION_CHECK, unsupported.get(),
+                    "upgrade PostgreSQL to " + ServerCapabilities.OLDEST_SUPPORTED_MAJOR + " or newer");
         }
-        if (major < 14) {
-            return Check.warn("server version", "PostgreSQL " + version + " works, but before 14 large "
-                    + "transactions are decoded only at commit, and before 13 nothing caps the WAL a slot retains",
+        if (!server.streamsInProgressTransactions() || !server.capsSlotWal()) {
+            return Check.warn(VERSION_CHECK, "PostgreSQL " + server.version() + " works, but before 14 large "
+                    + "transactions are decoded only at commit"
+                    + (server.capsSlotWal() ? "" : ", and before 13 nothing caps the WAL a slot retains"),
                     "plan an upgrade to PostgreSQL 14 or newer");
         }
-        return Check.pass("server version", "PostgreSQL " + version);
+        return Check.pass(VERSION_CHECK, "PostgreSQL " + server.version());
     }
 
     private static Check walLevel(Connection c) throws SQLException {
@@ -122,8 +117,8 @@ final class ServerProbe implements Probe {
         }
     }
 
-    private static Check walKeepSize(Connection c, int versionNum) throws SQLException {
-        if (versionNum < 130000) {
+    private static Check walKeepSize(Connection c, ServerCapabilities server) throws SQLException {
+        if (!server.capsSlotWal()) {
             return Check.warn("max_slot_wal_keep_size", "PostgreSQL before 13 cannot cap the WAL a slot retains: "
                     + "a stopped pipeline keeps WAL until the disk is full", "monitor the slot's retained WAL "
                     + "(strangler slot status) or upgrade to PostgreSQL 13+");

@@ -1,5 +1,6 @@
 package dev.strangler.engine.doctor;
 
+import dev.strangler.contract.ServerCapabilities;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,9 +20,9 @@ public final class SlotInspector {
     }
 
     /** Every slot on the server, ordered by name. */
-    public static List<SlotState> all(Connection c) throws SQLException {
+    public static List<SlotState> all(Connection c, ServerCapabilities server) throws SQLException {
         List<SlotState> slots = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(query(c, "") + " ORDER BY s.slot_name");
+        try (PreparedStatement ps = c.prepareStatement(query(server, "") + " ORDER BY s.slot_name");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 slots.add(read(rs, null));
@@ -34,9 +35,10 @@ public final class SlotInspector {
      * The named slot, with the pipeline's heartbeat age when {@code pipeline} is given and strangler.heartbeat is
      * readable; empty when the slot does not exist.
      */
-    public static Optional<SlotState> find(Connection c, String slot, String pipeline) throws SQLException {
+    public static Optional<SlotState> find(Connection c, ServerCapabilities server, String slot, String pipeline)
+            throws SQLException {
         Long heartbeatAge = pipeline == null ? null : heartbeatAge(c, pipeline);
-        try (PreparedStatement ps = c.prepareStatement(query(c, " WHERE s.slot_name = ?"))) {
+        try (PreparedStatement ps = c.prepareStatement(query(server, " WHERE s.slot_name = ?"))) {
             ps.setString(1, slot);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(read(rs, heartbeatAge)) : Optional.empty();
@@ -44,16 +46,14 @@ public final class SlotInspector {
         }
     }
 
-    private static String query(Connection c, String where) throws SQLException {
-        int version = c.getMetaData().getDatabaseMajorVersion();
+    private static String query(ServerCapabilities server, String where) {
         String current = "CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END";
         return "SELECT s.slot_name, s.plugin, s.slot_type, d.datname, s.active, s.active_pid, "
-                + (version >= 13 ? "s.wal_status, s.safe_wal_size, " : "NULL::text, NULL::bigint, ")
+                + server.slotWalColumns("s") + ", "
                 + "s.restart_lsn::text, s.confirmed_flush_lsn::text, "
                 + "pg_wal_lsn_diff(" + current + ", s.confirmed_flush_lsn)::bigint, "
                 + "pg_wal_lsn_diff(" + current + ", s.restart_lsn)::bigint, "
-                + (version >= 17 ? "s.failover, extract(epoch FROM now() - s.inactive_since)::bigint, "
-                        : "NULL::boolean, NULL::bigint, ")
+                + server.slotFailoverColumns("s") + ", "
                 + "r.application_name, r.client_addr::text, (extract(epoch FROM r.flush_lag) * 1000)::bigint, r.usename::text "
                 + "FROM pg_replication_slots s LEFT JOIN pg_database d ON d.oid = s.datoid "
                 + "LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid" + where;

@@ -1,5 +1,6 @@
 package dev.strangler.engine.doctor;
 
+import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.engine.config.PipelineConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -25,15 +26,15 @@ final class SlotProbe implements Probe {
     }
 
     @Override
-    public List<Check> run(Connection c, PipelineConfig config) throws SQLException {
+    public List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException {
         String slot = config.source().slot();
         List<Check> checks = new ArrayList<>();
-        Optional<SlotState> own = SlotInspector.find(c, slot, config.pipelineName());
+        Optional<SlotState> own = SlotInspector.find(c, server, slot, config.pipelineName());
         int physicalStandbys = (int) Sql.number(c, "SELECT count(*) FROM pg_stat_activity "
                 + "WHERE backend_type = 'walsender' AND datname IS NULL");
         if (own.isEmpty()) {
             checks.add(Check.pass("slot " + slot, "does not exist yet: strangler run creates it at start"));
-            if (c.getMetaData().getDatabaseMajorVersion() >= 17 && physicalStandbys > 0) {
+            if (server.failoverSlots() && physicalStandbys > 0) {
                 checks.add(Check.warn("slot " + slot + ": failover", physicalStandbys + " physical standby(s) "
                         + "stream from this server, and the slot will not be a failover slot: after a failover the "
                         + "new primary has no slot, and changes made until the pipeline is set up again are lost",
@@ -48,7 +49,7 @@ final class SlotProbe implements Probe {
                 failover(s, physicalStandbys).ifPresent(checks::add);
             }
         }
-        for (SlotState other : SlotInspector.all(c)) {
+        for (SlotState other : SlotInspector.all(c, server)) {
             if (!other.name().equals(slot)) {
                 otherSlot(other).ifPresent(checks::add);
             }

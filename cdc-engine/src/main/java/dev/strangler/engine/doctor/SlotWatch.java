@@ -1,5 +1,6 @@
 package dev.strangler.engine.doctor;
 
+import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.source.SourceConnections;
@@ -31,6 +32,7 @@ public final class SlotWatch implements AutoCloseable {
     private final AtomicBoolean reported = new AtomicBoolean();
     private ScheduledExecutorService scheduler;
     private Connection connection;
+    private ServerCapabilities server;
 
     public SlotWatch(PipelineConfig.Source source, String pipelineName, Consumer<SourceNotReadyException> onLost) {
         this.source = source;
@@ -57,8 +59,9 @@ public final class SlotWatch implements AutoCloseable {
         try {
             if (connection == null || connection.isClosed()) {
                 connection = SourceConnections.open(source, "strangler-slot-watch-" + pipelineName);
+                server = ServerCapabilities.probe(connection);
             }
-            return SlotInspector.find(connection, source.slot(), null).filter(SlotState::lost)
+            return SlotInspector.find(connection, server, source.slot(), null).filter(SlotState::lost)
                     .map(s -> new SourceNotReadyException(LostSlot.message(s.name())));
         } catch (SQLException | RuntimeException e) {
             LOG.debug("slot watch of '{}' could not query PostgreSQL: {}", source.slot(), e.getMessage());

@@ -1,6 +1,7 @@
 package dev.strangler.engine.doctor;
 
 import dev.strangler.contract.OutboxContract;
+import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.contract.TableId;
 import dev.strangler.engine.config.PipelineConfig;
 import java.sql.Connection;
@@ -67,7 +68,7 @@ final class TableProbe implements Probe {
     }
 
     @Override
-    public List<Check> run(Connection c, PipelineConfig config) throws SQLException {
+    public List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException {
         List<Check> checks = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(QUERY)) {
             for (TableId table : config.streamedTables()) {

@@ -1,5 +1,6 @@
 package dev.strangler.engine.metrics;
 
+import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.contract.TableId;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.doctor.SlotInspector;
@@ -54,6 +55,8 @@ public final class SourceMonitor implements AutoCloseable {
     private volatile String lastProblem;
     private ScheduledExecutorService scheduler;
     private Connection connection;
+    /** Of {@link #connection}'s server: read once per connection (a reconnect may reach an upgraded server). */
+    private ServerCapabilities server;
 
     public SourceMonitor(PipelineConfig config, SnapshotProgress snapshot, LongSupplier clock,
                          List<Runnable> afterPoll) {
@@ -96,8 +99,9 @@ public final class SourceMonitor implements AutoCloseable {
         try {
             if (connection == null || connection.isClosed()) {
                 connection = SourceConnections.open(config.source(), "strangler-monitor-" + config.pipelineName());
+                server = ServerCapabilities.probe(connection);
             }
-            last = observe(connection);
+            last = observe(connection, server);
             reachable = true;
             lastProblem = null;
         } catch (SQLException | RuntimeException e) {
@@ -111,8 +115,8 @@ public final class SourceMonitor implements AutoCloseable {
         }
     }
 
-    private Observation observe(Connection c) throws SQLException {
-        Optional<SlotState> slot = SlotInspector.find(c, config.source().slot(), config.pipelineName());
+    private Observation observe(Connection c, ServerCapabilities server) throws SQLException {
+        Optional<SlotState> slot = SlotInspector.find(c, server, config.source().slot(), config.pipelineName());
         long before = clock.getAsLong();
         long keepSize;
         long serverMillis;
@@ -130,15 +134,16 @@ public final class SourceMonitor implements AutoCloseable {
         long after = clock.getAsLong();
         long offset = serverMillis - (before + after) / 2;
         if (snapshot.running() || snapshot.startedAtMillis() < 0) {
-            snapshot.estimates(estimates(c, config.streamedTables()));
+            snapshot.estimates(estimates(c, server, config.streamedTables()));
         }
         return new Observation(after, slot, keepSize, offset, version);
     }
 
-    /** pg_class.reltuples per table: -1 for a table never vacuumed or analysed (PostgreSQL 14+) or not found. */
-    static Map<String, Long> estimates(Connection c, List<TableId> tables) throws SQLException {
+    /** pg_class.reltuples per table: -1 for a table never vacuumed or analysed, or not found. */
+    static Map<String, Long> estimates(Connection c, ServerCapabilities server, List<TableId> tables)
+            throws SQLException {
         Map<String, Long> result = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT c.reltuples::bigint FROM pg_class c "
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + server.rowEstimate("c") + " FROM pg_class c "
                 + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
             for (TableId t : tables) {
                 ps.setString(1, t.schema());
