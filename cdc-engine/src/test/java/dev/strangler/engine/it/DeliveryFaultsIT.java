@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -327,10 +328,18 @@ class DeliveryFaultsIT {
 
     /** Waits until every committed change arrived, then checks none arrived twice or out of order. */
     private ExpectedHistory.Comparison awaitComplete(String scenario, ExpectedHistory expected, String pipeline) {
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
-                assertThat(compare(scenario, expected, pipeline).complete())
-                        .as(compare(scenario, expected, pipeline).toString()).isTrue());
-        ExpectedHistory.Comparison result = compare(scenario, expected, pipeline);
+        // one read of the topics per poll (they hold tens of thousands of records), and a generous bound: on a
+        // loaded machine a read alone can take many seconds, and a bound hit mid-read is not a missing change
+        AtomicReference<ExpectedHistory.Comparison> last = new AtomicReference<>();
+        try {
+            await().atMost(Duration.ofSeconds(360)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                last.set(compare(scenario, expected, pipeline));
+                return last.get().complete();
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("not every change arrived: " + last.get(), e);
+        }
+        ExpectedHistory.Comparison result = last.get();
         System.out.println("delivery fault " + result);
         assertThat(result.exact()).as(result.toString()).isTrue();
         return result;
