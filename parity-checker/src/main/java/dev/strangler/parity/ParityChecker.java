@@ -1,6 +1,7 @@
 package dev.strangler.parity;
 
 import dev.strangler.contract.TableId;
+import dev.strangler.parity.canonical.Canonicalizer;
 import dev.strangler.parity.compare.RowCodec;
 import dev.strangler.parity.compare.RowCodecFactory;
 import dev.strangler.parity.compare.TableComparison;
@@ -8,6 +9,8 @@ import dev.strangler.parity.model.Cut;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
+import dev.strangler.parity.reverse.ReverseParity;
+import dev.strangler.parity.reverse.SinkModel;
 import dev.strangler.parity.stream.EnvelopeParser;
 import dev.strangler.parity.stream.SnapshotBoundaries;
 import dev.strangler.parity.stream.TopicReader;
@@ -42,10 +45,21 @@ public final class ParityChecker {
     private final RowCodecFactory codecs;
     private final Progress progress;
 
+    private final SinkModel.Loader sink;
+
     public ParityChecker(ParityConfig config, RowCodecFactory codecs, Progress progress) {
+        this(config, codecs, progress, null);
+    }
+
+    /**
+     * @param sink a sink whose tables are checked the other way round in the same cut (topics folded up to the
+     *             positions it stored → its tables), or null for the captured tables only
+     */
+    public ParityChecker(ParityConfig config, RowCodecFactory codecs, Progress progress, SinkModel.Loader sink) {
         this.config = config;
         this.codecs = codecs;
         this.progress = progress;
+        this.sink = sink;
     }
 
     public ParityReport run() {
@@ -55,24 +69,34 @@ public final class ParityChecker {
              Connection control = Connections.open(config, "strangler-parity", Duration.ZERO)) {
             Cut cut = CutTaker.take(cutConnection);
             LOG.info("cut taken: snapshot {} at WAL {}", cut.snapshotText(), cut.walLsnText());
-            Optional<String> lagging = SlotWaiter.await(control, config.slot(), cut.walLsn(), config.waitTimeout(),
-                    progress);
+            // the reverse direction needs no wait: the sink's positions and rows are committed together, so the
+            // snapshot holds exactly what the positions it shows reach
+            Optional<String> lagging = config.tables().isEmpty() ? Optional.empty() : SlotWaiter.await(control,
+                    config.slot(), cut.walLsn(), config.waitTimeout(), progress);
             List<TableResult> tables = new ArrayList<>();
-            if (lagging.isPresent()) {
-                for (TableId table : config.tables()) {
-                    tables.add(TableResult.unverifiable(table, config.topicFor(table), config.toleranceFor(table),
-                            lagging.get()));
-                }
-            } else {
-                Visibility visibility = new Visibility(cut);
-                Path work = Files.createTempDirectory(config.workDirectory() == null
-                        ? Path.of(System.getProperty("java.io.tmpdir")) : config.workDirectory(), "strangler-parity-");
-                try (TopicReader reader = new TopicReader(config.bootstrapServers(), config.kafkaClientProperties())) {
+            try (TopicReader reader = new TopicReader(config.bootstrapServers(), config.kafkaClientProperties())) {
+                if (lagging.isPresent()) {
                     for (TableId table : config.tables()) {
-                        tables.add(checkTable(cutConnection, reader, visibility, work, table));
+                        tables.add(TableResult.unverifiable(table, config.topicFor(table), config.toleranceFor(table),
+                                lagging.get()));
                     }
-                } finally {
-                    deleteRecursively(work);
+                } else if (!config.tables().isEmpty()) {
+                    Visibility visibility = new Visibility(cut);
+                    Path work = Files.createTempDirectory(config.workDirectory() == null
+                            ? Path.of(System.getProperty("java.io.tmpdir")) : config.workDirectory(),
+                            "strangler-parity-");
+                    try {
+                        for (TableId table : config.tables()) {
+                            tables.add(checkTable(cutConnection, reader, visibility, work, table));
+                        }
+                    } finally {
+                        deleteRecursively(work);
+                    }
+                }
+                if (sink != null) {
+                    tables.addAll(new ReverseParity(sink.load(cutConnection), new Canonicalizer(config.unavailableValuePlaceholder(),
+                            config.eventEncoding()), config.sampleSize(), config::toleranceFor, progress)
+                            .check(cutConnection, reader));
                 }
             }
             cutConnection.rollback();
