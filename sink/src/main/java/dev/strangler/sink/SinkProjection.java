@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -108,6 +109,40 @@ public final class SinkProjection {
 
     public List<Target> targets() {
         return targets;
+    }
+
+    /** Where a dead letter came from: the record the sink passed over instead of applying it. */
+    public record Origin(String topic, int partition, long offset) {
+    }
+
+    /** The topic the sink sends refused events to; empty with sink.errors=stop (it stops at them instead). */
+    public Optional<String> deadLetterTopic() {
+        return config.errors() == SinkConfig.Errors.DEAD_LETTER ? Optional.of(config.kafka().deadLetterTopic())
+                : Optional.empty();
+    }
+
+    /**
+     * The record a dead letter stands for, from the headers the sink adds; empty for a record that is not one of this
+     * sink's dead letters (another sink may share the topic).
+     */
+    public Optional<Origin> deadLetterOrigin(ConsumerRecord<byte[], byte[]> deadLetter) {
+        String sink = header(deadLetter, DeadLetters.SINK);
+        String topic = header(deadLetter, DeadLetters.TOPIC);
+        String partition = header(deadLetter, DeadLetters.PARTITION);
+        String offset = header(deadLetter, DeadLetters.OFFSET);
+        if (!config.name().equals(sink) || topic == null || partition == null || offset == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Origin(topic, Integer.parseInt(partition), Long.parseLong(offset)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        org.apache.kafka.common.header.Header h = record.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The record's effect as the sink applies it. */

@@ -4,6 +4,7 @@ import dev.strangler.parity.reverse.SinkModel;
 import dev.strangler.sink.SinkProjection;
 import dev.strangler.sink.config.SinkConfig;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -39,6 +40,16 @@ final class SinkParityModel implements SinkModel {
     @Override
     public List<Target> targets() {
         return targets;
+    }
+
+    @Override
+    public Optional<String> deadLetterTopic() {
+        return projection.deadLetterTopic();
+    }
+
+    @Override
+    public Optional<RecordRef> deadLetterOrigin(ConsumerRecord<byte[], byte[]> deadLetter) {
+        return projection.deadLetterOrigin(deadLetter).map(o -> new RecordRef(o.topic(), o.partition(), o.offset()));
     }
 
     @Override

@@ -96,6 +96,14 @@ final class ReverseFold {
         }
     }
 
+    /** A record below the stored position that the sink dead-lettered (the database refused it): not applied. */
+    void deadLettered(String topic, int partition, long offset) {
+        refused++;
+        if (refusedSample.size() < 3) {
+            refusedSample.add(topic + " partition " + partition + " offset " + offset + ": in the dead-letter topic");
+        }
+    }
+
     /** An effect of a record at or past the stored position: not applied at the cut, counted only. */
     void notYetApplied(SinkModel.Effect effect) {
         Operation op = switch (effect.kind()) {

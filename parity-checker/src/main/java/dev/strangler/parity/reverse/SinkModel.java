@@ -34,6 +34,20 @@ public interface SinkModel {
     /** The record's effect on its row. */
     Effect project(ConsumerRecord<byte[], byte[]> record);
 
+    /** The topic the sink sends the events it refuses to, or empty when it stops at them instead. */
+    default java.util.Optional<String> deadLetterTopic() {
+        return java.util.Optional.empty();
+    }
+
+    /** The record a dead letter of this sink stands for, or empty when the record is not one. */
+    default java.util.Optional<RecordRef> deadLetterOrigin(ConsumerRecord<byte[], byte[]> deadLetter) {
+        return java.util.Optional.empty();
+    }
+
+    /** A record of a topic: where it is. */
+    record RecordRef(String topic, int partition, long offset) {
+    }
+
     /** What an effect does to its row. */
     enum Kind {
         /** insert, or update the given columns of an existing row */
