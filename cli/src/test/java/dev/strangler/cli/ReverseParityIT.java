@@ -223,6 +223,25 @@ class ReverseParityIT {
         assertThat(Files.readString(out.resolve("report.md"))).contains("topic → table via sink");
     }
 
+    @Test
+    @Order(3)
+    void shouldRefuseAnIncompleteCommandLineWithOneLineAndExit78() throws Exception {
+        Result noSink = run("parity", "--config", pipelineFile.toString(), "--sink-only");
+        assertThat(noSink.exit()).as(noSink.err()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(noSink.err()).contains("strangler: error: --sink-only needs --sink-config").doesNotContain("\tat ");
+        Map<String, String> other = new LinkedHashMap<>();
+        java.util.Properties p = new java.util.Properties();
+        try (var in = Files.newBufferedReader(sinkFile)) {
+            p.load(in);
+        }
+        p.forEach((k, v) -> other.put((String) k, (String) v));
+        other.put("target.url", sandbox.postgres().jdbcUrl("backoffice"));
+        Result mismatch = run("parity", "--config", pipelineFile.toString(), "--sink-config",
+                write("other", other).toString());
+        assertThat(mismatch.exit()).as(mismatch.err()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(mismatch.err()).contains("the sink writes database 'backoffice'").doesNotContain("\tat ");
+    }
+
     // ---- the new service: outbox events for orders, change events for customers -----------------------------------
 
     private void publishUntil(AtomicBoolean running, AtomicInteger published) throws Exception {

@@ -113,8 +113,9 @@ public final class ParityChecker {
             if (historyAvailable) {
                 History.store(control, report);
             } else {
-                LOG.warn("run not stored in history: strangler.parity_run does not exist (apply Strangler's "
-                        + "migrations: `strangler run` does at start, or `strangler sql print migrations`)");
+                LOG.warn("run not stored in history: strangler.parity_run does not exist or predates migration "
+                        + "V4 (apply Strangler's migrations: `strangler run` does at start, or `strangler sql print "
+                        + "migrations`)");
             }
             return report;
         } catch (SQLException e) {

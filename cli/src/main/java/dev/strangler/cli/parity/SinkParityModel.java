@@ -11,7 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * The sink's own projection behind the parity checker's {@link SinkModel}: the checker folds the sink's topics with
  * exactly the decoding and column text the sink applies, and neither module knows the other.
  */
-final class SinkParityModel implements SinkModel {
+public final class SinkParityModel implements SinkModel {
 
     private final SinkProjection projection;
     private final List<Target> targets;
@@ -23,7 +23,7 @@ final class SinkParityModel implements SinkModel {
     }
 
     /** Reads the sink's tables on the connection the checker hands over (its cut). */
-    static SinkModel.Loader loader(SinkConfig config) {
+    public static SinkModel.Loader loader(SinkConfig config) {
         return c -> new SinkParityModel(SinkProjection.load(config, c));
     }
 
