@@ -27,7 +27,7 @@ class SinkDatabaseTest {
     void readsTheDatabaseNameOrNothingFromAUrl() {
         assertThat(SinkDatabase.database("jdbc:postgresql://db:5432/legacy?user=x")).isEqualTo("legacy");
         assertThat(SinkDatabase.database("jdbc:postgresql://db:5432/")).isNull();
-        assertThat(SinkDatabase.database("jdbc:postgresql://h1:5432,h2:5432/legacy")).isNull();
+        assertThat(SinkDatabase.database("jdbc:postgresql://h1:5432,h2:5432/legacy")).isEqualTo("legacy");
         assertThat(SinkDatabase.database("not a url")).isNull();
     }
 }
