@@ -6,6 +6,7 @@ import dev.strangler.cli.GracefulStop;
 import dev.strangler.cli.Verbosity;
 import dev.strangler.cli.ops.ServedPipeline;
 import dev.strangler.cli.parity.ParitySettings;
+import dev.strangler.cli.parity.SinkParityModel;
 import dev.strangler.cli.parity.StderrProgress;
 import dev.strangler.contract.TableId;
 import dev.strangler.engine.Pipeline;
@@ -13,12 +14,15 @@ import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.parity.ParityChecker;
 import dev.strangler.parity.ParityConfig;
 import dev.strangler.parity.compare.CanonicalRowCodecs;
+import dev.strangler.parity.model.Direction;
 import dev.strangler.parity.model.ParityReport;
+import dev.strangler.parity.model.Verdict;
 import dev.strangler.parity.report.ReportFiles;
 import dev.strangler.parity.report.ReportWriter;
 import dev.strangler.sandbox.Sandbox;
 import dev.strangler.sandbox.SandboxPostgres;
 import dev.strangler.sink.Sink;
+import dev.strangler.sink.config.SinkConfig;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +54,8 @@ import picocli.CommandLine.Spec;
             "The sink keeps the legacy back office alive: the new service's order events flow back into "
                 + "shop.web_orders (which the pipeline captures; the sink's writes come out marked, not echoed) while "
                 + "the legacy workload writes phone orders into the same table.",
-            "Ends with a parity check (GO / NO-GO) of every captured table. Leaves pipeline.properties, "
+            "Ends with a parity check (GO / NO-GO) of every captured table, and of the sink's table the other way "
+                + "round. Leaves pipeline.properties, "
                 + "sink.properties, summary.md, summary.json and parity/report.html in --out. Ctrl-C stops early and "
                 + "still prints the summary."})
 public final class DemoCommand implements Callable<Integer> {
@@ -132,7 +137,7 @@ public final class DemoCommand implements Callable<Integer> {
                 DemoSummary summary = runWorkloadAndCount(pipeline, sink, config, app, service, slot, err);
                 publish(summary);
                 if (pipelineFailure.get() == null) {
-                    checkParity(config, err);
+                    checkParity(config, sink.config(), err);
                 }
             } finally {
                 sink.stop();
@@ -309,20 +314,28 @@ public final class DemoCommand implements Callable<Integer> {
 
     /**
      * Ends the demo the way a migration lead would: the parity check of every captured table at one consistent cut,
-     * with the HTML report next to the summary.
+     * and in the same cut the sink's table the other way round (its topic folded up to the positions it stored), with
+     * the HTML report next to the summary.
      */
-    private void checkParity(PipelineConfig config, PrintWriter err) throws java.io.IOException {
-        err.println("strangler demo: checking parity of every captured table at one consistent cut");
+    private void checkParity(PipelineConfig config, SinkConfig sinkConfig, PrintWriter err)
+            throws java.io.IOException {
+        err.println("strangler demo: checking parity in both directions at one consistent cut: every captured table "
+                + "against its topic, the sink's table against the events it applied");
         err.flush();
-        ParityConfig parity = ParitySettings.from(config, List.of(), 0, Map.of(), CATCH_UP_TIMEOUT, 20, null);
+        ParityConfig parity = ParitySettings.from(config, List.of(), 0, Map.of(), CATCH_UP_TIMEOUT, 20, null,
+                sinkConfig.tables(), false);
         StderrProgress progress = new StderrProgress(err, System.console() != null);
         ParityReport report = new ParityChecker(parity,
-                CanonicalRowCodecs.factory(parity.unavailableValuePlaceholder()), progress).run();
+                CanonicalRowCodecs.factory(parity.unavailableValuePlaceholder()), progress,
+                SinkParityModel.loader(sinkConfig)).run();
         progress.finish();
         ReportFiles files = new ReportWriter().write(report, out.resolve("parity"));
         PrintWriter stdout = spec.commandLine().getOut();
-        stdout.printf("parity: %s at snapshot %s, WAL %s (%d tables, %d findings)%n", report.verdict().label(),
-                report.cut().snapshotText(), report.cut().walLsnText(), report.tables().size(),
+        long sinkTables = report.tables().stream().filter(t -> t.direction() == Direction.TOPIC_TO_TABLE).count();
+        stdout.printf("parity: %s%s at snapshot %s, WAL %s (%d tables → topics, %d sink table%s ← topics, %d "
+                        + "findings)%n", report.verdict().label(), report.verdict() == Verdict.GO
+                        ? " in both directions" : "", report.cut().snapshotText(), report.cut().walLsnText(),
+                report.tables().size() - sinkTables, sinkTables, sinkTables == 1 ? "" : "s",
                 report.tables().stream().mapToLong(dev.strangler.parity.model.TableResult::findings).sum());
         if (report.reason() != null) {
             stdout.println("  reason: " + report.reason());

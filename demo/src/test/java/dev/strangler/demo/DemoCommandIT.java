@@ -45,7 +45,12 @@ class DemoCommandIT {
         assertThat(out.resolve("summary.md")).exists();
         JsonNode parity = new ObjectMapper().readTree(out.resolve("parity/report.json").toFile());
         assertThat(parity.get("verdict").asText()).as("the demo's parity check").isEqualTo("GO");
-        assertThat(parity.get("tables")).hasSize(5);
+        assertThat(parity.get("tables")).as("five captured tables and the sink's").hasSize(6);
+        JsonNode sinkTable = parity.get("tables").get(5);
+        assertThat(sinkTable.get("direction").asText()).isEqualTo("TOPIC_TO_TABLE");
+        assertThat(sinkTable.get("table").asText()).isEqualTo("shop.web_orders");
+        assertThat(sinkTable.get("verdict").asText()).isEqualTo("GO");
+        assertThat(sinkTable.get("liveKeysInStream").asLong()).as("web orders the sink applied").isPositive();
         assertThat(Files.readString(out.resolve("parity/report.html"))).contains("GO").contains("shop.order_lines");
         JsonNode summary = new ObjectMapper().readTree(summaryJson.toFile());
         assertThat(summary.get("caughtUp").asBoolean()).as("slot confirmed the end of the workload").isTrue();

@@ -45,10 +45,14 @@ public final class History {
         }
     }
 
+    /** Whether the history tables exist as this version writes them (migrations up to V4: results by direction). */
     public static boolean available(Connection c) throws SQLException {
         try (var st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT to_regclass('strangler.parity_run') IS NOT NULL "
-                        + "AND to_regclass('strangler.parity_table_result') IS NOT NULL")) {
+                        + "AND to_regclass('strangler.parity_table_result') IS NOT NULL "
+                        + "AND EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = "
+                        + "to_regclass('strangler.parity_table_result') AND attname = 'direction' "
+                        + "AND NOT attisdropped)")) {
             rs.next();
             return rs.getBoolean(1);
         }
@@ -81,8 +85,8 @@ public final class History {
                 + "rows_in_tables, findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::pg_lsn, ?, ?, ?, ?)");
              PreparedStatement table = c.prepareStatement("INSERT INTO strangler.parity_table_result (run_id, "
                      + "table_name, topic, verdict, reason, rows_in_table, live_keys_in_stream, missing_in_stream, "
-                     + "extra_in_stream, content_differs, not_comparable, anomalies, duplicates) VALUES (?, ?, ?, ?, "
-                     + "?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                     + "extra_in_stream, content_differs, not_comparable, anomalies, duplicates, direction) VALUES (?, "
+                     + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             UUID id = UUID.fromString(report.runId());
             run.setObject(1, id);
             run.setTimestamp(2, Timestamp.from(report.startedAt()));
@@ -112,6 +116,7 @@ public final class History {
                 table.setLong(11, t.count(FindingKind.NOT_COMPARABLE));
                 table.setLong(12, t.count(FindingKind.STREAM_ANOMALY));
                 table.setLong(13, t.duplicates());
+                table.setString(14, t.direction().code());
                 table.addBatch();
             }
             table.executeBatch();

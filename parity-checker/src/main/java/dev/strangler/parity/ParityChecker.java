@@ -2,6 +2,7 @@ package dev.strangler.parity;
 
 import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.contract.TableId;
+import dev.strangler.parity.canonical.Canonicalizer;
 import dev.strangler.parity.compare.RowCodec;
 import dev.strangler.parity.compare.RowCodecFactory;
 import dev.strangler.parity.compare.TableComparison;
@@ -11,6 +12,8 @@ import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
 import dev.strangler.parity.spill.SpillDirectory;
 import dev.strangler.parity.spill.SpillEstimate;
+import dev.strangler.parity.reverse.ReverseParity;
+import dev.strangler.parity.reverse.SinkModel;
 import dev.strangler.parity.stream.EnvelopeParser;
 import dev.strangler.parity.stream.SnapshotBoundaries;
 import dev.strangler.parity.stream.TopicReader;
@@ -44,16 +47,34 @@ public final class ParityChecker {
     private final Progress progress;
     private final SpillEstimate spillEstimate;
 
+    private final SinkModel.Loader sink;
+
     public ParityChecker(ParityConfig config, RowCodecFactory codecs, Progress progress) {
-        this(config, codecs, progress, SpillEstimate.fromTableSizes());
+        this(config, codecs, progress, SpillEstimate.fromTableSizes(), null);
     }
 
     /** @param spillEstimate the spill space the run needs, checked against the free space before it writes */
     public ParityChecker(ParityConfig config, RowCodecFactory codecs, Progress progress, SpillEstimate spillEstimate) {
+        this(config, codecs, progress, spillEstimate, null);
+    }
+
+    /** @param sink a sink whose tables are checked too (see below) */
+    public ParityChecker(ParityConfig config, RowCodecFactory codecs, Progress progress, SinkModel.Loader sink) {
+        this(config, codecs, progress, SpillEstimate.fromTableSizes(), sink);
+    }
+
+    /**
+     * @param spillEstimate the spill space the run needs, checked against the free space before it writes
+     * @param sink a sink whose tables are checked the other way round in the same cut (topics folded up to the
+     *             positions it stored → its tables), or null for the captured tables only
+     */
+    public ParityChecker(ParityConfig config, RowCodecFactory codecs, Progress progress, SpillEstimate spillEstimate,
+                         SinkModel.Loader sink) {
         this.config = config;
         this.codecs = codecs;
         this.progress = progress;
         this.spillEstimate = spillEstimate;
+        this.sink = sink;
     }
 
     public ParityReport run() {
@@ -70,20 +91,27 @@ public final class ParityChecker {
             }
             Cut cut = CutTaker.take(cutConnection, server);
             LOG.info("cut taken: snapshot {} at WAL {}", cut.snapshotText(), cut.walLsnText());
-            Optional<String> lagging = SlotWaiter.await(control, server, config.slot(), cut.walLsn(), config.waitTimeout(),
-                    progress);
+            // the reverse direction needs no wait: the sink's positions and rows are committed together, so the
+            // snapshot holds exactly what the positions it shows reach
+            Optional<String> lagging = config.tables().isEmpty() ? Optional.empty() : SlotWaiter.await(control,
+                    server, config.slot(), cut.walLsn(), config.waitTimeout(), progress);
             List<TableResult> tables = new ArrayList<>();
-            if (lagging.isPresent()) {
-                for (TableId table : config.tables()) {
-                    tables.add(TableResult.unverifiable(table, config.topicFor(table), config.toleranceFor(table),
-                            lagging.get()));
-                }
-            } else {
-                Visibility visibility = new Visibility(cut);
-                try (TopicReader reader = new TopicReader(config.bootstrapServers(), config.kafkaClientProperties())) {
+            try (TopicReader reader = new TopicReader(config.bootstrapServers(), config.kafkaClientProperties())) {
+                if (lagging.isPresent()) {
+                    for (TableId table : config.tables()) {
+                        tables.add(TableResult.unverifiable(table, config.topicFor(table), config.toleranceFor(table),
+                                lagging.get()));
+                    }
+                } else if (!config.tables().isEmpty()) {
+                    Visibility visibility = new Visibility(cut);
                     for (TableId table : config.tables()) {
                         tables.add(checkTable(cutConnection, reader, visibility, work.path(), table));
                     }
+                }
+                if (sink != null) {
+                    tables.addAll(new ReverseParity(sink.load(cutConnection), new Canonicalizer(config.unavailableValuePlaceholder(),
+                            config.eventEncoding()), config.sampleSize(), config::toleranceFor, progress)
+                            .check(cutConnection, reader));
                 }
             }
             cutConnection.rollback();
@@ -100,8 +128,9 @@ public final class ParityChecker {
             if (historyAvailable) {
                 History.store(control, report);
             } else {
-                LOG.warn("run not stored in history: strangler.parity_run does not exist (apply Strangler's "
-                        + "migrations: `strangler run` does at start, or `strangler sql print migrations`)");
+                LOG.warn("run not stored in history: strangler.parity_run does not exist or predates migration "
+                        + "V4 (apply Strangler's migrations: `strangler run` does at start, or `strangler sql print "
+                        + "migrations`)");
             }
             return report;
         } catch (SQLException e) {

@@ -50,7 +50,7 @@ final class SinkPreflight {
                 migrate(config);
             }
             ownTables(c, config);
-            plans = plans(c, config);
+            plans = plans(c, config, true);
             echo(c, config);
             c.rollback();
         } catch (SQLException e) {
@@ -124,7 +124,13 @@ final class SinkPreflight {
         }
     }
 
-    private static List<MappingPlan> plans(Connection c, SinkConfig config) throws SQLException {
+    /**
+     * Every mapping checked against its table.
+     *
+     * @param privileges whether the connection's role must hold the sink's privileges (false for a reader that only
+     *                   needs the tables' shape, such as the reverse parity check)
+     */
+    static List<MappingPlan> plans(Connection c, SinkConfig config, boolean privileges) throws SQLException {
         List<MappingPlan> plans = new ArrayList<>();
         for (Mapping m : config.mappings()) {
             String key = "mapping." + m.id() + ".";
@@ -160,7 +166,9 @@ final class SinkPreflight {
                     }
                 }
             }
-            privileges(config, m, table);
+            if (privileges) {
+                privileges(config, m, table);
+            }
             plans.add(new MappingPlan(m, table, keyColumns));
         }
         return plans;

@@ -15,6 +15,8 @@ import dev.strangler.parity.report.JsonReportWriter;
 import dev.strangler.parity.report.ReportFiles;
 import dev.strangler.parity.report.ReportWriter;
 import dev.strangler.parity.spill.SpillEstimate;
+import dev.strangler.sink.config.SinkConfig;
+import dev.strangler.sink.config.SinkConfigLoader;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +32,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "parity", mixinStandardHelpOptions = true,
         description = {"Prove the Kafka topics hold exactly what the legacy tables hold, at one consistent cut, while "
-                + "the legacy app keeps writing.",
+                + "the legacy app keeps writing; with --sink-config also that a sink's tables hold exactly what it "
+                + "applied of its topics (topic → table).",
             "Exit code: 0 GO (every table matches), 1 NO-GO (findings beyond the tolerance), 2 UNVERIFIABLE (no sound "
                 + "answer: pipeline lagging, topic history cut by retention...). Reports: report.html, report.md, "
                 + "report.json in --out."})
@@ -110,6 +113,17 @@ public final class ParityCommand implements Callable<Integer> {
                     + "Default: they count. A column that never arrives makes its table UNVERIFIABLE either way.")
     boolean acceptNotComparable;
 
+    @Option(names = "--sink-config", paramLabel = "FILE",
+            description = "A sink's properties file (the one `strangler sink` uses): its tables are checked too, the "
+                    + "other way round (topic → table): its topics folded up to exactly the positions it stored in "
+                    + "the cut's snapshot must equal the tables, on the keys its topics touched and the columns it "
+                    + "writes. The sink must write the database --config's source.url names.")
+    Path sinkConfig;
+
+    @Option(names = "--sink-only",
+            description = "With --sink-config: check the sink's tables only (no wait for the pipeline).")
+    boolean sinkOnly;
+
     @Option(names = "--history", description = "List earlier runs from strangler.parity_run instead of checking.")
     boolean history;
 
@@ -121,7 +135,15 @@ public final class ParityCommand implements Callable<Integer> {
         verbosity.apply();
         PipelineConfig pipeline = config.load();
         pipeline.warnings().forEach(w -> LOG.warn("configuration {}: {}", w.key(), w));
-        ParityConfig parity = ParitySettings.from(pipeline, tables, tolerance, tolerances, timeout, sample, workDir)
+        SinkConfig sink = sinkConfig == null ? null : SinkConfigLoader.withSystemEnvironment().load(sinkConfig);
+        if (sinkOnly && sink == null) {
+            throw new ConfigException("--sink-only needs --sink-config: the sink whose tables to check");
+        }
+        if (sink != null) {
+            SinkDatabase.requireSame(pipeline.source().endpoint().jdbcUrl(), sink.target().jdbcUrl());
+        }
+        ParityConfig parity = ParitySettings.from(pipeline, tables, tolerance, tolerances, timeout, sample, workDir,
+                        sink == null ? List.of() : sink.tables(), sinkOnly)
                 .withEventEncoding(encoding()).withAcceptNotComparable(acceptNotComparable);
         PrintWriter stdout = spec.commandLine().getOut();
         if (history) {
@@ -129,8 +151,8 @@ public final class ParityCommand implements Callable<Integer> {
         }
         StderrProgress progress = new StderrProgress(spec.commandLine().getErr(), System.console() != null);
         ParityReport report = new ParityChecker(parity, CanonicalRowCodecs.factory(parity.unavailableValuePlaceholder(),
-                parity.eventEncoding()), progress, skipSpaceCheck ? SpillEstimate.NONE : SpillEstimate.fromTableSizes())
-                .run();
+                parity.eventEncoding()), progress, skipSpaceCheck ? SpillEstimate.NONE : SpillEstimate.fromTableSizes(),
+                sink == null ? null : SinkParityModel.loader(sink)).run();
         progress.finish();
         ReportFiles files = new ReportWriter().write(report, out);
         if (json) {

@@ -26,11 +26,25 @@ public final class ParitySettings {
      */
     public static ParityConfig from(PipelineConfig pipeline, List<String> only, long tolerance,
                                     Map<String, Long> tolerances, Duration timeout, int sampleSize, Path workDir) {
+        return from(pipeline, only, tolerance, tolerances, timeout, sampleSize, workDir, List.of(), false);
+    }
+
+    /**
+     * @param sinkTables the tables a sink writes, checked topic → table as well (--tolerance-for may name them)
+     * @param sinkOnly   check the sink's tables only, none of the captured ones
+     */
+    public static ParityConfig from(PipelineConfig pipeline, List<String> only, long tolerance,
+                                    Map<String, Long> tolerances, Duration timeout, int sampleSize, Path workDir,
+                                    List<TableId> sinkTables, boolean sinkOnly) {
         // the engine's table ids, as the checker's own (one type when the shared contract module arrives)
         List<TableId> captured = pipeline.capturedTables().stream()
                 .map(t -> new TableId(t.schema(), t.table())).toList();
+        if (sinkOnly && !only.isEmpty()) {
+            throw new ConfigException("--tables picks captured tables and --sink-only leaves them all out; use one");
+        }
         List<TableId> tables = new ArrayList<>();
-        for (String table : only.isEmpty() ? captured.stream().map(TableId::toString).toList() : only) {
+        for (String table : sinkOnly ? List.<String>of() : only.isEmpty()
+                ? captured.stream().map(TableId::toString).toList() : only) {
             TableId id = captured(captured, "--tables", table);
             if (id == null) {
                 throw new ConfigException("--tables: " + table.trim() + " is not in source.tables " + captured
@@ -39,10 +53,13 @@ public final class ParitySettings {
             tables.add(id);
         }
         Map<TableId, Long> tolerancesById = new LinkedHashMap<>();
+        List<TableId> checkable = new ArrayList<>(captured);
+        sinkTables.stream().filter(t -> !checkable.contains(t)).forEach(checkable::add);
         tolerances.forEach((table, n) -> {
-            TableId id = captured(captured, "--tolerance-for", table);
+            TableId id = captured(checkable, "--tolerance-for", table);
             if (id == null) {
-                throw new ConfigException("--tolerance-for: " + table.trim() + " is not in source.tables " + captured);
+                throw new ConfigException("--tolerance-for: " + table.trim() + " is not in source.tables " + captured
+                        + (sinkTables.isEmpty() ? "" : " nor a table of the sink " + sinkTables));
             }
             tolerancesById.put(id, n);
         });

@@ -84,6 +84,17 @@ public final class Canonicalizer {
     }
 
     /**
+     * The same for a value selected by any SQL expression of the column's type ({@code t."total"}, an aliased
+     * VALUES column), without an alias.
+     */
+    public static String selectExpression(String expression, ColumnType type) {
+        if (type.kind() == TypeKind.MONEY) {
+            return "(" + expression + ")" + (type.isArray() ? "::numeric[]" : "::numeric");
+        }
+        return expression;
+    }
+
+    /**
      * Whether this column's type is one whose Debezium encoding was verified against the real pipeline; other types
      * are compared by their text and may report false differences.
      */

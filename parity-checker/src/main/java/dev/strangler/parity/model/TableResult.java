@@ -23,16 +23,32 @@ import java.util.stream.Collectors;
  *                              UNVERIFIABLE (unless a definite NO-GO outranks it)
  * @param sample                a bounded sample of findings with column-level detail
  * @param streamHistory         null when the topic was folded from its first record; else how it was folded (its
- *                              early records were deleted and it was rebuilt from a later complete snapshot)
+ *                              early records were deleted and it was rebuilt from a later complete snapshot; for
+ *                              {@link Direction#TOPIC_TO_TABLE}: up to which stored positions, and what was left out)
+ * @param direction             which side follows which: the topic the table (captured tables) or the table the
+ *                              topics (a sink's target tables)
  */
 public record TableResult(TableId table, String topic, Verdict verdict, String reason, long tolerance,
                           boolean notComparableAccepted, long rowsInTable, long liveKeysInStream,
                           Map<Operation, Long> visibleEventsByOp, Map<Operation, Long> eventsAfterCut,
                           Map<FindingKind, Long> findingCounts, Map<AnomalyKind, Long> anomalies, long duplicates,
                           List<ColumnGapCount> columnGaps, List<String> columnsNeverInStream, List<Finding> sample,
-                          String streamHistory) {
+                          String streamHistory, Direction direction) {
+
+    /** A captured table checked against its topic (the forward direction). */
+    public TableResult(TableId table, String topic, Verdict verdict, String reason, long tolerance,
+                       boolean notComparableAccepted, long rowsInTable, long liveKeysInStream,
+                       Map<Operation, Long> visibleEventsByOp, Map<Operation, Long> eventsAfterCut,
+                       Map<FindingKind, Long> findingCounts, Map<AnomalyKind, Long> anomalies, long duplicates,
+                       List<ColumnGapCount> columnGaps, List<String> columnsNeverInStream, List<Finding> sample,
+                       String streamHistory) {
+        this(table, topic, verdict, reason, tolerance, notComparableAccepted, rowsInTable, liveKeysInStream,
+                visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, columnGaps,
+                columnsNeverInStream, sample, streamHistory, Direction.TABLE_TO_TOPIC);
+    }
 
     public TableResult {
+        java.util.Objects.requireNonNull(direction, "direction");
         visibleEventsByOp = Map.copyOf(visibleEventsByOp);
         eventsAfterCut = Map.copyOf(eventsAfterCut);
         findingCounts = Map.copyOf(findingCounts);
@@ -46,7 +62,7 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
     public TableResult withStreamHistory(String history) {
         return new TableResult(table, topic, verdict, reason, tolerance, notComparableAccepted, rowsInTable,
                 liveKeysInStream, visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, columnGaps,
-                columnsNeverInStream, sample, history);
+                columnsNeverInStream, sample, history, direction);
     }
 
     /** Findings that count against the tolerance: all of them, not-comparable rows only unless accepted. */
@@ -128,7 +144,13 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
 
     /** A table the run could not check: the reason says why. */
     public static TableResult unverifiable(TableId table, String topic, long tolerance, String reason) {
+        return unverifiable(table, topic, tolerance, reason, Direction.TABLE_TO_TOPIC);
+    }
+
+    /** A table the run could not check in the given direction: the reason says why. */
+    public static TableResult unverifiable(TableId table, String topic, long tolerance, String reason,
+                                           Direction direction) {
         return new TableResult(table, topic, Verdict.UNVERIFIABLE, reason, tolerance, false, -1, -1, Map.of(),
-                Map.of(), Map.of(), Map.of(), 0, List.of(), List.of(), List.of(), null);
+                Map.of(), Map.of(), Map.of(), 0, List.of(), List.of(), List.of(), null, direction);
     }
 }

@@ -134,6 +134,7 @@ public final class JsonReportWriter {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("table", t.table().toString());
         n.put("topic", t.topic());
+        n.put("direction", t.direction().code());
         verdict(n, t.verdict());
         n.put("reason", t.reason());
         n.put("streamHistory", t.streamHistory());

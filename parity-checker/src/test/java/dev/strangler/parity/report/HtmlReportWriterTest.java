@@ -114,6 +114,20 @@ class HtmlReportWriterTest {
     }
 
     @Test
+    void aSinkTableNamesItsDirectionInTheOverviewAndItsSection() {
+        Document doc = page(ReportFixtures.bothDirections());
+        List<Element> rows = doc.select("table.tables tr[data-table=shop.web_orders]");
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).selectFirst(".topic").text()).isEqualTo("topic legacy.shop.web_orders");
+        assertThat(rows.get(1).selectFirst(".topic").text()).startsWith("topic → table via sink orders-svc");
+        Element section = doc.select("article.table-detail").stream()
+                .filter(a -> a.selectFirst("h3").text().contains("shop.web_orders")).findFirst().orElseThrow();
+        assertThat(section.selectFirst("h3").text()).contains("topic → table via sink");
+        assertThat(section.text()).contains("Folded up to the sink's positions: " + ReportFixtures.REVERSE_FOLD)
+                .contains("{order_ref=o-7}", "999.99", "11.07");
+    }
+
+    @Test
     void hostileValuesAreShownAsTextNeverAsMarkup() {
         Document doc = page(ReportFixtures.noGo(true));
         assertThat(doc.select("script, img, b, i, iframe")).as("no element came from the data").isEmpty();

@@ -183,6 +183,17 @@ class JsonReportWriterTest {
     }
 
     @Test
+    void eachTableNamesItsDirection() throws IOException {
+        JsonNode tables = MAPPER.readTree(writer.render(ReportFixtures.bothDirections())).get("tables");
+        assertThat(tables.get(0).get("direction").asText()).isEqualTo("TABLE_TO_TOPIC");
+        assertThat(tables.get(1).get("direction").asText()).isEqualTo("TOPIC_TO_TABLE");
+        assertThat(tables.get(1).get("topic").asText()).isEqualTo(ReportFixtures.REVERSE_TOPICS);
+        assertThat(tables.get(1).get("streamHistory").asText()).isEqualTo(ReportFixtures.REVERSE_FOLD);
+        assertThat(tables.get(2).get("direction").asText()).isEqualTo("TOPIC_TO_TABLE");
+        assertThat(tables.get(2).get("verdict").asText()).isEqualTo("UNVERIFIABLE");
+    }
+
+    @Test
     void outputIsDeterministic() {
         assertThat(writer.render(ReportFixtures.noGo(true))).isEqualTo(writer.render(ReportFixtures.noGo(true)));
     }

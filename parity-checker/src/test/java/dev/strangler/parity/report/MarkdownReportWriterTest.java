@@ -74,6 +74,14 @@ class MarkdownReportWriterTest {
     }
 
     @Test
+    void aSinkTableNamesItsDirection() {
+        String md = writer.render(ReportFixtures.bothDirections());
+        assertThat(md).contains("| `shop.web_orders` | **GO**", "| `shop.web_orders` (topic → table via sink) | "
+                + "**NO-GO**", "### `shop.web_orders` — **NO-GO** (topic → table via sink)",
+                "> **Folded up to the sink's positions:** Folded sink 'web-orders'");
+    }
+
+    @Test
     void unverifiableShowsEveryReason() {
         ParityReport report = ReportFixtures.unverifiable(true);
         String md = writer.render(report);

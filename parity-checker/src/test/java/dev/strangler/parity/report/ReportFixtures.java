@@ -6,6 +6,7 @@ import dev.strangler.parity.model.AnomalyKind;
 import dev.strangler.parity.model.ColumnGap;
 import dev.strangler.parity.model.ColumnGapCount;
 import dev.strangler.parity.model.Cut;
+import dev.strangler.parity.model.Direction;
 import dev.strangler.parity.model.Finding;
 import dev.strangler.parity.model.FindingKind;
 import dev.strangler.parity.model.Operation;
@@ -156,9 +157,33 @@ final class ReportFixtures {
                 List.of(), List.of());
     }
 
+    static final String REVERSE_TOPICS = "orders-svc.outbox.order (sink web-orders)";
+    static final String REVERSE_FOLD = "Folded sink 'web-orders' (group strangler-sink-web-orders) up to the positions "
+            + "it stored at the cut: orders-svc.outbox.order [0]<812 [1]<790. 1,204 of the table's 2,810 rows have keys "
+            + "the sink's topics never touched (the legacy application's own) and were not compared.";
+
+    /** A captured table, and two sink tables checked topic → table: one changed behind the sink's back. */
+    static ParityReport bothDirections() {
+        TableResult forward = matching(TableId.parse("shop.web_orders"), 2_810, 40, 2, 0, 2_000);
+        TableResult reverse = new TableResult(TableId.parse("shop.web_orders"), REVERSE_TOPICS, Verdict.NO_GO, null,
+                0, false, 2_810, 1_600, ops(1_606, 400, 6, 0), ops(3, 1, 0, 0), kinds(0, 1, 1, 0, 0), Map.of(), 0,
+                List.of(), List.of(), List.of(
+                        new Finding(FindingKind.CONTENT_DIFFERS, "{order_ref=o-7}", "total", "999.99", "11.07",
+                                "the sink wrote 11.07 (last orders-svc.outbox.order partition 1 offset 17); the "
+                                        + "table holds 999.99: changed behind the sink's back"),
+                        new Finding(FindingKind.EXTRA_IN_STREAM, "{order_ref=o-8}", null, null, "(row applied)",
+                                "missing in the table: deleted behind the sink's back")),
+                REVERSE_FOLD, Direction.TOPIC_TO_TABLE);
+        TableResult lost = TableResult.unverifiable(TableId.parse("shop.invoices"), "billing.invoices (sink "
+                + "web-orders)", 0, "records of billing.invoices partition 0 before offset 40 were deleted by "
+                + "retention", Direction.TOPIC_TO_TABLE);
+        return report("run-2025-06-03T09-15-02Z-both", Verdict.NO_GO, null, List.of(forward, reverse, lost),
+                List.of());
+    }
+
     static List<ParityReport> all() {
         return List.of(go(false), go(true), noGo(false), noGo(true), unverifiable(false), unverifiable(true),
-                accepted(), big(), noCut());
+                accepted(), big(), noCut(), bothDirections());
     }
 
     static Map<String, ParityReport> named() {
@@ -172,6 +197,7 @@ final class ReportFixtures {
         m.put("accepted", accepted());
         m.put("big", big());
         m.put("no-cut", noCut());
+        m.put("both-directions", bothDirections());
         return m;
     }
 

@@ -138,6 +138,26 @@ public record TableView(TableResult result, int index, Clipped name, Shown fullN
     }
 
     /** How the topic was folded when its early records were gone; null when from its first record. */
+    /** A sink's target table, checked topic → table. */
+    public boolean reverse() {
+        return result.direction() == dev.strangler.parity.model.Direction.TOPIC_TO_TABLE;
+    }
+
+    /** The direction as the reports name it: {@code table → topic}, {@code topic → table via sink}. */
+    public String direction() {
+        return result.direction().label();
+    }
+
+    /** What the topic line is called: the table's topic, or the sink's topics that write the table. */
+    public String topicLabel() {
+        return reverse() ? "topic → table via sink" : "topic";
+    }
+
+    /** The heading of the fold's description: how the topic's history was folded, or the sink's positions. */
+    public String streamHistoryLabel() {
+        return reverse() ? "Folded up to the sink's positions" : "Stream history";
+    }
+
     public Shown streamHistory() {
         return result.streamHistory() == null ? null : Shown.of(result.streamHistory());
     }
