@@ -30,9 +30,10 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
                           Map<Operation, Long> visibleEventsByOp, Map<Operation, Long> eventsAfterCut,
                           Map<FindingKind, Long> findingCounts, Map<AnomalyKind, Long> anomalies, long duplicates,
                           List<ColumnGapCount> columnGaps, List<String> columnsNeverInStream, List<Finding> sample,
-                          String streamHistory) {
+                          String streamHistory, List<HistoryGap> historyGaps, boolean historyGapsAccepted) {
 
     public TableResult {
+        historyGaps = List.copyOf(historyGaps);
         visibleEventsByOp = Map.copyOf(visibleEventsByOp);
         eventsAfterCut = Map.copyOf(eventsAfterCut);
         findingCounts = Map.copyOf(findingCounts);
@@ -42,11 +43,34 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
         sample = List.copyOf(sample);
     }
 
+    /** A result without history gaps (the comparison's own, before continuity is judged). */
+    public TableResult(TableId table, String topic, Verdict verdict, String reason, long tolerance,
+                       boolean notComparableAccepted, long rowsInTable, long liveKeysInStream,
+                       Map<Operation, Long> visibleEventsByOp, Map<Operation, Long> eventsAfterCut,
+                       Map<FindingKind, Long> findingCounts, Map<AnomalyKind, Long> anomalies, long duplicates,
+                       List<ColumnGapCount> columnGaps, List<String> columnsNeverInStream, List<Finding> sample,
+                       String streamHistory) {
+        this(table, topic, verdict, reason, tolerance, notComparableAccepted, rowsInTable, liveKeysInStream,
+                visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, columnGaps,
+                columnsNeverInStream, sample, streamHistory, List.of(), false);
+    }
+
     /** The same result, with how the topic's history was folded. */
     public TableResult withStreamHistory(String history) {
         return new TableResult(table, topic, verdict, reason, tolerance, notComparableAccepted, rowsInTable,
                 liveKeysInStream, visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, columnGaps,
-                columnsNeverInStream, sample, history);
+                columnsNeverInStream, sample, history, historyGaps, historyGapsAccepted);
+    }
+
+    /**
+     * The same result with its history gaps: a compared table with a gap is NO-GO unless the run accepts them (a
+     * definite gap outranks an UNVERIFIABLE column, as a definite finding does). The state comparison is unchanged.
+     */
+    public TableResult withHistoryGaps(List<HistoryGap> gaps, boolean accepted) {
+        Verdict judged = compared() && !gaps.isEmpty() && !accepted ? Verdict.NO_GO : verdict;
+        return new TableResult(table, topic, judged, reason, tolerance, notComparableAccepted, rowsInTable,
+                liveKeysInStream, visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, columnGaps,
+                columnsNeverInStream, sample, streamHistory, gaps, accepted);
     }
 
     /** Findings that count against the tolerance: all of them, not-comparable rows only unless accepted. */
@@ -119,6 +143,12 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
             lines.add(neverInStreamReason(columnsNeverInStream) + (verdict == Verdict.NO_GO
                     ? "; the findings above make the table NO-GO regardless" : ""));
         }
+        if (!historyGaps.isEmpty()) {
+            lines.add(num(historyGaps.size()) + (historyGaps.size() == 1 ? " history gap" : " history gaps")
+                    + " (the topic does not show every change, see History continuity): "
+                    + (historyGapsAccepted ? "accepted by --accept-history-gaps, not counted"
+                    : "the table is NO-GO whatever the state shows (--accept-history-gaps accepts known gaps)"));
+        }
         return lines;
     }
 
@@ -129,6 +159,6 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
     /** A table the run could not check: the reason says why. */
     public static TableResult unverifiable(TableId table, String topic, long tolerance, String reason) {
         return new TableResult(table, topic, Verdict.UNVERIFIABLE, reason, tolerance, false, -1, -1, Map.of(),
-                Map.of(), Map.of(), Map.of(), 0, List.of(), List.of(), List.of(), null);
+                Map.of(), Map.of(), Map.of(), 0, List.of(), List.of(), List.of(), null, List.of(), false);
     }
 }
