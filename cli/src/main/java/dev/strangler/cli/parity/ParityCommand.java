@@ -102,6 +102,12 @@ public final class ParityCommand implements Callable<Integer> {
                     + "Default: they count. A column that never arrives makes its table UNVERIFIABLE either way.")
     boolean acceptNotComparable;
 
+    @Option(names = "--accept-history-gaps",
+            description = "History gaps (a topic that restarted from a new snapshot, or was rebuilt after retention "
+                    + "deleted its early records) are reported but do not make their table NO-GO; recorded in the "
+                    + "report. Default: a gap makes its table NO-GO.")
+    boolean acceptHistoryGaps;
+
     @Option(names = "--history", description = "List earlier runs from strangler.parity_run instead of checking.")
     boolean history;
 
@@ -114,7 +120,8 @@ public final class ParityCommand implements Callable<Integer> {
         PipelineConfig pipeline = config.load();
         pipeline.warnings().forEach(w -> LOG.warn("configuration {}: {}", w.key(), w));
         ParityConfig parity = ParitySettings.from(pipeline, tables, tolerance, tolerances, timeout, sample, workDir)
-                .withEventEncoding(encoding()).withAcceptNotComparable(acceptNotComparable);
+                .withEventEncoding(encoding()).withAcceptNotComparable(acceptNotComparable)
+                .withAcceptHistoryGaps(acceptHistoryGaps);
         PrintWriter stdout = spec.commandLine().getOut();
         if (history) {
             return printHistory(parity, stdout);
