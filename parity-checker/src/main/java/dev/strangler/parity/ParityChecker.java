@@ -5,10 +5,10 @@ import dev.strangler.parity.compare.RowCodec;
 import dev.strangler.parity.compare.RowCodecFactory;
 import dev.strangler.parity.compare.TableComparison;
 import dev.strangler.parity.model.Cut;
+import dev.strangler.parity.model.HistoryGap;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
-import dev.strangler.parity.model.HistoryGap;
 import dev.strangler.parity.stream.ChangeEvent;
 import dev.strangler.parity.stream.EnvelopeParser;
 import dev.strangler.parity.stream.HistoryContinuity;
@@ -190,8 +190,11 @@ public final class ParityChecker {
                 } catch (EnvelopeParser.MalformedEventException | RowCodecFactory.NotCheckableException
                          | IllegalArgumentException e) {
                     // IllegalArgumentException: a value the canonical rules cannot read (another connector's
-                    // encoding, a corrupted value); the event is counted, never skipped silently
-                    comparison.acceptUnreadable(record.offset(), record.partition(), e.getMessage());
+                    // encoding, a corrupted value); the event is counted, never skipped silently, unless it lies
+                    // before the snapshot the history is rebuilt from (it was never folded)
+                    if (record.offset() >= from) {
+                        comparison.acceptUnreadable(record.offset(), record.partition(), e.getMessage());
+                    }
                 }
             }, progress);
             scan(c, table, codec, comparison, estimate);

@@ -193,6 +193,8 @@ final class ReportFixtures {
         m.put("accepted", accepted());
         m.put("big", big());
         m.put("no-cut", noCut());
+        m.put("history-gaps", historyGaps(false));
+        m.put("history-gaps-accepted", historyGaps(true));
         return m;
     }
 
