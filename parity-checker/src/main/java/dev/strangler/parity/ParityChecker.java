@@ -7,14 +7,17 @@ import dev.strangler.parity.compare.RowCodec;
 import dev.strangler.parity.compare.RowCodecFactory;
 import dev.strangler.parity.compare.TableComparison;
 import dev.strangler.parity.model.Cut;
+import dev.strangler.parity.model.HistoryGap;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
-import dev.strangler.parity.spill.SpillDirectory;
-import dev.strangler.parity.spill.SpillEstimate;
 import dev.strangler.parity.reverse.ReverseParity;
 import dev.strangler.parity.reverse.SinkModel;
+import dev.strangler.parity.spill.SpillDirectory;
+import dev.strangler.parity.spill.SpillEstimate;
+import dev.strangler.parity.stream.ChangeEvent;
 import dev.strangler.parity.stream.EnvelopeParser;
+import dev.strangler.parity.stream.HistoryContinuity;
 import dev.strangler.parity.stream.SnapshotBoundaries;
 import dev.strangler.parity.stream.TopicReader;
 import java.io.UncheckedIOException;
@@ -26,9 +29,13 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,9 +111,13 @@ public final class ParityChecker {
                     }
                 } else if (!config.tables().isEmpty()) {
                     Visibility visibility = new Visibility(cut);
+                    Map<TableId, HistoryContinuity> continuity = new HashMap<>();
                     for (TableId table : config.tables()) {
-                        tables.add(checkTable(cutConnection, reader, visibility, work.path(), table));
+                        HistoryContinuity history = new HistoryContinuity();
+                        continuity.put(table, history);
+                        tables.add(checkTable(cutConnection, reader, visibility, work.path(), table, history));
                     }
+                    tables = judgeHistory(tables, continuity);
                 }
                 if (sink != null) {
                     tables.addAll(new ReverseParity(sink.load(cutConnection), new Canonicalizer(config.unavailableValuePlaceholder(),
@@ -124,7 +135,7 @@ public final class ParityChecker {
             }
             ParityReport report = new ParityReport(ParityReport.SCHEMA_VERSION, runId, started, Instant.now(),
                     redactedSource(), config.slot(), config.topicPrefix(), cut, verdict, reason, tables, history,
-                    config.eventEncoding().toString(), config.acceptNotComparable());
+                    config.eventEncoding().toString(), config.acceptNotComparable(), config.acceptHistoryGaps());
             if (historyAvailable) {
                 History.store(control, report);
             } else {
@@ -144,8 +155,30 @@ public final class ParityChecker {
         }
     }
 
-    private TableResult checkTable(Connection c, TopicReader reader, Visibility visibility, Path work, TableId table)
-            throws SQLException {
+    /**
+     * Adds each table's history gaps. A finished snapshot's {@code last} record is in one topic only (the last table
+     * snapshotted), so whether a later snapshot restarted the stream is judged once every topic has been read.
+     */
+    private List<TableResult> judgeHistory(List<TableResult> tables, Map<TableId, HistoryContinuity> continuity) {
+        Set<Long> finished = new HashSet<>();
+        continuity.values().forEach(h -> finished.addAll(h.finishedSnapshots()));
+        List<TableResult> judged = new ArrayList<>();
+        for (TableResult t : tables) {
+            HistoryContinuity history = continuity.get(t.table());
+            if (!t.compared() || history == null) {
+                judged.add(t);
+                continue;
+            }
+            List<HistoryGap> gaps = new ArrayList<>(t.historyGaps());
+            gaps.addAll(history.gaps(finished));
+            gaps.forEach(g -> LOG.warn("history gap in {}: {}", t.topic(), g.describe()));
+            judged.add(t.withHistoryGaps(gaps, config.acceptHistoryGaps()));
+        }
+        return judged;
+    }
+
+    private TableResult checkTable(Connection c, TopicReader reader, Visibility visibility, Path work, TableId table,
+                                   HistoryContinuity continuity) throws SQLException {
         String topic = config.topicFor(table);
         long tolerance = config.toleranceFor(table);
         RowCodec codec;
@@ -175,6 +208,7 @@ public final class ParityChecker {
                         + "after clearing the position, or Debezium's incremental snapshot) to check this table");
             }
             foldFrom = start.getAsLong();
+            continuity.watch(foldFrom);
             history = "records before offset " + extent.truncatedPartitions().values().iterator().next()
                     + " were deleted by retention or compaction; the stream was folded from the complete snapshot "
                     + "that starts at offset " + foldFrom + " (it holds every row that existed when it was taken)";
@@ -187,21 +221,32 @@ public final class ParityChecker {
                 partitions, work, config.sampleSize())) {
             long from = foldFrom;
             reader.read(topic, extent, record -> {
-                if (record.offset() < from) {
-                    return; // before the snapshot the history is rebuilt from
-                }
                 try {
-                    comparison.acceptEvent(parser.parse(record.key(), record.value()));
+                    ChangeEvent event = parser.parse(record.key(), record.value());
+                    continuity.accept(record.partition(), record.offset(), event);
+                    if (record.offset() < from) {
+                        return; // before the snapshot the history is rebuilt from
+                    }
+                    comparison.acceptEvent(event);
                 } catch (EnvelopeParser.MalformedEventException | RowCodecFactory.NotCheckableException
                          | IllegalArgumentException e) {
                     // IllegalArgumentException: a value the canonical rules cannot read (another connector's
-                    // encoding, a corrupted value); the event is counted, never skipped silently
-                    comparison.acceptUnreadable(record.offset(), record.partition(), e.getMessage());
+                    // encoding, a corrupted value); the event is counted, never skipped silently, unless it lies
+                    // before the snapshot the history is rebuilt from (it was never folded)
+                    if (record.offset() >= from) {
+                        comparison.acceptUnreadable(record.offset(), record.partition(), e.getMessage());
+                    }
                 }
             }, progress);
             scan(c, table, codec, comparison, estimate);
             TableResult result = comparison.finish(tolerance, config.acceptNotComparable());
-            return history == null ? result : result.withStreamHistory(history);
+            if (history == null) {
+                return result;
+            }
+            long firstKept = extent.truncatedPartitions().values().iterator().next();
+            // the rebuilt history is a gap of its own; judgeHistory adds the re-snapshots and sets the verdict
+            return result.withStreamHistory(history).withHistoryGaps(
+                    List.of(continuity.rebuiltFrom(foldFrom, firstKept)), true);
         }
     }
 

@@ -25,12 +25,14 @@ import java.util.Map;
  * @param eventEncoding      the connector's value encodings (Strangler's engine: {@link EventEncoding#strangler()})
  * @param acceptNotComparable rows the stream cannot show in full (absent columns, TOAST placeholders) are reported
  *                           but do not count against the tolerance; off by default, recorded in the report
+ * @param acceptHistoryGaps  history gaps (README, "History continuity") are reported but do not make a table NO-GO;
+ *                           off by default, recorded in the report
  */
 public record ParityConfig(String jdbcUrl, String user, String password, String slot, String bootstrapServers,
                            Map<String, String> kafkaClientProperties, String topicPrefix, List<TableId> tables,
                            long defaultTolerance, Map<TableId, Long> tolerances, Duration waitTimeout, int sampleSize,
                            Path workDirectory, String unavailableValuePlaceholder, EventEncoding eventEncoding,
-                           boolean acceptNotComparable) {
+                           boolean acceptNotComparable, boolean acceptHistoryGaps) {
 
     public static final String DEBEZIUM_UNAVAILABLE_VALUE = dev.strangler.contract.EventContract.UNAVAILABLE_VALUE;
 
@@ -39,6 +41,17 @@ public record ParityConfig(String jdbcUrl, String user, String password, String 
         tables = List.copyOf(tables);
         tolerances = Map.copyOf(tolerances);
         java.util.Objects.requireNonNull(eventEncoding, "eventEncoding");
+    }
+
+    /** A check that does not accept history gaps. */
+    public ParityConfig(String jdbcUrl, String user, String password, String slot, String bootstrapServers,
+                        Map<String, String> kafkaClientProperties, String topicPrefix, List<TableId> tables,
+                        long defaultTolerance, Map<TableId, Long> tolerances, Duration waitTimeout, int sampleSize,
+                        Path workDirectory, String unavailableValuePlaceholder, EventEncoding eventEncoding,
+                        boolean acceptNotComparable) {
+        this(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix, tables,
+                defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory, unavailableValuePlaceholder,
+                eventEncoding, acceptNotComparable, false);
     }
 
     /**
@@ -65,14 +78,21 @@ public record ParityConfig(String jdbcUrl, String user, String password, String 
     public ParityConfig withEventEncoding(EventEncoding encoding) {
         return new ParityConfig(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
                 tables, defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory,
-                unavailableValuePlaceholder, encoding, acceptNotComparable);
+                unavailableValuePlaceholder, encoding, acceptNotComparable, acceptHistoryGaps);
     }
 
     /** The same check, accepting (or not) rows the stream cannot show in full. */
     public ParityConfig withAcceptNotComparable(boolean accept) {
         return new ParityConfig(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
                 tables, defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory,
-                unavailableValuePlaceholder, eventEncoding, accept);
+                unavailableValuePlaceholder, eventEncoding, accept, acceptHistoryGaps);
+    }
+
+    /** The same check, accepting (or not) gaps in the topics' history. */
+    public ParityConfig withAcceptHistoryGaps(boolean accept) {
+        return new ParityConfig(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
+                tables, defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory,
+                unavailableValuePlaceholder, eventEncoding, acceptNotComparable, accept);
     }
 
     public long toleranceFor(TableId table) {
@@ -88,6 +108,6 @@ public record ParityConfig(String jdbcUrl, String user, String password, String 
     public String toString() {
         return "ParityConfig[" + Connections.redacted(jdbcUrl) + " as " + user + ", slot " + slot + ", kafka " + bootstrapServers
                 + ", tables " + tables + ", " + eventEncoding + (acceptNotComparable ? ", accepting not-comparable rows"
-                : "") + "]";
+                : "") + (acceptHistoryGaps ? ", accepting history gaps" : "") + "]";
     }
 }

@@ -124,6 +124,12 @@ public final class ParityCommand implements Callable<Integer> {
             description = "With --sink-config: check the sink's tables only (no wait for the pipeline).")
     boolean sinkOnly;
 
+    @Option(names = "--accept-history-gaps",
+            description = "History gaps (a topic that restarted from a new snapshot, or was rebuilt after retention "
+                    + "deleted its early records) are reported but do not make their table NO-GO; recorded in the "
+                    + "report. Default: a gap makes its table NO-GO.")
+    boolean acceptHistoryGaps;
+
     @Option(names = "--history", description = "List earlier runs from strangler.parity_run instead of checking.")
     boolean history;
 
@@ -144,7 +150,8 @@ public final class ParityCommand implements Callable<Integer> {
         }
         ParityConfig parity = ParitySettings.from(pipeline, tables, tolerance, tolerances, timeout, sample, workDir,
                         sink == null ? List.of() : sink.tables(), sinkOnly)
-                .withEventEncoding(encoding()).withAcceptNotComparable(acceptNotComparable);
+                .withEventEncoding(encoding()).withAcceptNotComparable(acceptNotComparable)
+                .withAcceptHistoryGaps(acceptHistoryGaps);
         PrintWriter stdout = spec.commandLine().getOut();
         if (history) {
             return printHistory(parity, stdout);

@@ -21,6 +21,9 @@ final class ParitySummaryText {
         if (report.acceptNotComparable()) {
             out.println("  not-comparable rows accepted (--accept-not-comparable): reported, not counted");
         }
+        if (report.acceptHistoryGaps()) {
+            out.println("  history gaps accepted (--accept-history-gaps): reported, no NO-GO of their own");
+        }
         out.printf("  cut: snapshot %s, WAL %s, at %s%n", report.cut().snapshotText(), report.cut().walLsnText(),
                 report.cut().takenAt());
         out.printf("%n%-28s %-12s %10s %10s %8s %8s %8s %8s %8s %8s%n", "table", "verdict", "rows", "live keys",
@@ -44,6 +47,7 @@ final class ParitySummaryText {
                 out.println("    " + gap.column() + ": " + gap.gap().label() + " in " + gap.rows() + " row(s): "
                         + gap.gap().advice());
             }
+            t.historyGaps().forEach(g -> out.println("    history gap, " + g.describe()));
         }
         out.printf("%nreports: %s, %s, %s%n", files.html(), files.markdown(), files.json());
     }

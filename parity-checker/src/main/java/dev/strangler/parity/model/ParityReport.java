@@ -12,17 +12,27 @@ import java.util.List;
  *                      when unknown
  * @param acceptNotComparable whether the run accepted not-comparable rows (reported, not counted against the
  *                            tolerance)
+ * @param acceptHistoryGaps whether the run accepted history gaps (reported, no NO-GO of their own)
  */
 public record ParityReport(int schemaVersion, String runId, Instant startedAt, Instant finishedAt, String source,
                            String slot, String topicPrefix, Cut cut, Verdict verdict, String reason,
                            List<TableResult> tables, List<HistoryPoint> history, String eventEncoding,
-                           boolean acceptNotComparable) {
+                           boolean acceptNotComparable, boolean acceptHistoryGaps) {
 
     public static final int SCHEMA_VERSION = 2;
 
     public ParityReport {
         tables = List.copyOf(tables);
         history = List.copyOf(history);
+    }
+
+    /** A run that did not accept history gaps. */
+    public ParityReport(int schemaVersion, String runId, Instant startedAt, Instant finishedAt, String source,
+                        String slot, String topicPrefix, Cut cut, Verdict verdict, String reason,
+                        List<TableResult> tables, List<HistoryPoint> history, String eventEncoding,
+                        boolean acceptNotComparable) {
+        this(schemaVersion, runId, startedAt, finishedAt, source, slot, topicPrefix, cut, verdict, reason, tables,
+                history, eventEncoding, acceptNotComparable, false);
     }
 
     /** A run with these settings that did not accept not-comparable rows. */

@@ -27,13 +27,16 @@ import java.util.stream.Collectors;
  *                              {@link Direction#TOPIC_TO_TABLE}: up to which stored positions, and what was left out)
  * @param direction             which side follows which: the topic the table (captured tables) or the table the
  *                              topics (a sink's target tables)
+ * @param historyGaps           where the topic does not show every change (see History continuity); empty if none
+ * @param historyGapsAccepted   the run was told to accept history gaps: reported, but the table is not NO-GO for them
  */
 public record TableResult(TableId table, String topic, Verdict verdict, String reason, long tolerance,
                           boolean notComparableAccepted, long rowsInTable, long liveKeysInStream,
                           Map<Operation, Long> visibleEventsByOp, Map<Operation, Long> eventsAfterCut,
                           Map<FindingKind, Long> findingCounts, Map<AnomalyKind, Long> anomalies, long duplicates,
                           List<ColumnGapCount> columnGaps, List<String> columnsNeverInStream, List<Finding> sample,
-                          String streamHistory, Direction direction) {
+                          String streamHistory, Direction direction, List<HistoryGap> historyGaps,
+                          boolean historyGapsAccepted) {
 
     /** A captured table checked against its topic (the forward direction). */
     public TableResult(TableId table, String topic, Verdict verdict, String reason, long tolerance,
@@ -47,8 +50,21 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
                 columnsNeverInStream, sample, streamHistory, Direction.TABLE_TO_TOPIC);
     }
 
+    /** A result in the given direction without history gaps (the comparison's own, before continuity is judged). */
+    public TableResult(TableId table, String topic, Verdict verdict, String reason, long tolerance,
+                       boolean notComparableAccepted, long rowsInTable, long liveKeysInStream,
+                       Map<Operation, Long> visibleEventsByOp, Map<Operation, Long> eventsAfterCut,
+                       Map<FindingKind, Long> findingCounts, Map<AnomalyKind, Long> anomalies, long duplicates,
+                       List<ColumnGapCount> columnGaps, List<String> columnsNeverInStream, List<Finding> sample,
+                       String streamHistory, Direction direction) {
+        this(table, topic, verdict, reason, tolerance, notComparableAccepted, rowsInTable, liveKeysInStream,
+                visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, columnGaps,
+                columnsNeverInStream, sample, streamHistory, direction, List.of(), false);
+    }
+
     public TableResult {
         java.util.Objects.requireNonNull(direction, "direction");
+        historyGaps = List.copyOf(historyGaps);
         visibleEventsByOp = Map.copyOf(visibleEventsByOp);
         eventsAfterCut = Map.copyOf(eventsAfterCut);
         findingCounts = Map.copyOf(findingCounts);
@@ -62,7 +78,18 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
     public TableResult withStreamHistory(String history) {
         return new TableResult(table, topic, verdict, reason, tolerance, notComparableAccepted, rowsInTable,
                 liveKeysInStream, visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, columnGaps,
-                columnsNeverInStream, sample, history, direction);
+                columnsNeverInStream, sample, history, direction, historyGaps, historyGapsAccepted);
+    }
+
+    /**
+     * The same result with its history gaps: a compared table with a gap is NO-GO unless the run accepts them (a
+     * definite gap outranks an UNVERIFIABLE column, as a definite finding does). The state comparison is unchanged.
+     */
+    public TableResult withHistoryGaps(List<HistoryGap> gaps, boolean accepted) {
+        Verdict judged = compared() && !gaps.isEmpty() && !accepted ? Verdict.NO_GO : verdict;
+        return new TableResult(table, topic, judged, reason, tolerance, notComparableAccepted, rowsInTable,
+                liveKeysInStream, visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, columnGaps,
+                columnsNeverInStream, sample, streamHistory, direction, gaps, accepted);
     }
 
     /** Findings that count against the tolerance: all of them, not-comparable rows only unless accepted. */
@@ -135,6 +162,12 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
             lines.add(neverInStreamReason(columnsNeverInStream) + (verdict == Verdict.NO_GO
                     ? "; the findings above make the table NO-GO regardless" : ""));
         }
+        if (!historyGaps.isEmpty()) {
+            lines.add(num(historyGaps.size()) + (historyGaps.size() == 1 ? " history gap" : " history gaps")
+                    + " (the topic does not show every change, see History continuity): "
+                    + (historyGapsAccepted ? "accepted by --accept-history-gaps, not counted"
+                    : "the table is NO-GO whatever the state shows (--accept-history-gaps accepts known gaps)"));
+        }
         return lines;
     }
 
@@ -151,6 +184,6 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
     public static TableResult unverifiable(TableId table, String topic, long tolerance, String reason,
                                            Direction direction) {
         return new TableResult(table, topic, Verdict.UNVERIFIABLE, reason, tolerance, false, -1, -1, Map.of(),
-                Map.of(), Map.of(), Map.of(), 0, List.of(), List.of(), List.of(), null, direction);
+                Map.of(), Map.of(), Map.of(), 0, List.of(), List.of(), List.of(), null, direction, List.of(), false);
     }
 }

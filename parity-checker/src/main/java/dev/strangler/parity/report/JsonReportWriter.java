@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strangler.parity.model.Cut;
 import dev.strangler.parity.model.Finding;
+import dev.strangler.parity.model.HistoryGap;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
@@ -59,6 +60,7 @@ public final class JsonReportWriter {
         root.put("topicPrefix", r.topicPrefix());
         root.put("eventEncoding", r.eventEncoding());
         root.put("acceptNotComparable", r.acceptNotComparable());
+        root.put("acceptHistoryGaps", r.acceptHistoryGaps());
         verdict(root, r.verdict());
         root.put("reason", r.reason());
         root.set("cut", cut(r.cut()));
@@ -138,6 +140,17 @@ public final class JsonReportWriter {
         verdict(n, t.verdict());
         n.put("reason", t.reason());
         n.put("streamHistory", t.streamHistory());
+        ArrayNode historyGaps = n.putArray("historyGaps");
+        for (HistoryGap g : t.historyGaps()) {
+            ObjectNode h = historyGaps.addObject();
+            h.put("kind", g.kind().code());
+            lsn(h, "fromLsn", g.fromLsn());
+            lsn(h, "toLsn", g.toLsn());
+            h.put("fromTime", instant(g.fromTime()));
+            h.put("toTime", instant(g.toTime()));
+            h.put("detail", g.detail());
+        }
+        n.put("historyGapsAccepted", t.historyGapsAccepted());
         n.put("tolerance", t.tolerance());
         count(n, "rowsInTable", t.rowsInTable());
         count(n, "liveKeysInStream", t.liveKeysInStream());
@@ -171,6 +184,11 @@ public final class JsonReportWriter {
             s.put("note", f.note());
         }
         return n;
+    }
+
+    /** A WAL position as PostgreSQL prints it, null when unknown. */
+    private static void lsn(ObjectNode n, String field, long value) {
+        n.put(field, value < 0 ? null : HistoryGap.lsn(value));
     }
 
     private static void count(ObjectNode n, String field, long value) {

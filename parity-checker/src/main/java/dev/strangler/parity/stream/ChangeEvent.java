@@ -11,8 +11,16 @@ import dev.strangler.parity.model.Operation;
  * @param after the row after the change (null for deletes and tombstones)
  * @param txId  source.txId as Debezium reports it (a 32-bit xid while streaming)
  * @param lsn   source.lsn
+ * @param snapshotMarker source.snapshot as written ("first", "true", "last", "incremental", ...); null when absent
+ * @param sourceTsMs     source.ts_ms (commit time of a change, read time of a snapshot row); -1 when absent
  */
-public record ChangeEvent(JsonNode key, Operation op, JsonNode after, long txId, long lsn, boolean snapshot) {
+public record ChangeEvent(JsonNode key, Operation op, JsonNode after, long txId, long lsn, boolean snapshot,
+                          String snapshotMarker, long sourceTsMs) {
+
+    /** An event without a snapshot marker or source time (hand-made events in tests). */
+    public ChangeEvent(JsonNode key, Operation op, JsonNode after, long txId, long lsn, boolean snapshot) {
+        this(key, op, after, txId, lsn, snapshot, null, -1);
+    }
 
     /** The tombstone Debezium writes after a delete, so compaction can drop the key. */
     public static ChangeEvent tombstone(JsonNode key) {

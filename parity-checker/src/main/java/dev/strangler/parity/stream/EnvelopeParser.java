@@ -28,9 +28,11 @@ public final class EnvelopeParser {
         JsonNode source = value.path("source");
         JsonNode after = value.get("after");
         String snapshot = source.path("snapshot").asText("false");
+        JsonNode marker = source.path("snapshot");
         return new ChangeEvent(key, op, after == null || after.isNull() ? null : after,
                 source.path("txId").asLong(-1), source.path("lsn").asLong(-1),
-                !snapshot.equals("false") && !snapshot.isEmpty());
+                !snapshot.equals("false") && !snapshot.isEmpty(),
+                marker.isMissingNode() || marker.isNull() ? null : marker.asText(), source.path("ts_ms").asLong(-1));
     }
 
     /** The record's {@code source.snapshot} ("first", "true", "last", ...), null for a tombstone or when absent. */

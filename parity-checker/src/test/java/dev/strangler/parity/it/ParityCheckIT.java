@@ -10,6 +10,8 @@ import dev.strangler.parity.History;
 import dev.strangler.parity.model.ColumnGap;
 import dev.strangler.parity.model.ColumnGapCount;
 import dev.strangler.parity.model.FindingKind;
+import dev.strangler.parity.model.HistoryGap;
+import dev.strangler.parity.model.HistoryGapKind;
 import dev.strangler.parity.model.Operation;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.TableResult;
@@ -303,7 +305,16 @@ class ParityCheckIT {
             long firstHistory = endOffset("retention.shop.products");
             f.startOverWithANewSnapshot();
             f.execute("UPDATE shop.products SET title = 'after the second snapshot' WHERE id = 3");
-            ParityReport rebuilt = waitForGo(f);
+            // the new snapshot and the deleted records are history gaps: NO-GO by default, GO once accepted
+            ParityReport gaps = f.check();
+            assertThat(gaps.verdict()).as(describe(gaps)).isEqualTo(Verdict.NO_GO);
+            assertThat(table(gaps, "shop.products").findings()).isZero();
+            assertThat(table(gaps, "shop.products").historyGaps()).extracting(HistoryGap::kind)
+                    .contains(HistoryGapKind.REBUILT_FROM_LATER_SNAPSHOT);
+            ParityReport rebuilt = f.check(f.parityConfig("retention", Duration.ofSeconds(60))
+                    .withAcceptHistoryGaps(true));
+            assertThat(rebuilt.verdict()).as(describe(rebuilt)).isEqualTo(Verdict.GO);
+            assertThat(rebuilt.acceptHistoryGaps()).isTrue();
             TableResult again = table(rebuilt, "shop.products");
             assertThat(again.verdict()).isEqualTo(Verdict.GO);
             assertThat(again.streamHistory()).contains("records before offset 5 were deleted")

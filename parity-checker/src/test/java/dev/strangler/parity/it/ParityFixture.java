@@ -81,8 +81,14 @@ final class ParityFixture implements AutoCloseable {
      * and snapshots every table again into the same topics.
      */
     void startOverWithANewSnapshot() {
+        startOverWithANewSnapshot(new String[0]);
+    }
+
+    /** The same, with statements run while nothing reads the WAL: their changes are never streamed. */
+    void startOverWithANewSnapshot(String... whileStopped) {
         pipeline.stop();
         sandbox.postgres().dropReplicationSlot(config.source().slot());
+        execute(whileStopped);
         Map<String, String> s = new HashMap<>(settings);
         s.put("snapshot.mode", "when_needed");
         pipeline = new Pipeline(new PipelineConfigLoader(Map.of()).fromMap(s), Pipeline.Options.defaults());

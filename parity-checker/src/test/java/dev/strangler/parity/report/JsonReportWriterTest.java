@@ -85,8 +85,8 @@ class JsonReportWriterTest {
         JsonNode doc = MAPPER.readTree(writer.render(report));
 
         assertThat(doc.fieldNames()).toIterable().containsExactly("schemaVersion", "runId", "startedAt",
-                "finishedAt", "source", "slot", "topicPrefix", "eventEncoding", "acceptNotComparable", "verdict",
-                "exitCode", "reason", "cut", "summary", "tables", "history");
+                "finishedAt", "source", "slot", "topicPrefix", "eventEncoding", "acceptNotComparable",
+                "acceptHistoryGaps", "verdict", "exitCode", "reason", "cut", "summary", "tables", "history");
         assertThat(Instant.parse(doc.get("startedAt").asText())).isEqualTo(ReportFixtures.STARTED);
         assertThat(doc.get("startedAt").asText()).isEqualTo("2025-06-03T09:15:02.123Z");
         assertThat(doc.get("verdict").asText()).isEqualTo("UNVERIFIABLE");

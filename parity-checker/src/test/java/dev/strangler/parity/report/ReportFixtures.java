@@ -9,6 +9,8 @@ import dev.strangler.parity.model.Cut;
 import dev.strangler.parity.model.Direction;
 import dev.strangler.parity.model.Finding;
 import dev.strangler.parity.model.FindingKind;
+import dev.strangler.parity.model.HistoryGap;
+import dev.strangler.parity.model.HistoryGapKind;
 import dev.strangler.parity.model.Operation;
 import dev.strangler.parity.model.ParityReport.HistoryPoint;
 import dev.strangler.parity.model.ParityReport;
@@ -130,6 +132,25 @@ final class ReportFixtures {
         return report("run-accepted", Verdict.GO, null, List.of(toast), List.of(), true);
     }
 
+    /**
+     * A table whose state matches but whose topic restarted from a new snapshot, and one rebuilt after retention;
+     * NO-GO, or GO with the gaps accepted (--accept-history-gaps).
+     */
+    static ParityReport historyGaps(boolean accept) {
+        TableResult restarted = matching(TableId.parse("public.orders"), 500, 40, 2, 0, 500).withHistoryGaps(
+                List.of(new HistoryGap(HistoryGapKind.RESNAPSHOT_AFTER_STREAMING, 0x3_16A0_0010L, 0x3_16B0_0028L,
+                        STARTED.minus(Duration.ofMinutes(30)), STARTED.minus(Duration.ofMinutes(10)),
+                        "the topic shows this table up to WAL 3/16A00010, then a new snapshot at WAL 3/16B00028")),
+                accept);
+        TableResult rebuilt = matching(TableId.parse("public.products"), 20, 0, 0, 0, 20).withHistoryGaps(
+                List.of(new HistoryGap(HistoryGapKind.REBUILT_FROM_LATER_SNAPSHOT, -1, 0x3_16B0_0028L, null,
+                        STARTED.minus(Duration.ofMinutes(10)), "records before offset 5 were deleted")), accept);
+        return new ParityReport(ParityReport.SCHEMA_VERSION, "run-history-gaps", STARTED, FINISHED,
+                "jdbc:postgresql://legacy-db:5432/shop", "strangler_slot", "legacy", CUT,
+                accept ? Verdict.GO : Verdict.NO_GO, null, List.of(restarted, rebuilt), List.of(),
+                EventEncoding.strangler().toString(), false, accept);
+    }
+
     /** Many tables, a long history: for chart scaling. */
     static ParityReport big() {
         List<TableResult> tables = new ArrayList<>();
@@ -183,7 +204,7 @@ final class ReportFixtures {
 
     static List<ParityReport> all() {
         return List.of(go(false), go(true), noGo(false), noGo(true), unverifiable(false), unverifiable(true),
-                accepted(), big(), noCut(), bothDirections());
+                accepted(), big(), noCut(), bothDirections(), historyGaps(false), historyGaps(true));
     }
 
     static Map<String, ParityReport> named() {
@@ -198,6 +219,8 @@ final class ReportFixtures {
         m.put("big", big());
         m.put("no-cut", noCut());
         m.put("both-directions", bothDirections());
+        m.put("history-gaps", historyGaps(false));
+        m.put("history-gaps-accepted", historyGaps(true));
         return m;
     }
 

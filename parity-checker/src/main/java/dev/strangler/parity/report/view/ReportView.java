@@ -132,6 +132,9 @@ public record ReportView(ParityReport report, VerdictView verdict, Summary summa
             facts.add(new Fact("Events read as", Shown.of(report.eventEncoding()), false));
         }
         facts.add(new Fact("Not-comparable rows", Shown.of(notComparableRule()), false));
+        facts.add(new Fact("History gaps", Shown.of(report.acceptHistoryGaps()
+                ? "accepted (--accept-history-gaps): reported, no NO-GO of their own"
+                : "a table with one is NO-GO"), false));
         facts.add(new Fact("Started", Shown.of(Text.time(report.startedAt())), false));
         facts.add(new Fact("Finished", Shown.of(Text.time(report.finishedAt()) + " (took "
                 + Text.duration(report.startedAt(), report.finishedAt()) + ")"), false));

@@ -84,7 +84,7 @@ public record TableView(TableResult result, int index, Clipped name, Shown fullN
     public boolean noteworthy() {
         TableResult t = result;
         return t.verdict() != Verdict.GO || !t.sample().isEmpty() || t.duplicates() > 0 || !t.anomalies().isEmpty()
-                || t.streamHistory() != null || !t.columnGaps().isEmpty()
+                || t.streamHistory() != null || !t.columnGaps().isEmpty() || !t.historyGaps().isEmpty()
                 || t.findingCounts().values().stream().anyMatch(n -> n > 0);
     }
 
@@ -160,6 +160,22 @@ public record TableView(TableResult result, int index, Clipped name, Shown fullN
 
     public Shown streamHistory() {
         return result.streamHistory() == null ? null : Shown.of(result.streamHistory());
+    }
+
+    /** A history gap as the reports print it: kind, WAL range, time range, what was seen, what to do. */
+    public record HistoryGapLine(String code, String label, String lsnRange, String timeRange, Shown detail,
+                                 String advice) {
+    }
+
+    /** The topic's history gaps (README, "History continuity"), in the order found. */
+    public List<HistoryGapLine> historyGaps() {
+        return result.historyGaps().stream().map(g -> new HistoryGapLine(g.kind().code(), g.kind().label(),
+                g.lsnRange(), g.timeRange(), Shown.of(g.detail()), g.kind().advice())).toList();
+    }
+
+    /** Whether this table's history gaps were accepted (--accept-history-gaps). */
+    public boolean historyGapsAccepted() {
+        return result.historyGapsAccepted();
     }
 
     /** "3 duplicates"; null without duplicates. */
