@@ -267,13 +267,24 @@ class DeliveryFaultsIT {
                     });
                     throw new AssertionError("not streaming again: pipeline " + pipeline.state()
                             + pipeline.waitingFor().map(k -> " (waiting for " + k.waitsFor() + ")").orElse("")
-                            + ", writer at " + writer.committed() + " transactions", e);
+                            + ", writer at " + writer.committed() + " transactions, last error "
+                            + pipeline.status().lastError().orElse(null) + "; the supervisor at "
+                            + supervisorFrames(name), e);
                 }
                 finish(scenario, writer, name, pipeline);
             } finally {
                 writer.close();
             }
         }
+    }
+
+    /** The supervisor thread's top frames: CI shows only the failure line, and a hang is read from it. */
+    private static String supervisorFrames(String pipeline) {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().equals("strangler-supervisor-" + pipeline))
+                .map(e -> java.util.Arrays.stream(e.getValue()).limit(12).map(StackTraceElement::toString)
+                        .collect(java.util.stream.Collectors.joining(" < ")))
+                .findFirst().orElse("(no supervisor thread)");
     }
 
     private static void awaitWrites(LegacyWriter writer, int transactions) {
