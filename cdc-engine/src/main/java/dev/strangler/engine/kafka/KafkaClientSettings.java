@@ -58,6 +58,17 @@ public final class KafkaClientSettings {
         return java.time.Duration.ofMillis(delivery).plusSeconds(5);
     }
 
+    /**
+     * How long a transaction left open by a previous producer can hold back read_committed readers: the transaction
+     * timeout, after which the coordinator aborts it, plus the coordinator's abort check (every 10 s by default) and
+     * a margin.
+     */
+    public static java.time.Duration transactionSettleTimeout(PipelineConfig.Kafka kafka) {
+        long timeout = Long.parseLong(kafka.producerOverrides().getOrDefault(
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000"));
+        return java.time.Duration.ofMillis(timeout).plusSeconds(30);
+    }
+
     /** One per pipeline name: a second instance that initialises it fences the first. */
     public static String transactionalId(String pipelineName) {
         return "strangler-" + pipelineName;

@@ -5,6 +5,7 @@ import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.kafka.KafkaClientSettings;
 import dev.strangler.engine.kafka.KafkaPreflight;
+import dev.strangler.engine.kafka.OpenTransactions;
 import dev.strangler.engine.source.SourceConnections;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class StartPlanner {
 
     private static final Logger LOG = LoggerFactory.getLogger(StartPlanner.class);
+    /** A running pipeline's transactions last milliseconds; a preview does not wait for a stuck one. */
+    private static final Duration PREVIEW_SETTLE_TIMEOUT = Duration.ofSeconds(10);
 
     private StartPlanner() {
     }
@@ -39,6 +42,7 @@ public final class StartPlanner {
      */
     public static StartPlan plan(PipelineConfig config, Properties storeSettings, Clock clock) {
         OptionalLong slotPosition = slotPosition(config);
+        awaitSettledPositions(config, KafkaClientSettings.transactionSettleTimeout(config.kafka()));
         try (OffsetStoreAccess offsets = OffsetStoreAccess.open(config, storeSettings)) {
             Optional<StoredOffset> stored = offsets.read();
             StartPlan plan = StartPlan.decide(config.pipelineName(), config.source().slot(), slotPosition, stored,
@@ -83,6 +87,7 @@ public final class StartPlanner {
             return preview(config, slotPosition, Optional.empty(),
                     "offsets topic '" + offsets.topic() + "' (does not exist)");
         }
+        awaitSettledPositions(config, PREVIEW_SETTLE_TIMEOUT);
         try (OffsetStoreAccess store = OffsetStoreAccess.open(config, storeSettings)) {
             return preview(config, slotPosition, store.read(), store.description());
         }
@@ -95,6 +100,13 @@ public final class StartPlanner {
                     config.source().slot(), slotPosition, stored, config.snapshotMode(), where)), Optional.empty());
         } catch (SourceNotReadyException refused) {
             return new Preview(stored, slotPosition, where, Optional.empty(), Optional.of(refused.getMessage()));
+        }
+    }
+
+    /** Reading the offsets topic blocks while a transaction is open on it: bounded here, and named if it stays. */
+    private static void awaitSettledPositions(PipelineConfig config, Duration timeout) {
+        if (config.offsets().storage() == PipelineConfig.OffsetStorage.KAFKA) {
+            OpenTransactions.awaitSettled(config.kafka(), config.pipelineName(), config.offsets().topic(), timeout);
         }
     }
 
