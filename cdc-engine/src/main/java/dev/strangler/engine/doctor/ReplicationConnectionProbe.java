@@ -24,19 +24,20 @@ final class ReplicationConnectionProbe implements Probe {
     }
 
     @Override
-    public List<Check> run(Connection ignored, ServerCapabilities server, PipelineConfig config) {
+    public List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException {
         PipelineConfig.Source source = config.source();
+        HostedService hosted = HostedService.detect(c).service();
         // SourceConnections.open gives the same actionable messages as the pipeline's own start; only the URL differs.
         PipelineConfig.Source replication = new PipelineConfig.Source(withReplication(source.endpoint()),
                 source.user(), source.password(), source.tables(), source.slot(), source.publication());
-        try (Connection c = SourceConnections.open(replication, "strangler-doctor-" + config.pipelineName());
-             Statement st = c.createStatement(); ResultSet rs = st.executeQuery("IDENTIFY_SYSTEM")) {
+        try (Connection r = SourceConnections.open(replication, "strangler-doctor-" + config.pipelineName());
+             Statement st = r.createStatement(); ResultSet rs = st.executeQuery("IDENTIFY_SYSTEM")) {
             rs.next();
             return List.of(Check.pass(name(), "opened (IDENTIFY_SYSTEM: timeline " + rs.getString("timeline")
                     + ", WAL at " + rs.getString("xlogpos") + ", database " + rs.getString("dbname") + ")"));
         } catch (SourceNotReadyException e) {
             return List.of(Check.fail(name(), "a logical replication connection as '" + source.user()
-                    + "' failed: " + e.getMessage(), fixFor(e, source)));
+                    + "' failed: " + e.getMessage(), fixFor(e, source, hosted)));
         } catch (SQLException e) {
             return List.of(Check.fail(name(), "IDENTIFY_SYSTEM on the replication connection failed: "
                     + e.getMessage(), "check the server log for the walsender's error"));
@@ -50,17 +51,22 @@ final class ReplicationConnectionProbe implements Probe {
                 endpoint.database());
     }
 
-    private static String fixFor(SourceNotReadyException e, PipelineConfig.Source source) {
+    private static String fixFor(SourceNotReadyException e, PipelineConfig.Source source, HostedService hosted) {
         String message = String.valueOf(e.getMessage());
         String role = Sql.ident(source.user());
         if (message.contains("must be superuser or replication role") || message.contains("permission denied to "
                 + "start WAL sender") || message.contains("REPLICATION attribute")) {
-            return "ALTER ROLE " + role + " WITH REPLICATION; (on Amazon RDS/Aurora: GRANT rds_replication TO "
-                    + role + ";)";
+            return hosted.grantReplication(role);
         }
         if (message.contains("max_wal_senders") || message.contains("standby connections")) {
-            return "raise max_wal_senders (ALTER SYSTEM SET max_wal_senders = ...; then restart PostgreSQL) or stop "
-                    + "an unused replication client";
+            return "raise max_wal_senders (" + hosted.setParameter("max_wal_senders", "<more>", true,
+                    "ALTER SYSTEM SET max_wal_senders = ...; then restart PostgreSQL") + ") or stop an unused "
+                    + "replication client";
+        }
+        if (message.contains("pg_hba.conf") && hosted != HostedService.SELF_MANAGED) {
+            return "allow this client in " + hosted.label() + "'s network rules (security group, authorized "
+                    + "networks or firewall rule) for user " + source.user() + " and database "
+                    + source.endpoint().database();
         }
         if (message.contains("pg_hba.conf")) {
             return "add a pg_hba.conf line for this client, e.g. host " + source.endpoint().database() + " "
@@ -68,7 +74,7 @@ final class ReplicationConnectionProbe implements Probe {
                     + "the database name, not the 'replication' keyword), then SELECT pg_reload_conf();";
         }
         if (message.contains("wal_level")) {
-            return "ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL";
+            return hosted.enableLogicalDecoding("ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL");
         }
         return "see the message; the server log has the walsender's side";
     }

@@ -41,8 +41,8 @@ final class RoleProbe implements Probe {
             }
             if (!replication && !rds) {
                 return List.of(Check.fail("role", "role '" + user + "' lacks the REPLICATION attribute: it cannot "
-                        + "create or read a replication slot", "ALTER ROLE " + Sql.ident(user) + " WITH REPLICATION; "
-                        + "(on Amazon RDS/Aurora: GRANT rds_replication TO " + Sql.ident(user) + ";)"));
+                        + "create or read a replication slot", HostedService.detect(c).service()
+                        .grantReplication(Sql.ident(user))));
             }
             String how = replication ? "REPLICATION" : "rds_replication membership";
             return List.of(Check.pass("role", "role '" + user + "': " + (login ? "LOGIN, " : "") + how

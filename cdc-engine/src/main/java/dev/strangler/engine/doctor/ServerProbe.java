@@ -25,16 +25,19 @@ final class ServerProbe implements Probe {
     public List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException {
         List<Check> checks = new ArrayList<>();
         boolean standby = Sql.bool(c, "SELECT pg_is_in_recovery()");
+        HostedService.Detected platform = HostedService.detect(c);
+        HostedService hosted = platform.service();
         checks.add(version(server));
+        checks.add(platform.check());
         checks.add(standby
                 ? Check.fail("primary", "PostgreSQL at " + config.source().endpoint() + " is a read-only standby "
                         + "(pg_is_in_recovery() = true): the pipeline writes its heartbeat and schema strangler "
                         + "there, and its slot would be lost at the next failover",
                         "point source.url at the primary")
                 : Check.pass("primary", "a primary (not in recovery)"));
-        checks.add(walLevel(c));
-        checks.addAll(capacity(c, config));
-        checks.add(walKeepSize(c, server));
+        checks.add(walLevel(c, hosted));
+        checks.addAll(capacity(c, config, hosted));
+        checks.add(walKeepSize(c, server, hosted));
         return checks;
     }
 
@@ -54,7 +57,7 @@ final class ServerProbe implements Probe {
         return Check.pass(VERSION_CHECK, "PostgreSQL " + server.version());
     }
 
-    private static Check walLevel(Connection c) throws SQLException {
+    private static Check walLevel(Connection c, HostedService hosted) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT setting, pending_restart FROM pg_settings WHERE name = 'wal_level'")) {
             rs.next();
@@ -64,11 +67,13 @@ final class ServerProbe implements Probe {
             }
             String pending = rs.getBoolean(2) ? " (a new value is set and waits for a restart)" : "";
             return Check.fail("wal_level", "wal_level is '" + level + "'" + pending + "; logical decoding needs "
-                    + "'logical'", "ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL (" + SCRIPT_01 + ")");
+                    + "'logical'", hosted.enableLogicalDecoding("ALTER SYSTEM SET wal_level = logical; then restart "
+                    + "PostgreSQL (" + SCRIPT_01 + ")"));
         }
     }
 
-    private static List<Check> capacity(Connection c, PipelineConfig config) throws SQLException {
+    private static List<Check> capacity(Connection c, PipelineConfig config, HostedService hosted)
+            throws SQLException {
         String slot = config.source().slot();
         try (var ps = Sql.prepare(c, """
                 SELECT current_setting('max_replication_slots')::int,
@@ -89,7 +94,8 @@ final class ServerProbe implements Probe {
             int freeSlots = maxSlots - usedSlots;
             String slots = usedSlots + " of max_replication_slots=" + maxSlots + " in use";
             String raiseSlots = "drop an unused slot (SELECT slot_name, active FROM pg_replication_slots) or "
-                    + "ALTER SYSTEM SET max_replication_slots = " + (maxSlots + 4) + "; and restart PostgreSQL";
+                    + hosted.setParameter("max_replication_slots", Integer.toString(maxSlots + 4), true,
+                    "ALTER SYSTEM SET max_replication_slots = " + (maxSlots + 4) + "; and restart PostgreSQL");
             if (ours) {
                 checks.add(Check.pass("replication slots", slots + "; the pipeline's slot '" + slot + "' exists"));
             } else if (freeSlots <= 0) {
@@ -103,8 +109,8 @@ final class ServerProbe implements Probe {
             }
             int freeSenders = maxSenders - usedSenders;
             String senders = usedSenders + " of max_wal_senders=" + maxSenders + " in use";
-            String raiseSenders = "ALTER SYSTEM SET max_wal_senders = " + (maxSenders + 4)
-                    + "; and restart PostgreSQL";
+            String raiseSenders = hosted.setParameter("max_wal_senders", Integer.toString(maxSenders + 4), true,
+                    "ALTER SYSTEM SET max_wal_senders = " + (maxSenders + 4) + "; and restart PostgreSQL");
             if (oursActive) {
                 checks.add(Check.pass("WAL senders", senders + ", one of them reading '" + slot + "'"));
             } else if (freeSenders <= 0) {
@@ -117,7 +123,8 @@ final class ServerProbe implements Probe {
         }
     }
 
-    private static Check walKeepSize(Connection c, ServerCapabilities server) throws SQLException {
+    private static Check walKeepSize(Connection c, ServerCapabilities server, HostedService hosted)
+            throws SQLException {
         if (!server.capsSlotWal()) {
             return Check.warn("max_slot_wal_keep_size", "PostgreSQL before 13 cannot cap the WAL a slot retains: "
                     + "a stopped pipeline keeps WAL until the disk is full", "monitor the slot's retained WAL "
@@ -127,8 +134,10 @@ final class ServerProbe implements Probe {
         if (value.equals("-1")) {
             return Check.warn("max_slot_wal_keep_size", "unset (-1): a slot whose pipeline is stopped retains WAL "
                     + "without limit, until the disk is full and PostgreSQL stops",
-                    "ALTER SYSTEM SET max_slot_wal_keep_size = '20GB'; SELECT pg_reload_conf(); (size it to what "
-                            + "the WAL disk can spare, " + SCRIPT_01 + ")");
+                    hosted.setParameter("max_slot_wal_keep_size", "20480", false, "ALTER SYSTEM SET "
+                            + "max_slot_wal_keep_size = '20GB'; SELECT pg_reload_conf();") + " (in MB; size it to "
+                            + "what the WAL disk can spare" + (hosted == HostedService.SELF_MANAGED ? ", " + SCRIPT_01
+                            : "") + ")");
         }
         return Check.pass("max_slot_wal_keep_size", value + ": beyond it PostgreSQL invalidates the slot "
                 + "(wal_status = lost) instead of filling the disk");

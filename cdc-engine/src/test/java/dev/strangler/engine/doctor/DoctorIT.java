@@ -112,6 +112,61 @@ class DoctorIT {
         assertThat(check(report, "slot strangler_healthy").detail()).contains("does not exist yet");
     }
 
+    /**
+     * Managed services recognised from the roles and settings each provider creates, recreated here: settings per
+     * database (a placeholder setting is what current_setting reads on the real service too), provider roles created
+     * for the one case and dropped after it, since roles are the whole server's.
+     */
+    @Test
+    void managedServicesAreRecognisedAndGetTheProvidersFixes() throws Exception {
+        sql("postgres", "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'doc_hosted') "
+                + "THEN CREATE ROLE doc_hosted LOGIN PASSWORD 'hosted'; END IF; END $$");
+
+        String rds = legacyDatabase();
+        sql(rds, "ALTER DATABASE " + rds + " SET rds.logical_replication = '1'");
+        DoctorReport onRds = hostedDoctor(rds);
+        assertThat(check(onRds, "platform").detail())
+                .startsWith("Amazon RDS for PostgreSQL (setting rds.logical_replication = 1)");
+        assertThat(check(onRds, "role").status()).isEqualTo(Status.FAIL);
+        assertThat(check(onRds, "role").fix()).startsWith("GRANT rds_replication TO \"doc_hosted\";")
+                .doesNotContain("WITH REPLICATION");
+        assertThat(check(onRds, "replication connection").fix()).startsWith("GRANT rds_replication");
+
+        String aurora = legacyDatabase();
+        sql(aurora, "ALTER DATABASE " + aurora + " SET rds.logical_replication = '1'",
+                "CREATE FUNCTION public.aurora_version() RETURNS text LANGUAGE sql AS $$ SELECT '16.4.1' $$");
+        assertThat(check(hostedDoctor(aurora), "platform").detail()).startsWith("Amazon Aurora PostgreSQL ("
+                + "function aurora_version(), setting rds.logical_replication = 1)");
+
+        String azure = legacyDatabase();
+        sql(azure, "ALTER DATABASE " + azure + " SET azure.extensions = 'pg_stat_statements'");
+        assertThat(check(hostedDoctor(azure), "platform").detail())
+                .startsWith("Azure Database for PostgreSQL flexible server (setting azure.extensions)");
+
+        String cloudSql = legacyDatabase();
+        sql(cloudSql, "CREATE ROLE cloudsqlsuperuser NOLOGIN");
+        try {
+            DoctorReport onCloudSql = hostedDoctor(cloudSql);
+            assertThat(check(onCloudSql, "platform").detail())
+                    .startsWith("Google Cloud SQL for PostgreSQL (role cloudsqlsuperuser)");
+            assertThat(check(onCloudSql, "role").fix()).contains("ALTER ROLE \"doc_hosted\" WITH REPLICATION",
+                    "cloudsqlsuperuser").doesNotContain("rds_replication");
+        } finally {
+            sql(cloudSql, "DROP ROLE cloudsqlsuperuser");
+        }
+
+        DoctorReport selfManaged = hostedDoctor(legacyDatabase());
+        assertThat(check(selfManaged, "platform").detail()).startsWith("self-managed PostgreSQL");
+        assertThat(check(selfManaged, "role").fix()).startsWith("ALTER ROLE \"doc_hosted\" WITH REPLICATION");
+    }
+
+    private DoctorReport hostedDoctor(String db) {
+        Map<String, String> s = settings(db, "hosted");
+        s.put("source.user", "doc_hosted");
+        s.put("source.password", "hosted");
+        return doctor(s);
+    }
+
     @Test
     void aRoleWithoutReplicationFailsWithTheGrant() throws Exception {
         String db = legacyDatabase();
