@@ -60,6 +60,7 @@ final class DebeziumSettings {
         p.setProperty("table.include.list",
                 included.stream().map(DebeziumSettings::includePattern).collect(Collectors.joining(",")));
         p.setProperty("slot.name", source.slot());
+        p.setProperty("slot.failover", Boolean.toString(source.failoverSlot()));
         p.setProperty("publication.name", source.publication());
         // An existing publication is the DBA's: Debezium's "filtered" mode would ALTER it to our table list.
         p.setProperty("publication.autocreate.mode", publicationExists ? "disabled" : "filtered");

@@ -121,6 +121,7 @@ final class PassThroughGuard {
         m.put("connector.class", "the Postgres connector is fixed");
         m.put("plugin.name", "pgoutput is fixed");
         m.put("slot.name", "set source.slot");
+        m.put("slot.failover", "set source.slot.failover (checked against the server version and the standbys)");
         m.put("slot.drop.on.stop", "the slot must outlive a stop, or the changes made while the pipeline is stopped "
                 + "are lost; drop it with strangler slot drop when the migration is over");
         m.put("publication.name", "set source.publication");

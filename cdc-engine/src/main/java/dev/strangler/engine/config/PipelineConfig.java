@@ -91,7 +91,7 @@ public record PipelineConfig(
 
     /** The legacy database and what to capture from it. */
     public record Source(SourceEndpoint endpoint, String user, Secret password, List<TableId> tables, String slot,
-                         String publication) {
+                         String publication, boolean failoverSlot) {
         public Source {
             tables = List.copyOf(tables);
         }

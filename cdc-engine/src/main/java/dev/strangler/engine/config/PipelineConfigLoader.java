@@ -104,7 +104,8 @@ public final class PipelineConfigLoader {
                 + "most 63 characters (a role with other characters in its name: create one for the pipeline, see "
                 + "sql/dba/02_pipeline_role.sql)");
         PipelineConfig.Source source = new PipelineConfig.Source(endpoint, user,
-                new Secret(s.string(SOURCE_PASSWORD)), tables, slot, publication);
+                new Secret(s.string(SOURCE_PASSWORD)), tables, slot, publication,
+                Boolean.parseBoolean(s.string(SOURCE_SLOT_FAILOVER)));
 
         String bootstrap = s.string(KAFKA_BOOTSTRAP);
         for (String server : bootstrap.split(",")) {

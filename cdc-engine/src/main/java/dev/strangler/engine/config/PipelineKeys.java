@@ -43,6 +43,12 @@ public final class PipelineKeys {
             "Publication to stream. Created for exactly source.tables and outbox.tables plus strangler.heartbeat when "
                     + "it does not "
                     + "exist (never FOR ALL TABLES); used as it is when it exists. Default: like source.slot.");
+    public static final ConfigKey SOURCE_SLOT_FAILOVER = oneOf("source.slot.failover", "false",
+            List.of("true", "false"),
+            "true: the pipeline creates its slot as a failover slot (PostgreSQL 17+), which standbys with "
+                    + "sync_replication_slots = on keep in step, so the pipeline resumes on the new primary after a "
+                    + "failover; the doctor checks synchronized_standby_slots. Only applies when the slot is created: "
+                    + "an existing slot keeps what it is (the doctor says so). Refused on PostgreSQL before 17.");
     public static final ConfigKey KAFKA_BOOTSTRAP = required("kafka.bootstrap.servers", ConfigType.STRING,
             "Kafka bootstrap servers, host:port[,host:port...].");
     public static final ConfigKey TOPIC_PREFIX = optional("topic.prefix", ConfigType.STRING, null,
@@ -148,7 +154,7 @@ public final class PipelineKeys {
     public static final List<String> PASS_THROUGH_PREFIXES = List.of(DEBEZIUM_PREFIX, PRODUCER_PREFIX, CLIENT_PREFIX);
 
     public static final List<ConfigKey> ALL = List.of(PIPELINE_NAME, SOURCE_URL, SOURCE_USER, SOURCE_PASSWORD,
-            SOURCE_PASSWORD_FILE, SOURCE_TABLES, SOURCE_SLOT, SOURCE_PUBLICATION, KAFKA_BOOTSTRAP, TOPIC_PREFIX, TOPIC_PARTITIONS,
+            SOURCE_PASSWORD_FILE, SOURCE_TABLES, SOURCE_SLOT, SOURCE_PUBLICATION, SOURCE_SLOT_FAILOVER, KAFKA_BOOTSTRAP, TOPIC_PREFIX, TOPIC_PARTITIONS,
             TOPIC_REPLICATION_FACTOR, TOPIC_MIN_INSYNC_REPLICAS, TOPIC_CLEANUP_POLICY, KAFKA_MAX_RECORD_BYTES,
             OFFSETS_STORAGE, OFFSETS_TOPIC, OFFSETS_FILE, OFFSETS_FLUSH_INTERVAL, SNAPSHOT_MODE, HEARTBEAT_INTERVAL,
             DELIVERY_GUARANTEE, STANDBY_TAKEOVER_AFTER, RESTART_BACKOFF_MAX, OUTBOX_TABLES, OUTBOX_TOPIC, SINK_ECHO,

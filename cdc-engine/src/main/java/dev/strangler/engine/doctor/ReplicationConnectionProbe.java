@@ -29,7 +29,8 @@ final class ReplicationConnectionProbe implements Probe {
         HostedService hosted = HostedService.detect(c).service();
         // SourceConnections.open gives the same actionable messages as the pipeline's own start; only the URL differs.
         PipelineConfig.Source replication = new PipelineConfig.Source(withReplication(source.endpoint()),
-                source.user(), source.password(), source.tables(), source.slot(), source.publication());
+                source.user(), source.password(), source.tables(), source.slot(), source.publication(),
+                source.failoverSlot());
         try (Connection r = SourceConnections.open(replication, "strangler-doctor-" + config.pipelineName());
              Statement st = r.createStatement(); ResultSet rs = st.executeQuery("IDENTIFY_SYSTEM")) {
             rs.next();

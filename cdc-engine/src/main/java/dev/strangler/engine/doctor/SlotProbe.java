@@ -3,7 +3,9 @@ package dev.strangler.engine.doctor;
 import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.engine.config.PipelineConfig;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,20 +36,16 @@ final class SlotProbe implements Probe {
                 + "WHERE backend_type = 'walsender' AND datname IS NULL");
         if (own.isEmpty()) {
             checks.add(Check.pass("slot " + slot, "does not exist yet: strangler run creates it at start"));
-            if (server.failoverSlots() && physicalStandbys > 0) {
-                checks.add(Check.warn("slot " + slot + ": failover", physicalStandbys + " physical standby(s) "
-                        + "stream from this server, and the slot will not be a failover slot: after a failover the "
-                        + "new primary has no slot, and changes made until the pipeline is set up again are lost",
-                        "set debezium.slot.failover=true before the first start, and sync_replication_slots = on "
-                                + "(with hot_standby_feedback = on) on the standby"));
-            }
         } else {
             SlotState s = own.get();
             checks.add(ownership(s, config, starting));
             if (s.usableBy(config.source().endpoint().database())) {
                 checks.add(wal(s));
-                failover(s, physicalStandbys).ifPresent(checks::add);
             }
+        }
+        if (own.isEmpty() || own.get().usableBy(config.source().endpoint().database())) {
+            checks.addAll(new FailoverSlotCheck(config.source().failoverSlot(), slot, own, physicalStandbys,
+                    physicalSlots(c), synchronizedStandbySlots(c, server)).run(server));
         }
         for (SlotState other : SlotInspector.all(c, server)) {
             if (!other.name().equals(slot)) {
@@ -126,22 +124,24 @@ final class SlotProbe implements Probe {
         return b.toString();
     }
 
-    private static Optional<Check> failover(SlotState s, int physicalStandbys) {
-        if (s.failover() == null) {
-            return Optional.empty();
+    private static List<String> physicalSlots(Connection c) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT slot_name FROM pg_replication_slots WHERE slot_type = 'physical' ORDER BY slot_name")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
         }
-        String name = "slot " + s.name() + ": failover";
-        if (s.failover()) {
-            return Optional.of(Check.pass(name, "a failover slot: synchronized to standbys with sync_replication_slots"));
+        return names;
+    }
+
+    private static List<String> synchronizedStandbySlots(Connection c, ServerCapabilities server)
+            throws SQLException {
+        if (!server.failoverSlots()) {
+            return List.of();
         }
-        if (physicalStandbys == 0) {
-            return Optional.of(Check.pass(name, "not a failover slot; no physical standby streams from this server"));
-        }
-        return Optional.of(Check.warn(name, "not a failover slot while " + physicalStandbys + " physical standby(s) "
-                + "stream from this server: after a failover the new primary has no slot and changes are lost until "
-                + "a new slot and a snapshot", "when convenient, recreate it as a failover slot: stop the pipeline, "
-                + "set debezium.slot.failover=true, drop the slot (strangler slot drop) and start with "
-                + "snapshot.mode=when_needed; on the standby set sync_replication_slots = on"));
+        String value = Sql.string(c, "SELECT current_setting('synchronized_standby_slots', true)").orElse("");
+        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     private static Optional<Check> otherSlot(SlotState s) {

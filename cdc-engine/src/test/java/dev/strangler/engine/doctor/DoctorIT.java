@@ -160,6 +160,45 @@ class DoctorIT {
         assertThat(check(selfManaged, "role").fix()).startsWith("ALTER ROLE \"doc_hosted\" WITH REPLICATION");
     }
 
+    /**
+     * A failover slot on a real PostgreSQL 17: an ordinary slot is made one in place with the command the doctor
+     * gives, and synchronized_standby_slots is checked against the physical slots (set, then reset: it is the
+     * server's).
+     */
+    @Test
+    void aFailoverSlotIsMadeInPlaceAndCheckedAgainstTheStandbysSlots() throws Exception {
+        String db = legacyDatabase();
+        Map<String, String> s = settings(db, "failover");
+        s.put("source.slot.failover", "true");
+        sql(db, "SELECT pg_create_logical_replication_slot('strangler_failover', 'pgoutput')");
+        try {
+            Check ordinary = check(doctor(s), "slot strangler_failover: failover");
+            assertThat(ordinary.status()).isEqualTo(Status.WARN);
+            assertThat(ordinary.fix()).contains("'ALTER_REPLICATION_SLOT strangler_failover ( FAILOVER true )'");
+
+            try (Connection replication = java.sql.DriverManager.getConnection(postgres.jdbcUrl(db)
+                            + "?replication=database&preferQueryMode=simple&assumeMinServerVersion=10",
+                    postgres.superuser(), postgres.superuserPassword());
+                 Statement st = replication.createStatement()) {
+                st.execute("ALTER_REPLICATION_SLOT strangler_failover ( FAILOVER true )");
+            }
+            sql(db, "SELECT pg_create_physical_replication_slot('doc_standby')");
+            DoctorReport made = doctor(s);
+            assertThat(check(made, "slot strangler_failover: failover").status()).isEqualTo(Status.PASS);
+            Check unsynchronized = check(made, "synchronized_standby_slots");
+            assertThat(unsynchronized.status()).isEqualTo(Status.WARN);
+            assertThat(unsynchronized.fix()).startsWith("ALTER SYSTEM SET synchronized_standby_slots = 'doc_standby';");
+
+            sql(db, "ALTER SYSTEM SET synchronized_standby_slots = 'doc_standby'", "SELECT pg_reload_conf()");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    check(doctor(s), "synchronized_standby_slots").status() == Status.PASS);
+        } finally {
+            sql(db, "ALTER SYSTEM RESET synchronized_standby_slots", "SELECT pg_reload_conf()",
+                    "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                            + "WHERE slot_name IN ('strangler_failover', 'doc_standby')");
+        }
+    }
+
     private DoctorReport hostedDoctor(String db) {
         Map<String, String> s = settings(db, "hosted");
         s.put("source.user", "doc_hosted");

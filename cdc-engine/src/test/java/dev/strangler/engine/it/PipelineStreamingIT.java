@@ -32,7 +32,9 @@ class PipelineStreamingIT {
     void startPipelineOnASeededLegacyDatabase() {
         sandbox = Sandbox.shared();
         db = createLegacyDatabase(sandbox, true);
-        config = config(settings(sandbox, db, "streaming"));
+        Map<String, String> settings = settings(sandbox, db, "streaming");
+        settings.put("source.slot.failover", "true"); // PostgreSQL 17+: the sandbox's default version
+        config = config(settings);
         pipeline = new Pipeline(config, Pipeline.Options.defaults());
         pipeline.start();
     }
@@ -168,6 +170,12 @@ class PipelineStreamingIT {
                 .asText())).toList();
         assertThat(prices).isEqualTo(java.util.stream.IntStream.rangeClosed(1, 200).boxed().toList());
         assertThat(events.stream().map(Event::lsn).toList()).isSorted();
+    }
+
+    @Test
+    void shouldCreateItsSlotAsAFailoverSlotWhenAsked() {
+        assertThat(queryLong(sandbox, db, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '"
+                + config.source().slot() + "' AND failover")).isEqualTo(1);
     }
 
     @Test
