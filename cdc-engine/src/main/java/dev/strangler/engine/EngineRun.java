@@ -11,6 +11,7 @@ import dev.strangler.engine.kafka.KafkaPreflight;
 import dev.strangler.engine.kafka.KafkaWatch;
 import dev.strangler.engine.kafka.PipelineMetrics;
 import dev.strangler.engine.kafka.PositionRecords;
+import dev.strangler.engine.kafka.StaleTransactions;
 import dev.strangler.engine.kafka.TopicProvisioner;
 import dev.strangler.engine.resume.StartPlan;
 import dev.strangler.engine.resume.StartPlanner;
@@ -116,6 +117,11 @@ final class EngineRun implements AutoCloseable {
         producerMetrics = telemetry.bindProducer(producer);
         if (exactlyOnce) {
             producer.initTransactions();
+            List<String> written = new java.util.ArrayList<>(config.capturedTables().stream()
+                    .map(config.kafka()::topicFor).toList());
+            written.add(config.offsets().topic());
+            StaleTransactions.abort(config.kafka(), config.pipelineName(),
+                    KafkaClientSettings.transactionalId(config.pipelineName()), written);
         }
         StartPlan plan = StartPlanner.plan(config, DebeziumSettings.offsetStore(config), Clock.systemUTC());
         if (migrate) {

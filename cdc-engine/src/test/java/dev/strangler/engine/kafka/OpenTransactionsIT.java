@@ -58,6 +58,31 @@ class OpenTransactionsIT {
                 .isLessThan(Duration.ofSeconds(10));
     }
 
+    /** The abort the pipeline does for a transaction Kafka left open: the partition can be read past it at once. */
+    @Test
+    void shouldAbortAnOpenTransactionOnItsPartitionSoReadersGoOn() throws Exception {
+        String topic = "txn-abort-" + UUID.randomUUID().toString().substring(0, 8);
+        PipelineConfig.Kafka kafka = config().kafka();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", sandbox.kafka().bootstrapServers()));
+             KafkaProducer<byte[], byte[]> producer = transactionalProducer()) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, "k".getBytes(), "never committed".getBytes())).get();
+            producer.flush();
+            org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+            org.apache.kafka.clients.admin.ProducerState open = admin.describeProducers(List.of(tp))
+                    .partitionResult(tp).get().activeProducers().get(0);
+
+            StaleTransactions.abort(admin, kafka, "txn", new org.apache.kafka.clients.admin.AbortTransactionSpec(tp,
+                    open.producerId(), (short) open.producerEpoch(), open.coordinatorEpoch().orElse(0)));
+
+            OpenTransactions.awaitSettled(kafka, "txn", topic, Duration.ofSeconds(5));
+            assertThat(admin.describeProducers(List.of(tp)).partitionResult(tp).get().activeProducers())
+                    .allSatisfy(p -> assertThat(p.currentTransactionStartOffset()).isEmpty());
+        }
+    }
+
     private KafkaProducer<byte[], byte[]> transactionalProducer() {
         Properties p = new Properties();
         p.put("bootstrap.servers", sandbox.kafka().bootstrapServers());
