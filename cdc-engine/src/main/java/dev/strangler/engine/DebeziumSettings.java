@@ -66,6 +66,10 @@ final class DebeziumSettings {
         p.setProperty("publication.autocreate.mode", publicationExists ? "disabled" : "filtered");
         p.setProperty("snapshot.mode", config.snapshotMode().debeziumValue());
 
+        if (!source.toastReselect().isEmpty()) {
+            toastReselect(source.toastReselect(), p);
+        }
+
         EventContract.debeziumSettings().forEach(p::setProperty);
         // Debezium's __debezium.context.* headers repeat the pipeline's name on every record; the intake headers
         // already say where a record came from.
@@ -115,6 +119,21 @@ final class DebeziumSettings {
     }
 
     /** The Debezium include-list entry of a table: a regular expression that matches exactly it. */
+    /**
+     * Debezium's reselect post-processor, for unchanged TOASTed values only: a NULL is a value the row has (its
+     * default would re-read every NULL column of every event).
+     */
+    private static void toastReselect(List<TableId> tables, Properties p) {
+        String name = "toastreselect";
+        String prefix = "post.processors." + name + ".";
+        p.setProperty("post.processors", name);
+        p.setProperty(prefix + "type", "io.debezium.processors.reselect.ReselectColumnsPostProcessor");
+        p.setProperty(prefix + "reselect.columns.include.list",
+                tables.stream().map(t -> includePattern(t) + ":.*").collect(Collectors.joining(",")));
+        p.setProperty(prefix + "reselect.unavailable.values", "true");
+        p.setProperty(prefix + "reselect.null.values", "false");
+    }
+
     static String includePattern(TableId table) {
         return java.util.regex.Pattern.quote(table.schema()) + "\\." + java.util.regex.Pattern.quote(table.table());
     }

@@ -28,7 +28,9 @@ final class PassThroughGuard {
                     + "the back-off)",
             "transforms", "the event contract is fixed; transform events downstream (Kafka Streams, a consumer)",
             "predicates", "the event contract is fixed; transform events downstream (Kafka Streams, a consumer)",
-            "internal.", "Debezium's internal settings are set by Strangler (task stop timeouts and the like)");
+            "internal.", "Debezium's internal settings are set by Strangler (task stop timeouts and the like)",
+            "post.processors.", "post-processors change event values after the event contract; "
+                    + "source.toast.reselect sets up Debezium's reselect post-processor");
 
     /** Producer settings that carry the delivery guarantee or that a Strangler key sets. */
     private static final Map<String, String> MANAGED_PRODUCER_KEYS = Map.of(
@@ -156,7 +158,8 @@ final class PassThroughGuard {
         m.put("heartbeat.action.query", "the heartbeat query is managed");
         EventContract.debeziumSettings().forEach((key, value) -> m.put(key, contract + " to " + value));
         m.put("converters", "value formats are the event contract");
-        m.put("post.processors", "post-processors change event values after the event contract");
+        m.put("post.processors", "post-processors change event values after the event contract; "
+                + "source.toast.reselect sets up Debezium's reselect post-processor");
         m.put("extended.headers.enabled", "the intake headers say where a record came from");
         return Map.copyOf(m);
     }

@@ -91,9 +91,10 @@ public record PipelineConfig(
 
     /** The legacy database and what to capture from it. */
     public record Source(SourceEndpoint endpoint, String user, Secret password, List<TableId> tables, String slot,
-                         String publication, boolean failoverSlot) {
+                         String publication, boolean failoverSlot, List<TableId> toastReselect) {
         public Source {
             tables = List.copyOf(tables);
+            toastReselect = List.copyOf(toastReselect);
         }
     }
 

@@ -103,9 +103,17 @@ public final class PipelineConfigLoader {
         s.match(SOURCE_USER, user, ROLE_NAME, "a letter or '_', then letters, digits, '_', '$', '.', '@' or '-', at "
                 + "most 63 characters (a role with other characters in its name: create one for the pipeline, see "
                 + "sql/dba/02_pipeline_role.sql)");
+        List<TableId> toastReselect = s.tables(SOURCE_TOAST_RESELECT);
+        for (TableId t : toastReselect) {
+            if (!tables.contains(t)) {
+                throw new ConfigException(SOURCE_TOAST_RESELECT.name() + ": " + t + " is not in "
+                        + SOURCE_TABLES.name() + "; list only captured tables (" + SOURCE_TABLES.name() + "="
+                        + String.join(",", tables.stream().map(TableId::toString).toList()) + ")");
+            }
+        }
         PipelineConfig.Source source = new PipelineConfig.Source(endpoint, user,
                 new Secret(s.string(SOURCE_PASSWORD)), tables, slot, publication,
-                Boolean.parseBoolean(s.string(SOURCE_SLOT_FAILOVER)));
+                Boolean.parseBoolean(s.string(SOURCE_SLOT_FAILOVER)), toastReselect);
 
         String bootstrap = s.string(KAFKA_BOOTSTRAP);
         for (String server : bootstrap.split(",")) {

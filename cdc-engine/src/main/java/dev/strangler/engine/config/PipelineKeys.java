@@ -49,6 +49,13 @@ public final class PipelineKeys {
                     + "sync_replication_slots = on keep in step, so the pipeline resumes on the new primary after a "
                     + "failover; the doctor checks synchronized_standby_slots. Only applies when the slot is created: "
                     + "an existing slot keeps what it is (the doctor says so). Refused on PostgreSQL before 17.");
+    public static final ConfigKey SOURCE_TOAST_RESELECT = optional("source.toast.reselect", ConfigType.LIST, "",
+            "Captured tables (schema.table, comma-separated) whose unchanged TOASTed values are read back from the "
+                    + "table: an UPDATE that leaves a large out-of-line value unchanged does not carry it in the WAL, "
+                    + "and without this (or REPLICA IDENTITY FULL) its event holds __debezium_unavailable_value. "
+                    + "Costs one primary-key SELECT on the source per such event, and the value read is the row's "
+                    + "current one (a later change's, if one followed). The doctor says per table which fix is "
+                    + "cheaper.");
     public static final ConfigKey KAFKA_BOOTSTRAP = required("kafka.bootstrap.servers", ConfigType.STRING,
             "Kafka bootstrap servers, host:port[,host:port...].");
     public static final ConfigKey TOPIC_PREFIX = optional("topic.prefix", ConfigType.STRING, null,
@@ -154,7 +161,7 @@ public final class PipelineKeys {
     public static final List<String> PASS_THROUGH_PREFIXES = List.of(DEBEZIUM_PREFIX, PRODUCER_PREFIX, CLIENT_PREFIX);
 
     public static final List<ConfigKey> ALL = List.of(PIPELINE_NAME, SOURCE_URL, SOURCE_USER, SOURCE_PASSWORD,
-            SOURCE_PASSWORD_FILE, SOURCE_TABLES, SOURCE_SLOT, SOURCE_PUBLICATION, SOURCE_SLOT_FAILOVER, KAFKA_BOOTSTRAP, TOPIC_PREFIX, TOPIC_PARTITIONS,
+            SOURCE_PASSWORD_FILE, SOURCE_TABLES, SOURCE_SLOT, SOURCE_PUBLICATION, SOURCE_SLOT_FAILOVER, SOURCE_TOAST_RESELECT, KAFKA_BOOTSTRAP, TOPIC_PREFIX, TOPIC_PARTITIONS,
             TOPIC_REPLICATION_FACTOR, TOPIC_MIN_INSYNC_REPLICAS, TOPIC_CLEANUP_POLICY, KAFKA_MAX_RECORD_BYTES,
             OFFSETS_STORAGE, OFFSETS_TOPIC, OFFSETS_FILE, OFFSETS_FLUSH_INTERVAL, SNAPSHOT_MODE, HEARTBEAT_INTERVAL,
             DELIVERY_GUARANTEE, STANDBY_TAKEOVER_AFTER, RESTART_BACKOFF_MAX, OUTBOX_TABLES, OUTBOX_TOPIC, SINK_ECHO,

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,6 +56,7 @@ final class TableProbe implements Probe {
                        AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary
                                        AND a.attnum = ANY (i.indkey))) AS toastable,
                    CASE WHEN c.reltoastrelid <> 0 THEN pg_relation_size(c.reltoastrelid) END AS toast_bytes,
+                   pg_table_size(c.oid) AS table_bytes, c.reltuples AS estimated_rows,
                    (SELECT string_agg(p.pubname, ', ' ORDER BY p.pubname) FROM pg_publication_tables p
                      WHERE p.schemaname = n.nspname AND p.tablename = c.relname) AS publications,
                    (SELECT array_agg(a.attname::text ORDER BY a.attnum) FROM pg_attribute a
@@ -81,11 +83,39 @@ final class TableProbe implements Probe {
                         continue;
                     }
                     checks.addAll(checksOf(table, kind, config.source().user(), rs));
+                    if (kind == Kind.CAPTURED && List.of("r", "p").contains(rs.getString("relkind"))) {
+                        ToastAdvice.of(table, rs.getString("toastable"), "f".equals(rs.getString("relreplident")),
+                                rs.getLong("toast_bytes"), averageRowBytes(c, table, rs),
+                                config.source().toastReselect().contains(table)).ifPresent(checks::add);
+                    }
                 }
             }
         }
         return checks;
     }
+
+    /**
+     * The table's size over its rows, out-of-line values included. The planner's estimate when the table was
+     * analysed; else a count that stops at {@value #ROW_COUNT_CAP} rows, so an unanalysed large table is not read whole
+     * (its average is then an upper bound).
+     */
+    private static long averageRowBytes(Connection c, TableId table, ResultSet rs) throws SQLException {
+        long bytes = rs.getLong("table_bytes");
+        double estimated = rs.getDouble("estimated_rows");
+        if (estimated > 0) {
+            return (long) (bytes / estimated);
+        }
+        if (!rs.getBoolean(4)) {
+            return -1; // no SELECT: the access check says so, and the size per row stays unknown
+        }
+        try (Statement st = c.createStatement(); ResultSet count = st.executeQuery("SELECT count(*) FROM (SELECT 1 "
+                + "FROM " + table.quoted() + " LIMIT " + ROW_COUNT_CAP + ") s")) {
+            count.next();
+            return bytes / Math.max(1, count.getLong(1));
+        }
+    }
+
+    private static final int ROW_COUNT_CAP = 100_000;
 
     private static Check missing(TableId table, Kind kind, String database) {
         String fix = "fix " + kind.key + " (names are case-sensitive, as in pg_tables)";
@@ -112,9 +142,6 @@ final class TableProbe implements Probe {
             outboxColumns(table, rs).ifPresent(checks::add);
         }
         checks.add(identity(table, kind, rs));
-        if (kind == Kind.CAPTURED) {
-            toast(table, rs).ifPresent(checks::add);
-        }
         return checks;
     }
 
@@ -194,21 +221,5 @@ final class TableProbe implements Probe {
         return Check.fail(name, what + ": " + breakage + (kind == Kind.OUTBOX ? " (the outbox library deletes each "
                 + "event row right after its insert)" : ""), fix + " (" + SCRIPT_04 + "), or remove " + table
                 + " from " + kind.key);
-    }
-
-    private static java.util.Optional<Check> toast(TableId table, ResultSet rs) throws SQLException {
-        String toastable = rs.getString("toastable");
-        if (toastable == null || "f".equals(rs.getString("relreplident"))) {
-            return java.util.Optional.empty();
-        }
-        long toastBytes = rs.getLong("toast_bytes");
-        String stored = toastBytes > 0 ? Units.bytes(toastBytes) + " stored out of line now"
-                : "no value stored out of line yet";
-        return java.util.Optional.of(Check.warn("table " + table + ": TOAST",
-                "column(s) " + toastable + " can be TOASTed (" + stored + "): an UPDATE that leaves such a large "
-                        + "value unchanged sends \"__debezium_unavailable_value\" instead of it, and parity reports "
-                        + "those rows \"not comparable\"",
-                "if parity must compare them: ALTER TABLE " + table.quoted() + " REPLICA IDENTITY FULL; (more WAL "
-                        + "per update, " + SCRIPT_04 + ")"));
     }
 }

@@ -106,6 +106,8 @@ class DoctorIT {
                 .contains("primary key (order_id, line_no)");
         assertThat(check(report, "table shop.products: TOAST").detail())
                 .contains("attributes", "thumbnail", "not comparable");
+        assertThat(check(report, "table shop.products: TOAST").fix()).as("small rows: FULL logs little")
+                .startsWith("cheaper here: ALTER TABLE \"shop\".\"products\" REPLICA IDENTITY FULL;");
         assertThat(report.check("table shop.order_lines: TOAST")).isEmpty();
         assertThat(check(report, "publication strangler_healthy").status()).isEqualTo(Status.PASS);
         assertThat(check(report, "schema strangler").detail()).contains("not created yet");
@@ -197,6 +199,26 @@ class DoctorIT {
                     "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
                             + "WHERE slot_name IN ('strangler_failover', 'doc_standby')");
         }
+    }
+
+    /** Rows with large out-of-line values: re-reading them is cheaper than logging them whole on every write. */
+    @Test
+    void largeToastedRowsAreBestReadBackAndPassOnceTheyAre() throws Exception {
+        String db = legacyDatabase();
+        sql(db, "INSERT INTO shop.products (id, sku, title, price, thumbnail) SELECT 100000 + g, 'big-' || g, 'big', 1, "
+                + "(SELECT decode(string_agg(md5(g::text || x::text), ''), 'hex') FROM generate_series(1, 2000) x) "
+                + "FROM generate_series(1, 50) g", "ANALYZE shop.products");
+        Map<String, String> s = settings(db, "toast");
+        Check advice = check(doctor(s), "table shop.products: TOAST");
+        assertThat(advice.status()).isEqualTo(Status.WARN);
+        assertThat(advice.detail()).contains("stored out of line now");
+        assertThat(advice.fix()).startsWith("cheaper here: add shop.products to source.toast.reselect")
+                .contains("REPLICA IDENTITY FULL");
+
+        s.put("source.toast.reselect", "shop.products");
+        Check reselected = check(doctor(s), "table shop.products: TOAST");
+        assertThat(reselected.status()).isEqualTo(Status.PASS);
+        assertThat(reselected.detail()).contains("read back from the table");
     }
 
     private DoctorReport hostedDoctor(String db) {

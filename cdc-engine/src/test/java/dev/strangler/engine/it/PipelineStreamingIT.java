@@ -34,6 +34,7 @@ class PipelineStreamingIT {
         db = createLegacyDatabase(sandbox, true);
         Map<String, String> settings = settings(sandbox, db, "streaming");
         settings.put("source.slot.failover", "true"); // PostgreSQL 17+: the sandbox's default version
+        settings.put("source.toast.reselect", "shop.orders");
         config = config(settings);
         pipeline = new Pipeline(config, Pipeline.Options.defaults());
         pipeline.start();
@@ -170,6 +171,35 @@ class PipelineStreamingIT {
                 .asText())).toList();
         assertThat(prices).isEqualTo(java.util.stream.IntStream.rangeClosed(1, 200).boxed().toList());
         assertThat(events.stream().map(Event::lsn).toList()).isSorted();
+    }
+
+    /**
+     * An UPDATE that leaves a large out-of-line value unchanged: read back from the table where source.toast.reselect
+     * names it (orders), Debezium's placeholder where it does not (products, the control).
+     */
+    @Test
+    void shouldReadBackUnchangedToastedValuesOfTheTablesItIsToldTo() {
+        String bigText = "(SELECT string_agg(md5(x::text), '') FROM generate_series(1, 1000) x)"; // 32 kB, incompressible
+        execute(sandbox, db, "INSERT INTO shop.orders (id, customer_id, status, total, note) SELECT 9301, min(id), "
+                        + "'paid', 1, " + bigText + " FROM shop.customers",
+                "UPDATE shop.orders SET status = 'shipped' WHERE id = 9301",
+                "INSERT INTO shop.products (id, sku, title, price) VALUES (9301, 'SKU-TOAST', " + bigText + ", 1)",
+                "UPDATE shop.products SET price = 2 WHERE id = 9301");
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(ofKey(eventsOf("orders"), 9301)).hasSize(2);
+            assertThat(ofKey(eventsOf("products"), 9301)).hasSize(2);
+        });
+        List<Event> order = ofKey(eventsOf("orders"), 9301);
+        String note = order.get(0).after().path("note").asText();
+        assertThat(note).hasSize(32_000);
+        assertThat(order.get(1).after().path("status").asText()).isEqualTo("shipped");
+        assertThat(order.get(1).after().path("note").asText()).as("read back").isEqualTo(note);
+
+        List<Event> product = ofKey(eventsOf("products"), 9301);
+        assertThat(product.get(0).after().path("title").asText()).hasSize(32_000);
+        assertThat(product.get(1).after().path("title").asText()).as("not read back: the placeholder")
+                .isEqualTo("__debezium_unavailable_value");
     }
 
     @Test
