@@ -33,14 +33,6 @@ public final class BlockingParityRunMain {
                 ParityConfig.DEBEZIUM_UNAVAILABLE_VALUE);
         new ParityChecker(config, CanonicalRowCodecs.factory(config.unavailableValuePlaceholder()), new Progress() {
             @Override
-            public void waiting(String slot, long bytesBehind, Duration waited, Duration timeout) {
-            }
-
-            @Override
-            public void consuming(String topic, long consumed, long total) {
-            }
-
-            @Override
             public void scanning(String table, long rows, long estimatedRows) {
                 System.out.println(spillDirectory(root));
                 System.out.println(READY);

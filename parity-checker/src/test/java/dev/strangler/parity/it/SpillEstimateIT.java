@@ -69,14 +69,6 @@ class SpillEstimateIT {
         AtomicLong spilled = new AtomicLong();
         Progress measuring = new Progress() {
             @Override
-            public void waiting(String slot, long bytesBehind, Duration waited, Duration timeout) {
-            }
-
-            @Override
-            public void consuming(String topic, long consumed, long total) {
-            }
-
-            @Override
             public void scanning(String table, long rows, long estimatedRows) {
                 if (table.equals("shop.customers")) {
                     spilled.set(size(root));
