@@ -115,10 +115,10 @@ final class EngineRun implements AutoCloseable {
         producer = new KafkaProducer<>(KafkaClientSettings.producer(config.kafka(), config.pipelineName(),
                 config.delivery()));
         producerMetrics = telemetry.bindProducer(producer);
+        List<String> topics = config.capturedTables().stream().map(config.kafka()::topicFor).toList();
         if (exactlyOnce) {
             producer.initTransactions();
-            List<String> written = new java.util.ArrayList<>(config.capturedTables().stream()
-                    .map(config.kafka()::topicFor).toList());
+            List<String> written = new java.util.ArrayList<>(topics);
             written.add(config.offsets().topic());
             StaleTransactions.abort(config.kafka(), config.pipelineName(),
                     KafkaClientSettings.transactionalId(config.pipelineName()), written);
@@ -127,7 +127,6 @@ final class EngineRun implements AutoCloseable {
         if (migrate) {
             SchemaMigrator.migrate(config.source());
         }
-        List<String> topics = config.capturedTables().stream().map(config.kafka()::topicFor).toList();
         TopicProvisioner.ensure(config.kafka(), config.pipelineName(), topics);
         onDemandTopics = new TopicProvisioner.OnDemand(config.kafka(), config.pipelineName(), topics);
         echo = EchoFilter.forPipeline(config);

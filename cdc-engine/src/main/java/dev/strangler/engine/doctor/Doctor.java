@@ -107,9 +107,10 @@ public final class Doctor {
                 checks.add(ServerProbe.version(capabilities));
                 return server;
             }
+            HostedService.Detected platform = platform(c);
             for (Probe probe : probes) {
                 try {
-                    checks.addAll(probe.run(c, capabilities, config));
+                    checks.addAll(probe.run(c, capabilities, platform, config));
                 } catch (SQLException | RuntimeException e) {
                     LOG.debug("doctor probe {} failed", probe.name(), e);
                     checks.add(Check.warn(probe.name(), "could not be checked: " + firstLine(e),
@@ -121,6 +122,16 @@ public final class Doctor {
             checks.add(Check.warn("connection", "closing the connection failed: " + firstLine(e), ""));
         }
         return server;
+    }
+
+    /** A server whose provider cannot be read is treated as self-managed: the fixes are then the plain SQL ones. */
+    private static HostedService.Detected platform(Connection c) {
+        try {
+            return HostedService.detect(c);
+        } catch (SQLException e) {
+            LOG.debug("reading the server's provider roles and settings failed", e);
+            return new HostedService.Detected(HostedService.SELF_MANAGED, java.util.List.of());
+        }
     }
 
     /** The fix for a failed connection, from PostgreSQL's SQLState (never from the message's wording). */

@@ -12,5 +12,7 @@ interface Probe {
     /** Short name used when the probe's own queries fail (e.g. a catalog the role may not read). */
     String name();
 
-    List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException;
+    /** @param platform where the server runs, detected once per doctor run: fixes are given in its terms */
+    List<Check> run(Connection c, ServerCapabilities server, HostedService.Detected platform, PipelineConfig config)
+            throws SQLException;
 }

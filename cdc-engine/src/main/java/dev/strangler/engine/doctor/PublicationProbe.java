@@ -30,7 +30,8 @@ final class PublicationProbe implements Probe {
     }
 
     @Override
-    public List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException {
+    public List<Check> run(Connection c, ServerCapabilities server, HostedService.Detected platform,
+                           PipelineConfig config) throws SQLException {
         String pub = config.source().publication();
         try (PreparedStatement ps = Sql.prepare(c, "SELECT puballtables, pubinsert, pubupdate, pubdelete, "
                 + "pg_get_userbyid(pubowner) FROM pg_publication WHERE pubname = ?", pub);

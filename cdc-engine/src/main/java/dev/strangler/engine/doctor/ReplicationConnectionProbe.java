@@ -24,9 +24,10 @@ final class ReplicationConnectionProbe implements Probe {
     }
 
     @Override
-    public List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException {
+    public List<Check> run(Connection c, ServerCapabilities server, HostedService.Detected platform,
+                           PipelineConfig config) throws SQLException {
         PipelineConfig.Source source = config.source();
-        HostedService hosted = HostedService.detect(c).service();
+        HostedService hosted = platform.service();
         // SourceConnections.open gives the same actionable messages as the pipeline's own start; only the URL differs.
         PipelineConfig.Source replication = new PipelineConfig.Source(withReplication(source.endpoint()),
                 source.user(), source.password(), source.tables(), source.slot(), source.publication(),

@@ -22,7 +22,8 @@ final class RoleProbe implements Probe {
     }
 
     @Override
-    public List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException {
+    public List<Check> run(Connection c, ServerCapabilities server, HostedService.Detected platform,
+                           PipelineConfig config) throws SQLException {
         String user = config.source().user();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
                 SELECT r.rolsuper, r.rolreplication, r.rolcanlogin,
@@ -41,7 +42,7 @@ final class RoleProbe implements Probe {
             }
             if (!replication && !rds) {
                 return List.of(Check.fail("role", "role '" + user + "' lacks the REPLICATION attribute: it cannot "
-                        + "create or read a replication slot", HostedService.detect(c).service()
+                        + "create or read a replication slot", platform.service()
                         .grantReplication(Sql.ident(user))));
             }
             String how = replication ? "REPLICATION" : "rds_replication membership";

@@ -27,7 +27,8 @@ final class RowSizeProbe implements Probe {
     }
 
     @Override
-    public List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException {
+    public List<Check> run(Connection c, ServerCapabilities server, HostedService.Detected platform,
+                           PipelineConfig config) throws SQLException {
         List<Check> checks = new ArrayList<>();
         long limit = config.kafka().maxRecordBytes();
         for (TableId table : config.streamedTables()) {

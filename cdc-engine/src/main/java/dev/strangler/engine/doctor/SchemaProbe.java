@@ -23,7 +23,8 @@ final class SchemaProbe implements Probe {
     }
 
     @Override
-    public List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException {
+    public List<Check> run(Connection c, ServerCapabilities server, HostedService.Detected platform,
+                           PipelineConfig config) throws SQLException {
         String user = config.source().user();
         String role = Sql.ident(user);
         int latest = SqlScripts.latestMigrationVersion();

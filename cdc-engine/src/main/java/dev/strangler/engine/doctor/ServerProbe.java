@@ -22,10 +22,10 @@ final class ServerProbe implements Probe {
     }
 
     @Override
-    public List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException {
+    public List<Check> run(Connection c, ServerCapabilities server, HostedService.Detected platform,
+                           PipelineConfig config) throws SQLException {
         List<Check> checks = new ArrayList<>();
         boolean standby = Sql.bool(c, "SELECT pg_is_in_recovery()");
-        HostedService.Detected platform = HostedService.detect(c);
         HostedService hosted = platform.service();
         checks.add(version(server));
         checks.add(platform.check());

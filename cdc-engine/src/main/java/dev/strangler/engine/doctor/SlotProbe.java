@@ -28,7 +28,8 @@ final class SlotProbe implements Probe {
     }
 
     @Override
-    public List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException {
+    public List<Check> run(Connection c, ServerCapabilities server, HostedService.Detected platform,
+                           PipelineConfig config) throws SQLException {
         String slot = config.source().slot();
         List<Check> checks = new ArrayList<>();
         Optional<SlotState> own = SlotInspector.find(c, server, slot, config.pipelineName());

@@ -70,7 +70,8 @@ final class TableProbe implements Probe {
     }
 
     @Override
-    public List<Check> run(Connection c, ServerCapabilities server, PipelineConfig config) throws SQLException {
+    public List<Check> run(Connection c, ServerCapabilities server, HostedService.Detected platform,
+                           PipelineConfig config) throws SQLException {
         List<Check> checks = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(QUERY)) {
             for (TableId table : config.streamedTables()) {

@@ -49,7 +49,7 @@ public final class OpenTransactions {
      */
     public static void awaitSettled(PipelineConfig.Kafka kafka, String pipelineName, String topic, Duration timeout) {
         try (Admin admin = Admin.create(KafkaClientSettings.common(kafka, "strangler-txn-check-" + pipelineName))) {
-            List<TopicPartition> partitions = partitions(admin, topic);
+            List<TopicPartition> partitions = ExistingPartitions.of(admin, List.of(topic), REQUEST_TIMEOUT);
             if (partitions.isEmpty()) {
                 return;
             }
@@ -82,15 +82,6 @@ public final class OpenTransactions {
                     + kafka.bootstrapServers() + ": " + (e.getCause() == null ? e.getMessage()
                     : e.getCause().getMessage()), e);
         }
-    }
-
-    private static List<TopicPartition> partitions(Admin admin, String topic)
-            throws ExecutionException, InterruptedException, TimeoutException {
-        if (!admin.listTopics().names().get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS).contains(topic)) {
-            return List.of();
-        }
-        return admin.describeTopics(List.of(topic)).allTopicNames().get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-                .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
     }
 
     private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions,

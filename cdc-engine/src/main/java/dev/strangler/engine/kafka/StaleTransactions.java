@@ -58,15 +58,10 @@ public final class StaleTransactions {
         try (Admin admin = Admin.create(KafkaClientSettings.common(kafka, "strangler-txn-" + pipelineName))) {
             TransactionDescription own = admin.describeTransactions(List.of(transactionalId))
                     .description(transactionalId).get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            Set<String> existing = admin.listTopics().names().get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            List<String> present = topics.stream().filter(existing::contains).distinct().toList();
-            if (present.isEmpty()) {
+            List<TopicPartition> partitions = ExistingPartitions.of(admin, topics, REQUEST_TIMEOUT);
+            if (partitions.isEmpty()) {
                 return List.of();
             }
-            List<TopicPartition> partitions = new ArrayList<>();
-            admin.describeTopics(present).allTopicNames().get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-                    .forEach((topic, description) -> description.partitions()
-                            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition()))));
             Map<TopicPartition, List<ProducerState>> active = new java.util.HashMap<>();
             admin.describeProducers(partitions).all().get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
                     .forEach((tp, description) -> active.put(tp, description.activeProducers()));
