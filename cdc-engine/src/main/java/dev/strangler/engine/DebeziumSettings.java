@@ -32,7 +32,12 @@ final class DebeziumSettings {
     private DebeziumSettings() {
     }
 
-    static Properties build(PipelineConfig config, boolean publicationExists, StartPlan plan) {
+    /**
+     * @param readOnlySnapshots the server takes read-only incremental snapshots (PostgreSQL 13+): chunk windows
+     *                          marked with pg_current_snapshot(), nothing written to the legacy database
+     */
+    static Properties build(PipelineConfig config, boolean publicationExists, StartPlan plan,
+                            boolean readOnlySnapshots) {
         PipelineConfig.Source source = config.source();
         Properties p = new Properties();
         // first, so that no Kafka client setting it carries can stand in for a setting Strangler manages below
@@ -94,6 +99,8 @@ final class DebeziumSettings {
         });
         p.setProperty("topic.heartbeat.prefix", HEARTBEAT_TOPIC_PREFIX);
 
+        signalsAndNotifications(config, readOnlySnapshots, p);
+
         p.setProperty("offset.flush.interval.ms", Long.toString(config.offsets().flushInterval().toMillis()));
         p.setProperty("offset.flush.timeout.ms", "60000");
 
@@ -116,6 +123,28 @@ final class DebeziumSettings {
         config.debeziumOverrides().forEach(p::setProperty);
         plan.debeziumOverrides().forEach(p::setProperty);
         return p;
+    }
+
+    /**
+     * Requests reach the running pipeline through its signal topic (Debezium's Kafka signal channel), never through
+     * a signal table: nothing is written to the legacy database for them. Debezium reports incremental snapshots to
+     * the notification topic (its sink channel hands them to the publisher like change events). Read-only incremental
+     * snapshots need PostgreSQL 13; before that Debezium has no incremental snapshot without a signal table, and a
+     * request is refused before it is sent (IncrementalSnapshots).
+     */
+    private static void signalsAndNotifications(PipelineConfig config, boolean readOnlySnapshots, Properties p) {
+        String prefix = config.kafka().topicPrefix();
+        p.setProperty("signal.enabled.channels", "kafka");
+        p.setProperty("signal.kafka.topic", TopicNames.signals(prefix));
+        p.setProperty("signal.kafka.bootstrap.servers", config.kafka().bootstrapServers());
+        p.setProperty("signal.kafka.groupId", "strangler-" + config.pipelineName() + "-signals");
+        // Debezium's default of 5 s between reads of the topic; a person waiting at `strangler snapshot` sees the
+        // start sooner
+        p.setProperty("signal.poll.interval.ms", "1000");
+        config.kafka().clientOverrides().forEach((k, v) -> p.setProperty("signal.consumer." + k, v));
+        p.setProperty("notification.enabled.channels", "sink");
+        p.setProperty("notification.sink.topic.name", TopicNames.notifications(prefix));
+        p.setProperty("read.only", Boolean.toString(readOnlySnapshots));
     }
 
     /** The Debezium include-list entry of a table: a regular expression that matches exactly it. */

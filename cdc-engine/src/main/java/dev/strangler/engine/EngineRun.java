@@ -1,5 +1,10 @@
 package dev.strangler.engine;
 
+import dev.strangler.contract.ServerCapabilities;
+import dev.strangler.contract.TableId;
+import dev.strangler.contract.TopicNames;
+import dev.strangler.engine.admin.IncrementalSnapshots;
+import dev.strangler.engine.admin.SnapshotSignal;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.doctor.LostSlot;
 import dev.strangler.engine.doctor.SlotWatch;
@@ -16,12 +21,15 @@ import dev.strangler.engine.kafka.TopicProvisioner;
 import dev.strangler.engine.resume.StartPlan;
 import dev.strangler.engine.resume.StartPlanner;
 import dev.strangler.engine.source.SchemaMigrator;
+import dev.strangler.engine.source.SourceConnections;
 import dev.strangler.engine.source.StranglerObjects;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -127,15 +135,24 @@ final class EngineRun implements AutoCloseable {
         if (migrate) {
             SchemaMigrator.migrate(config.source());
         }
-        TopicProvisioner.ensure(config.kafka(), config.pipelineName(), topics);
+        Optional<String> noIncrementalSnapshots = IncrementalSnapshots.unsupportedReason(probeServer());
+        List<String> createdTopics = TopicProvisioner.ensure(config.kafka(), config.pipelineName(), topics);
+        String prefix = config.kafka().topicPrefix();
+        TopicProvisioner.ensureControlTopics(config.kafka(), config.pipelineName(),
+                List.of(TopicNames.signals(prefix), TopicNames.notifications(prefix)));
+        // a stored position streams on from where it was: a table added since has its changes from now on but not
+        // its rows, which an incremental snapshot publishes (the first start's snapshot has every table's)
+        List<TableId> added = plan.kind() == StartPlan.Kind.RESUME ? AddedTables.find(config, createdTopics)
+                : List.of();
         onDemandTopics = new TopicProvisioner.OnDemand(config.kafka(), config.pipelineName(), topics);
         echo = EchoFilter.forPipeline(config);
         KafkaBatchPublisher.Settings publishing = new KafkaBatchPublisher.Settings(config.pipelineName(),
                 config.kafka().maxRecordBytes(), exactlyOnce
                 ? Optional.of(new PositionRecords(config.offsets().topic(), config.pipelineName()))
-                : Optional.empty(), KafkaClientSettings.sendTimeout(config.kafka()));
+                : Optional.empty(), KafkaClientSettings.sendTimeout(config.kafka()),
+                java.util.Set.of(TopicNames.notifications(prefix)));
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                .using(DebeziumSettings.build(config, publicationExists, plan))
+                .using(DebeziumSettings.build(config, publicationExists, plan, noIncrementalSnapshots.isEmpty()))
                 .using(this::onEngineFinished)
                 .using(new DebeziumEngine.ConnectorCallback() {
                     @Override
@@ -155,9 +172,37 @@ final class EngineRun implements AutoCloseable {
             engine.run();
         });
         awaitStarted(startTimeout);
+        if (!added.isEmpty()) {
+            snapshotAddedTables(added, noIncrementalSnapshots);
+        }
         slotWatch = new SlotWatch(config.source(), config.pipelineName(), this::abort).start(SLOT_WATCH_INTERVAL);
         kafkaWatch = new KafkaWatch(config.kafka(), config.pipelineName(), KAFKA_UNREACHABLE_FOR, this::abort)
                 .start(KAFKA_WATCH_INTERVAL, config.pipelineName());
+    }
+
+    private ServerCapabilities probeServer() {
+        try (Connection c = SourceConnections.open(config.source(), "strangler-" + config.pipelineName())) {
+            return ServerCapabilities.probe(c);
+        } catch (SQLException e) {
+            throw new SourceNotReadyException("cannot read the version of PostgreSQL at " + config.source().endpoint()
+                    + ": " + SourceConnections.firstLine(e), e);
+        }
+    }
+
+    /**
+     * Asks the engine, through its own signal topic, for an incremental snapshot of tables it has never published:
+     * their rows arrive as reads between the streamed changes, and no other table is read again.
+     */
+    private void snapshotAddedTables(List<TableId> added, Optional<String> noIncrementalSnapshots) {
+        if (noIncrementalSnapshots.isPresent()) {
+            LOG.warn("table(s) {} were added to source.tables and hold rows the pipeline never published; only their "
+                    + "changes from now on are streamed: {}", added, noIncrementalSnapshots.get());
+            return;
+        }
+        IncrementalSnapshots.send(config, SnapshotSignal.execute(added, Optional.empty()));
+        LOG.info("table(s) {} were added to source.tables: their existing rows are published by an incremental "
+                + "snapshot while every table streams on (its progress: {})",
+                added, TopicNames.notifications(config.kafka().topicPrefix()));
     }
 
     private void awaitStarted(Duration startTimeout) {

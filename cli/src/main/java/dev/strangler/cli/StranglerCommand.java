@@ -19,7 +19,7 @@ import picocli.CommandLine;
         versionProvider = VersionCommand.Provider.class,
         description = "Legacy PostgreSQL changes as Kafka events, and the evidence to cut over.",
         subcommands = {RunCommand.class, StatusCommand.class, SinkCommand.class, DemoPlaceholderCommand.class, DoctorCommand.class, SlotCommand.class,
-            SqlCommand.class, ParityCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+            SqlCommand.class, SnapshotCommand.class, ParityCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class StranglerCommand implements Callable<Integer> {
 
     @Spec

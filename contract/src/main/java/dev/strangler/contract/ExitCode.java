@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 public enum ExitCode {
     OK(0, "success (and a clean stop on Ctrl-C/SIGTERM); parity: GO"),
     FINDINGS(1, "parity: NO-GO; `doctor`: a check FAILed; `slot status`: no slot, a lost slot, or (`--expect-active`) "
-            + "nobody reads it; `slot drop`: refused or not confirmed"),
+            + "nobody reads it; `slot drop`: refused or not confirmed; `snapshot`: the snapshot was cancelled"),
     UNVERIFIABLE(2, "parity: UNVERIFIABLE"),
     FENCED(3, "`run`: another instance of the pipeline took over while this one was frozen or cut off (it was "
             + "fenced)"),
@@ -28,7 +28,8 @@ public enum ExitCode {
             + "`./strangler` launcher: building the jar failed"),
     INTERNAL(71, "internal error (a bug: run again with `--verbose`)"),
     KAFKA_UNAVAILABLE(75, "Kafka unavailable (`sink`: also a stored position Kafka no longer has, deleted by "
-            + "retention)"),
+            + "retention; `snapshot`: no running pipeline took the request within `--start-timeout`, which stays "
+            + "queued in the signal topic)"),
     CONFIG(78, "bad configuration; `run`: `http.port` in use");
 
     private final int code;

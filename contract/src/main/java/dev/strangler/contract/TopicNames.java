@@ -24,6 +24,23 @@ public final class TopicNames {
         return pattern.replace(AGGREGATE_TYPE, aggregateType);
     }
 
+    /**
+     * The pipeline's signal topic, {@code <prefix>.strangler-signals}: requests to the running pipeline (an ad-hoc
+     * incremental snapshot, its cancellation), read by Debezium's Kafka signal channel from partition 0 only. One dot
+     * after the prefix and a hyphen, so no table topic ({@code <prefix>.<schema>.<table>}) can have its name.
+     */
+    public static String signals(String prefix) {
+        return prefix + ".strangler-signals";
+    }
+
+    /**
+     * The pipeline's notification topic, {@code <prefix>.strangler-notifications}: Debezium's notifications of
+     * incremental snapshots (started, each chunk, table scanned, completed, aborted), published like the change events.
+     */
+    public static String notifications(String prefix) {
+        return prefix + ".strangler-notifications";
+    }
+
     /** The default topic of a pipeline's source positions: {@code <pipeline>.offsets}. */
     public static String defaultOffsets(String pipelineName) {
         return pipelineName + ".offsets";

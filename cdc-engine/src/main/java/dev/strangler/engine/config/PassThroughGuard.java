@@ -30,7 +30,12 @@ final class PassThroughGuard {
             "predicates", "the event contract is fixed; transform events downstream (Kafka Streams, a consumer)",
             "internal.", "Debezium's internal settings are set by Strangler (task stop timeouts and the like)",
             "post.processors.", "post-processors change event values after the event contract; "
-                    + "source.toast.reselect sets up Debezium's reselect post-processor");
+                    + "source.toast.reselect sets up Debezium's reselect post-processor",
+            "signal.", "requests reach the pipeline through its Kafka signal topic (<topic.prefix>.strangler-signals), "
+                    + "so nothing is written to the legacy database; send them with strangler snapshot",
+            "notification.", "incremental snapshots are reported to <topic.prefix>.strangler-notifications, which "
+                    + "strangler snapshot follows",
+            "read.only", "incremental snapshots are read-only whenever the server allows it (PostgreSQL 13+)");
 
     /** Producer settings that carry the delivery guarantee or that a Strangler key sets. */
     private static final Map<String, String> MANAGED_PRODUCER_KEYS = Map.of(

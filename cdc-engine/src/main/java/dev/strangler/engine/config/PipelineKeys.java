@@ -35,7 +35,9 @@ public final class PipelineKeys {
                     + "this way: <key>.file. A file others can read gets a warning.");
     public static final ConfigKey SOURCE_TABLES = optional("source.tables", ConfigType.LIST, "",
             "Tables to capture, as schema.table, comma-separated. Each gets the topic <topic.prefix>.<schema>.<table>. "
-                    + "Required unless outbox.tables is set (a pipeline that only routes an outbox).");
+                    + "Required unless outbox.tables is set (a pipeline that only routes an outbox). A table added "
+                    + "later gets its existing rows by an incremental snapshot when the pipeline restarts, while the "
+                    + "others stream on (README 'Growing the migration').");
     public static final ConfigKey SOURCE_SLOT = optional("source.slot", ConfigType.STRING, null,
             "Logical replication slot (pgoutput). Default: strangler_<pipeline.name>, lower-cased, non-alphanumerics "
                     + "as '_'. Lower-case letters, digits and '_' only (PostgreSQL's rule for slot names).");

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -112,6 +113,13 @@ final class PublicationProbe implements Probe {
                 + "later without a primary key becomes read-only for UPDATE and DELETE", fix));
     }
 
+    private static String currentUser(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_user")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     /** A published table's name as PostgreSQL has it; it need not be a valid {@link TableId}. */
     private record Published(String schema, String table) {
         String quoted() {
@@ -154,7 +162,12 @@ final class PublicationProbe implements Probe {
                 .toList();
         String name = "publication " + pub + ": tables";
         List<Check> checks = new ArrayList<>();
-        if (!missing.isEmpty()) {
+        if (!missing.isEmpty() && owner.equals(currentUser(c))) {
+            checks.add(Check.warn(name, "publication '" + pub + "' does not publish " + describe(config, missing)
+                    + " yet: it belongs to the pipeline's role '" + owner + "', so strangler run adds "
+                    + (missing.size() == 1 ? "it" : "them") + " (ALTER PUBLICATION ... ADD TABLE) and publishes "
+                    + "their existing rows by an incremental snapshot", "none needed; strangler run does it"));
+        } else if (!missing.isEmpty()) {
             checks.add(Check.fail(name, "publication '" + pub + "' (owner " + owner + ") exists but does not publish "
                     + describe(config, missing) + ": Strangler uses an existing publication as it is, so "
                     + (missing.size() == 1 ? "its" : "their") + " " + whatNeverArrives(config, missing)

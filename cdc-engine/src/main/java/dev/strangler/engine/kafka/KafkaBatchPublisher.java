@@ -74,9 +74,11 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
      * @param sendTimeout how long a batch may wait for Kafka's acknowledgements: a transactional producer never
      *                    expires its records while it cannot reach its transaction coordinator, so the publisher
      *                    bounds the wait itself
+     * @param controlTopics the pipeline's own topics (Debezium's notifications): published in the batch's
+     *                    transaction like the events, but not counted as table events
      */
     public record Settings(String pipelineName, int maxRecordBytes, Optional<PositionRecords> positions,
-                           java.time.Duration sendTimeout) {
+                           java.time.Duration sendTimeout, java.util.Set<String> controlTopics) {
     }
 
     private final Producer<byte[], byte[]> producer;
@@ -125,6 +127,7 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
         boolean transactional = settings.positions().isPresent();
         List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
         List<SourceRecord> sent = new ArrayList<>(batch.size());
+        List<SourceRecord> counted = new ArrayList<>(batch.size());
         Map<Map<String, ?>, Map<String, ?>> positions = new LinkedHashMap<>();
         long maxLsn = -1;
         int skipped = 0;
@@ -138,7 +141,8 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
                 if (lsn != null) {
                     maxLsn = Math.max(maxLsn, lsn);
                 }
-                if (record.sourceOffset() != null) {
+                // a notification sent outside the stream carries an empty offset of no partition: not a position
+                if (record.sourceOffset() != null && !record.sourceOffset().isEmpty()) {
                     positions.put(record.sourcePartition(), record.sourceOffset());
                 }
                 if (notPublished.test(record)) {
@@ -154,6 +158,9 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
                     throw failedSend(record, e);
                 }
                 sent.add(record);
+                if (!settings.controlTopics().contains(record.topic())) {
+                    counted.add(record);
+                }
             }
             if (transactional) {
                 for (var position : positions.entrySet()) {
@@ -190,7 +197,7 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
             committer.markProcessed(event);
         }
         committer.markBatchFinished();
-        metrics.recordBatch(sent, batch.get(batch.size() - 1).record(), skipped, maxLsn, now, clock.millis());
+        metrics.recordBatch(counted, batch.get(batch.size() - 1).record(), skipped, maxLsn, now, clock.millis());
         if (LOG.isTraceEnabled()) {
             LOG.trace("batch of {} published, {} skipped, max lsn {}", sent.size(), skipped, maxLsn);
         }

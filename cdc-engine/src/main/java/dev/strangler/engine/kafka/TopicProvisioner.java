@@ -35,7 +35,18 @@ public final class TopicProvisioner {
     /** Returns the topics it created. */
     public static List<String> ensure(PipelineConfig.Kafka kafka, String pipelineName, Collection<String> topics) {
         try (Admin admin = Admin.create(KafkaClientSettings.common(kafka, "strangler-admin-" + pipelineName))) {
-            return ensure(admin, kafka, topics);
+            return ensure(admin, kafka, topics, kafka.topicPartitions());
+        }
+    }
+
+    /**
+     * Creates the pipeline's control topics (signals, notifications) that do not exist yet, with one partition each:
+     * Debezium's signal channel reads partition 0 only, and notifications are read in the order they were sent.
+     */
+    public static void ensureControlTopics(PipelineConfig.Kafka kafka, String pipelineName,
+                                           Collection<String> topics) {
+        try (Admin admin = Admin.create(KafkaClientSettings.common(kafka, "strangler-admin-" + pipelineName))) {
+            ensure(admin, kafka, topics, 1);
         }
     }
 
@@ -58,7 +69,7 @@ public final class TopicProvisioner {
             if (known.contains(topic)) {
                 return;
             }
-            TopicProvisioner.ensure(admin, kafka, List.of(topic));
+            TopicProvisioner.ensure(admin, kafka, List.of(topic), kafka.topicPartitions());
             known.add(topic);
         }
 
@@ -77,7 +88,8 @@ public final class TopicProvisioner {
         return configs;
     }
 
-    private static List<String> ensure(Admin admin, PipelineConfig.Kafka kafka, Collection<String> topics) {
+    private static List<String> ensure(Admin admin, PipelineConfig.Kafka kafka, Collection<String> topics,
+                                       int partitions) {
         try {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
@@ -88,7 +100,7 @@ public final class TopicProvisioner {
                             ? Optional.of((short) kafka.topicReplicationFactor().getAsInt()) : Optional.empty();
                     Map<String, String> configs = new java.util.HashMap<>(topicConfigs(kafka));
                     configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, kafka.topicCleanupPolicy());
-                    missing.add(new NewTopic(topic, Optional.of(kafka.topicPartitions()), replication)
+                    missing.add(new NewTopic(topic, Optional.of(partitions), replication)
                             .configs(configs));
                 } else {
                     present.add(topic);

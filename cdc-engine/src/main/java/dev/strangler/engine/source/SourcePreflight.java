@@ -1,5 +1,8 @@
 package dev.strangler.engine.source;
 
+import dev.strangler.contract.TableId;
+import java.util.List;
+
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.doctor.Check;
@@ -38,6 +41,9 @@ public final class SourcePreflight {
     }
 
     public Findings run() {
+        if (active) {
+            growOwnPublication();
+        }
         DoctorReport report = new Doctor(config, active).run();
         report.firstFailure().ifPresent(failure -> {
             throw new SourceNotReadyException(failure.message());
@@ -52,6 +58,22 @@ public final class SourcePreflight {
         } catch (SQLException e) {
             throw new SourceNotReadyException("preflight query on PostgreSQL at " + source.endpoint() + " failed: "
                     + SourceConnections.firstLine(e), e);
+        }
+    }
+
+    /** Tables added to source.tables join the publication the pipeline's role owns before the checks run. */
+    private void growOwnPublication() {
+        PipelineConfig.Source source = config.source();
+        try (Connection c = SourceConnections.open(source, "strangler-preflight-" + config.pipelineName())) {
+            List<TableId> added = PublicationGrowth.addMissing(c, config);
+            if (!added.isEmpty()) {
+                LOG.info("publication '{}' (owned by the pipeline's role '{}') now also publishes {}",
+                        source.publication(), source.user(), added);
+            }
+        } catch (SQLException e) {
+            throw new SourceNotReadyException("cannot add the tables added to source.tables to publication '"
+                    + source.publication() + "' on PostgreSQL at " + source.endpoint() + ": "
+                    + SourceConnections.firstLine(e) + "; add them as its owner: ALTER PUBLICATION ... ADD TABLE", e);
         }
     }
 

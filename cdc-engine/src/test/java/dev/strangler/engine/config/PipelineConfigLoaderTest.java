@@ -164,6 +164,9 @@ class PipelineConfigLoaderTest {
         assertRejected("debezium.event.processing.failure.handling.mode", "skip", "instead of being skipped");
         assertRejected("debezium.transforms", "route", "the event contract is fixed");
         assertRejected("debezium.unavailable.value.placeholder", "x", "placeholder");
+        assertRejected("debezium.signal.data.collection", "public.signals", "nothing is written to the legacy database");
+        assertRejected("debezium.notification.enabled.channels", "log", "strangler snapshot follows");
+        assertRejected("debezium.read.only", "false", "read-only whenever the server allows it");
         assertRejected("kafka.producer.acks", "1", "acks=all");
         assertRejected("kafka.producer.enable.idempotence", "false", "idempotence");
         assertRejected("kafka.producer.transactional.id", "x", "fences a second instance");

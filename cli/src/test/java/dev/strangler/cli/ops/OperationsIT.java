@@ -351,7 +351,7 @@ class OperationsIT {
     }
 
     @Test
-    @Order(6)
+    @Order(5)
     void shouldRefuseAPortInUseBeforeAnythingStarts() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             Path busy = config("busy", Map.of("http.port", Integer.toString(taken.getLocalPort())));
@@ -365,6 +365,29 @@ class OperationsIT {
             rs.next();
             assertThat(rs.getLong(1)).as("nothing was created").isZero();
         }
+    }
+
+    /** strangler snapshot: an ad-hoc incremental snapshot of a subset, followed to its end, while the pipeline runs. */
+    @Test
+    @Order(6)
+    void shouldRepublishTheRowsAConditionSelectsWhileThePipelineStreams() throws Exception {
+        long readsBefore = eventsInKafka().get("shop.tags").getOrDefault("read", 0L);
+        CliRun r = cli("snapshot", "--config", configFile.toString(), "--tables", "shop.tags", "--where",
+                "id BETWEEN 11 AND 15");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("requested snapshot strangler-", "of shop.tags where id BETWEEN 11 AND 15",
+                "started: shop.tags", "shop.tags: 5 rows read (succeeded)", "completed");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(eventsInKafka().get("shop.tags")
+                .getOrDefault("read", 0L)).isEqualTo(readsBefore + 5));
+
+        CliRun uncaptured = cli("snapshot", "--config", configFile.toString(), "--tables", "shop.nope");
+        assertThat(uncaptured.exit()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(uncaptured.err()).contains("table shop.nope is not captured by pipeline 'ops'").doesNotContain(
+                "\tat ");
+        CliRun badCondition = cli("snapshot", "--config", configFile.toString(), "--tables", "shop.tags",
+                "--where", "idd = 1");
+        assertThat(badCondition.exit()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(badCondition.err()).contains("--where is not a valid condition on shop.tags", "idd");
     }
 
     @Test

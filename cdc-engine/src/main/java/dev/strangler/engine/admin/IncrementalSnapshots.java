@@ -1,0 +1,228 @@
+package dev.strangler.engine.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strangler.contract.ServerCapabilities;
+import dev.strangler.contract.TableId;
+import dev.strangler.contract.TopicNames;
+import dev.strangler.engine.SinkUnavailableException;
+import dev.strangler.engine.SourceNotReadyException;
+import dev.strangler.engine.config.ConfigException;
+import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.kafka.KafkaClientSettings;
+import dev.strangler.engine.source.SourceConnections;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Incremental snapshots of a running pipeline's tables, asked for through its signal topic and followed through its
+ * notification topic: the pipeline reads the rows in primary-key chunks between its streamed changes (Debezium's
+ * incremental snapshot), so nothing stops and no other table is read again.
+ *
+ * <p>Read-only on the legacy database: the chunk windows are marked with {@code pg_current_snapshot()} (Debezium's
+ * read-only incremental snapshot, PostgreSQL 13+), not with rows written to a signal table, and the requests travel
+ * through Kafka.
+ */
+public final class IncrementalSnapshots {
+
+    /** pg_current_snapshot(), which the read-only chunk windows need, came with PostgreSQL 13. */
+    public static final int OLDEST_MAJOR = 13;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PipelineConfig config;
+
+    public IncrementalSnapshots(PipelineConfig config) {
+        this.config = config;
+    }
+
+    /** Whether a server can take read-only incremental snapshots, and if not the one line that says why. */
+    public static Optional<String> unsupportedReason(ServerCapabilities server) {
+        return server.major() >= OLDEST_MAJOR ? Optional.empty() : Optional.of("PostgreSQL " + server.version()
+                + " cannot take read-only incremental snapshots (they mark their chunks with pg_current_snapshot(), "
+                + "new in PostgreSQL 13); upgrade the server, or restart the pipeline with snapshot.mode=when_needed "
+                + "after dropping its slot to snapshot every table again");
+    }
+
+    /**
+     * Checks a request before it is sent, so that a mistake fails here with one line rather than inside the running
+     * pipeline: the tables are captured by this pipeline and readable, the server takes read-only snapshots, and the
+     * condition is a valid predicate on every table (planned, never run, in a read-only transaction).
+     */
+    public void check(List<TableId> tables, Optional<String> where) {
+        if (tables.isEmpty()) {
+            throw new ConfigException("no table given: name the captured tables to snapshot");
+        }
+        for (TableId table : tables) {
+            if (!config.capturedTables().contains(table)) {
+                throw new ConfigException("table " + table + " is not captured by pipeline '" + config.pipelineName()
+                        + "' (source.tables): add it there and restart the pipeline, which then publishes its rows by "
+                        + "itself");
+            }
+        }
+        try (Connection c = SourceConnections.open(config.source(), "strangler-snapshot-" + config.pipelineName())) {
+            ServerCapabilities server = ServerCapabilities.probe(c);
+            unsupportedReason(server).ifPresent(reason -> {
+                throw new SourceNotReadyException(reason);
+            });
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL statement_timeout = '10s'");
+                for (TableId table : tables) {
+                    plan(st, table, where);
+                }
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new SourceNotReadyException("cannot check the request on PostgreSQL at " + config.source().endpoint()
+                    + ": " + SourceConnections.firstLine(e), e);
+        }
+    }
+
+    private static void plan(Statement st, TableId table, Optional<String> where) throws SQLException {
+        try {
+            st.execute("SAVEPOINT strangler_check");
+            st.execute("EXPLAIN SELECT * FROM " + table.quoted() + where.map(p -> " WHERE (" + p + ")").orElse(""));
+            st.execute("RELEASE SAVEPOINT strangler_check");
+        } catch (SQLException e) {
+            st.execute("ROLLBACK TO SAVEPOINT strangler_check");
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (state.equals("42P01") || state.equals("42501") || state.equals("3F000")) {
+                throw new SourceNotReadyException("table " + table + " cannot be read by role in source.user: "
+                        + SourceConnections.firstLine(e), e);
+            }
+            throw new ConfigException("--where is not a valid condition on " + table + ": "
+                    + SourceConnections.firstLine(e) + " (it is the WHERE clause of a SELECT on that table)");
+        }
+    }
+
+    /** Asks the pipeline for an incremental snapshot; it runs when the pipeline next streams if it is not running. */
+    public SnapshotSignal request(List<TableId> tables, Optional<String> where) {
+        check(tables, where);
+        SnapshotSignal signal = SnapshotSignal.execute(tables, where);
+        send(config, signal);
+        return signal;
+    }
+
+    /** Asks the pipeline to stop the incremental snapshot of these tables; what it published stays published. */
+    public SnapshotSignal cancel(List<TableId> tables) {
+        SnapshotSignal signal = SnapshotSignal.stop(tables);
+        send(config, signal);
+        return signal;
+    }
+
+    /** Writes a signal to the pipeline's signal topic, keyed by the connector's name as Debezium expects. */
+    public static void send(PipelineConfig config, SnapshotSignal signal) {
+        Map<String, Object> props = KafkaClientSettings.common(config.kafka(), "strangler-signal-"
+                + config.pipelineName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        String topic = TopicNames.signals(config.kafka().topicPrefix());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, 0, config.kafka().topicPrefix(), signal.json()))
+                    .get(45, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new SinkUnavailableException("cannot write to the signal topic '" + topic + "' at "
+                    + config.kafka().bootstrapServers() + ": " + cause.getMessage() + " (the pipeline creates it "
+                    + "when it starts; grant WRITE on it to this client)", cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SinkUnavailableException("interrupted while writing the signal", e);
+        }
+    }
+
+    /**
+     * The pipeline's notifications from now on (opened before a request is sent, so none of its notifications is
+     * missed).
+     */
+    public Notices openNotices() {
+        return new Notices(config);
+    }
+
+    /** Reads the notification topic from where it ended when opened. */
+    public static final class Notices implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+
+        private Notices(PipelineConfig config) {
+            Map<String, Object> props = KafkaClientSettings.common(config.kafka(), "strangler-notices-"
+                    + config.pipelineName());
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            String topic = TopicNames.notifications(config.kafka().topicPrefix());
+            try {
+                List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(15)).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                if (partitions.isEmpty()) {
+                    throw new SinkUnavailableException("the notification topic '" + topic + "' does not exist: "
+                            + "start the pipeline once (strangler run) so that it creates its topics");
+                }
+                consumer.assign(partitions);
+                consumer.seekToEnd(partitions);
+                partitions.forEach(consumer::position); // fixes "the end" now, not at the first poll
+            } catch (KafkaException e) {
+                consumer.close();
+                throw new SinkUnavailableException("cannot read the notification topic '" + topic + "' at "
+                        + config.kafka().bootstrapServers() + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** The incremental-snapshot notifications that arrived within {@code wait}, in order. */
+        public List<SnapshotNotice> poll(Duration wait) {
+            List<SnapshotNotice> notices = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(wait)) {
+                parse(r.value()).ifPresent(notices::add);
+            }
+            return notices;
+        }
+
+        static Optional<SnapshotNotice> parse(byte[] value) {
+            if (value == null) {
+                return Optional.empty();
+            }
+            try {
+                JsonNode n = JSON.readTree(new String(value, StandardCharsets.UTF_8));
+                if (!n.path("aggregate_type").asText().equals("Incremental Snapshot")) {
+                    return Optional.empty();
+                }
+                Map<String, String> data = new LinkedHashMap<>();
+                n.path("additional_data").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
+                return Optional.of(new SnapshotNotice(n.path("id").asText(), n.path("type").asText(), data));
+            } catch (java.io.IOException e) {
+                return Optional.empty(); // not a notification of Debezium's: nothing to follow
+            }
+        }
+
+        @Override
+        public void close() {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+}

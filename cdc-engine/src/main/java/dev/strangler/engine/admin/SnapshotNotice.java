@@ -1,0 +1,65 @@
+package dev.strangler.engine.admin;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One of Debezium's notifications about an incremental snapshot, as the pipeline published it to its notification
+ * topic.
+ *
+ * @param snapshotId the id of the signal that started the snapshot
+ * @param type       STARTED, IN_PROGRESS, TABLE_SCAN_COMPLETED, COMPLETED, ABORTED, PAUSED, RESUMED or SKIPPED
+ * @param data       Debezium's additional data: {@code data_collections}, {@code current_collection_in_progress},
+ *                   {@code last_processed_key}, {@code maximum_key}, {@code scanned_collection},
+ *                   {@code total_rows_scanned}, {@code status}
+ */
+public record SnapshotNotice(String snapshotId, String type, Map<String, String> data) {
+
+    public boolean ends() {
+        return type.equals("COMPLETED") || type.equals("ABORTED");
+    }
+
+    /** What a person reads: the table and how far it got. */
+    public String describe() {
+        return switch (type) {
+            case "STARTED" -> "started: " + data.getOrDefault("data_collections", "?");
+            case "IN_PROGRESS" -> data.getOrDefault("current_collection_in_progress", "?") + ": read up to key "
+                    + data.getOrDefault("last_processed_key", "?") + " of " + data.getOrDefault("maximum_key", "?")
+                    + percent().map(p -> " (" + p + "%)").orElse("");
+            case "TABLE_SCAN_COMPLETED" -> data.getOrDefault("scanned_collection", "?") + ": "
+                    + data.getOrDefault("total_rows_scanned", "?") + " rows read ("
+                    + data.getOrDefault("status", "?").toLowerCase(java.util.Locale.ROOT) + ")";
+            case "COMPLETED" -> "completed";
+            case "ABORTED" -> "cancelled: " + data.getOrDefault("data_collections", "?");
+            default -> type.toLowerCase(java.util.Locale.ROOT) + " " + data;
+        };
+    }
+
+    /**
+     * How far the chunk reader got through a single-column numeric key, as Debezium reports it ({@code [1024]} of
+     * {@code [20000]}); empty for other keys, where a share cannot be told from the key.
+     */
+    public Optional<Integer> percent() {
+        Optional<Double> last = singleNumber(data.get("last_processed_key"));
+        Optional<Double> max = singleNumber(data.get("maximum_key"));
+        if (last.isEmpty() || max.isEmpty() || max.get() <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of((int) Math.max(0, Math.min(100, Math.floor(100 * last.get() / max.get()))));
+    }
+
+    private static Optional<Double> singleNumber(String key) {
+        if (key == null) {
+            return Optional.empty();
+        }
+        String inner = key.strip();
+        if (inner.startsWith("[") && inner.endsWith("]")) {
+            inner = inner.substring(1, inner.length() - 1).strip();
+        }
+        try {
+            return Optional.of(Double.parseDouble(inner));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}
