@@ -13,6 +13,7 @@ import dev.strangler.engine.kafka.PipelineMetrics;
 import dev.strangler.engine.kafka.PositionRecords;
 import dev.strangler.engine.kafka.StaleTransactions;
 import dev.strangler.engine.kafka.TopicProvisioner;
+import dev.strangler.engine.kafka.TransactionBoundaries;
 import dev.strangler.engine.resume.StartPlan;
 import dev.strangler.engine.resume.StartPlanner;
 import dev.strangler.engine.source.SchemaMigrator;
@@ -115,7 +116,9 @@ final class EngineRun implements AutoCloseable {
         producer = new KafkaProducer<>(KafkaClientSettings.producer(config.kafka(), config.pipelineName(),
                 config.delivery()));
         producerMetrics = telemetry.bindProducer(producer);
-        List<String> topics = config.capturedTables().stream().map(config.kafka()::topicFor).toList();
+        List<String> tableTopics = config.capturedTables().stream().map(config.kafka()::topicFor).toList();
+        List<String> topics = new java.util.ArrayList<>(tableTopics);
+        config.transactionTopic().ifPresent(topics::add);
         if (exactlyOnce) {
             producer.initTransactions();
             List<String> written = new java.util.ArrayList<>(topics);
@@ -127,7 +130,9 @@ final class EngineRun implements AutoCloseable {
         if (migrate) {
             SchemaMigrator.migrate(config.source());
         }
-        TopicProvisioner.ensure(config.kafka(), config.pipelineName(), topics);
+        TopicProvisioner.ensure(config.kafka(), config.pipelineName(), tableTopics);
+        config.transactionTopic().ifPresent(t ->
+                TopicProvisioner.ensureTransactionTopic(config.kafka(), config.pipelineName(), t));
         onDemandTopics = new TopicProvisioner.OnDemand(config.kafka(), config.pipelineName(), topics);
         echo = EchoFilter.forPipeline(config);
         KafkaBatchPublisher.Settings publishing = new KafkaBatchPublisher.Settings(config.pipelineName(),
@@ -144,7 +149,7 @@ final class EngineRun implements AutoCloseable {
                     }
                 })
                 .notifying(new FailureReporting(new KafkaBatchPublisher(producer, publishing, onDemandTopics::ensure,
-                        notPublished(), new IntakeHeaders(config.pipelineName()), metrics, Clock.systemUTC())))
+                        notPublished(), TransactionBoundaries.forPipeline(config), new IntakeHeaders(config.pipelineName()), metrics, Clock.systemUTC())))
                 .build();
         LOG.info("starting pipeline '{}': {} table(s) from {} (slot {}, publication {}{}) to Kafka {}, {}",
                 config.pipelineName(), config.capturedTables().size(), config.source().endpoint(),

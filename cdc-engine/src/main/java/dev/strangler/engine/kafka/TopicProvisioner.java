@@ -40,6 +40,18 @@ public final class TopicProvisioner {
     }
 
     /**
+     * Creates the topic of the pipeline's BEGIN and END records when it does not exist: one partition, whatever
+     * topic.partitions says (a consumer reads the boundaries of every transaction in commit order, as Debezium
+     * advises), and cleanup.policy=delete (every record has a key of its own, compaction would keep them all).
+     * Replication, min.insync.replicas and max.message.bytes are the table topics'.
+     */
+    public static void ensureTransactionTopic(PipelineConfig.Kafka kafka, String pipelineName, String topic) {
+        try (Admin admin = Admin.create(KafkaClientSettings.common(kafka, "strangler-admin-" + pipelineName))) {
+            ensure(admin, kafka, List.of(topic), 1, "delete");
+        }
+    }
+
+    /**
      * Creates topics the pipeline learns about only while streaming (outbox aggregate types), once each; the
      * broker may not auto-create topics, and a send to a missing topic would block and fail.
      */
@@ -78,6 +90,11 @@ public final class TopicProvisioner {
     }
 
     private static List<String> ensure(Admin admin, PipelineConfig.Kafka kafka, Collection<String> topics) {
+        return ensure(admin, kafka, topics, kafka.topicPartitions(), kafka.topicCleanupPolicy());
+    }
+
+    private static List<String> ensure(Admin admin, PipelineConfig.Kafka kafka, Collection<String> topics,
+                                       int partitions, String cleanupPolicy) {
         try {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
@@ -87,8 +104,8 @@ public final class TopicProvisioner {
                     Optional<Short> replication = kafka.topicReplicationFactor().isPresent()
                             ? Optional.of((short) kafka.topicReplicationFactor().getAsInt()) : Optional.empty();
                     Map<String, String> configs = new java.util.HashMap<>(topicConfigs(kafka));
-                    configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, kafka.topicCleanupPolicy());
-                    missing.add(new NewTopic(topic, Optional.of(kafka.topicPartitions()), replication)
+                    configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy);
+                    missing.add(new NewTopic(topic, Optional.of(partitions), replication)
                             .configs(configs));
                 } else {
                     present.add(topic);
