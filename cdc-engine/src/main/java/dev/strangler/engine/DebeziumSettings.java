@@ -4,6 +4,7 @@ import dev.strangler.contract.EventContract;
 import dev.strangler.contract.OutboxContract;
 import dev.strangler.contract.TableId;
 import dev.strangler.contract.TopicNames;
+import dev.strangler.contract.TransactionMetadata;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.kafka.KafkaBatchPublisher;
 import dev.strangler.engine.kafka.KafkaOffsetStore;
@@ -82,6 +83,13 @@ final class DebeziumSettings {
 
         if (config.outbox().enabled()) {
             outboxRouting(config, p);
+        }
+
+        if (config.transactionMetadata()) {
+            // BEGIN and END records on <topic.prefix>.transaction (the suffix set here, not left to Debezium's
+            // default, since strangler parity reads the topic by that name) and a transaction block in every event
+            p.setProperty("provide.transaction.metadata", "true");
+            p.setProperty("topic.transaction", TransactionMetadata.TOPIC_SUFFIX);
         }
 
         // a catch-up before the snapshot ends at the first change after it began, holding the snapshot's

@@ -18,6 +18,7 @@ import dev.strangler.engine.kafka.PipelineMetrics;
 import dev.strangler.engine.kafka.PositionRecords;
 import dev.strangler.engine.kafka.StaleTransactions;
 import dev.strangler.engine.kafka.TopicProvisioner;
+import dev.strangler.engine.kafka.TransactionBoundaries;
 import dev.strangler.engine.resume.StartPlan;
 import dev.strangler.engine.resume.StartPlanner;
 import dev.strangler.engine.source.SchemaMigrator;
@@ -123,7 +124,9 @@ final class EngineRun implements AutoCloseable {
         producer = new KafkaProducer<>(KafkaClientSettings.producer(config.kafka(), config.pipelineName(),
                 config.delivery()));
         producerMetrics = telemetry.bindProducer(producer);
-        List<String> topics = config.capturedTables().stream().map(config.kafka()::topicFor).toList();
+        List<String> tableTopics = config.capturedTables().stream().map(config.kafka()::topicFor).toList();
+        List<String> topics = new java.util.ArrayList<>(tableTopics);
+        config.transactionTopic().ifPresent(topics::add);
         if (exactlyOnce) {
             producer.initTransactions();
             List<String> written = new java.util.ArrayList<>(topics);
@@ -136,10 +139,12 @@ final class EngineRun implements AutoCloseable {
             SchemaMigrator.migrate(config.source());
         }
         Optional<String> noIncrementalSnapshots = IncrementalSnapshots.unsupportedReason(probeServer());
-        List<String> createdTopics = TopicProvisioner.ensure(config.kafka(), config.pipelineName(), topics);
+        List<String> createdTopics = TopicProvisioner.ensure(config.kafka(), config.pipelineName(), tableTopics);
         String prefix = config.kafka().topicPrefix();
-        TopicProvisioner.ensureControlTopics(config.kafka(), config.pipelineName(),
-                List.of(TopicNames.signals(prefix), TopicNames.notifications(prefix)));
+        List<String> controlTopics = new java.util.ArrayList<>(List.of(TopicNames.signals(prefix),
+                TopicNames.notifications(prefix)));
+        config.transactionTopic().ifPresent(controlTopics::add);
+        TopicProvisioner.ensureControlTopics(config.kafka(), config.pipelineName(), controlTopics);
         // a stored position streams on from where it was: a table added since has its changes from now on but not
         // its rows, which an incremental snapshot publishes (the first start's snapshot has every table's)
         List<TableId> added = plan.kind() == StartPlan.Kind.RESUME ? AddedTables.find(config, createdTopics)
@@ -150,7 +155,7 @@ final class EngineRun implements AutoCloseable {
                 config.kafka().maxRecordBytes(), exactlyOnce
                 ? Optional.of(new PositionRecords(config.offsets().topic(), config.pipelineName()))
                 : Optional.empty(), KafkaClientSettings.sendTimeout(config.kafka()),
-                java.util.Set.of(TopicNames.notifications(prefix)));
+                java.util.Set.copyOf(controlTopics));
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(DebeziumSettings.build(config, publicationExists, plan, noIncrementalSnapshots.isEmpty()))
                 .using(this::onEngineFinished)
@@ -161,7 +166,7 @@ final class EngineRun implements AutoCloseable {
                     }
                 })
                 .notifying(new FailureReporting(new KafkaBatchPublisher(producer, publishing, onDemandTopics::ensure,
-                        notPublished(), new IntakeHeaders(config.pipelineName()), metrics, Clock.systemUTC())))
+                        notPublished(), TransactionBoundaries.forPipeline(config), new IntakeHeaders(config.pipelineName()), metrics, Clock.systemUTC())))
                 .build();
         LOG.info("starting pipeline '{}': {} table(s) from {} (slot {}, publication {}{}) to Kafka {}, {}",
                 config.pipelineName(), config.capturedTables().size(), config.source().endpoint(),

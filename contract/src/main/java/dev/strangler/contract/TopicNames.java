@@ -41,6 +41,16 @@ public final class TopicNames {
         return prefix + ".strangler-notifications";
     }
 
+    /**
+     * A pipeline's transaction boundaries (Debezium's BEGIN and END records): {@code <prefix>.transaction}. It is the
+     * name Debezium itself gives this topic by default, so the parity checker finds it for streams written by Kafka
+     * Connect or Debezium Server as well; the engine sets it explicitly ({@link TransactionMetadata#TOPIC_SUFFIX}).
+     * It cannot collide with a table topic ({@code <prefix>.<schema>.<table>}) or an outbox topic of the same prefix.
+     */
+    public static String transactions(String prefix) {
+        return prefix + "." + TransactionMetadata.TOPIC_SUFFIX;
+    }
+
     /** The default topic of a pipeline's source positions: {@code <pipeline>.offsets}. */
     public static String defaultOffsets(String pipelineName) {
         return pipelineName + ".offsets";

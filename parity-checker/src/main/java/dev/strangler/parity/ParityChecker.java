@@ -10,6 +10,7 @@ import dev.strangler.parity.model.Cut;
 import dev.strangler.parity.model.HistoryGap;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.TableResult;
+import dev.strangler.parity.model.TransactionCheck;
 import dev.strangler.parity.model.Verdict;
 import dev.strangler.parity.reverse.ReverseParity;
 import dev.strangler.parity.reverse.SinkModel;
@@ -20,6 +21,8 @@ import dev.strangler.parity.stream.EnvelopeParser;
 import dev.strangler.parity.stream.HistoryContinuity;
 import dev.strangler.parity.stream.SnapshotBoundaries;
 import dev.strangler.parity.stream.TopicReader;
+import dev.strangler.parity.transactions.TransactionCompleteness;
+import dev.strangler.parity.transactions.TransactionTopic;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,6 +40,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,6 +107,7 @@ public final class ParityChecker {
             Optional<String> lagging = config.tables().isEmpty() ? Optional.empty() : SlotWaiter.await(control,
                     server, config.slot(), cut.walLsn(), config.waitTimeout(), progress);
             List<TableResult> tables = new ArrayList<>();
+            TransactionCheck transactions = null;
             try (TopicReader reader = new TopicReader(config.bootstrapServers(), config.kafkaClientProperties())) {
                 if (lagging.isPresent()) {
                     for (TableId table : config.tables()) {
@@ -111,13 +116,21 @@ public final class ParityChecker {
                     }
                 } else if (!config.tables().isEmpty()) {
                     Visibility visibility = new Visibility(cut);
+                    // before any table topic: every END read then has all its events in the table topics
+                    TransactionCompleteness completeness = TransactionTopic.read(reader, config.transactionTopic(),
+                            config.tables(), config::topicFor, config.bootstrapServers(),
+                            config.kafkaClientProperties(), visibility::widen, visibility::isVisible, progress);
                     Map<TableId, HistoryContinuity> continuity = new HashMap<>();
                     for (TableId table : config.tables()) {
                         HistoryContinuity history = new HistoryContinuity();
                         continuity.put(table, history);
-                        tables.add(checkTable(cutConnection, reader, visibility, work.path(), table, history));
+                        tables.add(checkTable(cutConnection, reader, visibility, work.path(), table, history,
+                                completeness.counter(table)));
                     }
                     tables = judgeHistory(tables, continuity);
+                    tables = completeness.judge(tables, config.sampleSize());
+                    transactions = completeness.summary();
+                    LOG.info("transaction completeness: {}", transactions.describe());
                 }
                 if (sink != null) {
                     tables.addAll(new ReverseParity(sink.load(cutConnection), new Canonicalizer(config.unavailableValuePlaceholder(),
@@ -135,7 +148,8 @@ public final class ParityChecker {
             }
             ParityReport report = new ParityReport(ParityReport.SCHEMA_VERSION, runId, started, Instant.now(),
                     redactedSource(), config.slot(), config.topicPrefix(), cut, verdict, reason, tables, history,
-                    config.eventEncoding().toString(), config.acceptNotComparable(), config.acceptHistoryGaps());
+                    config.eventEncoding().toString(), config.acceptNotComparable(), config.acceptHistoryGaps(),
+                    transactions);
             if (historyAvailable) {
                 History.store(control, report);
             } else {
@@ -178,7 +192,7 @@ public final class ParityChecker {
     }
 
     private TableResult checkTable(Connection c, TopicReader reader, Visibility visibility, Path work, TableId table,
-                                   HistoryContinuity continuity) throws SQLException {
+                                   HistoryContinuity continuity, LongConsumer transactionEvents) throws SQLException {
         String topic = config.topicFor(table);
         long tolerance = config.toleranceFor(table);
         RowCodec codec;
@@ -218,7 +232,7 @@ public final class ParityChecker {
                 (Math.max(estimate, extent.records()) + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION));
         EnvelopeParser parser = new EnvelopeParser();
         try (TableComparison comparison = new TableComparison(table, topic, codec, visibility::isVisible,
-                partitions, work, config.sampleSize())) {
+                partitions, work, config.sampleSize()).countingTransactions(transactionEvents)) {
             long from = foldFrom;
             reader.read(topic, extent, record -> {
                 try {

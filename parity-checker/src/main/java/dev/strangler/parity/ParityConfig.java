@@ -104,6 +104,11 @@ public record ParityConfig(String jdbcUrl, String user, String password, String 
         return topicPrefix + "." + table.schema() + "." + table.table();
     }
 
+    /** The pipeline's transaction topic, {@code <topicPrefix>.transaction} (README, "Transaction completeness"). */
+    public String transactionTopic() {
+        return dev.strangler.contract.TopicNames.transactions(topicPrefix);
+    }
+
     @Override
     public String toString() {
         return "ParityConfig[" + Connections.redacted(jdbcUrl) + " as " + user + ", slot " + slot + ", kafka " + bootstrapServers

@@ -165,6 +165,12 @@ final class PassThroughGuard {
         m.put("converters", "value formats are the event contract");
         m.put("post.processors", "post-processors change event values after the event contract; "
                 + "source.toast.reselect sets up Debezium's reselect post-processor");
+        String transactions = "set transactions.metadata=true (it also names the topic <topic.prefix>.transaction, "
+                + "which strangler parity reads)";
+        m.put("provide.transaction.metadata", transactions);
+        m.put("topic.transaction", transactions);
+        m.put("transaction.metadata.factory", "the BEGIN and END records' format is what consumers and strangler "
+                + "parity read; " + transactions);
         m.put("extended.headers.enabled", "the intake headers say where a record came from");
         return Map.copyOf(m);
     }

@@ -17,6 +17,8 @@ import java.util.OptionalInt;
  * pass-through settings that {@link PipelineKeys#looksSecret look secret} (SASL JAAS configs, key-store passwords)
  * are masked.
  *
+ * @param transactionMetadata whether BEGIN/END records are published on {@link #transactionTopic()} and change
+ *                 events carry Debezium's transaction block ({@code transactions.metadata})
  * @param warnings what the loader found questionable but not wrong (a secret file others can read), for a person:
  *                 the doctor reports each, a start logs each
  */
@@ -31,6 +33,7 @@ public record PipelineConfig(
         Supervision supervision,
         Outbox outbox,
         SinkEcho sinkEcho,
+        boolean transactionMetadata,
         Map<String, String> debeziumOverrides,
         Operations operations,
         List<ConfigWarning> warnings) {
@@ -46,7 +49,7 @@ public record PipelineConfig(
      */
     public PipelineConfig withDebeziumOverrides(Map<String, String> overrides) {
         return new PipelineConfig(pipelineName, source, kafka, offsets, snapshotMode, heartbeatInterval, delivery,
-                supervision, outbox, sinkEcho, overrides, operations, warnings);
+                supervision, outbox, sinkEcho, transactionMetadata, overrides, operations, warnings);
     }
 
     @Override
@@ -54,7 +57,7 @@ public record PipelineConfig(
         return "PipelineConfig[pipelineName=" + pipelineName + ", source=" + source + ", kafka=" + kafka + ", offsets="
                 + offsets + ", snapshotMode=" + snapshotMode + ", heartbeatInterval=" + heartbeatInterval
                 + ", delivery=" + delivery + ", supervision=" + supervision + ", outbox=" + outbox + ", sinkEcho="
-                + sinkEcho + ", debeziumOverrides=" + masked(debeziumOverrides) + ", operations=" + operations
+                + sinkEcho + ", transactionMetadata=" + transactionMetadata + ", debeziumOverrides=" + masked(debeziumOverrides) + ", operations=" + operations
                 + ", warnings=" + warnings + "]";
     }
 
@@ -207,6 +210,11 @@ public record PipelineConfig(
                     dev.strangler.sql.StranglerSchema.SINK_MARKER_TABLE));
         }
         return all;
+    }
+
+    /** The topic of the BEGIN and END records, {@code <topic.prefix>.transaction}; empty unless they are published. */
+    public Optional<String> transactionTopic() {
+        return transactionMetadata ? Optional.of(TopicNames.transactions(kafka.topicPrefix())) : Optional.empty();
     }
 
     public Optional<Duration> heartbeat() {

@@ -187,8 +187,9 @@ public final class PipelineConfigLoader {
                 "letters, digits, '.', '_' or '-' around " + TopicNames.AGGREGATE_TYPE);
         PipelineConfig.Outbox outbox = new PipelineConfig.Outbox(outboxTables, outboxTopic);
         PipelineConfig.SinkEcho echo = PipelineConfig.SinkEcho.valueOf(s.string(SINK_ECHO).toUpperCase(Locale.ROOT));
+        boolean transactionMetadata = Boolean.parseBoolean(s.string(TRANSACTIONS_METADATA));
         return new PipelineConfig(name, source, kafka, offsets, snapshot, heartbeat, delivery, supervision, outbox,
-                echo, debezium, operations(s, heartbeat), resolved.warnings().stream()
+                echo, transactionMetadata, debezium, operations(s, heartbeat), resolved.warnings().stream()
                 .map(w -> new ConfigWarning(w.key(), w.detail(), w.fix())).toList());
     }
 

@@ -126,6 +126,15 @@ public final class PipelineKeys {
                     + "the legacy application's own changes only), mark them with the header "
                     + "strangler.origin=sink:<name> (the topics still mirror the tables), or off (no sink writes "
                     + "here: published as any change).");
+    public static final ConfigKey TRANSACTIONS_METADATA = oneOf("transactions.metadata", "false",
+            List.of("true", "false"),
+            "true: every source transaction that changes a captured table is announced on the topic "
+                    + "<topic.prefix>.transaction by a BEGIN and an END record (Debezium's transaction metadata), the "
+                    + "END counting the transaction's events per table, and every change event carries a transaction "
+                    + "block (id, total_order, data_collection_order); both are published in the same Kafka "
+                    + "transaction as the events. Consumers can then tell when they hold a whole transaction, and "
+                    + "strangler parity checks that every transaction visible at its cut has all its events. Costs "
+                    + "two records per transaction (see README 'Transaction completeness').");
 
     public static final ConfigKey HTTP_ENABLED = oneOf("http.enabled", "true", List.of("true", "false"),
             "Serve /metrics (Prometheus text format), /health/live, /health/ready and /status over HTTP while the "
@@ -167,7 +176,7 @@ public final class PipelineKeys {
             TOPIC_REPLICATION_FACTOR, TOPIC_MIN_INSYNC_REPLICAS, TOPIC_CLEANUP_POLICY, KAFKA_MAX_RECORD_BYTES,
             OFFSETS_STORAGE, OFFSETS_TOPIC, OFFSETS_FILE, OFFSETS_FLUSH_INTERVAL, SNAPSHOT_MODE, HEARTBEAT_INTERVAL,
             DELIVERY_GUARANTEE, STANDBY_TAKEOVER_AFTER, RESTART_BACKOFF_MAX, OUTBOX_TABLES, OUTBOX_TOPIC, SINK_ECHO,
-            HTTP_ENABLED, HTTP_PORT, HTTP_BIND, HEALTH_READY_MAX_LAG, MONITOR_INTERVAL, SNAPSHOT_PROGRESS_INTERVAL,
+            TRANSACTIONS_METADATA, HTTP_ENABLED, HTTP_PORT, HTTP_BIND, HEALTH_READY_MAX_LAG, MONITOR_INTERVAL, SNAPSHOT_PROGRESS_INTERVAL,
             LOG_FORMAT);
 
     private static final Map<String, ConfigKey> BY_NAME =

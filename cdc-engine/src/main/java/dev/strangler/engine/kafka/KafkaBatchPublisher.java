@@ -85,6 +85,7 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
     private final Settings settings;
     private final java.util.function.Consumer<String> ensureTopic;
     private final Predicate<SourceRecord> notPublished;
+    private final TransactionBoundaries boundaries;
     private final IntakeHeaders intake;
     private final PipelineMetrics metrics;
     private final Clock clock;
@@ -99,10 +100,22 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
     public KafkaBatchPublisher(Producer<byte[], byte[]> producer, Settings settings,
                                java.util.function.Consumer<String> ensureTopic, Predicate<SourceRecord> notPublished,
                                IntakeHeaders intake, PipelineMetrics metrics, Clock clock) {
+        this(producer, settings, ensureTopic, notPublished, null, intake, metrics, clock);
+    }
+
+    /**
+     * @param boundaries which BEGIN and END records are sent and what an END counts; null when the pipeline does not
+     *                   publish transaction metadata
+     */
+    public KafkaBatchPublisher(Producer<byte[], byte[]> producer, Settings settings,
+                               java.util.function.Consumer<String> ensureTopic, Predicate<SourceRecord> notPublished,
+                               TransactionBoundaries boundaries, IntakeHeaders intake, PipelineMetrics metrics,
+                               Clock clock) {
         this.producer = producer;
         this.settings = settings;
         this.ensureTopic = ensureTopic;
         this.notPublished = notPublished;
+        this.boundaries = boundaries;
         this.intake = intake;
         this.metrics = metrics;
         this.clock = clock;
@@ -127,7 +140,6 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
         boolean transactional = settings.positions().isPresent();
         List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
         List<SourceRecord> sent = new ArrayList<>(batch.size());
-        List<SourceRecord> counted = new ArrayList<>(batch.size());
         Map<Map<String, ?>, Map<String, ?>> positions = new LinkedHashMap<>();
         long maxLsn = -1;
         int skipped = 0;
@@ -145,22 +157,22 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
                 if (record.sourceOffset() != null && !record.sourceOffset().isEmpty()) {
                     positions.put(record.sourcePartition(), record.sourceOffset());
                 }
+                if (boundaries != null && boundaries.isBoundary(record)) {
+                    // BEGIN and END go out in this batch's Kafka transaction, as the boundaries decide
+                    for (SourceRecord boundary : boundaries.onBoundary(record, notPublished.test(record))) {
+                        send(boundary, now, sends, sent);
+                    }
+                    continue;
+                }
                 if (notPublished.test(record)) {
                     skipped++;
                     continue;
                 }
-                ProducerRecord<byte[], byte[]> out = toProducerRecord(record, now, lsn);
-                checkSize(record, out, lsn);
-                try {
-                    ensureTopic.accept(record.topic());
-                    sends.add(producer.send(out));
-                } catch (RuntimeException e) {
-                    throw failedSend(record, e);
+                SourceRecord begin = boundaries == null ? null : boundaries.beforeChange(record);
+                if (begin != null) {
+                    send(begin, now, sends, sent);
                 }
-                sent.add(record);
-                if (!settings.controlTopics().contains(record.topic())) {
-                    counted.add(record);
-                }
+                send(record, now, sends, sent);
             }
             if (transactional) {
                 for (var position : positions.entrySet()) {
@@ -197,10 +209,26 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
             committer.markProcessed(event);
         }
         committer.markBatchFinished();
+        List<SourceRecord> counted = settings.controlTopics().isEmpty() ? sent
+                : sent.stream().filter(r -> !settings.controlTopics().contains(r.topic())).toList();
         metrics.recordBatch(counted, batch.get(batch.size() - 1).record(), skipped, maxLsn, now, clock.millis());
         if (LOG.isTraceEnabled()) {
             LOG.trace("batch of {} published, {} skipped, max lsn {}", sent.size(), skipped, maxLsn);
         }
+    }
+
+    /** Sends one record; {@code sends} and {@code sent} grow together, so a failed send names its record. */
+    private void send(SourceRecord record, long now, List<Future<RecordMetadata>> sends, List<SourceRecord> sent) {
+        Long lsn = longOffset(record, "lsn");
+        ProducerRecord<byte[], byte[]> out = toProducerRecord(record, now, lsn);
+        checkSize(record, out, lsn);
+        try {
+            ensureTopic.accept(record.topic());
+            sends.add(producer.send(out));
+        } catch (RuntimeException e) {
+            throw failedSend(record, e);
+        }
+        sent.add(record);
     }
 
     private void begin() {

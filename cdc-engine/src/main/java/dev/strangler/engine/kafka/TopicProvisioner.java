@@ -35,18 +35,19 @@ public final class TopicProvisioner {
     /** Returns the topics it created. */
     public static List<String> ensure(PipelineConfig.Kafka kafka, String pipelineName, Collection<String> topics) {
         try (Admin admin = Admin.create(KafkaClientSettings.common(kafka, "strangler-admin-" + pipelineName))) {
-            return ensure(admin, kafka, topics, kafka.topicPartitions());
+            return ensure(admin, kafka, topics);
         }
     }
 
     /**
-     * Creates the pipeline's control topics (signals, notifications) that do not exist yet, with one partition each:
-     * Debezium's signal channel reads partition 0 only, and notifications are read in the order they were sent.
+     * Creates the pipeline's control topics (signals, notifications, transaction boundaries) that do not exist yet,
+     * with one partition each and deletion by retention: Debezium's signal channel reads partition 0 only, and
+     * notifications and boundaries are read in the order they were sent.
      */
     public static void ensureControlTopics(PipelineConfig.Kafka kafka, String pipelineName,
                                            Collection<String> topics) {
         try (Admin admin = Admin.create(KafkaClientSettings.common(kafka, "strangler-admin-" + pipelineName))) {
-            ensure(admin, kafka, topics, 1);
+            ensure(admin, kafka, topics, 1, TopicConfig.CLEANUP_POLICY_DELETE);
         }
     }
 
@@ -69,7 +70,7 @@ public final class TopicProvisioner {
             if (known.contains(topic)) {
                 return;
             }
-            TopicProvisioner.ensure(admin, kafka, List.of(topic), kafka.topicPartitions());
+            TopicProvisioner.ensure(admin, kafka, List.of(topic));
             known.add(topic);
         }
 
@@ -88,8 +89,12 @@ public final class TopicProvisioner {
         return configs;
     }
 
+    private static List<String> ensure(Admin admin, PipelineConfig.Kafka kafka, Collection<String> topics) {
+        return ensure(admin, kafka, topics, kafka.topicPartitions(), kafka.topicCleanupPolicy());
+    }
+
     private static List<String> ensure(Admin admin, PipelineConfig.Kafka kafka, Collection<String> topics,
-                                       int partitions) {
+                                       int partitions, String cleanupPolicy) {
         try {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
@@ -99,7 +104,7 @@ public final class TopicProvisioner {
                     Optional<Short> replication = kafka.topicReplicationFactor().isPresent()
                             ? Optional.of((short) kafka.topicReplicationFactor().getAsInt()) : Optional.empty();
                     Map<String, String> configs = new java.util.HashMap<>(topicConfigs(kafka));
-                    configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, kafka.topicCleanupPolicy());
+                    configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy);
                     missing.add(new NewTopic(topic, Optional.of(partitions), replication)
                             .configs(configs));
                 } else {

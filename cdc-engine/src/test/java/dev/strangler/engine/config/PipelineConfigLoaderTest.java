@@ -179,6 +179,21 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
+    void shouldPublishTransactionMetadataOnlyWhenAskedAndRefuseDebeziumsOwnKeysForIt() {
+        assertThat(load(minimal()).transactionMetadata()).isFalse();
+        assertThat(load(minimal()).transactionTopic()).isEmpty();
+        Map<String, String> m = minimal();
+        m.put("topic.prefix", "legacy");
+        m.put("transactions.metadata", "true");
+        assertThat(load(m).transactionMetadata()).isTrue();
+        assertThat(load(m).transactionTopic()).hasValue("legacy.transaction");
+        assertRejected("transactions.metadata", "yes", "'yes' is not one of [true, false]");
+        assertRejected("debezium.provide.transaction.metadata", "true", "set transactions.metadata=true");
+        assertRejected("debezium.topic.transaction", "tx", "set transactions.metadata=true");
+        assertRejected("debezium.transaction.metadata.factory", "x", "set transactions.metadata=true");
+    }
+
+    @Test
     void shouldPassTuningThroughUntouched() {
         Map<String, String> m = minimal();
         m.put("debezium.max.batch.size", "8192");

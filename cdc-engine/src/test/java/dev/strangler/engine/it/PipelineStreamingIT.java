@@ -19,7 +19,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The pipeline against real PostgreSQL and Kafka: snapshot, every kind of change, headers, order, heartbeats. */
+/**
+ * The pipeline against real PostgreSQL and Kafka: snapshot, every kind of change, headers, order, heartbeats,
+ * transaction metadata.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineStreamingIT {
 
@@ -35,6 +38,7 @@ class PipelineStreamingIT {
         Map<String, String> settings = settings(sandbox, db, "streaming");
         settings.put("source.slot.failover", "true"); // PostgreSQL 17+: the sandbox's default version
         settings.put("source.toast.reselect", "shop.orders");
+        settings.put("transactions.metadata", "true");
         config = config(settings);
         pipeline = new Pipeline(config, Pipeline.Options.defaults());
         pipeline.start();
@@ -156,6 +160,58 @@ class PipelineStreamingIT {
         assertThat(traceId(order.get(0))).isEqualTo(trace);
         assertThat(traceId(line)).isEqualTo(trace);
         assertThat(traceId(order.get(1))).isNotEqualTo(trace);
+    }
+
+    @Test
+    void shouldAnnounceAMultiRowTransactionWithItsEventsPerTableAndMarkEachOfItsEvents() {
+        execute(sandbox, db, """
+                BEGIN;
+                INSERT INTO shop.customers (id, external_ref, name, email) VALUES
+                    (9401, '44444444-4444-4444-4444-444444444401', 'A', 'a@example.com'),
+                    (9402, '44444444-4444-4444-4444-444444444402', 'B', 'b@example.com');
+                INSERT INTO shop.orders (id, customer_id, total) VALUES (9401, 9401, 1.00);
+                UPDATE shop.orders SET total = 2.00 WHERE id = 9401;
+                DELETE FROM shop.orders WHERE id = 9401;
+                COMMIT;""");
+        String transactionTopic = config.transactionTopic().orElseThrow();
+        assertThat(transactionTopic).isEqualTo("streaming.transaction");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(ofKey(eventsOf("orders"), 9401)).hasSize(4));
+        long xid = ofKey(eventsOf("customers"), 9401).get(0).txId();
+        List<Event> events = new java.util.ArrayList<>(ofKey(eventsOf("customers"), 9401));
+        events.addAll(ofKey(eventsOf("customers"), 9402));
+        events.addAll(ofKey(eventsOf("orders"), 9401));
+        events.removeIf(e -> e.value() == null); // the tombstone after the delete is no event of its own
+        assertThat(events).hasSize(5).allSatisfy(e -> {
+            assertThat(e.value().path("transaction").path("id").asText()).startsWith(xid + ":");
+            assertThat(e.txId()).isEqualTo(xid);
+        });
+        assertThat(events.stream().map(e -> e.value().path("transaction").path("total_order").asLong()))
+                .containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(boundariesOf(xid, readAll(sandbox,
+                List.of(transactionTopic)))).extracting(e -> e.value().path("status").asText())
+                .containsExactly("BEGIN", "END"));
+        List<Event> all = readAll(sandbox, List.of(transactionTopic));
+        Event end = boundariesOf(xid, all).get(1);
+        assertThat(end.value().path("event_count").asLong()).isEqualTo(5);
+        Map<String, Long> perTable = new java.util.TreeMap<>();
+        end.value().path("data_collections").forEach(c ->
+                perTable.put(c.path("data_collection").asText(), c.path("event_count").asLong()));
+        assertThat(perTable).containsExactly(Map.entry("shop.customers", 2L), Map.entry("shop.orders", 3L));
+        assertThat(end.headers().get(IntakeHeaderNames.SOURCE_TXID)).isEqualTo(Long.toString(xid));
+        assertThat(traceId(end)).as("the transaction's trace id").isEqualTo(traceId(events.get(0)));
+        // heartbeats (a transaction every second here) are neither announced nor counted
+        assertThat(all).filteredOn(e -> "END".equals(e.value().path("status").asText())).allSatisfy(e -> {
+            assertThat(e.value().path("event_count").asLong()).isPositive();
+            assertThat(e.value().path("data_collections").toString()).doesNotContain("strangler.");
+        });
+    }
+
+    /** The BEGIN and END records of source transaction {@code xid}, in topic order. */
+    private static List<Event> boundariesOf(long xid, List<Event> records) {
+        return records.stream().filter(e -> e.value().path("id").asText().startsWith(xid + ":"))
+                .sorted(java.util.Comparator.comparingLong(Event::offset)).toList();
     }
 
     @Test

@@ -24,6 +24,9 @@ final class ParitySummaryText {
         if (report.acceptHistoryGaps()) {
             out.println("  history gaps accepted (--accept-history-gaps): reported, no NO-GO of their own");
         }
+        if (report.transactions() != null) {
+            out.println("  transaction completeness: " + report.transactions().describe());
+        }
         out.printf("  cut: snapshot %s, WAL %s, at %s%n", report.cut().snapshotText(), report.cut().walLsnText(),
                 report.cut().takenAt());
         out.printf("%n%-28s %-12s %10s %10s %8s %8s %8s %8s %8s %8s%n", "table", "verdict", "rows", "live keys",
@@ -48,6 +51,11 @@ final class ParitySummaryText {
                         + gap.gap().advice());
             }
             t.historyGaps().forEach(g -> out.println("    history gap, " + g.describe()));
+            t.incompleteTransactions().forEach(x -> out.println("    incomplete " + x.describe()));
+            if (t.incompleteTransactionCount() > t.incompleteTransactions().size()) {
+                out.println("    ... " + (t.incompleteTransactionCount() - t.incompleteTransactions().size())
+                        + " more incomplete transaction(s) (report.json names the sample)");
+            }
         }
         out.printf("%nreports: %s, %s, %s%n", files.html(), files.markdown(), files.json());
     }

@@ -24,6 +24,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.function.LongPredicate;
 
 /**
@@ -54,6 +55,7 @@ public final class TableComparison implements AutoCloseable {
     private final Map<AnomalyKind, Long> anomalies = new EnumMap<>(AnomalyKind.class);
     private final ColumnGapTally gaps;
     private final Map<FindingKind, List<Finding>> samples = new EnumMap<>(FindingKind.class);
+    private LongConsumer transactionEvents = xid -> { };
     private long duplicates;
     private long rowsInTable;
     private long liveKeys;
@@ -74,6 +76,15 @@ public final class TableComparison implements AutoCloseable {
         this.rows = new Partitions(workDirectory, prefix + "-table", partitions);
     }
 
+    /**
+     * Tells {@code counter} the source xid of every visible streamed event as the fold takes it, duplicates of a
+     * re-send (same key and LSN) once, snapshot reads never: what transaction completeness counts against the ENDs.
+     */
+    public TableComparison countingTransactions(LongConsumer counter) {
+        this.transactionEvents = counter;
+        return this;
+    }
+
     /** Stream side: called for every record of the topic, in partition offset order. */
     public void acceptEvent(ChangeEvent event) {
         if (event.isTombstone()) {
@@ -87,6 +98,7 @@ public final class TableComparison implements AutoCloseable {
         }
         visibleByOp.merge(op, 1L, Long::sum);
         if (!op.isRowChange()) {
+            transactionEvents.accept(event.txId()); // a truncate is one of its transaction's events too
             anomaly(AnomalyKind.OPERATION_NOT_FOLDED, "(op " + op.code() + ")", op.name().toLowerCase(
                     java.util.Locale.ROOT) + " event, source lsn " + event.lsn());
             return;
@@ -97,6 +109,7 @@ public final class TableComparison implements AutoCloseable {
             Partitions.writeString(out, key);
             out.writeByte(op.code().charAt(0));
             out.writeLong(event.lsn());
+            out.writeLong(event.txId());
             Partitions.writeString(out, event.after() == null ? null : event.after().toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -182,14 +195,15 @@ public final class TableComparison implements AutoCloseable {
                 String key = Partitions.readString(in);
                 Operation op = Operation.ofCode((char) in.readByte());
                 long lsn = in.readLong();
+                long txId = in.readLong();
                 String after = Partitions.readString(in);
-                apply(state.computeIfAbsent(key, k -> new KeyState()), key, op, lsn, after);
+                apply(state.computeIfAbsent(key, k -> new KeyState()), key, op, lsn, txId, after);
             }
         }
         return state;
     }
 
-    private void apply(KeyState s, String key, Operation op, long lsn, String after) {
+    private void apply(KeyState s, String key, Operation op, long lsn, long txId, String after) {
         if (op == Operation.READ) {
             if (s.snapshotLsn == lsn) {
                 duplicates++;
@@ -206,6 +220,7 @@ public final class TableComparison implements AutoCloseable {
             duplicates++; // sent again after a crash: at-least-once delivery, not a difference
             return;
         }
+        transactionEvents.accept(txId);
         switch (op) {
             case CREATE -> {
                 if (s.status == KeyState.LIVE) {

@@ -13,17 +13,28 @@ import java.util.List;
  * @param acceptNotComparable whether the run accepted not-comparable rows (reported, not counted against the
  *                            tolerance)
  * @param acceptHistoryGaps whether the run accepted history gaps (reported, no NO-GO of their own)
+ * @param transactions what transaction completeness found, or why it was not checked; null when the run did not get
+ *                     as far as reading topics (pipeline lagging, no captured table)
  */
 public record ParityReport(int schemaVersion, String runId, Instant startedAt, Instant finishedAt, String source,
                            String slot, String topicPrefix, Cut cut, Verdict verdict, String reason,
                            List<TableResult> tables, List<HistoryPoint> history, String eventEncoding,
-                           boolean acceptNotComparable, boolean acceptHistoryGaps) {
+                           boolean acceptNotComparable, boolean acceptHistoryGaps, TransactionCheck transactions) {
 
     public static final int SCHEMA_VERSION = 2;
 
     public ParityReport {
         tables = List.copyOf(tables);
         history = List.copyOf(history);
+    }
+
+    /** A run that did not say anything about transaction completeness. */
+    public ParityReport(int schemaVersion, String runId, Instant startedAt, Instant finishedAt, String source,
+                        String slot, String topicPrefix, Cut cut, Verdict verdict, String reason,
+                        List<TableResult> tables, List<HistoryPoint> history, String eventEncoding,
+                        boolean acceptNotComparable, boolean acceptHistoryGaps) {
+        this(schemaVersion, runId, startedAt, finishedAt, source, slot, topicPrefix, cut, verdict, reason, tables,
+                history, eventEncoding, acceptNotComparable, acceptHistoryGaps, null);
     }
 
     /** A run that did not accept history gaps. */

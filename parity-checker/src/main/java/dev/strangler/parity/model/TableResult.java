@@ -29,6 +29,9 @@ import java.util.stream.Collectors;
  *                              topics (a sink's target tables)
  * @param historyGaps           where the topic does not show every change (see History continuity); empty if none
  * @param historyGapsAccepted   the run was told to accept history gaps: reported, but the table is not NO-GO for them
+ * @param incompleteTransactions a bounded sample of the transactions visible at the cut whose END counts other than
+ *                              what the topic holds (see Transaction completeness); empty if none or not checked
+ * @param incompleteTransactionCount all such transactions, the sample's and the others
  */
 public record TableResult(TableId table, String topic, Verdict verdict, String reason, long tolerance,
                           boolean notComparableAccepted, long rowsInTable, long liveKeysInStream,
@@ -36,7 +39,22 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
                           Map<FindingKind, Long> findingCounts, Map<AnomalyKind, Long> anomalies, long duplicates,
                           List<ColumnGapCount> columnGaps, List<String> columnsNeverInStream, List<Finding> sample,
                           String streamHistory, Direction direction, List<HistoryGap> historyGaps,
-                          boolean historyGapsAccepted) {
+                          boolean historyGapsAccepted, List<IncompleteTransaction> incompleteTransactions,
+                          long incompleteTransactionCount) {
+
+    /** A result without incomplete transactions (none found, or transaction completeness not checked). */
+    public TableResult(TableId table, String topic, Verdict verdict, String reason, long tolerance,
+                       boolean notComparableAccepted, long rowsInTable, long liveKeysInStream,
+                       Map<Operation, Long> visibleEventsByOp, Map<Operation, Long> eventsAfterCut,
+                       Map<FindingKind, Long> findingCounts, Map<AnomalyKind, Long> anomalies, long duplicates,
+                       List<ColumnGapCount> columnGaps, List<String> columnsNeverInStream, List<Finding> sample,
+                       String streamHistory, Direction direction, List<HistoryGap> historyGaps,
+                       boolean historyGapsAccepted) {
+        this(table, topic, verdict, reason, tolerance, notComparableAccepted, rowsInTable, liveKeysInStream,
+                visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, columnGaps,
+                columnsNeverInStream, sample, streamHistory, direction, historyGaps, historyGapsAccepted, List.of(),
+                0);
+    }
 
     /** A captured table checked against its topic (the forward direction). */
     public TableResult(TableId table, String topic, Verdict verdict, String reason, long tolerance,
@@ -65,6 +83,7 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
     public TableResult {
         java.util.Objects.requireNonNull(direction, "direction");
         historyGaps = List.copyOf(historyGaps);
+        incompleteTransactions = List.copyOf(incompleteTransactions);
         visibleEventsByOp = Map.copyOf(visibleEventsByOp);
         eventsAfterCut = Map.copyOf(eventsAfterCut);
         findingCounts = Map.copyOf(findingCounts);
@@ -78,7 +97,8 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
     public TableResult withStreamHistory(String history) {
         return new TableResult(table, topic, verdict, reason, tolerance, notComparableAccepted, rowsInTable,
                 liveKeysInStream, visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, columnGaps,
-                columnsNeverInStream, sample, history, direction, historyGaps, historyGapsAccepted);
+                columnsNeverInStream, sample, history, direction, historyGaps, historyGapsAccepted,
+                incompleteTransactions, incompleteTransactionCount);
     }
 
     /**
@@ -89,7 +109,24 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
         Verdict judged = compared() && !gaps.isEmpty() && !accepted ? Verdict.NO_GO : verdict;
         return new TableResult(table, topic, judged, reason, tolerance, notComparableAccepted, rowsInTable,
                 liveKeysInStream, visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, columnGaps,
-                columnsNeverInStream, sample, streamHistory, direction, gaps, accepted);
+                columnsNeverInStream, sample, streamHistory, direction, gaps, accepted, incompleteTransactions,
+                incompleteTransactionCount);
+    }
+
+    /**
+     * The same result with the transactions visible at the cut that its topic does not hold in full (README,
+     * "Transaction completeness"): a compared table with one is NO-GO, whatever its tolerance (a lost event is a
+     * hole in the history even where a later change hides it from the state), as a history gap is.
+     *
+     * @param transactions a bounded sample, each with its id, commit and counts
+     * @param count        all of them
+     */
+    public TableResult withIncompleteTransactions(List<IncompleteTransaction> transactions, long count) {
+        Verdict judged = compared() && count > 0 ? Verdict.NO_GO : verdict;
+        return new TableResult(table, topic, judged, reason, tolerance, notComparableAccepted, rowsInTable,
+                liveKeysInStream, visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, columnGaps,
+                columnsNeverInStream, sample, streamHistory, direction, historyGaps, historyGapsAccepted,
+                transactions, count);
     }
 
     /** Findings that count against the tolerance: all of them, not-comparable rows only unless accepted. */
@@ -168,6 +205,12 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
                     + (historyGapsAccepted ? "accepted by --accept-history-gaps, not counted"
                     : "the table is NO-GO whatever the state shows (--accept-history-gaps accepts known gaps)"));
         }
+        if (incompleteTransactionCount > 0) {
+            lines.add(num(incompleteTransactionCount) + (incompleteTransactionCount == 1
+                    ? " transaction visible at the cut is" : " transactions visible at the cut are") + " not in the "
+                    + "topic as their END records count them (see Transaction completeness): the table is NO-GO "
+                    + "whatever the state shows");
+        }
         return lines;
     }
 
@@ -184,6 +227,7 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
     public static TableResult unverifiable(TableId table, String topic, long tolerance, String reason,
                                            Direction direction) {
         return new TableResult(table, topic, Verdict.UNVERIFIABLE, reason, tolerance, false, -1, -1, Map.of(),
-                Map.of(), Map.of(), Map.of(), 0, List.of(), List.of(), List.of(), null, direction, List.of(), false);
+                Map.of(), Map.of(), Map.of(), 0, List.of(), List.of(), List.of(), null, direction, List.of(), false,
+                List.of(), 0);
     }
 }

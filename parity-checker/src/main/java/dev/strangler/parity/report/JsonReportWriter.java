@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strangler.parity.model.Cut;
 import dev.strangler.parity.model.Finding;
 import dev.strangler.parity.model.HistoryGap;
+import dev.strangler.parity.model.IncompleteTransaction;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.TableResult;
+import dev.strangler.parity.model.TransactionCheck;
 import dev.strangler.parity.model.Verdict;
 import dev.strangler.parity.report.view.ReportView;
 import dev.strangler.parity.report.view.TableView;
@@ -63,6 +65,7 @@ public final class JsonReportWriter {
         root.put("acceptHistoryGaps", r.acceptHistoryGaps());
         verdict(root, r.verdict());
         root.put("reason", r.reason());
+        root.set("transactionCompleteness", transactions(r.transactions()));
         root.set("cut", cut(r.cut()));
         root.set("summary", summary(view.summary()));
         ArrayNode tables = root.putArray("tables");
@@ -100,6 +103,19 @@ public final class JsonReportWriter {
     private static void verdict(ObjectNode node, Verdict v) {
         node.put("verdict", v.label());
         node.put("exitCode", v.exitCode());
+    }
+
+    private static ObjectNode transactions(TransactionCheck t) {
+        if (t == null) {
+            return null;
+        }
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("topic", t.topic());
+        n.put("checked", t.checked());
+        n.put("transactions", t.transactions());
+        n.put("incomplete", t.incomplete());
+        n.put("note", t.note());
+        return n;
     }
 
     private static ObjectNode cut(Cut c) {
@@ -151,6 +167,17 @@ public final class JsonReportWriter {
             h.put("detail", g.detail());
         }
         n.put("historyGapsAccepted", t.historyGapsAccepted());
+        ArrayNode incomplete = n.putArray("incompleteTransactions");
+        for (IncompleteTransaction x : t.incompleteTransactions()) {
+            ObjectNode i = incomplete.addObject();
+            i.put("id", x.id());
+            i.put("xid", x.xid());
+            lsn(i, "commitLsn", x.commitLsn());
+            i.put("commitTime", instant(x.commitTime()));
+            i.put("expected", x.expected());
+            i.put("found", x.found());
+        }
+        n.put("incompleteTransactionCount", t.incompleteTransactionCount());
         n.put("tolerance", t.tolerance());
         count(n, "rowsInTable", t.rowsInTable());
         count(n, "liveKeysInStream", t.liveKeysInStream());

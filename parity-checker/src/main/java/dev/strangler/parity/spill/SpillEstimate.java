@@ -16,8 +16,8 @@ import java.util.List;
 public interface SpillEstimate {
 
     /**
-     * Spill bytes per byte of {@code pg_table_size}: key, op, LSN and the after-image JSON per visible event (stream
-     * side) plus key and canonical texts per row (table side). It depends on the columns: values that are compact in
+     * Spill bytes per byte of {@code pg_table_size}: key, op, LSN, xid and the after-image JSON per visible event
+     * (stream side) plus key and canonical texts per row (table side). It depends on the columns: values that are compact in
      * PostgreSQL and long as text (uuid, timestamps, dates, numbers) and short rows, whose column names the JSON
      * repeats, spill more. Measured: 2.4 on the benchmark's 10-million-row table (bigint, text, numeric, timestamptz,
      * jsonb; bench/README.md) and 3.06 to 3.17 on the demo's {@code shop.customers} with 6,000 to 30,000 rows

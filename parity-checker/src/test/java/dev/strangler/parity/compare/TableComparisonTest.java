@@ -125,6 +125,23 @@ class TableComparisonTest {
     }
 
     @Test
+    void shouldCountEachVisibleStreamedEventOnceForItsTransaction(@TempDir Path dir) throws Exception {
+        List<Long> counted = new java.util.ArrayList<>();
+        try (TableComparison c = comparison(dir, 2).countingTransactions(counted::add)) {
+            c.acceptEvent(event(1, Operation.READ, "a", 1, 10)); // a snapshot read belongs to no transaction
+            c.acceptEvent(event(2, Operation.CREATE, "b", 50, 20));
+            c.acceptEvent(event(2, Operation.UPDATE, "b2", 50, 30));
+            c.acceptEvent(event(2, Operation.UPDATE, "b2", 50, 30)); // sent again after a crash
+            c.acceptEvent(event(1, Operation.UPDATE, "a2", 60, 40));
+            c.acceptEvent(event(1, Operation.UPDATE, "late", 150, 50)); // after the cut
+            row(c, 1, "a2");
+            row(c, 2, "b2");
+            c.finish(0, false);
+        }
+        assertThat(counted).containsExactlyInAnyOrder(50L, 50L, 60L);
+    }
+
+    @Test
     void shouldReportMissingExtraAndDifferingRowsWithColumnDetail(@TempDir Path dir) throws Exception {
         try (TableComparison c = comparison(dir, 2)) {
             c.acceptEvent(event(1, Operation.CREATE, "same", 10, 10));

@@ -217,7 +217,8 @@ class HtmlReportWriterTest {
         Document doc = page(ReportFixtures.noGo(false));
         Element run = doc.selectFirst("section[aria-labelledby=run-h] dl");
         assertThat(run.select("dt").eachText()).containsExactly("Run id", "Source database", "Replication slot",
-                "Topic prefix", "Events read as", "Not-comparable rows", "History gaps", "Started", "Finished");
+                "Topic prefix", "Events read as", "Not-comparable rows", "History gaps", "Transaction completeness",
+                "Started", "Finished");
         assertThat(run.select("dd").get(5).text()).isEqualTo("counted against tolerances like any finding");
         assertThat(doc.select("header .accepted")).isEmpty();
         Document accepted = page(ReportFixtures.accepted());

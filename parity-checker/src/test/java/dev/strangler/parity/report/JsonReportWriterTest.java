@@ -86,7 +86,8 @@ class JsonReportWriterTest {
 
         assertThat(doc.fieldNames()).toIterable().containsExactly("schemaVersion", "runId", "startedAt",
                 "finishedAt", "source", "slot", "topicPrefix", "eventEncoding", "acceptNotComparable",
-                "acceptHistoryGaps", "verdict", "exitCode", "reason", "cut", "summary", "tables", "history");
+                "acceptHistoryGaps", "verdict", "exitCode", "reason", "transactionCompleteness", "cut", "summary",
+                "tables", "history");
         assertThat(Instant.parse(doc.get("startedAt").asText())).isEqualTo(ReportFixtures.STARTED);
         assertThat(doc.get("startedAt").asText()).isEqualTo("2025-06-03T09:15:02.123Z");
         assertThat(doc.get("verdict").asText()).isEqualTo("UNVERIFIABLE");

@@ -11,10 +11,12 @@ import dev.strangler.parity.model.Finding;
 import dev.strangler.parity.model.FindingKind;
 import dev.strangler.parity.model.HistoryGap;
 import dev.strangler.parity.model.HistoryGapKind;
+import dev.strangler.parity.model.IncompleteTransaction;
 import dev.strangler.parity.model.Operation;
 import dev.strangler.parity.model.ParityReport.HistoryPoint;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.TableResult;
+import dev.strangler.parity.model.TransactionCheck;
 import dev.strangler.parity.model.Verdict;
 import java.time.Duration;
 import java.time.Instant;
@@ -149,6 +151,18 @@ final class ReportFixtures {
                 "jdbc:postgresql://legacy-db:5432/shop", "strangler_slot", "legacy", CUT,
                 accept ? Verdict.GO : Verdict.NO_GO, null, List.of(restarted, rebuilt), List.of(),
                 EventEncoding.strangler().toString(), false, accept);
+    }
+
+    /** Transaction completeness: one transaction lost an event of public.orders; public.products is complete. */
+    static ParityReport incompleteTransactions() {
+        TableResult orders = matching(TableId.parse("public.orders"), 500, 40, 2, 0, 500).withIncompleteTransactions(
+                List.of(new IncompleteTransaction("7843100:13270093864", 7_843_100L, 0x3_1600_0028L,
+                        STARTED.minus(Duration.ofMinutes(5)), 3, 2)), 1);
+        TableResult products = matching(TableId.parse("public.products"), 20, 0, 0, 0, 20);
+        return new ParityReport(ParityReport.SCHEMA_VERSION, "run-incomplete", STARTED, FINISHED,
+                "jdbc:postgresql://legacy-db:5432/shop", "strangler_slot", "legacy", CUT, Verdict.NO_GO, null,
+                List.of(orders, products), List.of(), EventEncoding.strangler().toString(), false, false,
+                new TransactionCheck("legacy.transaction", true, 1_250, 1, null));
     }
 
     /** Many tables, a long history: for chart scaling. */

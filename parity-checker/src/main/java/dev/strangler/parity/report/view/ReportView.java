@@ -2,6 +2,7 @@ package dev.strangler.parity.report.view;
 
 import dev.strangler.parity.model.FindingKind;
 import dev.strangler.parity.model.ParityReport;
+import dev.strangler.parity.model.TransactionCheck;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.model.Verdict;
 import java.util.ArrayList;
@@ -121,6 +122,18 @@ public record ReportView(ParityReport report, VerdictView verdict, Summary summa
                 : "counted against tolerances like any finding";
     }
 
+    /**
+     * What transaction completeness found, in words: how many transactions were checked and how many are incomplete
+     * (named under their tables), or why it was not checked.
+     */
+    public String transactionCompleteness() {
+        TransactionCheck t = report.transactions();
+        if (t == null) {
+            return "not checked: the run read no topic";
+        }
+        return t.describe() + (t.incomplete() > 0 ? " (named under their tables; each makes a table NO-GO)" : "");
+    }
+
     /** The run's facts, in the order the reports list them. */
     public List<Fact> facts() {
         List<Fact> facts = new ArrayList<>();
@@ -135,6 +148,7 @@ public record ReportView(ParityReport report, VerdictView verdict, Summary summa
         facts.add(new Fact("History gaps", Shown.of(report.acceptHistoryGaps()
                 ? "accepted (--accept-history-gaps): reported, no NO-GO of their own"
                 : "a table with one is NO-GO"), false));
+        facts.add(new Fact("Transaction completeness", Shown.of(transactionCompleteness()), false));
         facts.add(new Fact("Started", Shown.of(Text.time(report.startedAt())), false));
         facts.add(new Fact("Finished", Shown.of(Text.time(report.finishedAt()) + " (took "
                 + Text.duration(report.startedAt(), report.finishedAt()) + ")"), false));

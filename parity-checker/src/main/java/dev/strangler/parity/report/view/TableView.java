@@ -85,6 +85,7 @@ public record TableView(TableResult result, int index, Clipped name, Shown fullN
         TableResult t = result;
         return t.verdict() != Verdict.GO || !t.sample().isEmpty() || t.duplicates() > 0 || !t.anomalies().isEmpty()
                 || t.streamHistory() != null || !t.columnGaps().isEmpty() || !t.historyGaps().isEmpty()
+                || t.incompleteTransactionCount() > 0
                 || t.findingCounts().values().stream().anyMatch(n -> n > 0);
     }
 
@@ -171,6 +172,25 @@ public record TableView(TableResult result, int index, Clipped name, Shown fullN
     public List<HistoryGapLine> historyGaps() {
         return result.historyGaps().stream().map(g -> new HistoryGapLine(g.kind().code(), g.kind().label(),
                 g.lsnRange(), g.timeRange(), Shown.of(g.detail()), g.kind().advice())).toList();
+    }
+
+    /** An incomplete transaction as the reports print it: its id, commit and what the END counts against the topic. */
+    public record IncompleteTransactionLine(String xid, String id, String commitLsn, String commitTime, String expected,
+                                            String found) {
+    }
+
+    /** The sample of transactions visible at the cut that the topic does not hold in full, by xid. */
+    public List<IncompleteTransactionLine> incompleteTransactions() {
+        return result.incompleteTransactions().stream().map(x -> new IncompleteTransactionLine(Long.toString(x.xid()),
+                x.id(), dev.strangler.parity.model.HistoryGap.lsn(x.commitLsn()),
+                x.commitTime() == null ? Text.UNKNOWN : Text.time(x.commitTime()), Text.num(x.expected()),
+                Text.num(x.found()))).toList();
+    }
+
+    /** "2 of 2 incomplete transactions" for the sample's caption; null when none. */
+    public String incompleteTransactionsCaption() {
+        long all = result.incompleteTransactionCount();
+        return all == 0 ? null : Text.num(result.incompleteTransactions().size()) + " of " + Text.num(all);
     }
 
     /** Whether this table's history gaps were accepted (--accept-history-gaps). */
