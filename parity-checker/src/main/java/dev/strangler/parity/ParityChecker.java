@@ -21,6 +21,7 @@ import dev.strangler.parity.stream.EnvelopeParser;
 import dev.strangler.parity.stream.HistoryContinuity;
 import dev.strangler.parity.stream.SnapshotBoundaries;
 import dev.strangler.parity.stream.TopicReader;
+import dev.strangler.parity.stream.SnapshotsInProgress;
 import dev.strangler.parity.transactions.TransactionCompleteness;
 import dev.strangler.parity.transactions.TransactionTopic;
 import java.io.UncheckedIOException;
@@ -120,11 +121,16 @@ public final class ParityChecker {
                     TransactionCompleteness completeness = TransactionTopic.read(reader, config.transactionTopic(),
                             config.tables(), config::topicFor, config.bootstrapServers(),
                             config.kafkaClientProperties(), visibility::widen, visibility::isVisible, progress);
+                    SnapshotsInProgress snapshots = SnapshotsInProgress.read(reader, config.notificationTopic(),
+                            progress);
                     Map<TableId, HistoryContinuity> continuity = new HashMap<>();
                     for (TableId table : config.tables()) {
                         HistoryContinuity history = new HistoryContinuity();
                         continuity.put(table, history);
-                        tables.add(checkTable(cutConnection, reader, visibility, work.path(), table, history,
+                        Optional<String> snapshotting = snapshots.reason(table);
+                        tables.add(snapshotting.isPresent() ? TableResult.unverifiable(table, config.topicFor(table),
+                                config.toleranceFor(table), snapshotting.get())
+                                : checkTable(cutConnection, reader, visibility, work.path(), table, history,
                                 completeness.counter(table)));
                     }
                     tables = judgeHistory(tables, continuity);

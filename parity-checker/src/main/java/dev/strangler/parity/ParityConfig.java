@@ -104,6 +104,11 @@ public record ParityConfig(String jdbcUrl, String user, String password, String 
         return topicPrefix + "." + table.schema() + "." + table.table();
     }
 
+    /** The pipeline's notifications of incremental snapshots, {@code <topicPrefix>.strangler-notifications}. */
+    public String notificationTopic() {
+        return dev.strangler.contract.TopicNames.notifications(topicPrefix);
+    }
+
     /** The pipeline's transaction topic, {@code <topicPrefix>.transaction} (README, "Transaction completeness"). */
     public String transactionTopic() {
         return dev.strangler.contract.TopicNames.transactions(topicPrefix);
