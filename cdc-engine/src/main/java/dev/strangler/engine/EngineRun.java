@@ -4,7 +4,6 @@ import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.contract.TableId;
 import dev.strangler.contract.TopicNames;
 import dev.strangler.engine.admin.IncrementalSnapshots;
-import dev.strangler.engine.admin.SnapshotSignal;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.doctor.LostSlot;
 import dev.strangler.engine.doctor.SlotWatch;
@@ -79,7 +78,8 @@ final class EngineRun implements AutoCloseable {
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private SlotWatch slotWatch;
     private KafkaWatch kafkaWatch;
-    private boolean closed;
+    private Thread addedTablesSnapshot;
+    private volatile boolean closed;
 
     private EngineRun(PipelineConfig config, PipelineMetrics metrics, dev.strangler.engine.metrics.Telemetry telemetry,
                       java.util.function.Consumer<Throwable> onFailing) {
@@ -204,10 +204,29 @@ final class EngineRun implements AutoCloseable {
                     + "changes from now on are streamed: {}", added, noIncrementalSnapshots.get());
             return;
         }
-        IncrementalSnapshots.send(config, SnapshotSignal.execute(added, Optional.empty()));
         LOG.info("table(s) {} were added to source.tables: their existing rows are published by an incremental "
                 + "snapshot while every table streams on (its progress: {})",
                 added, TopicNames.notifications(config.kafka().topicPrefix()));
+        addedTablesSnapshot = new Thread(() -> {
+            MDC.put("pipeline", config.pipelineName());
+            try {
+                IncrementalSnapshots.Outcome outcome = new IncrementalSnapshots(config).snapshotAndFollow(added,
+                        Optional.empty(), Duration.ofMinutes(5), 3, notice -> LOG.info("snapshot of added table(s): {}",
+                                notice.describe()));
+                if (outcome != IncrementalSnapshots.Outcome.COMPLETED) {
+                    LOG.warn("the snapshot of added table(s) {} ended {}: their rows may be missing from their "
+                            + "topics; run strangler snapshot --tables {} and check them with strangler parity", added,
+                            outcome, added.stream().map(TableId::toString).collect(java.util.stream.Collectors
+                                    .joining(",")));
+                }
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    LOG.warn("following the snapshot of added table(s) {} failed: {}", added, e.getMessage());
+                }
+            }
+        }, "strangler-added-tables-" + config.pipelineName());
+        addedTablesSnapshot.setDaemon(true);
+        addedTablesSnapshot.start();
     }
 
     private void awaitStarted(Duration startTimeout) {
@@ -312,6 +331,9 @@ final class EngineRun implements AutoCloseable {
             return;
         }
         closed = true;
+        if (addedTablesSnapshot != null) {
+            addedTablesSnapshot.interrupt(); // the next start asks again if the table is still unpublished
+        }
         if (slotWatch != null) {
             slotWatch.close();
         }

@@ -26,10 +26,13 @@ import picocli.CommandLine.Spec;
                 + "read from its notification topic; nothing is written to the legacy database (read-only chunk "
                 + "windows, PostgreSQL 13+).",
             "Exit code: 0 when the snapshot completed (or was queued with --no-wait, or cancelled with --cancel), 1 "
-                + "when it was cancelled while this command waited, 75 when no running pipeline took the request "
+                + "when it was cancelled while this command waited, 70 when a table's scan failed three times, 75 when no running pipeline took the request "
                 + "within --start-timeout (it stays queued), 78 for a table the pipeline does not capture or a bad "
                 + "--where, 69 when PostgreSQL cannot be reached or is older than 13."})
 public final class SnapshotCommand implements Callable<Integer> {
+
+    /** Requests in all for a table whose scan fails (IncrementalSnapshots#snapshotAndFollow says why it can). */
+    private static final int ATTEMPTS = 3;
 
     @Spec
     CommandSpec spec;
@@ -85,43 +88,29 @@ public final class SnapshotCommand implements Callable<Integer> {
                     .orElse("") + "; follow it in " + notifications);
             return ExitCodes.OK;
         }
-        try (IncrementalSnapshots.Notices notices = snapshots.openNotices()) {
-            SnapshotSignal signal = snapshots.request(tableIds, condition);
-            out.println("requested snapshot " + signal.id() + " of " + join(tableIds)
-                    + condition.map(w -> " where " + w).orElse("") + "; waiting for pipeline '"
-                    + pipelineConfig.pipelineName() + "' (Ctrl-C stops waiting, not the snapshot; --cancel stops it)");
-            out.flush();
-            return follow(notices, signal, out, notifications);
-        }
-    }
-
-    private int follow(IncrementalSnapshots.Notices notices, SnapshotSignal signal, PrintWriter out,
-                       String notifications) {
-        long startDeadline = System.nanoTime() + startTimeout.toNanos();
-        boolean started = false;
-        while (true) {
-            for (SnapshotNotice notice : notices.poll(Duration.ofMillis(500))) {
-                if (!notice.snapshotId().equals(signal.id())) {
-                    continue;
-                }
-                started = true;
-                out.println("  " + notice.describe());
-                out.flush();
-                if (notice.type().equals("COMPLETED")) {
-                    return ExitCodes.OK;
-                }
-                if (notice.type().equals("ABORTED")) {
-                    return ExitCodes.FINDINGS;
-                }
+        IncrementalSnapshots.Outcome outcome = snapshots.snapshotAndFollow(tableIds, condition, startTimeout,
+                ATTEMPTS, notice -> {
+                    out.println(notice.type().equals("REQUESTED") ? notice.describe() + condition.map(w -> " where "
+                            + w).orElse("") + "; waiting for pipeline '" + pipelineConfig.pipelineName()
+                            + "' (Ctrl-C stops waiting, not the snapshot; --cancel stops it)" : "  " + notice.describe());
+                    out.flush();
+                });
+        return switch (outcome) {
+            case COMPLETED -> ExitCodes.OK;
+            case CANCELLED -> ExitCodes.FINDINGS;
+            case FAILED -> {
+                spec.commandLine().getErr().println("strangler: the snapshot of a table failed " + ATTEMPTS
+                        + " times (the pipeline's log says why): rows of it may be missing from its topic; run it "
+                        + "again, and check the table with strangler parity");
+                yield ExitCodes.PIPELINE_FAILED;
             }
-            if (!started && System.nanoTime() > startDeadline) {
-                spec.commandLine().getErr().println("strangler: no running pipeline started snapshot " + signal.id()
-                        + " within " + startTimeout.toSeconds() + "s: the request stays queued and runs when the "
-                        + "pipeline streams (strangler status shows whether it runs; progress appears in "
-                        + notifications + ")");
-                return ExitCodes.SINK_UNAVAILABLE;
+            case NOT_STARTED -> {
+                spec.commandLine().getErr().println("strangler: no running pipeline started the snapshot within "
+                        + startTimeout.toSeconds() + "s: the request stays queued and runs when the pipeline streams "
+                        + "(strangler status shows whether it runs; progress appears in " + notifications + ")");
+                yield ExitCodes.SINK_UNAVAILABLE;
             }
-        }
+        };
     }
 
     private List<TableId> parseTables() {

@@ -158,6 +158,84 @@ public final class IncrementalSnapshots {
         }
     }
 
+    /** How a followed snapshot ended. */
+    public enum Outcome {
+        /** Every table's rows were read. */
+        COMPLETED,
+        /** Someone cancelled it (stop-snapshot). */
+        CANCELLED,
+        /** A table's scan still failed after every attempt. */
+        FAILED,
+        /** No running pipeline took the request in time; it stays queued. */
+        NOT_STARTED
+    }
+
+    /**
+     * Sends the request and follows it to its end. A table whose scan Debezium ends with an error status is asked for
+     * again, up to {@code attempts} requests in all: Debezium 3.6.1 runs a request from the Kafka signal channel on its
+     * own thread, and a first chunk that races a change streamed at that moment can fail (a NullPointerException it
+     * reports as TABLE_SCAN_COMPLETED with status SQL_EXCEPTION); the next request reads the table again.
+     *
+     * @param listener told every notification of the followed requests, and a {@code REQUESTED} one per request
+     */
+    public Outcome snapshotAndFollow(List<TableId> tables, Optional<String> where, Duration startTimeout,
+                                     int attempts, java.util.function.Consumer<SnapshotNotice> listener) {
+        try (Notices notices = openNotices()) {
+            List<TableId> pending = tables;
+            for (int attempt = 1; ; attempt++) {
+                SnapshotSignal signal = request(pending, where);
+                listener.accept(new SnapshotNotice(signal.id(), "REQUESTED", Map.of("data_collections",
+                        String.join(",", pending.stream().map(TableId::toString).toList()), "attempt",
+                        Integer.toString(attempt))));
+                List<TableId> failed = new ArrayList<>();
+                Optional<Outcome> end = follow(notices, signal, startTimeout, failed, listener);
+                if (end.isPresent()) {
+                    return end.get();
+                }
+                if (failed.isEmpty()) {
+                    return Outcome.COMPLETED;
+                }
+                if (attempt >= attempts) {
+                    return Outcome.FAILED;
+                }
+                pending = failed;
+            }
+        }
+    }
+
+    /** Empty when the request completed (with {@code failed} holding the tables whose scan failed). */
+    private static Optional<Outcome> follow(Notices notices, SnapshotSignal signal, Duration startTimeout,
+                                            List<TableId> failed, java.util.function.Consumer<SnapshotNotice> listener) {
+        long startDeadline = System.nanoTime() + startTimeout.toNanos();
+        boolean started = false;
+        while (true) {
+            for (SnapshotNotice notice : notices.poll(Duration.ofMillis(500))) {
+                if (!notice.snapshotId().equals(signal.id())) {
+                    continue;
+                }
+                started = true;
+                listener.accept(notice);
+                switch (notice.type()) {
+                    case "TABLE_SCAN_COMPLETED" -> {
+                        if (!notice.scanSucceeded()) {
+                            failed.add(TableId.parse(notice.data().getOrDefault("scanned_collection", "")));
+                        }
+                    }
+                    case "COMPLETED" -> {
+                        return Optional.empty();
+                    }
+                    case "ABORTED" -> {
+                        return Optional.of(Outcome.CANCELLED);
+                    }
+                    default -> { }
+                }
+            }
+            if (!started && System.nanoTime() > startDeadline) {
+                return Optional.of(Outcome.NOT_STARTED);
+            }
+        }
+    }
+
     /**
      * The pipeline's notifications from now on (opened before a request is sent, so none of its notifications is
      * missed).

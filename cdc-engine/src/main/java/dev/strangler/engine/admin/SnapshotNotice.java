@@ -15,6 +15,12 @@ import java.util.Optional;
  */
 public record SnapshotNotice(String snapshotId, String type, Map<String, String> data) {
 
+    /** A table's scan that read its rows (or found none), not one Debezium gave up with an error. */
+    public boolean scanSucceeded() {
+        String status = data.getOrDefault("status", "SUCCEEDED");
+        return status.equals("SUCCEEDED") || status.equals("EMPTY");
+    }
+
     public boolean ends() {
         return type.equals("COMPLETED") || type.equals("ABORTED");
     }
@@ -22,6 +28,9 @@ public record SnapshotNotice(String snapshotId, String type, Map<String, String>
     /** What a person reads: the table and how far it got. */
     public String describe() {
         return switch (type) {
+            case "REQUESTED" -> "requested snapshot " + snapshotId + " of " + data.getOrDefault("data_collections", "?")
+                    + ("1".equals(data.get("attempt")) ? "" : " again (attempt " + data.get("attempt") + "): the last "
+                    + "scan of it failed");
             case "STARTED" -> "started: " + data.getOrDefault("data_collections", "?");
             case "IN_PROGRESS" -> data.getOrDefault("current_collection_in_progress", "?") + ": read up to key "
                     + data.getOrDefault("last_processed_key", "?") + " of " + data.getOrDefault("maximum_key", "?")

@@ -30,6 +30,8 @@ public final class SnapshotsInProgress {
     }
 
     private final Map<String, Running> running = new HashMap<>();
+    /** Tables whose last scan Debezium ended with an error status, and which status: rows may be missing. */
+    private final Map<String, String> failed = new HashMap<>();
 
     /** Reads the notification topic up to its end now; none in progress when it does not exist. */
     public static SnapshotsInProgress read(TopicReader reader, String topic, Progress progress) {
@@ -55,15 +57,26 @@ public final class SnapshotsInProgress {
         JsonNode data = n.path("additional_data");
         Instant at = Instant.ofEpochMilli(n.path("timestamp").asLong());
         switch (n.path("type").asText()) {
-            case "STARTED" -> tables(data.path("data_collections").asText())
-                    .forEach(t -> running.put(t, new Running(at, null, null)));
+            case "STARTED" -> tables(data.path("data_collections").asText()).forEach(t -> {
+                running.put(t, new Running(at, null, null));
+                failed.remove(t);
+            });
             case "IN_PROGRESS" -> {
                 String table = data.path("current_collection_in_progress").asText();
                 Running before = running.get(table);
                 running.put(table, new Running(before == null ? at : before.since(),
                         data.path("last_processed_key").asText(null), data.path("maximum_key").asText(null)));
             }
-            case "TABLE_SCAN_COMPLETED" -> running.remove(data.path("scanned_collection").asText());
+            case "TABLE_SCAN_COMPLETED" -> {
+                String table = data.path("scanned_collection").asText();
+                running.remove(table);
+                String status = data.path("status").asText("SUCCEEDED");
+                if (status.equals("SUCCEEDED") || status.equals("EMPTY")) {
+                    failed.remove(table);
+                } else {
+                    failed.put(table, status);
+                }
+            }
             case "COMPLETED" -> running.clear();
             case "ABORTED" -> {
                 String stopped = data.path("data_collections").asText("");
@@ -85,7 +98,10 @@ public final class SnapshotsInProgress {
     public Optional<String> reason(TableId table) {
         Running r = running.get(table.toString());
         if (r == null) {
-            return Optional.empty();
+            String status = failed.get(table.toString());
+            return status == null ? Optional.empty() : Optional.of("the last incremental snapshot of this table failed "
+                    + "(Debezium's status " + status + "; the pipeline's log says why), so rows of it may be missing "
+                    + "from its topic: run strangler snapshot --tables " + table + " again");
         }
         return Optional.of("an incremental snapshot of this table is in progress (" + progressOf(r) + ", since "
                 + r.since() + "): its rows are still being published, so rows not read yet would look missing; "

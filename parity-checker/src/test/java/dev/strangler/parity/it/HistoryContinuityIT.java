@@ -138,8 +138,9 @@ class HistoryContinuityIT {
             snapshots.request(customers, Optional.of("(SELECT pg_sleep(3)) IS NOT NULL"));
             ParityReport during = await().atMost(Duration.ofSeconds(60)).until(f::check,
                     r -> result(r, "shop.customers").verdict() == Verdict.UNVERIFIABLE);
-            assertThat(result(during, "shop.customers").reason()).contains("incremental snapshot of this table is "
-                    + "in progress").containsAnyOf("% by key", "no chunk read yet");
+            // in progress, or (Debezium 3.6.1's race of a first chunk with a streamed change) failed: never GO
+            assertThat(result(during, "shop.customers").reason()).containsAnyOf("incremental snapshot of this table "
+                    + "is in progress", "the last incremental snapshot of this table failed");
             assertThat(result(during, "shop.products").verdict()).isEqualTo(Verdict.GO);
 
             snapshots.cancel(customers);

@@ -28,6 +28,20 @@ class SnapshotsInProgressTest {
     }
 
     @Test
+    void aScanThatFailedLeavesTheTableUnverifiableUntilAScanSucceeds() {
+        SnapshotsInProgress s = new SnapshotsInProgress();
+        s.accept(notice("a", "STARTED", "\"data_collections\":\"shop.orders\""));
+        s.accept(notice("a", "TABLE_SCAN_COMPLETED", "\"scanned_collection\":\"shop.orders\",\"status\":\"SQL_EXCEPTION\""));
+        s.accept(notice("a", "COMPLETED", ""));
+        assertThat(s.reason(ORDERS)).hasValueSatisfying(r -> assertThat(r).contains("failed", "SQL_EXCEPTION",
+                "strangler snapshot --tables shop.orders"));
+        s.accept(notice("b", "STARTED", "\"data_collections\":\"shop.orders\""));
+        assertThat(s.reason(ORDERS)).hasValueSatisfying(r -> assertThat(r).contains("in progress"));
+        s.accept(notice("b", "TABLE_SCAN_COMPLETED", "\"scanned_collection\":\"shop.orders\",\"status\":\"SUCCEEDED\""));
+        assertThat(s.reason(ORDERS)).isEmpty();
+    }
+
+    @Test
     void anAbortEndsTheTablesItNamesOrAll() {
         SnapshotsInProgress s = new SnapshotsInProgress();
         s.accept(notice("a", "STARTED", "\"data_collections\":\"shop.orders,shop.order_lines\""));
