@@ -156,6 +156,10 @@ final class EngineRun implements AutoCloseable {
                 ? Optional.of(new PositionRecords(config.offsets().topic(), config.pipelineName()))
                 : Optional.empty(), KafkaClientSettings.sendTimeout(config.kafka()),
                 java.util.Set.copyOf(controlTopics));
+        KafkaBatchPublisher publisher = new KafkaBatchPublisher(producer, publishing, onDemandTopics::ensure,
+                notPublished(), TransactionBoundaries.forPipeline(config), new IntakeHeaders(config.pipelineName()),
+                metrics, Clock.systemUTC());
+        plan.stored().ifPresent(position -> publisher.resumingFrom(position.fields()));
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(DebeziumSettings.build(config, publicationExists, plan, noIncrementalSnapshots.isEmpty()))
                 .using(this::onEngineFinished)
@@ -165,8 +169,7 @@ final class EngineRun implements AutoCloseable {
                         started.countDown();
                     }
                 })
-                .notifying(new FailureReporting(new KafkaBatchPublisher(producer, publishing, onDemandTopics::ensure,
-                        notPublished(), TransactionBoundaries.forPipeline(config), new IntakeHeaders(config.pipelineName()), metrics, Clock.systemUTC())))
+                .notifying(new FailureReporting(publisher))
                 .build();
         LOG.info("starting pipeline '{}': {} table(s) from {} (slot {}, publication {}{}) to Kafka {}, {}",
                 config.pipelineName(), config.capturedTables().size(), config.source().endpoint(),

@@ -92,6 +92,11 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
     private final ConnectJson keyJson;
     private final ConnectJson valueJson;
     private final SimpleHeaderConverter headerConverter = new SimpleHeaderConverter();
+    private ResumeGuard resumeGuard = ResumeGuard.NONE;
+    /** The last published change's transaction and LSN, and how many changes in a row had both. */
+    private long runTxId = -1;
+    private long runLsn = -1;
+    private long runCount;
 
     /**
      * @param producer     transactional (initialised) when {@code settings.positions()} is present
@@ -128,6 +133,15 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
         headerConverter.configure(Map.of());
     }
 
+    /**
+     * Drops what Debezium sends again after this start's stored position (see {@link ResumeGuard}).
+     *
+     * @param stored the offset this start resumes from, null for none
+     */
+    public void resumingFrom(Map<String, ?> stored) {
+        this.resumeGuard = ResumeGuard.from(stored);
+    }
+
     @Override
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> batch,
                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
@@ -155,7 +169,13 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
                 }
                 // a notification sent outside the stream carries an empty offset of no partition: not a position
                 if (record.sourceOffset() != null && !record.sourceOffset().isEmpty()) {
-                    positions.put(record.sourcePartition(), record.sourceOffset());
+                    positions.put(record.sourcePartition(), countedPosition(record));
+                }
+                if (resumeGuard.isResent(record)) {
+                    skipped++;
+                    LOG.warn("dropped a change Debezium sent again after the restart (txId {}, LSN {}): it was "
+                            + "published before", record.sourceOffset().get("txId"), record.sourceOffset().get("lsn"));
+                    continue;
                 }
                 if (boundaries != null && boundaries.isBoundary(record)) {
                     // BEGIN and END go out in this batch's Kafka transaction, as the boundaries decide
@@ -215,6 +235,27 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
         if (LOG.isTraceEnabled()) {
             LOG.trace("batch of {} published, {} skipped, max lsn {}", sent.size(), skipped, maxLsn);
         }
+    }
+
+    /**
+     * The record's offset as the position to store: for a row change, with how many changes of its transaction at its
+     * LSN were handled up to it, so that a restart knows which of them were published ({@link ResumeGuard}).
+     */
+    private Map<String, ?> countedPosition(SourceRecord record) {
+        if (!ResumeGuard.isChange(record) || !(record.sourceOffset().get("txId") instanceof Number tx)
+                || !(record.sourceOffset().get("lsn") instanceof Number at)) {
+            return record.sourceOffset();
+        }
+        if (tx.longValue() == runTxId && at.longValue() == runLsn) {
+            runCount++;
+        } else {
+            runTxId = tx.longValue();
+            runLsn = at.longValue();
+            runCount = 1;
+        }
+        Map<String, Object> position = new LinkedHashMap<>(record.sourceOffset());
+        position.put(ResumeGuard.EVENTS_AT_LSN, runCount);
+        return position;
     }
 
     /** Sends one record; {@code sends} and {@code sent} grow together, so a failed send names its record. */

@@ -25,7 +25,17 @@ import java.util.OptionalLong;
  * in between is no longer held by anything, so the start is refused unless snapshot.mode=when_needed asks for a new
  * snapshot.
  */
-public record StartPlan(Kind kind, boolean catchesUpBeforeSnapshot, String explanation) {
+public record StartPlan(Kind kind, boolean catchesUpBeforeSnapshot, String explanation,
+                        Optional<StoredOffset> stored) {
+
+    public StartPlan(Kind kind, boolean catchesUpBeforeSnapshot, String explanation) {
+        this(kind, catchesUpBeforeSnapshot, explanation, Optional.empty());
+    }
+
+    /** The same plan, knowing the position it resumes from (the publisher drops what Debezium sends again). */
+    public StartPlan withStored(Optional<StoredOffset> position) {
+        return new StartPlan(kind, catchesUpBeforeSnapshot, explanation, position);
+    }
 
     public enum Kind {
         /** No slot, nothing stored: the configured snapshot mode from the start. */

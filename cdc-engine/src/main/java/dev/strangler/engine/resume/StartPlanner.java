@@ -58,7 +58,7 @@ public final class StartPlanner {
             } else {
                 LOG.warn("{}", plan.explanation());
             }
-            return plan;
+            return plan.kind() == StartPlan.Kind.RESUME ? plan.withStored(stored) : plan;
         }
     }
 
