@@ -97,6 +97,9 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
     private long runTxId = -1;
     private long runLsn = -1;
     private long runCount;
+    /** The last streamed change before this run's first snapshot read, and whether the guard was armed with it. */
+    private Map<String, Object> catchUpChange;
+    private boolean catchUpArmed;
 
     /**
      * @param producer     transactional (initialised) when {@code settings.positions()} is present
@@ -171,6 +174,7 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
                 if (record.sourceOffset() != null && !record.sourceOffset().isEmpty()) {
                     positions.put(record.sourcePartition(), countedPosition(record));
                 }
+                armAfterCatchUp(record);
                 if (resumeGuard.isResent(record)) {
                     skipped++;
                     LOG.warn("dropped a change Debezium sent again after the restart (txId {}, LSN {}): it was "
@@ -235,6 +239,48 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
         if (LOG.isTraceEnabled()) {
             LOG.trace("batch of {} published, {} skipped, max lsn {}", sent.size(), skipped, maxLsn);
         }
+    }
+
+    /**
+     * A start that recovers an interrupted first snapshot streams from the stored position up to where the new
+     * snapshot begins, then snapshots, then streams from the snapshot's position. Debezium 3.6.1 ends that catch-up
+     * only after handling the change that reaches the snapshot's position, and streaming after the snapshot reads that
+     * change's transaction again from its start: without this, its changes up to that one are published twice (seen in
+     * DeliveryFaultsIT as one duplicated first change of a transaction). At the first read of the initial snapshot
+     * after streamed changes, the last of them arms the guard.
+     */
+    private void armAfterCatchUp(SourceRecord record) {
+        if (catchUpChange == null) {
+            if (ResumeGuard.isChange(record)) {
+                catchUpChange = countedRun(record);
+            }
+            return;
+        }
+        if (!catchUpArmed && isInitialSnapshotRead(record)) {
+            catchUpArmed = true;
+            resumeGuard = ResumeGuard.from(catchUpChange);
+            LOG.info("snapshot after catch-up streaming: changes of transaction {} up to LSN {} are already published",
+                    catchUpChange.get("txId"), catchUpChange.get("lsn"));
+        } else if (ResumeGuard.isChange(record) && !catchUpArmed) {
+            catchUpChange = countedRun(record);
+        }
+    }
+
+    private Map<String, Object> countedRun(SourceRecord record) {
+        Map<String, Object> change = new LinkedHashMap<>(record.sourceOffset());
+        change.put(ResumeGuard.EVENTS_AT_LSN, runCount);
+        return change;
+    }
+
+    private static boolean isInitialSnapshotRead(SourceRecord record) {
+        if (!(record.value() instanceof org.apache.kafka.connect.data.Struct value)
+                || value.schema().field("op") == null || !"r".equals(value.getString("op"))
+                || value.schema().field("source") == null
+                || !(value.get("source") instanceof org.apache.kafka.connect.data.Struct source)
+                || source.schema().field("snapshot") == null) {
+            return false;
+        }
+        return !"incremental".equals(String.valueOf(source.get("snapshot")));
     }
 
     /**
