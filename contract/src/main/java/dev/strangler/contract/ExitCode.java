@@ -30,7 +30,7 @@ public enum ExitCode {
     KAFKA_UNAVAILABLE(75, "Kafka unavailable (`sink`: also a stored position Kafka no longer has, deleted by "
             + "retention; `snapshot`: no running pipeline took the request within `--start-timeout`, which stays "
             + "queued in the signal topic)"),
-    CONFIG(78, "bad configuration; `run`: `http.port` in use");
+    CONFIG(78, "bad configuration; `run`: `http.port` in use; `repair`: a report it refuses (UNVERIFIABLE, of another pipeline, older than `--max-age`, cut later than the slot reached)");
 
     private final int code;
     private final String meaning;
