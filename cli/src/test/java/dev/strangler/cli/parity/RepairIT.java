@@ -186,6 +186,37 @@ class RepairIT {
                 dir.resolve("nowhere").resolve("report.json").toString());
         assertThat(refused.exit()).isEqualTo(ExitCodes.CONFIG);
         assertThat(refused.err()).contains("does not exist");
+        Path before = dir.resolve("before");
+        assertRefused(before, "verdict", "UNVERIFIABLE", "is UNVERIFIABLE");
+        assertRefused(before, "slot", "another_slot", "not of this pipeline");
+        assertRefused(before, "startedAt", "2020-01-01T00:00:00Z", "older than --max-age");
+        ObjectNode report = (ObjectNode) JSON.readTree(before.resolve("report.json").toFile());
+        ((ObjectNode) report.get("cut")).put("walLsnValue", Long.MAX_VALUE / 2);
+        assertRefused(before, report, "later than slot 'strangler_rep' has reached");
+        Files.writeString(before.resolve("differences.jsonl"), "{\"format\":\"strangler-differences/1\","
+                + "\"runId\":\"another-run\"}\n");
+        CliRun foreign = cli("repair", "--config", configFile.toString(), "--report",
+                before.resolve("report.json").toString(), "--dry-run");
+        assertThat(foreign.exit()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(foreign.err()).contains("belongs to run another-run");
+    }
+
+    /** A copy of the report with one field changed is refused with one line naming why, exit 78, nothing published. */
+    private void assertRefused(Path reportDir, String field, String value, String why) throws Exception {
+        ObjectNode report = (ObjectNode) JSON.readTree(reportDir.resolve("report.json").toFile());
+        report.put(field, value);
+        assertRefused(reportDir, report, why);
+    }
+
+    private void assertRefused(Path reportDir, ObjectNode report, String why) throws Exception {
+        Path copy = Files.createDirectories(dir.resolve("edited-" + Math.abs(report.hashCode())));
+        Files.writeString(copy.resolve("report.json"), report.toString());
+        Files.copy(reportDir.resolve("differences.jsonl"), copy.resolve("differences.jsonl"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        CliRun r = cli("repair", "--config", configFile.toString(), "--report", copy.resolve("report.json").toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(r.err()).contains(why).doesNotContain("\n\tat ");
+        assertThat(r.out()).doesNotContain("retracted", "re-reading");
     }
 
     private static JsonNode table(JsonNode report, String name) {
