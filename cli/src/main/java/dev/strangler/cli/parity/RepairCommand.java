@@ -8,6 +8,7 @@ import dev.strangler.cli.Verbosity;
 import dev.strangler.contract.EventEncoding;
 import dev.strangler.contract.TableId;
 import dev.strangler.contract.TopicNames;
+import dev.strangler.engine.SinkUnavailableException;
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.admin.IncrementalSnapshots;
 import dev.strangler.engine.admin.RecordRetraction;
@@ -53,8 +54,8 @@ import picocli.CommandLine.Spec;
             "Refuses an UNVERIFIABLE report, one of another pipeline, one older than --max-age and one cut later than "
                 + "the slot has reached (the slot was created again since).",
             "Exit code: the new check's (0 GO, 1 NO-GO, 2 UNVERIFIABLE); 0 after --dry-run; 78 for a report it "
-                + "refuses; 70 when a table's re-read failed three times; 75 when no running pipeline took the "
-                + "request within --start-timeout; 69 when PostgreSQL cannot be reached."})
+                + "refuses; 70 when a table's re-read failed three times; 75 when no pipeline streams (its slot is "
+                + "inactive) or none took the request within --start-timeout; 69 when PostgreSQL cannot be reached."})
 public final class RepairCommand implements Callable<Integer> {
 
     private static final int ATTEMPTS = 3;
@@ -157,7 +158,14 @@ public final class RepairCommand implements Callable<Integer> {
     private SnapshotScope scope(RepairPlan plan, ParityConfig parity) {
         Map<TableId, Optional<String>> conditions = new LinkedHashMap<>();
         try (Connection c = Connections.open(parity, "strangler-repair", Duration.ofSeconds(30))) {
-            RepairPreconditions.check(plan, parity.slot(), parity.topicPrefix(), c, maxAge, Instant.now());
+            boolean streaming = RepairPreconditions.check(plan, parity.slot(), parity.topicPrefix(), c, maxAge,
+                    Instant.now());
+            if (!streaming && !dryRun) {
+                // checked before anything is published: retracted keys without the re-read would stay half repaired
+                throw new SinkUnavailableException("slot '" + parity.slot() + "' is not active: no pipeline streams "
+                        + "from it now, and the re-read runs inside the pipeline; start it (strangler run) and repair "
+                        + "again");
+            }
             for (RepairPlan.TableRepair t : plan.tables()) {
                 Optional<String> unreadable = t.wholeTable() ? Optional.of(t.reReadCount() + " keys, more than "
                         + "--max-keys " + maxKeys) : KeyFilter.unreadableReason(t.table(),

@@ -193,12 +193,22 @@ class RepairIT {
         ObjectNode report = (ObjectNode) JSON.readTree(before.resolve("report.json").toFile());
         ((ObjectNode) report.get("cut")).put("walLsnValue", Long.MAX_VALUE / 2);
         assertRefused(before, report, "later than slot 'strangler_rep' has reached");
-        Files.writeString(before.resolve("differences.jsonl"), "{\"format\":\"strangler-differences/1\","
+        Path foreignKeys = Files.createDirectories(dir.resolve("foreign"));
+        Files.copy(before.resolve("report.json"), foreignKeys.resolve("report.json"));
+        Files.writeString(foreignKeys.resolve("differences.jsonl"), "{\"format\":\"strangler-differences/1\","
                 + "\"runId\":\"another-run\"}\n");
         CliRun foreign = cli("repair", "--config", configFile.toString(), "--report",
-                before.resolve("report.json").toString(), "--dry-run");
+                foreignKeys.resolve("report.json").toString(), "--dry-run");
         assertThat(foreign.exit()).isEqualTo(ExitCodes.CONFIG);
         assertThat(foreign.err()).contains("belongs to run another-run");
+
+        pipeline.stop();
+        pipeline = null;
+        CliRun stopped = cli("repair", "--config", configFile.toString(), "--report",
+                before.resolve("report.json").toString(), "--out", dir.resolve("stopped").toString());
+        assertThat(stopped.exit()).as(stopped.out() + stopped.err()).isEqualTo(ExitCodes.SINK_UNAVAILABLE);
+        assertThat(stopped.err()).contains("is not active", "strangler run");
+        assertThat(stopped.out()).doesNotContain("retracted", "re-reading");
     }
 
     /** A copy of the report with one field changed is refused with one line naming why, exit 78, nothing published. */

@@ -21,9 +21,12 @@ public final class RepairPreconditions {
     private RepairPreconditions() {
     }
 
-    /** @throws RepairRefusedException when the report does not speak for this pipeline now, with the reason */
-    public static void check(RepairPlan plan, String slot, String topicPrefix, Connection c, Duration maxAge,
-                             Instant now) throws SQLException {
+    /**
+     * @return whether the slot is active (a pipeline streams from it: the re-read runs inside that pipeline)
+     * @throws RepairRefusedException when the report does not speak for this pipeline now, with the reason
+     */
+    public static boolean check(RepairPlan plan, String slot, String topicPrefix, Connection c, Duration maxAge,
+                                Instant now) throws SQLException {
         if (!plan.slot().equals(slot) || !plan.topicPrefix().equals(topicPrefix)) {
             throw new RepairRefusedException("report " + plan.reportFile() + " is of slot '" + plan.slot()
                     + "', topic prefix '" + plan.topicPrefix() + "', not of this pipeline (slot '" + slot + "', topic "
@@ -36,7 +39,7 @@ public final class RepairPreconditions {
                     + "moved on since; run `strangler parity` again and repair from its report");
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT confirmed_flush_lsn - '0/0'::pg_lsn, confirmed_flush_lsn::text FROM pg_replication_slots "
+                "SELECT confirmed_flush_lsn - '0/0'::pg_lsn, confirmed_flush_lsn::text, active FROM pg_replication_slots "
                         + "WHERE slot_name = ?")) {
             ps.setString(1, slot);
             try (ResultSet rs = ps.executeQuery()) {
@@ -51,6 +54,7 @@ public final class RepairPreconditions {
                             + "): the slot was dropped and created again since, or the report is of another "
                             + "database; run `strangler parity` again and repair from its report");
                 }
+                return rs.getBoolean(3);
             }
         }
     }
