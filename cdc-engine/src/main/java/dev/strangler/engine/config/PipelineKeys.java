@@ -33,7 +33,7 @@ public final class PipelineKeys {
             "File whose content is source.password (UTF-8, one trailing line break ignored), e.g. a Docker or "
                     + "Kubernetes secret mounted as a file. Every secret key, pass-through ones included, can be read "
                     + "this way: <key>.file. A file others can read gets a warning.");
-    public static final ConfigKey SOURCE_PRIMARY_URL = optional("source.primary.url", ConfigType.STRING, null,
+    public static final ConfigKey SOURCE_PRIMARY_URL = optional("source.primary.url", ConfigType.STRING, "",
             "Only when source.url is a read replica (a hot standby, PostgreSQL 16+, README 'A read replica as the "
                     + "source'): JDBC URL of its primary, where the pipeline writes what it must write (schema "
                     + "strangler's migrations, the heartbeat, the publication, the parity history), as the same "
