@@ -145,7 +145,7 @@ final class EngineRun implements AutoCloseable {
         // a standby source: the writes go to its primary (source.primary.url) or nowhere (StandbySource)
         Optional<PipelineConfig.Source> writes = StandbySource.writeTarget(config.source(), server);
         if (server.standby() && writes.isEmpty()) {
-            LOG.warn("{}", StandbySource.WITHOUT_PRIMARY);
+            LOG.warn("the source is a standby and {}", StandbySource.WITHOUT_PRIMARY);
         }
         if (migrate) {
             writes.ifPresent(SchemaMigrator::migrate);

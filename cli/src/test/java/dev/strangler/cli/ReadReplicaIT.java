@@ -109,10 +109,19 @@ class ReadReplicaIT {
         PipelineConfig config = new PipelineConfigLoader(Map.of()).fromMap(settings);
         Path file = CliRun.config(dir, settings);
 
+        Map<String, String> withoutPrimary = new HashMap<>(settings);
+        withoutPrimary.remove("source.primary.url");
+        CliRun alone = CliRun.of(new DoctorCommand(), "--config", CliRun.config(dir, withoutPrimary)
+                .toString(), "--no-kafka");
+        System.out.println("ReadReplicaIT doctor without source.primary.url:\n" + alone.out());
+        assertThat(alone.exit()).as(alone.out()).isNotZero();
+        assertThat(alone.out()).contains("FAIL  publication strangler_replica", "FAIL  schema strangler",
+                "WARN  primary", "no heartbeat", "set source.primary.url=jdbc:postgresql://PRIMARY:5432/legacy");
+
         CliRun before = CliRun.of(new DoctorCommand(), "--config", file.toString(), "--no-kafka");
         assertThat(before.out().lines()).as(before.out()).noneMatch(line -> line.startsWith("FAIL"));
-        assertThat(before.out()).contains("a standby (read replica)", "hot_standby_feedback", "primary_slot_name",
-                "wal_level on the primary", "does not exist yet");
+        assertThat(before.out()).contains("PASS  primary", "a standby (read replica)", "PASS  hot_standby_feedback",
+                "PASS  primary_slot_name", "PASS  wal_level on the primary", "does not exist yet");
 
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicLong inserted = new AtomicLong();
@@ -151,6 +160,7 @@ class ReadReplicaIT {
                     .untilAsserted(() -> assertThat(ids(config, null)).containsAll(onPrimary));
 
             CliRun during = CliRun.of(new DoctorCommand(), "--config", file.toString(), "--no-kafka");
+            System.out.println("ReadReplicaIT doctor while the pipeline runs:\n" + during.out());
             assertThat(during.out().lines()).as(during.out()).noneMatch(line -> line.startsWith("FAIL"));
             assertThat(during.out()).contains("PASS  slot on the standby", "PASS  catalog_xmin on the primary");
         }

@@ -17,7 +17,8 @@ import java.util.Optional;
  * What a read replica as the source needs (README, "A read replica as the source"): PostgreSQL 16+, hot_standby_feedback
  * on, a physical slot on the primary for the standby (so the primary keeps the catalog rows the standby's logical slot
  * needs across disconnects), wal_level=logical on the primary, a slot on the standby that no conflict has invalidated
- * and whose catalog_xmin the primary holds, and somewhere to write (source.primary.url) or what is missing without it.
+ * and whose catalog_xmin the primary holds, and somewhere to write (source.primary.url) or what is missing without it
+ * (the publication and schema strangler checks FAIL when what the pipeline would create there is missing).
  * On a primary it says only that; {@code source.primary.url} then is not used.
  */
 final class StandbyProbe implements Probe {
@@ -48,7 +49,7 @@ final class StandbyProbe implements Probe {
                 ? Check.pass(ROLE, "a standby (read replica): the slot lives here and nothing is written here; "
                         + "heartbeat, schema strangler, publication and parity history go to the primary "
                         + primary.get().endpoint())
-                : Check.warn(ROLE, "a standby (read replica): the slot lives here; " + StandbySource.WITHOUT_PRIMARY,
+                : Check.warn(ROLE, "a standby (read replica): the slot lives here, and " + StandbySource.WITHOUT_PRIMARY,
                         "set " + PipelineKeys.SOURCE_PRIMARY_URL.name() + "=jdbc:postgresql://PRIMARY:5432/"
                                 + source.endpoint().database() + " (the same role logs in there)"));
         checks.add(Sql.bool(c, "SELECT current_setting('hot_standby_feedback')::boolean")
@@ -73,7 +74,6 @@ final class StandbyProbe implements Probe {
                     + PipelineKeys.SOURCE_PRIMARY_URL.name() + "; logical decoding on a standby needs "
                     + "wal_level=logical on the primary as well as here", "on the primary: SHOW wal_level; "
                     + "ALTER SYSTEM SET wal_level = logical; and restart it (" + ServerProbe.SCRIPT_01 + ")"));
-            checks.addAll(mustExistWithoutPrimary(c, config));
         }
         return checks;
     }
@@ -142,24 +142,6 @@ final class StandbyProbe implements Probe {
             checks.add(Check.fail("source.primary.url", "cannot read the primary " + primary.endpoint() + ": "
                     + SourceConnections.firstLine(e), "check " + PipelineKeys.SOURCE_PRIMARY_URL.name() + " and that "
                     + "pg_hba.conf on the primary lets role '" + primary.user() + "' in from this host"));
-        }
-        return checks;
-    }
-
-    /** Without a primary to write to, what the pipeline would create must already be there. */
-    private static List<Check> mustExistWithoutPrimary(Connection c, PipelineConfig config) throws SQLException {
-        List<Check> checks = new ArrayList<>();
-        String pub = config.source().publication();
-        if (!Sql.bool(c, "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = '" + pub + "')")) {
-            checks.add(Check.fail("publication on a standby", "publication '" + pub + "' does not exist, and the "
-                    + "pipeline cannot create it on a standby", "on the primary: CREATE PUBLICATION " + pub
-                    + " FOR TABLE <source.tables>, strangler.heartbeat; or set "
-                    + PipelineKeys.SOURCE_PRIMARY_URL.name()));
-        }
-        if (!Sql.bool(c, "SELECT to_regclass('strangler.heartbeat') IS NOT NULL")) {
-            checks.add(Check.fail("schema strangler on a standby", "schema strangler does not exist, and the "
-                    + "pipeline cannot migrate it on a standby", "on the primary: strangler sql print migrations | "
-                    + "psql <primary>; or set " + PipelineKeys.SOURCE_PRIMARY_URL.name()));
         }
         return checks;
     }

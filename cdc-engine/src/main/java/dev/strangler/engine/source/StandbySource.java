@@ -30,7 +30,7 @@ public final class StandbySource {
     private static final Duration REPLAY_WAIT = Duration.ofSeconds(60);
 
     /** What a standby source without source.primary.url costs; logged at start, shown by the doctor. */
-    public static final String WITHOUT_PRIMARY = "the source is a standby and " + PipelineKeys.SOURCE_PRIMARY_URL.name()
+    public static final String WITHOUT_PRIMARY = PipelineKeys.SOURCE_PRIMARY_URL.name()
             + " is not set, so the pipeline writes nothing: no heartbeat (while the captured tables are idle the slot "
             + "does not move, the standby retains WAL and strangler parity waits for the next change), no "
             + "migrations and no publication (a DBA creates both on the primary: strangler sql print migrations, "
