@@ -21,6 +21,7 @@ import dev.strangler.sandbox.SandboxKafka;
 import dev.strangler.sandbox.SandboxPostgres;
 import dev.strangler.sandbox.SandboxStandby;
 import dev.strangler.sandbox.TopicContents;
+import dev.strangler.sql.StranglerSchema;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,8 +41,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,9 +53,12 @@ import org.junit.jupiter.api.io.TempDir;
  * streaming hot standby of it ({@link SandboxStandby}), a legacy writer on the primary, the pipeline streaming from
  * a slot on the standby while its heartbeat, migrations and publication go to the primary (source.primary.url), every
  * written row in Kafka, a parity GO cut on the standby with its history stored on the primary, and the doctor's
- * standby checks before and while the pipeline runs.
+ * standby checks before and while the pipeline runs. Then the same without source.primary.url: the DBA's migrations
+ * and publication made on the primary beforehand, the pipeline's writes all off (no heartbeat, no parity history), a
+ * parity GO all the same while the legacy app writes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReadReplicaIT {
 
     private static final String DB = "legacy";
@@ -93,7 +100,9 @@ class ReadReplicaIT {
         }
     }
 
+    /** First: its doctor run sees a primary without schema strangler. */
     @Test
+    @Order(1)
     void thePipelineStreamsFromTheStandbyWithoutLossAndParityIsGoWhileNothingIsWrittenThere() throws Exception {
         Map<String, String> settings = new HashMap<>();
         settings.put("pipeline.name", "replica");
@@ -116,7 +125,9 @@ class ReadReplicaIT {
         System.out.println("ReadReplicaIT doctor without source.primary.url:\n" + alone.out());
         assertThat(alone.exit()).as(alone.out()).isNotZero();
         assertThat(alone.out()).contains("FAIL  publication strangler_replica", "FAIL  schema strangler",
-                "WARN  primary", "no heartbeat", "set source.primary.url=jdbc:postgresql://PRIMARY:5432/legacy");
+                "WARN  primary");
+        assertThat(alone.out().replaceAll("\\s+", " ")).contains("the pipeline writes nothing: no heartbeat",
+                "set source.primary.url=jdbc:postgresql://PRIMARY:5432/legacy");
 
         CliRun before = CliRun.of(new DoctorCommand(), "--config", file.toString(), "--no-kafka");
         assertThat(before.out().lines()).as(before.out()).noneMatch(line -> line.startsWith("FAIL"));
@@ -176,6 +187,67 @@ class ReadReplicaIT {
         assertThat(single(primary, "SELECT count(*)::text FROM strangler.parity_run")).isEqualTo("1");
         assertThat(single(primary, "SELECT count(*)::text FROM pg_publication WHERE pubname = '"
                 + config.source().publication() + "'")).isEqualTo("1");
+    }
+
+    @Test
+    @Order(2)
+    void withoutAPrimaryUrlThePipelineStreamsFromTheStandbyWithItsWritesOff() throws Exception {
+        // what a DBA does on the primary when the pipeline may not write there: the migrations and the publication
+        StranglerSchema.flyway(primary.jdbcUrl(DB), primary.superuser(), primary.superuserPassword()).migrate();
+        try (Connection c = primary.connect(DB); Statement st = c.createStatement()) {
+            st.execute("CREATE PUBLICATION strangler_alone FOR TABLE bank.accounts, strangler.heartbeat");
+        }
+        standby.awaitReplayed();
+        long runsBefore = Long.parseLong(single(primary, "SELECT count(*)::text FROM strangler.parity_run"));
+        Map<String, String> settings = new HashMap<>();
+        settings.put("pipeline.name", "alone");
+        settings.put("source.url", standby.server().jdbcUrl(DB));
+        settings.put("source.user", primary.superuser());
+        settings.put("source.password", primary.superuserPassword());
+        settings.put("source.tables", ACCOUNTS.toString());
+        settings.put("source.publication", "strangler_alone");
+        settings.put("sink.echo", "off");
+        settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        settings.put("heartbeat.interval", "1s");
+        settings.put("offsets.flush.interval", "500ms");
+        settings.put("http.enabled", "false");
+        PipelineConfig config = new PipelineConfigLoader(Map.of()).fromMap(settings);
+        CliRun doctor = CliRun.of(new DoctorCommand(), "--config", CliRun.config(dir, settings).toString(),
+                "--no-kafka");
+        assertThat(doctor.out().lines()).as(doctor.out()).noneMatch(line -> line.startsWith("FAIL"));
+        assertThat(doctor.out()).contains("WARN  primary", "WARN  wal_level on the primary");
+        assertThat(doctor.out().replaceAll("\\s+", " ")).contains("the pipeline writes nothing: no heartbeat");
+
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicLong inserted = new AtomicLong();
+        AtomicReference<Exception> writerFailure = new AtomicReference<>();
+        // the writer runs from the start: without the primary's help the slot's creation on the standby waits for
+        // the running-transactions record the busy primary writes every 15 s
+        Thread writer = new Thread(() -> legacyAppWrites(writing, inserted, writerFailure), "legacy-writer-alone");
+        writer.start();
+        try (Pipeline running = new Pipeline(config, new Pipeline.Options(true, Duration.ofSeconds(15),
+                Duration.ofMinutes(3)))) {
+            running.start();
+            long atStart = inserted.get();
+            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> assertThat(ids(config, "c")).hasSizeGreaterThan(20));
+            ParityConfig parity = ParitySettings.from(config, List.of(), 0, Map.of(), Duration.ofSeconds(60), 10,
+                    null);
+            ParityReport report = new ParityChecker(parity,
+                    CanonicalRowCodecs.factory(parity.unavailableValuePlaceholder()), Progress.NONE).run();
+            assertThat(report.verdict()).as(report.tables().toString()).isEqualTo(Verdict.GO);
+            assertThat(inserted.get()).as("the writer wrote while the pipeline ran").isGreaterThan(atStart);
+        } finally {
+            writing.set(false);
+            writer.join(10_000);
+        }
+        assertThat(writerFailure.get()).as("the legacy writer").isNull();
+        assertThat(single(primary, "SELECT count(*)::text FROM strangler.heartbeat WHERE pipeline = 'alone'"))
+                .as("no heartbeat anywhere").isEqualTo("0");
+        assertThat(Long.parseLong(single(primary, "SELECT count(*)::text FROM strangler.parity_run")))
+                .as("the parity run is not stored").isEqualTo(runsBefore);
+        assertThat(single(standby.server(), "SELECT count(*)::text FROM pg_replication_slots WHERE slot_name = "
+                + "'strangler_alone'")).isEqualTo("1");
     }
 
     /** The ids in the table's topic, of events with that op (any op: null). */
