@@ -131,7 +131,11 @@ final class DebeziumSettings {
         p.setProperty("errors.max.retries", "0");
         // a failed attempt's tasks stop within this even when Kafka is down (the task's last commit reads the
         // offsets topic), so the restart does not wait for Debezium's default of 40 s
-        p.setProperty("internal.task.management.timeout.ms", "15000");
+        // A standby source's task start includes creating the slot there, which waits for running-transactions
+        // records from the primary (two or more while the primary is busy: StandbySource asks for them through
+        // source.primary.url, else the primary writes one every 15 s): a longer wait, paid also by a failed
+        // attempt's stop while Kafka is down.
+        p.setProperty("internal.task.management.timeout.ms", standbySource ? "90000" : "15000");
 
         config.debeziumOverrides().forEach(p::setProperty);
         plan.debeziumOverrides().forEach(p::setProperty);

@@ -52,6 +52,8 @@ class DebeziumSettingsTest {
                 true, true);
         assertThat(standby.getProperty("heartbeat.interval.ms")).isEqualTo("5000");
         assertThat(standby.getProperty("heartbeat.action.query")).as("a standby refuses every write").isNull();
+        assertThat(standby.getProperty("internal.task.management.timeout.ms")).as("the slot's creation on a standby "
+                + "waits for the primary").isEqualTo("90000");
         assertThat(build(config).getProperty("heartbeat.action.query")).startsWith("INSERT INTO strangler.heartbeat");
     }
 }

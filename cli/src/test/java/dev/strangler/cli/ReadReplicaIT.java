@@ -250,6 +250,27 @@ class ReadReplicaIT {
                 + "'strangler_alone'")).isEqualTo("1");
     }
 
+    @Test
+    @Order(3)
+    void theDoctorRefusesAStandbyOfAVersionThatCannotDecodeThere() throws Exception {
+        try (SandboxPostgres old = SandboxPostgres.start("12", Map.of());
+             SandboxStandby oldStandby = SandboxStandby.start(old)) {
+            Map<String, String> settings = new HashMap<>();
+            settings.put("pipeline.name", "old");
+            settings.put("source.url", oldStandby.server().jdbcUrl("postgres"));
+            settings.put("source.primary.url", old.jdbcUrl("postgres"));
+            settings.put("source.user", old.superuser());
+            settings.put("source.tables", "public.t");
+            settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+            CliRun doctor = CliRun.of(new DoctorCommand(), "--config", CliRun.config(dir, settings).toString(),
+                    "--no-kafka");
+            assertThat(doctor.exit()).as(doctor.out()).isNotZero();
+            assertThat(doctor.out()).contains("FAIL  primary");
+            assertThat(doctor.out().replaceAll("\\s+", " ")).contains("PostgreSQL 12.22 cannot decode on a standby "
+                    + "(16+ can)", "upgrade to PostgreSQL 16+ to stream from a read replica");
+        }
+    }
+
     /** The ids in the table's topic, of events with that op (any op: null). */
     private Set<Long> ids(PipelineConfig config, String op) throws Exception {
         Set<Long> ids = new HashSet<>();

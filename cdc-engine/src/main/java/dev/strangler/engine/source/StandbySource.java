@@ -107,8 +107,9 @@ public final class StandbySource {
 
     /**
      * Creating a logical slot on a standby waits for a running-transactions record from the primary, which the
-     * primary writes every 15 s only while it is busy. Until the pipeline's slot exists on the standby, this thread
-     * asks the primary for one every second ({@code pg_log_standby_snapshot()}, PostgreSQL 16+; superuser or
+     * primary writes every 15 s only while it is busy, and while transactions run there it may take several before
+     * the slot reaches a consistent point. Until the pipeline's slot exists on the standby, this thread asks the
+     * primary for one four times a second ({@code pg_log_standby_snapshot()}, PostgreSQL 16+; superuser or
      * {@code GRANT EXECUTE}). A refusal is logged once and the slot's creation then waits for the primary's own.
      *
      * @return the thread, already started; it ends by itself once the slot exists, after 5 minutes, or when
@@ -148,7 +149,7 @@ public final class StandbySource {
                                 config.source().user());
                     }
                 }
-                Thread.sleep(1000);
+                Thread.sleep(250);
             }
         } catch (SQLException | RuntimeException e) {
             LOG.debug("stopped helping the slot's creation on the standby: {}", e.getMessage());
