@@ -104,17 +104,8 @@ class ReadReplicaIT {
     @Test
     @Order(1)
     void thePipelineStreamsFromTheStandbyWithoutLossAndParityIsGoWhileNothingIsWrittenThere() throws Exception {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("pipeline.name", "replica");
-        settings.put("source.url", standby.server().jdbcUrl(DB));
+        Map<String, String> settings = standbySource("replica");
         settings.put("source.primary.url", primary.jdbcUrl(DB));
-        settings.put("source.user", primary.superuser());
-        settings.put("source.password", primary.superuserPassword());
-        settings.put("source.tables", ACCOUNTS.toString());
-        settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        settings.put("heartbeat.interval", "1s");
-        settings.put("offsets.flush.interval", "500ms");
-        settings.put("http.enabled", "false");
         PipelineConfig config = new PipelineConfigLoader(Map.of()).fromMap(settings);
         Path file = CliRun.config(dir, settings);
 
@@ -145,12 +136,7 @@ class ReadReplicaIT {
             try {
                 Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
                         .untilAsserted(() -> assertThat(ids(config, "c")).hasSizeGreaterThan(20));
-                ParityConfig parity = ParitySettings.from(config, List.of(), 0, Map.of(), Duration.ofSeconds(60), 10,
-                        null);
-                ParityReport report = new ParityChecker(parity,
-                        CanonicalRowCodecs.factory(parity.unavailableValuePlaceholder()), Progress.NONE).run();
-                assertThat(report.verdict()).as(report.tables().toString()).isEqualTo(Verdict.GO);
-                assertThat(report.tables()).singleElement().satisfies(t -> assertThat(t.findings()).isZero());
+                assertParityGo(config);
             } finally {
                 writing.set(false);
                 writer.join(10_000);
@@ -199,18 +185,9 @@ class ReadReplicaIT {
         }
         standby.awaitReplayed();
         long runsBefore = Long.parseLong(single(primary, "SELECT count(*)::text FROM strangler.parity_run"));
-        Map<String, String> settings = new HashMap<>();
-        settings.put("pipeline.name", "alone");
-        settings.put("source.url", standby.server().jdbcUrl(DB));
-        settings.put("source.user", primary.superuser());
-        settings.put("source.password", primary.superuserPassword());
-        settings.put("source.tables", ACCOUNTS.toString());
+        Map<String, String> settings = standbySource("alone");
         settings.put("source.publication", "strangler_alone");
         settings.put("sink.echo", "off");
-        settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        settings.put("heartbeat.interval", "1s");
-        settings.put("offsets.flush.interval", "500ms");
-        settings.put("http.enabled", "false");
         PipelineConfig config = new PipelineConfigLoader(Map.of()).fromMap(settings);
         CliRun doctor = CliRun.of(new DoctorCommand(), "--config", CliRun.config(dir, settings).toString(),
                 "--no-kafka");
@@ -231,11 +208,7 @@ class ReadReplicaIT {
             long atStart = inserted.get();
             Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
                     .untilAsserted(() -> assertThat(ids(config, "c")).hasSizeGreaterThan(20));
-            ParityConfig parity = ParitySettings.from(config, List.of(), 0, Map.of(), Duration.ofSeconds(60), 10,
-                    null);
-            ParityReport report = new ParityChecker(parity,
-                    CanonicalRowCodecs.factory(parity.unavailableValuePlaceholder()), Progress.NONE).run();
-            assertThat(report.verdict()).as(report.tables().toString()).isEqualTo(Verdict.GO);
+            assertParityGo(config);
             assertThat(inserted.get()).as("the writer wrote while the pipeline ran").isGreaterThan(atStart);
         } finally {
             writing.set(false);
@@ -269,6 +242,30 @@ class ReadReplicaIT {
             assertThat(doctor.out().replaceAll("\\s+", " ")).contains("PostgreSQL 12.22 cannot decode on a standby "
                     + "(16+ can)", "upgrade to PostgreSQL 16+ to stream from a read replica");
         }
+    }
+
+    /** A pipeline streaming bank.accounts from the standby, as the superuser, with a quick heartbeat. */
+    private Map<String, String> standbySource(String pipeline) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("pipeline.name", pipeline);
+        settings.put("source.url", standby.server().jdbcUrl(DB));
+        settings.put("source.user", primary.superuser());
+        settings.put("source.password", primary.superuserPassword());
+        settings.put("source.tables", ACCOUNTS.toString());
+        settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        settings.put("heartbeat.interval", "1s");
+        settings.put("offsets.flush.interval", "500ms");
+        settings.put("http.enabled", "false");
+        return settings;
+    }
+
+    /** strangler parity, its cut on the standby: GO, no finding. */
+    private static void assertParityGo(PipelineConfig config) {
+        ParityConfig parity = ParitySettings.from(config, List.of(), 0, Map.of(), Duration.ofSeconds(60), 10, null);
+        ParityReport report = new ParityChecker(parity,
+                CanonicalRowCodecs.factory(parity.unavailableValuePlaceholder()), Progress.NONE).run();
+        assertThat(report.verdict()).as(report.tables().toString()).isEqualTo(Verdict.GO);
+        assertThat(report.tables()).singleElement().satisfies(t -> assertThat(t.findings()).isZero());
     }
 
     /** The ids in the table's topic, of events with that op (any op: null). */
