@@ -68,6 +68,9 @@ public final class ExitCodes {
         if (e instanceof PipelineFailedException) {
             return PIPELINE_FAILED;
         }
+        if (e instanceof dev.strangler.parity.repair.RepairRefusedException) {
+            return CONFIG; // a report the repair cannot act on: the input is wrong, not the environment
+        }
         if (e instanceof dev.strangler.parity.ParityException) {
             return SOURCE_NOT_READY;
         }

@@ -4,6 +4,7 @@ import dev.strangler.cli.dba.DoctorCommand;
 import dev.strangler.cli.dba.SlotCommand;
 import dev.strangler.cli.dba.SqlCommand;
 import dev.strangler.cli.parity.ParityCommand;
+import dev.strangler.cli.parity.RepairCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +20,7 @@ import picocli.CommandLine;
         versionProvider = VersionCommand.Provider.class,
         description = "Legacy PostgreSQL changes as Kafka events, and the evidence to cut over.",
         subcommands = {RunCommand.class, StatusCommand.class, SinkCommand.class, DemoPlaceholderCommand.class, DoctorCommand.class, SlotCommand.class,
-            SqlCommand.class, SnapshotCommand.class, ParityCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+            SqlCommand.class, SnapshotCommand.class, ParityCommand.class, RepairCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class StranglerCommand implements Callable<Integer> {
 
     @Spec

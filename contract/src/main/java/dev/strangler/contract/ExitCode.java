@@ -29,8 +29,10 @@ public enum ExitCode {
     INTERNAL(71, "internal error (a bug: run again with `--verbose`)"),
     KAFKA_UNAVAILABLE(75, "Kafka unavailable (`sink`: also a stored position Kafka no longer has, deleted by "
             + "retention; `snapshot`: no running pipeline took the request within `--start-timeout`, which stays "
-            + "queued in the signal topic)"),
-    CONFIG(78, "bad configuration; `run`: `http.port` in use");
+            + "queued in the signal topic; `repair`: no pipeline streams from the slot, or none took the re-read in "
+            + "time)"),
+    CONFIG(78, "bad configuration; `run`: `http.port` in use; `repair`: a report it refuses (UNVERIFIABLE, of "
+            + "another pipeline, older than `--max-age`, cut later than the slot reached)");
 
     private final int code;
     private final String meaning;

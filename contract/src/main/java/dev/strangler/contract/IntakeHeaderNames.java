@@ -13,6 +13,12 @@ public final class IntakeHeaderNames {
     public static final String SOURCE_TXID = "strangler.source_txid";
     /** The pipeline's name. */
     public static final String PIPELINE = "strangler.pipeline";
+    /**
+     * On a delete that {@code strangler repair} wrote (not a change of the source): the id of the parity run whose
+     * report it repairs. The delete retracts a key the topic held but the table did not; it orders by its topic
+     * position, like a snapshot read, not by a source position.
+     */
+    public static final String REPAIR = "strangler.repair";
     /** The prefix reserved for Strangler's own headers. */
     public static final String RESERVED_PREFIX = "strangler.";
 

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Properties;
 
 /** Connections to the legacy database for the checker and its history, with timeouts and messages that name the fix. */
-final class Connections {
+public final class Connections {
 
     /** How long to wait for PostgreSQL to accept a connection (and to log in). */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -19,7 +19,7 @@ final class Connections {
      * @param socketTimeout how long one read may wait for the server; zero for no limit (the cut's transaction scans
      *                      whole tables and must not be cut short)
      */
-    static Connection open(ParityConfig config, String applicationName, Duration socketTimeout) {
+    public static Connection open(ParityConfig config, String applicationName, Duration socketTimeout) {
         return open(config, config.jdbcUrl(), applicationName, socketTimeout);
     }
 
@@ -42,12 +42,12 @@ final class Connections {
     }
 
     /** The JDBC URL without query parameters (they may carry a password). */
-    static String redacted(String url) {
+    public static String redacted(String url) {
         int q = url.indexOf('?');
         return q < 0 ? url : url.substring(0, q);
     }
 
-    static String firstLine(Throwable e) {
+    public static String firstLine(Throwable e) {
         String m = String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);

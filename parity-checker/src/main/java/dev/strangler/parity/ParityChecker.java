@@ -3,6 +3,7 @@ package dev.strangler.parity;
 import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.contract.TableId;
 import dev.strangler.parity.canonical.Canonicalizer;
+import dev.strangler.parity.compare.DifferingKeys;
 import dev.strangler.parity.compare.RowCodec;
 import dev.strangler.parity.compare.RowCodecFactory;
 import dev.strangler.parity.compare.TableComparison;
@@ -17,6 +18,7 @@ import dev.strangler.parity.reverse.SinkModel;
 import dev.strangler.parity.spill.SpillDirectory;
 import dev.strangler.parity.spill.SpillEstimate;
 import dev.strangler.parity.stream.ChangeEvent;
+import dev.strangler.parity.repair.DifferencesFile;
 import dev.strangler.parity.stream.EnvelopeParser;
 import dev.strangler.parity.stream.HistoryContinuity;
 import dev.strangler.parity.stream.SnapshotBoundaries;
@@ -60,6 +62,7 @@ public final class ParityChecker {
     private final SpillEstimate spillEstimate;
 
     private final SinkModel.Loader sink;
+    private Path differingKeysFile;
 
     public ParityChecker(ParityConfig config, RowCodecFactory codecs, Progress progress) {
         this(config, codecs, progress, SpillEstimate.fromTableSizes(), null);
@@ -89,13 +92,26 @@ public final class ParityChecker {
         this.sink = sink;
     }
 
+    /**
+     * Also writes every key the run finds missing, extra, different or not comparable to {@code file} ({@value
+     * DifferencesFile#NAME} beside report.json), which {@code strangler repair} reads; the file appears only when the
+     * run completes.
+     */
+    public ParityChecker writingDifferingKeysTo(Path file) {
+        this.differingKeysFile = file;
+        return this;
+    }
+
     public ParityReport run() {
         Instant started = Instant.now();
         String runId = UUID.randomUUID().toString();
         try (Connection cutConnection = Connections.open(config, "strangler-parity-cut", Duration.ZERO);
              Connection control = Connections.open(config, "strangler-parity", Duration.ZERO);
              // before the cut and the wait: a run that cannot spill says so at once, and holds no snapshot meanwhile
-             SpillDirectory work = SpillSpace.prepare(config, control, spillEstimate)) {
+             SpillDirectory work = SpillSpace.prepare(config, control, spillEstimate);
+             DifferencesFile.Writer keys = differingKeysFile == null ? null
+                     : DifferencesFile.create(differingKeysFile, runId)) {
+            DifferingKeys differing = keys == null ? DifferingKeys.NONE : keys;
             ServerCapabilities server = ServerCapabilities.probe(control);
             Optional<String> unsupported = server.unsupportedReason();
             if (unsupported.isPresent()) {
@@ -131,7 +147,7 @@ public final class ParityChecker {
                         tables.add(snapshotting.isPresent() ? TableResult.unverifiable(table, config.topicFor(table),
                                 config.toleranceFor(table), snapshotting.get())
                                 : checkTable(cutConnection, reader, visibility, work.path(), table, history,
-                                completeness.counter(table)));
+                                completeness.counter(table), differing));
                     }
                     tables = judgeHistory(tables, continuity);
                     tables = completeness.judge(tables, config.sampleSize());
@@ -159,6 +175,9 @@ public final class ParityChecker {
                         redactedSource(), config.slot(), config.topicPrefix(), cut, verdict, reason, tables, history,
                         config.eventEncoding().toString(), config.acceptNotComparable(), config.acceptHistoryGaps(),
                         transactions);
+                if (keys != null) {
+                    keys.commit();
+                }
                 if (historyAvailable) {
                     History.store(historyStore, report);
                 } else if (historyStore != null) {
@@ -223,7 +242,8 @@ public final class ParityChecker {
     }
 
     private TableResult checkTable(Connection c, TopicReader reader, Visibility visibility, Path work, TableId table,
-                                   HistoryContinuity continuity, LongConsumer transactionEvents) throws SQLException {
+                                   HistoryContinuity continuity, LongConsumer transactionEvents,
+                                   DifferingKeys differing) throws SQLException {
         String topic = config.topicFor(table);
         long tolerance = config.toleranceFor(table);
         RowCodec codec;
@@ -263,16 +283,17 @@ public final class ParityChecker {
                 (Math.max(estimate, extent.records()) + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION));
         EnvelopeParser parser = new EnvelopeParser();
         try (TableComparison comparison = new TableComparison(table, topic, codec, visibility::isVisible,
-                partitions, work, config.sampleSize()).countingTransactions(transactionEvents)) {
+                partitions, work, config.sampleSize()).countingTransactions(transactionEvents)
+                .recordingKeys(differing)) {
             long from = foldFrom;
             reader.read(topic, extent, record -> {
                 try {
-                    ChangeEvent event = parser.parse(record.key(), record.value());
+                    ChangeEvent event = parser.parse(record);
                     continuity.accept(record.partition(), record.offset(), event);
                     if (record.offset() < from) {
                         return; // before the snapshot the history is rebuilt from
                     }
-                    comparison.acceptEvent(event);
+                    comparison.acceptEvent(event, record.partition(), record.offset());
                 } catch (EnvelopeParser.MalformedEventException | RowCodecFactory.NotCheckableException
                          | IllegalArgumentException e) {
                     // IllegalArgumentException: a value the canonical rules cannot read (another connector's

@@ -70,6 +70,12 @@ public final class IncrementalSnapshots {
      * condition is a valid predicate on every table (planned, never run, in a read-only transaction).
      */
     public void check(List<TableId> tables, Optional<String> where) {
+        check(SnapshotScope.of(tables, where));
+    }
+
+    /** Checks a request of per-table conditions, as {@link #check(List, Optional)} does one. */
+    public void check(SnapshotScope scope) {
+        List<TableId> tables = scope.tables();
         if (tables.isEmpty()) {
             throw new ConfigException("no table given: name the captured tables to snapshot");
         }
@@ -90,7 +96,7 @@ public final class IncrementalSnapshots {
             try (Statement st = c.createStatement()) {
                 st.execute("SET LOCAL statement_timeout = '10s'");
                 for (TableId table : tables) {
-                    plan(st, table, where);
+                    plan(st, table, scope.conditionOf(table));
                 }
             } finally {
                 c.rollback();
@@ -120,8 +126,13 @@ public final class IncrementalSnapshots {
 
     /** Asks the pipeline for an incremental snapshot; it runs when the pipeline next streams if it is not running. */
     public SnapshotSignal request(List<TableId> tables, Optional<String> where) {
-        check(tables, where);
-        SnapshotSignal signal = SnapshotSignal.execute(tables, where);
+        return request(SnapshotScope.of(tables, where));
+    }
+
+    /** Asks the pipeline for an incremental snapshot of the scope's rows. */
+    public SnapshotSignal request(SnapshotScope scope) {
+        check(scope);
+        SnapshotSignal signal = SnapshotSignal.execute(scope);
         send(config, signal);
         return signal;
     }
@@ -180,12 +191,18 @@ public final class IncrementalSnapshots {
      */
     public Outcome snapshotAndFollow(List<TableId> tables, Optional<String> where, Duration startTimeout,
                                      int attempts, java.util.function.Consumer<SnapshotNotice> listener) {
+        return snapshotAndFollow(SnapshotScope.of(tables, where), startTimeout, attempts, listener);
+    }
+
+    /** Like {@link #snapshotAndFollow(List, Optional, Duration, int, java.util.function.Consumer)}, per-table rows. */
+    public Outcome snapshotAndFollow(SnapshotScope scope, Duration startTimeout, int attempts,
+                                     java.util.function.Consumer<SnapshotNotice> listener) {
         try (Notices notices = openNotices()) {
-            List<TableId> pending = tables;
+            SnapshotScope pending = scope;
             for (int attempt = 1; ; attempt++) {
-                SnapshotSignal signal = request(pending, where);
+                SnapshotSignal signal = request(pending);
                 listener.accept(new SnapshotNotice(signal.id(), "REQUESTED", Map.of("data_collections",
-                        String.join(",", pending.stream().map(TableId::toString).toList()), "attempt",
+                        String.join(",", pending.tables().stream().map(TableId::toString).toList()), "attempt",
                         Integer.toString(attempt))));
                 List<TableId> failed = new ArrayList<>();
                 Optional<Outcome> end = follow(notices, signal, startTimeout, failed, listener);
@@ -198,7 +215,7 @@ public final class IncrementalSnapshots {
                 if (attempt >= attempts) {
                     return Outcome.FAILED;
                 }
-                pending = failed;
+                pending = pending.only(failed);
             }
         }
     }

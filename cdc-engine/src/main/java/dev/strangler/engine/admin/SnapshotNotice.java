@@ -1,5 +1,6 @@
 package dev.strangler.engine.admin;
 
+import dev.strangler.contract.SnapshotChunkKeys;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,30 +46,10 @@ public record SnapshotNotice(String snapshotId, String type, Map<String, String>
     }
 
     /**
-     * How far the chunk reader got through a single-column numeric key, as Debezium reports it ({@code [1024]} of
-     * {@code [20000]}); empty for other keys, where a share cannot be told from the key.
+     * How far the chunk reader got through a single-column numeric key ({@link SnapshotChunkKeys#percent}); empty for
+     * other keys, where a share cannot be told from the key.
      */
     public Optional<Integer> percent() {
-        Optional<Double> last = singleNumber(data.get("last_processed_key"));
-        Optional<Double> max = singleNumber(data.get("maximum_key"));
-        if (last.isEmpty() || max.isEmpty() || max.get() <= 0) {
-            return Optional.empty();
-        }
-        return Optional.of((int) Math.max(0, Math.min(100, Math.floor(100 * last.get() / max.get()))));
-    }
-
-    private static Optional<Double> singleNumber(String key) {
-        if (key == null) {
-            return Optional.empty();
-        }
-        String inner = key.strip();
-        if (inner.startsWith("[") && inner.endsWith("]")) {
-            inner = inner.substring(1, inner.length() - 1).strip();
-        }
-        try {
-            return Optional.of(Double.parseDouble(inner));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        return SnapshotChunkKeys.percent(data.get("last_processed_key"), data.get("maximum_key"));
     }
 }

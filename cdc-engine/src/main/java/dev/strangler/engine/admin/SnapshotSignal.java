@@ -24,15 +24,21 @@ public record SnapshotSignal(String id, String json) {
 
     /** An incremental snapshot of {@code tables}, of the rows {@code where} selects when given (all rows else). */
     public static SnapshotSignal execute(List<TableId> tables, Optional<String> where) {
+        return execute(SnapshotScope.of(tables, where));
+    }
+
+    /** An incremental snapshot of the scope's tables, each of the rows its condition selects (all rows if none). */
+    public static SnapshotSignal execute(SnapshotScope scope) {
         String id = "strangler-" + UUID.randomUUID();
         ObjectNode data = JSON.createObjectNode();
         ArrayNode collections = data.putArray("data-collections");
-        tables.forEach(t -> collections.add(pattern(t)));
+        scope.tables().forEach(t -> collections.add(pattern(t)));
         data.put("type", "incremental");
-        where.ifPresent(predicate -> {
+        if (scope.conditions().values().stream().anyMatch(Optional::isPresent)) {
             ArrayNode conditions = data.putArray("additional-conditions");
-            tables.forEach(t -> conditions.addObject().put("data-collection", pattern(t)).put("filter", predicate));
-        });
+            scope.conditions().forEach((t, predicate) -> predicate.ifPresent(p ->
+                    conditions.addObject().put("data-collection", pattern(t)).put("filter", p)));
+        }
         return new SnapshotSignal(id, envelope(id, "execute-snapshot", data));
     }
 

@@ -3,6 +3,7 @@ package dev.strangler.engine.doctor;
 import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.contract.TableId;
 import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.source.SqlIdentifier;
 import dev.strangler.engine.source.StranglerObjects;
 import dev.strangler.sql.StranglerSchema;
 import java.sql.Connection;
@@ -45,7 +46,7 @@ final class PublicationProbe implements Probe {
             if (!rs.getBoolean(2) || !rs.getBoolean(3) || !rs.getBoolean(4)) {
                 checks.add(Check.fail("publication " + pub + ": operations", "publication '" + pub + "' does not "
                         + "publish every insert, update and delete: those changes never reach Kafka",
-                        "ALTER PUBLICATION " + Sql.ident(pub) + " SET (publish = 'insert, update, delete, "
+                        "ALTER PUBLICATION " + SqlIdentifier.quote(pub) + " SET (publish = 'insert, update, delete, "
                                 + "truncate');"));
             }
             checks.addAll(allTables ? allTables(c, pub) : tables(c, config, rs.getString(5)));
@@ -110,7 +111,7 @@ final class PublicationProbe implements Probe {
             }
         }
         String name = "publication " + pub + ": tables";
-        String fix = "publish only the streamed tables: DROP PUBLICATION " + Sql.ident(pub) + "; then " + SCRIPT_03;
+        String fix = "publish only the streamed tables: DROP PUBLICATION " + SqlIdentifier.quote(pub) + "; then " + SCRIPT_03;
         if (!unkeyed.isEmpty()) {
             return List.of(Check.fail(name, "publication '" + pub + "' is FOR ALL TABLES, and " + unkeyed.size()
                     + " table(s) have no primary key or replica identity (" + abbreviate(unkeyed) + "): PostgreSQL "
@@ -131,7 +132,7 @@ final class PublicationProbe implements Probe {
     /** A published table's name as PostgreSQL has it; it need not be a valid {@link TableId}. */
     private record Published(String schema, String table) {
         String quoted() {
-            return Sql.ident(schema) + "." + Sql.ident(table);
+            return SqlIdentifier.quote(schema) + "." + SqlIdentifier.quote(table);
         }
 
         @Override
@@ -179,12 +180,12 @@ final class PublicationProbe implements Probe {
             checks.add(Check.fail(name, "publication '" + pub + "' (owner " + owner + ") exists but does not publish "
                     + describe(config, missing) + ": Strangler uses an existing publication as it is, so "
                     + (missing.size() == 1 ? "its" : "their") + " " + whatNeverArrives(config, missing)
-                    + " would never reach Kafka", "ALTER PUBLICATION " + Sql.ident(pub) + " ADD TABLE "
+                    + " would never reach Kafka", "ALTER PUBLICATION " + SqlIdentifier.quote(pub) + " ADD TABLE "
                     + missing.stream().map(TableId::quoted).collect(Collectors.joining(", ")) + "; (as its owner "
                     + "or a superuser, " + SCRIPT_03 + ")"));
         }
         if (!extra.isEmpty()) {
-            String drop = "ALTER PUBLICATION " + Sql.ident(pub) + " DROP TABLE "
+            String drop = "ALTER PUBLICATION " + SqlIdentifier.quote(pub) + " DROP TABLE "
                     + extra.stream().map(Published::quoted).collect(Collectors.joining(", ")) + ";";
             if (!unkeyed.isEmpty()) {
                 checks.add(Check.fail(name, "publication '" + pub + "' also publishes " + join(extra)
@@ -224,7 +225,7 @@ final class PublicationProbe implements Probe {
                     : "schema strangler is published: strangler.heartbeat is covered once the first start "
                             + "creates it");
         }
-        String fix = "ALTER PUBLICATION " + Sql.ident(pub) + " ADD TABLE strangler.heartbeat; (as a superuser, "
+        String fix = "ALTER PUBLICATION " + SqlIdentifier.quote(pub) + " ADD TABLE strangler.heartbeat; (as a superuser, "
                 + "after the pipeline's first start created it; or run " + SCRIPT_03 + " again)";
         return Check.warn(name, exists
                 ? "strangler.heartbeat is not published: while the captured tables are idle the slot does not move "
@@ -261,7 +262,7 @@ final class PublicationProbe implements Probe {
                 + "c.relnamespace WHERE n.nspname = 'strangler' AND c.relname = 'sink_marker' "
                 + "AND has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT'))")
                 && Sql.bool(c, "SELECT EXISTS (SELECT 1 FROM strangler.sink_marker)");
-        String fix = "ALTER PUBLICATION " + Sql.ident(pub) + " ADD TABLE strangler.sink_marker; (as its owner or a "
+        String fix = "ALTER PUBLICATION " + SqlIdentifier.quote(pub) + " ADD TABLE strangler.sink_marker; (as its owner or a "
                 + "superuser, once the migrations created it; or run " + SCRIPT_03 + " again), or set sink.echo=off "
                 + "if no strangler sink writes to this database";
         if (sinkWrote) {

@@ -5,6 +5,7 @@ import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.SourceEndpoint;
 import dev.strangler.engine.source.SourceConnections;
+import dev.strangler.engine.source.SqlIdentifier;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -55,7 +56,7 @@ final class ReplicationConnectionProbe implements Probe {
 
     private static String fixFor(SourceNotReadyException e, PipelineConfig.Source source, HostedService hosted) {
         String message = String.valueOf(e.getMessage());
-        String role = Sql.ident(source.user());
+        String role = SqlIdentifier.quote(source.user());
         if (message.contains("must be superuser or replication role") || message.contains("permission denied to "
                 + "start WAL sender") || message.contains("REPLICATION attribute")) {
             return hosted.grantReplication(role);

@@ -2,6 +2,7 @@ package dev.strangler.engine.doctor;
 
 import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.source.SqlIdentifier;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -43,7 +44,7 @@ final class RoleProbe implements Probe {
             if (!replication && !rds) {
                 return List.of(Check.fail("role", "role '" + user + "' lacks the REPLICATION attribute: it cannot "
                         + "create or read a replication slot", platform.service()
-                        .grantReplication(Sql.ident(user))));
+                        .grantReplication(SqlIdentifier.quote(user))));
             }
             String how = replication ? "REPLICATION" : "rds_replication membership";
             return List.of(Check.pass("role", "role '" + user + "': " + (login ? "LOGIN, " : "") + how

@@ -2,6 +2,7 @@ package dev.strangler.engine.doctor;
 
 import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.source.SqlIdentifier;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,7 +27,7 @@ final class SchemaProbe implements Probe {
     public List<Check> run(Connection c, ServerCapabilities server, HostedService.Detected platform,
                            PipelineConfig config) throws SQLException {
         String user = config.source().user();
-        String role = Sql.ident(user);
+        String role = SqlIdentifier.quote(user);
         int latest = SqlScripts.latestMigrationVersion();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
                 SELECT n.oid IS NOT NULL, pg_get_userbyid(n.nspowner), pg_has_role(n.nspowner, 'USAGE'),

@@ -6,15 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 
-/** Small JDBC and quoting helpers shared by the probes, so each probe reads as its SQL. */
+/** Small JDBC helpers and string literals shared by the probes, so each probe reads as its SQL. */
 final class Sql {
 
     private Sql() {
-    }
-
-    /** An identifier as SQL, always double-quoted (as psql's :"var" and format('%I') for mixed case). */
-    static String ident(String name) {
-        return '"' + name.replace("\"", "\"\"") + '"';
     }
 
     /** A string literal as SQL. */

@@ -4,6 +4,7 @@ import dev.strangler.contract.OutboxContract;
 import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.contract.TableId;
 import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.engine.source.SqlIdentifier;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -161,10 +162,10 @@ final class TableProbe implements Probe {
 
     private static Check access(TableId table, String user, boolean schemaUsage, boolean select) {
         String name = "table " + table + ": SELECT";
-        String role = Sql.ident(user);
+        String role = SqlIdentifier.quote(user);
         if (!schemaUsage) {
             return Check.fail(name, "role '" + user + "' has no USAGE on schema " + table.schema()
-                    + ": the snapshot cannot read " + table, "GRANT USAGE ON SCHEMA " + Sql.ident(table.schema())
+                    + ": the snapshot cannot read " + table, "GRANT USAGE ON SCHEMA " + SqlIdentifier.quote(table.schema())
                     + " TO " + role + ";");
         }
         if (!select) {

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,12 +92,13 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
     private final ConnectJson valueJson;
     private final SimpleHeaderConverter headerConverter = new SimpleHeaderConverter();
     private ResumeGuard resumeGuard = ResumeGuard.NONE;
-    /** The last published change's transaction and LSN, and how many changes in a row had both. */
-    private long runTxId = -1;
-    private long runLsn = -1;
-    private long runCount;
-    /** The last streamed change before this run's first snapshot read, and whether the guard was armed with it. */
-    private Map<String, Object> catchUpChange;
+    private final CountedPositions positions = new CountedPositions();
+    /**
+     * The offset of the last streamed change before this run's first snapshot read and its count of changes at its
+     * LSN, and whether the guard was armed with it.
+     */
+    private Map<String, ?> catchUpOffset;
+    private long catchUpEventsAtLsn;
     private boolean catchUpArmed;
 
     /**
@@ -157,7 +157,7 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
         boolean transactional = settings.positions().isPresent();
         List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
         List<SourceRecord> sent = new ArrayList<>(batch.size());
-        Map<Map<String, ?>, Map<String, ?>> positions = new LinkedHashMap<>();
+        positions.newBatch();
         long maxLsn = -1;
         int skipped = 0;
         if (transactional) {
@@ -170,10 +170,7 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
                 if (lsn != null) {
                     maxLsn = Math.max(maxLsn, lsn);
                 }
-                // a notification sent outside the stream carries an empty offset of no partition: not a position
-                if (record.sourceOffset() != null && !record.sourceOffset().isEmpty()) {
-                    positions.put(record.sourcePartition(), countedPosition(record));
-                }
+                positions.handled(record);
                 armAfterCatchUp(record);
                 if (resumeGuard.isResent(record)) {
                     skipped++;
@@ -199,10 +196,9 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
                 send(record, now, sends, sent);
             }
             if (transactional) {
-                for (var position : positions.entrySet()) {
-                    sends.add(producer.send(settings.positions().get().record(position.getKey(),
-                            position.getValue())));
-                }
+                PositionRecords positionRecords = settings.positions().get();
+                positions.forEach((partition, position) ->
+                        sends.add(producer.send(positionRecords.record(partition, position))));
             }
             long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
             for (int i = 0; i < sends.size(); i++) {
@@ -250,26 +246,26 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
      * after streamed changes, the last of them arms the guard.
      */
     private void armAfterCatchUp(SourceRecord record) {
-        if (catchUpChange == null) {
+        if (catchUpOffset == null) {
             if (ResumeGuard.isChange(record)) {
-                catchUpChange = countedRun(record);
+                catchUp(record);
             }
             return;
         }
         if (!catchUpArmed && isInitialSnapshotRead(record)) {
             catchUpArmed = true;
-            resumeGuard = ResumeGuard.from(catchUpChange);
+            resumeGuard = ResumeGuard.from(CountedPositions.withCount(catchUpOffset, catchUpEventsAtLsn));
             LOG.info("snapshot after catch-up streaming: changes of transaction {} up to LSN {} are already published",
-                    catchUpChange.get("txId"), catchUpChange.get("lsn"));
+                    catchUpOffset.get("txId"), catchUpOffset.get("lsn"));
         } else if (ResumeGuard.isChange(record) && !catchUpArmed) {
-            catchUpChange = countedRun(record);
+            catchUp(record);
         }
     }
 
-    private Map<String, Object> countedRun(SourceRecord record) {
-        Map<String, Object> change = new LinkedHashMap<>(record.sourceOffset());
-        change.put(ResumeGuard.EVENTS_AT_LSN, runCount);
-        return change;
+    /** Remembers the change (already counted) without copying its offset: the guard is built once, when armed. */
+    private void catchUp(SourceRecord record) {
+        catchUpOffset = record.sourceOffset();
+        catchUpEventsAtLsn = positions.eventsAtLsn();
     }
 
     private static boolean isInitialSnapshotRead(SourceRecord record) {
@@ -281,27 +277,6 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
             return false;
         }
         return !"incremental".equals(String.valueOf(source.get("snapshot")));
-    }
-
-    /**
-     * The record's offset as the position to store: for a row change, with how many changes of its transaction at its
-     * LSN were handled up to it, so that a restart knows which of them were published ({@link ResumeGuard}).
-     */
-    private Map<String, ?> countedPosition(SourceRecord record) {
-        if (!ResumeGuard.isChange(record) || !(record.sourceOffset().get("txId") instanceof Number tx)
-                || !(record.sourceOffset().get("lsn") instanceof Number at)) {
-            return record.sourceOffset();
-        }
-        if (tx.longValue() == runTxId && at.longValue() == runLsn) {
-            runCount++;
-        } else {
-            runTxId = tx.longValue();
-            runLsn = at.longValue();
-            runCount = 1;
-        }
-        Map<String, Object> position = new LinkedHashMap<>(record.sourceOffset());
-        position.put(ResumeGuard.EVENTS_AT_LSN, runCount);
-        return position;
     }
 
     /** Sends one record; {@code sends} and {@code sent} grow together, so a failed send names its record. */

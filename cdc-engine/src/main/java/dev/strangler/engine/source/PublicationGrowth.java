@@ -49,14 +49,10 @@ public final class PublicationGrowth {
                 .toList();
         if (!missing.isEmpty()) {
             try (Statement st = c.createStatement()) {
-                st.execute("ALTER PUBLICATION " + quote(pub) + " ADD TABLE "
+                st.execute("ALTER PUBLICATION " + SqlIdentifier.quote(pub) + " ADD TABLE "
                         + missing.stream().map(TableId::quoted).collect(Collectors.joining(", ")));
             }
         }
         return missing;
-    }
-
-    private static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 }

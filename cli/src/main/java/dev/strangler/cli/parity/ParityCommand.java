@@ -11,6 +11,7 @@ import dev.strangler.parity.ParityChecker;
 import dev.strangler.parity.ParityConfig;
 import dev.strangler.parity.compare.CanonicalRowCodecs;
 import dev.strangler.parity.model.ParityReport;
+import dev.strangler.parity.repair.DifferencesFile;
 import dev.strangler.parity.report.JsonReportWriter;
 import dev.strangler.parity.report.ReportFiles;
 import dev.strangler.parity.report.ReportWriter;
@@ -159,7 +160,8 @@ public final class ParityCommand implements Callable<Integer> {
         StderrProgress progress = new StderrProgress(spec.commandLine().getErr(), System.console() != null);
         ParityReport report = new ParityChecker(parity, CanonicalRowCodecs.factory(parity.unavailableValuePlaceholder(),
                 parity.eventEncoding()), progress, skipSpaceCheck ? SpillEstimate.NONE : SpillEstimate.fromTableSizes(),
-                sink == null ? null : SinkParityModel.loader(sink)).run();
+                sink == null ? null : SinkParityModel.loader(sink))
+                .writingDifferingKeysTo(out.resolve(DifferencesFile.NAME)).run();
         progress.finish();
         ReportFiles files = new ReportWriter().write(report, out);
         if (json) {

@@ -56,6 +56,7 @@ public final class TableComparison implements AutoCloseable {
     private final ColumnGapTally gaps;
     private final Map<FindingKind, List<Finding>> samples = new EnumMap<>(FindingKind.class);
     private LongConsumer transactionEvents = xid -> { };
+    private DifferingKeys differingKeys = DifferingKeys.NONE;
     private long duplicates;
     private long rowsInTable;
     private long liveKeys;
@@ -85,13 +86,26 @@ public final class TableComparison implements AutoCloseable {
         return this;
     }
 
-    /** Stream side: called for every record of the topic, in partition offset order. */
+    /** Tells {@code keys} every key found missing, extra, different or not comparable, as {@link #finish} finds it. */
+    public TableComparison recordingKeys(DifferingKeys keys) {
+        this.differingKeys = keys;
+        return this;
+    }
+
+    /** Stream side, for an event whose place in the topic does not matter (hand-made events in tests). */
     public void acceptEvent(ChangeEvent event) {
+        acceptEvent(event, -1, -1);
+    }
+
+    /** Stream side: called for every record of the topic, in partition offset order, with where it is. */
+    public void acceptEvent(ChangeEvent event, int partition, long offset) {
         if (event.isTombstone()) {
             return;
         }
         Operation op = event.op();
-        boolean isVisible = op == Operation.READ || visible.test(event.txId());
+        boolean repair = event.repair() && op == Operation.DELETE;
+        // a repair's delete states the table as read when the repair ran, as a snapshot read does: always visible
+        boolean isVisible = op == Operation.READ || repair || visible.test(event.txId());
         if (!isVisible) {
             afterCutByOp.merge(op, 1L, Long::sum);
             return;
@@ -108,6 +122,9 @@ public final class TableComparison implements AutoCloseable {
             DataOutputStream out = stream.output(key);
             Partitions.writeString(out, key);
             out.writeByte(op.code().charAt(0));
+            out.writeBoolean(repair);
+            out.writeInt(partition);
+            out.writeLong(offset);
             out.writeLong(event.lsn());
             out.writeLong(event.txId());
             Partitions.writeString(out, event.after() == null ? null : event.after().toString());
@@ -186,6 +203,9 @@ public final class TableComparison implements AutoCloseable {
         long lastLsn = Long.MIN_VALUE;
         long snapshotLsn = Long.MIN_VALUE;
         String after;
+        /** Where the event that made this state is (what a repair retracts for an extra key). */
+        int partition = -1;
+        long offset = -1;
     }
 
     private Map<String, KeyState> fold(int partition) throws IOException {
@@ -194,31 +214,46 @@ public final class TableComparison implements AutoCloseable {
             while (!Partitions.atEnd(in)) {
                 String key = Partitions.readString(in);
                 Operation op = Operation.ofCode((char) in.readByte());
+                boolean repair = in.readBoolean();
+                int recordPartition = in.readInt();
+                long recordOffset = in.readLong();
                 long lsn = in.readLong();
                 long txId = in.readLong();
                 String after = Partitions.readString(in);
-                apply(state.computeIfAbsent(key, k -> new KeyState()), key, op, lsn, txId, after);
+                KeyState s = state.computeIfAbsent(key, k -> new KeyState());
+                if (apply(s, key, op, repair, lsn, txId, after)) {
+                    s.partition = recordPartition;
+                    s.offset = recordOffset;
+                }
             }
         }
         return state;
     }
 
-    private void apply(KeyState s, String key, Operation op, long lsn, long txId, String after) {
+    /** Folds one event into the key's state; false for a duplicate, which changes nothing. */
+    private boolean apply(KeyState s, String key, Operation op, boolean repair, long lsn, long txId, String after) {
+        if (repair) {
+            // retracts the key as the table showed it when the repair ran; ordered by the topic, like a read, so
+            // the LSN it carries (its retracted event's) is not compared with the stream's
+            s.status = KeyState.DELETED;
+            s.after = null;
+            return true;
+        }
         if (op == Operation.READ) {
             if (s.snapshotLsn == lsn) {
                 duplicates++;
-                return;
+                return false;
             }
             s.snapshotLsn = lsn;
             s.status = KeyState.LIVE;
             s.after = after;
             // lastLsn is left alone: a snapshot read carries the LSN of the snapshot's position, which can be
             // later than a change streamed after it (topic order, not LSN, orders a read against the stream).
-            return;
+            return true;
         }
         if (lsn <= s.lastLsn) {
             duplicates++; // sent again after a crash: at-least-once delivery, not a difference
-            return;
+            return false;
         }
         transactionEvents.accept(txId);
         switch (op) {
@@ -251,6 +286,7 @@ public final class TableComparison implements AutoCloseable {
             s.status = KeyState.LIVE;
             s.after = after;
         }
+        return true;
     }
 
     private void compare(int partition, Map<String, KeyState> state) throws IOException {
@@ -264,6 +300,7 @@ public final class TableComparison implements AutoCloseable {
                 }
                 KeyState s = state.remove(key);
                 if (s == null || s.status != KeyState.LIVE) {
+                    differingKeys.accept(table, FindingKind.MISSING_IN_STREAM, key, -1, -1);
                     record(FindingKind.MISSING_IN_STREAM, new Finding(FindingKind.MISSING_IN_STREAM, key, null,
                             summary(names, tableValues), s == null ? null : "(deleted)", s == null
                             ? "no event for this key is visible at the cut" : "the stream's last visible event "
@@ -277,6 +314,8 @@ public final class TableComparison implements AutoCloseable {
         for (var entry : state.entrySet()) {
             if (entry.getValue().status == KeyState.LIVE) {
                 liveKeys++;
+                differingKeys.accept(table, FindingKind.EXTRA_IN_STREAM, entry.getKey(), entry.getValue().partition,
+                        entry.getValue().offset);
                 record(FindingKind.EXTRA_IN_STREAM, new Finding(FindingKind.EXTRA_IN_STREAM, entry.getKey(), null,
                         null, abbreviate(entry.getValue().after), "the table has no row with this key at the cut"));
             }
@@ -327,6 +366,7 @@ public final class TableComparison implements AutoCloseable {
             }
         }
         if (differences != null) {
+            differingKeys.accept(table, FindingKind.CONTENT_DIFFERS, key, -1, -1);
             counts.merge(FindingKind.CONTENT_DIFFERS, 1L, Long::sum);
             List<Finding> sample = samples.computeIfAbsent(FindingKind.CONTENT_DIFFERS, k -> new ArrayList<>());
             for (Finding f : differences) {
@@ -335,6 +375,7 @@ public final class TableComparison implements AutoCloseable {
                 }
             }
         } else if (notShown != null) {
+            differingKeys.accept(table, FindingKind.NOT_COMPARABLE, key, -1, -1);
             gaps.notComparable(absent, unavailable, notShown);
         }
     }

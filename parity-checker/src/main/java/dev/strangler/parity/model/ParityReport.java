@@ -15,17 +15,34 @@ import java.util.List;
  * @param acceptHistoryGaps whether the run accepted history gaps (reported, no NO-GO of their own)
  * @param transactions what transaction completeness found, or why it was not checked; null when the run did not get
  *                     as far as reading topics (pipeline lagging, no captured table)
+ * @param repairOf     for the check a repair runs, the report it repaired and what it published; null otherwise
  */
 public record ParityReport(int schemaVersion, String runId, Instant startedAt, Instant finishedAt, String source,
                            String slot, String topicPrefix, Cut cut, Verdict verdict, String reason,
                            List<TableResult> tables, List<HistoryPoint> history, String eventEncoding,
-                           boolean acceptNotComparable, boolean acceptHistoryGaps, TransactionCheck transactions) {
+                           boolean acceptNotComparable, boolean acceptHistoryGaps, TransactionCheck transactions,
+                           RepairOf repairOf) {
 
     public static final int SCHEMA_VERSION = 2;
 
     public ParityReport {
         tables = List.copyOf(tables);
         history = List.copyOf(history);
+    }
+
+    /** A run that repaired nothing. */
+    public ParityReport(int schemaVersion, String runId, Instant startedAt, Instant finishedAt, String source,
+                        String slot, String topicPrefix, Cut cut, Verdict verdict, String reason,
+                        List<TableResult> tables, List<HistoryPoint> history, String eventEncoding,
+                        boolean acceptNotComparable, boolean acceptHistoryGaps, TransactionCheck transactions) {
+        this(schemaVersion, runId, startedAt, finishedAt, source, slot, topicPrefix, cut, verdict, reason, tables,
+                history, eventEncoding, acceptNotComparable, acceptHistoryGaps, transactions, null);
+    }
+
+    /** The same report, as the check of a repair. */
+    public ParityReport withRepairOf(RepairOf repair) {
+        return new ParityReport(schemaVersion, runId, startedAt, finishedAt, source, slot, topicPrefix, cut, verdict,
+                reason, tables, history, eventEncoding, acceptNotComparable, acceptHistoryGaps, transactions, repair);
     }
 
     /** A run that did not say anything about transaction completeness. */

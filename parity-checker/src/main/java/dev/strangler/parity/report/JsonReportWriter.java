@@ -66,6 +66,15 @@ public final class JsonReportWriter {
         verdict(root, r.verdict());
         root.put("reason", r.reason());
         root.set("transactionCompleteness", transactions(r.transactions()));
+        if (r.repairOf() != null) {
+            ObjectNode repair = root.putObject("repairOf");
+            repair.put("runId", r.repairOf().runId());
+            repair.put("report", r.repairOf().report());
+            repair.put("keysRepublished", r.repairOf().keysRepublished());
+            repair.put("keysRetracted", r.repairOf().keysRetracted());
+            ArrayNode whole = repair.putArray("wholeTables");
+            r.repairOf().wholeTables().forEach(whole::add);
+        }
         root.set("cut", cut(r.cut()));
         root.set("summary", summary(view.summary()));
         ArrayNode tables = root.putArray("tables");

@@ -13,9 +13,17 @@ import dev.strangler.parity.model.Operation;
  * @param lsn   source.lsn
  * @param snapshotMarker source.snapshot as written ("first", "true", "last", "incremental", ...); null when absent
  * @param sourceTsMs     source.ts_ms (commit time of a change, read time of a snapshot row); -1 when absent
+ * @param repair         written by {@code strangler repair} (header {@code strangler.repair}): a delete retracting a
+ *                       key the table did not have, ordered by its topic position like a snapshot read
  */
 public record ChangeEvent(JsonNode key, Operation op, JsonNode after, long txId, long lsn, boolean snapshot,
-                          String snapshotMarker, long sourceTsMs) {
+                          String snapshotMarker, long sourceTsMs, boolean repair) {
+
+    /** A change of the source (or a snapshot read), not a repair's. */
+    public ChangeEvent(JsonNode key, Operation op, JsonNode after, long txId, long lsn, boolean snapshot,
+                       String snapshotMarker, long sourceTsMs) {
+        this(key, op, after, txId, lsn, snapshot, snapshotMarker, sourceTsMs, false);
+    }
 
     /** An event without a snapshot marker or source time (hand-made events in tests). */
     public ChangeEvent(JsonNode key, Operation op, JsonNode after, long txId, long lsn, boolean snapshot) {
@@ -25,6 +33,11 @@ public record ChangeEvent(JsonNode key, Operation op, JsonNode after, long txId,
     /** The tombstone Debezium writes after a delete, so compaction can drop the key. */
     public static ChangeEvent tombstone(JsonNode key) {
         return new ChangeEvent(key, null, null, -1, -1, false);
+    }
+
+    /** The same event, marked as written by a repair. */
+    public ChangeEvent asRepair() {
+        return new ChangeEvent(key, op, after, txId, lsn, snapshot, snapshotMarker, sourceTsMs, true);
     }
 
     public boolean isTombstone() {

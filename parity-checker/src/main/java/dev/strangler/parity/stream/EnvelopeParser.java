@@ -2,8 +2,10 @@ package dev.strangler.parity.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strangler.contract.IntakeHeaderNames;
 import dev.strangler.parity.model.Operation;
 import java.io.IOException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Reads Debezium's change-event envelope from JSON bytes, with schemas off (Strangler's default) or on (Kafka
@@ -33,6 +35,12 @@ public final class EnvelopeParser {
                 source.path("txId").asLong(-1), source.path("lsn").asLong(-1),
                 !snapshot.equals("false") && !snapshot.isEmpty(),
                 marker.isMissingNode() || marker.isNull() ? null : marker.asText(), source.path("ts_ms").asLong(-1));
+    }
+
+    /** Parses a record of a table topic; a delete written by {@code strangler repair} is marked as one (its header). */
+    public ChangeEvent parse(ConsumerRecord<byte[], byte[]> record) {
+        ChangeEvent event = parse(record.key(), record.value());
+        return record.headers().lastHeader(IntakeHeaderNames.REPAIR) == null ? event : event.asRepair();
     }
 
     /** The record's {@code source.snapshot} ("first", "true", "last", ...), null for a tombstone or when absent. */

@@ -64,8 +64,8 @@ public final class HistoryContinuity {
     }
 
     public void accept(int partition, long offset, ChangeEvent e) {
-        if (e.isTombstone() || e.lsn() < 0) {
-            return;
+        if (e.isTombstone() || e.lsn() < 0 || e.repair()) {
+            return; // a repair's delete is no source change: it shows no position
         }
         if (partition == 0 && offset == watchedOffset) {
             watched = new Shown(e.lsn(), e.sourceTsMs());

@@ -2,6 +2,7 @@ package dev.strangler.parity.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strangler.contract.SnapshotChunkKeys;
 import dev.strangler.contract.TableId;
 import dev.strangler.parity.Progress;
 import java.io.IOException;
@@ -112,16 +113,9 @@ public final class SnapshotsInProgress {
         if (r.lastKey() == null || r.maximumKey() == null) {
             return "no chunk read yet";
         }
-        try {
-            double last = Double.parseDouble(r.lastKey().replaceAll("^\\[|]$", "").strip());
-            double max = Double.parseDouble(r.maximumKey().replaceAll("^\\[|]$", "").strip());
-            if (max > 0) {
-                return (int) Math.min(100, Math.floor(100 * last / max)) + "% by key, at " + r.lastKey() + " of "
-                        + r.maximumKey();
-            }
-        } catch (NumberFormatException e) {
-            // a key that is not one number: its position says how far it got, a share cannot be told
-        }
-        return "at key " + r.lastKey() + " of " + r.maximumKey();
+        // a key that is not one number: its position says how far it got, a share cannot be told
+        return SnapshotChunkKeys.percent(r.lastKey(), r.maximumKey())
+                .map(percent -> percent + "% by key, at " + r.lastKey() + " of " + r.maximumKey())
+                .orElse("at key " + r.lastKey() + " of " + r.maximumKey());
     }
 }

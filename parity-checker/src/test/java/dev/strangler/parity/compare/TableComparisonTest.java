@@ -125,6 +125,34 @@ class TableComparisonTest {
     }
 
     @Test
+    void shouldRetractAKeyWithARepairDeleteOrderedByTopicPositionAndListEveryDifferingKey(@TempDir Path dir)
+            throws Exception {
+        List<String> keys = new java.util.ArrayList<>();
+        try (TableComparison c = comparison(dir, 2).countingTransactions(tx -> keys.add("tx " + tx))
+                .recordingKeys((table, kind, key, partition, offset) -> keys.add(kind.code() + " " + key + " @"
+                        + partition + ":" + offset))) {
+            c.acceptEvent(event(1, Operation.CREATE, "a", 50, 20), 0, 0);
+            c.acceptEvent(event(9, Operation.CREATE, "injected", 60, 30), 0, 1);
+            // a repair's delete of key 9 carries its retracted event's source position and a transaction id after
+            // the cut: it is still visible and still folds, because it is ordered by where it is in the topic
+            c.acceptEvent(event(9, Operation.DELETE, null, 500, 30).asRepair(), 0, 2);
+            c.acceptEvent(event(7, Operation.CREATE, "extra", 70, 40), 1, 5);
+            c.acceptEvent(event(3, Operation.CREATE, "old", 80, 50), 1, 6);
+            row(c, 1, "a");
+            row(c, 3, "new");
+            row(c, 4, "missing");
+            TableResult r = c.finish(0, false);
+            assertThat(r.count(FindingKind.EXTRA_IN_STREAM)).isEqualTo(1);
+            assertThat(r.count(FindingKind.MISSING_IN_STREAM)).isEqualTo(1);
+            assertThat(r.count(FindingKind.CONTENT_DIFFERS)).isEqualTo(1);
+            assertThat(r.visibleEventsByOp()).containsEntry(Operation.DELETE, 1L);
+        }
+        assertThat(keys).as("every differing key with where an extra key's last event is; the repair delete "
+                + "belongs to no source transaction").containsExactlyInAnyOrder("tx 50", "tx 60", "tx 70", "tx 80",
+                "EXTRA_IN_STREAM 7 @1:5", "MISSING_IN_STREAM 4 @-1:-1", "CONTENT_DIFFERS 3 @-1:-1");
+    }
+
+    @Test
     void shouldCountEachVisibleStreamedEventOnceForItsTransaction(@TempDir Path dir) throws Exception {
         List<Long> counted = new java.util.ArrayList<>();
         try (TableComparison c = comparison(dir, 2).countingTransactions(counted::add)) {

@@ -149,6 +149,9 @@ public record ReportView(ParityReport report, VerdictView verdict, Summary summa
                 ? "accepted (--accept-history-gaps): reported, no NO-GO of their own"
                 : "a table with one is NO-GO"), false));
         facts.add(new Fact("Transaction completeness", Shown.of(transactionCompleteness()), false));
+        if (report.repairOf() != null) {
+            facts.add(new Fact("Repair", Shown.of(report.repairOf().describe()), false));
+        }
         facts.add(new Fact("Started", Shown.of(Text.time(report.startedAt())), false));
         facts.add(new Fact("Finished", Shown.of(Text.time(report.finishedAt()) + " (took "
                 + Text.duration(report.startedAt(), report.finishedAt()) + ")"), false));

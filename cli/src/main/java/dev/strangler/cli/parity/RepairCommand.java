@@ -1,0 +1,248 @@
+package dev.strangler.cli.parity;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strangler.cli.DurationConverter;
+import dev.strangler.cli.ExitCodes;
+import dev.strangler.cli.PipelineConfigOption;
+import dev.strangler.cli.Verbosity;
+import dev.strangler.contract.EventEncoding;
+import dev.strangler.contract.TableId;
+import dev.strangler.contract.TopicNames;
+import dev.strangler.engine.SinkUnavailableException;
+import dev.strangler.engine.SourceNotReadyException;
+import dev.strangler.engine.admin.IncrementalSnapshots;
+import dev.strangler.engine.admin.RecordRetraction;
+import dev.strangler.engine.admin.SnapshotScope;
+import dev.strangler.engine.config.PipelineConfig;
+import dev.strangler.parity.Connections;
+import dev.strangler.parity.ParityChecker;
+import dev.strangler.parity.ParityConfig;
+import dev.strangler.parity.compare.CanonicalRowCodecs;
+import dev.strangler.parity.model.ParityReport;
+import dev.strangler.parity.model.RepairOf;
+import dev.strangler.parity.repair.DifferencesFile;
+import dev.strangler.parity.repair.KeyFilter;
+import dev.strangler.parity.repair.RepairPlan;
+import dev.strangler.parity.repair.RepairPreconditions;
+import dev.strangler.parity.report.ReportFiles;
+import dev.strangler.parity.report.ReportWriter;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "repair", mixinStandardHelpOptions = true,
+        description = {"From a NO-GO parity report back to GO, while the pipeline and the legacy app keep running: "
+                + "publishes again the current rows of exactly the keys the report found missing, different or not "
+                + "comparable (Debezium's incremental snapshot, read-only, so a change made meanwhile is never "
+                + "overtaken by an older read), retracts the keys the topic holds but the table does not (a delete "
+                + "and a tombstone, header strangler.repair), then checks the repaired tables again and writes a new "
+                + "report that references the repaired one.",
+            "Refuses an UNVERIFIABLE report, one of another pipeline, one older than --max-age and one cut later than "
+                + "the slot has reached (the slot was created again since).",
+            "Exit code: the new check's (0 GO, 1 NO-GO, 2 UNVERIFIABLE); 0 after --dry-run; 78 for a report it "
+                + "refuses; 70 when a table's re-read failed three times; 75 when no pipeline streams (its slot is "
+                + "inactive) or none took the request within --start-timeout; 69 when PostgreSQL cannot be reached."})
+public final class RepairCommand implements Callable<Integer> {
+
+    private static final int ATTEMPTS = 3;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Verbosity verbosity;
+
+    @Mixin
+    PipelineConfigOption config;
+
+    @Option(names = "--report", required = true, paramLabel = "DIR/report.json",
+            description = "The NO-GO report to repair (differences.jsonl beside it lists every differing key).")
+    Path report;
+
+    @Option(names = "--dry-run", description = "Print what would be published and retracted; publish nothing.")
+    boolean dryRun;
+
+    @Option(names = "--out", defaultValue = "./parity-report-repaired/", paramLabel = "DIR",
+            description = "Directory for the new check's reports (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--max-keys", defaultValue = "10000", paramLabel = "N",
+            description = "Keys per table re-read by name; a table with more is published again whole, still "
+                    + "online (default: ${DEFAULT-VALUE}).")
+    int maxKeys;
+
+    @Option(names = "--max-age", defaultValue = "24h", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Refuse a report older than this (default: ${DEFAULT-VALUE}).")
+    Duration maxAge;
+
+    @Option(names = "--start-timeout", defaultValue = "60s", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How long to wait for the running pipeline to start the re-read (default: ${DEFAULT-VALUE}).")
+    Duration startTimeout;
+
+    @Option(names = "--timeout", defaultValue = "5m", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "The new check's wait for the pipeline, as strangler parity --timeout "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        verbosity.apply();
+        PipelineConfig pipeline = config.load();
+        PrintWriter stdout = spec.commandLine().getOut();
+        RepairPlan plan = RepairPlan.load(report, maxKeys);
+        ParityConfig parity = ParitySettings.from(pipeline, plan.tableIds().stream().map(TableId::toString).toList(),
+                        0, tolerances(plan), timeout, 20, null)
+                .withEventEncoding(encoding(plan)).withAcceptNotComparable(plan.acceptNotComparable())
+                .withAcceptHistoryGaps(plan.acceptHistoryGaps());
+        SnapshotScope scope = scope(plan, parity);
+        plan.notRepairable().forEach(line -> stdout.println("not repairable: " + line));
+        if (plan.tables().isEmpty()) {
+            stdout.println("nothing to repair: report " + plan.runId() + " has no table a repair can mend");
+            return plan.notRepairable().isEmpty() ? ExitCodes.OK : ExitCodes.FINDINGS;
+        }
+        describe(plan, scope, stdout);
+        if (dryRun) {
+            stdout.println("dry run: nothing was published");
+            return ExitCodes.OK;
+        }
+        IncrementalSnapshots snapshots = new IncrementalSnapshots(pipeline);
+        snapshots.check(scope); // before anything is published: a request the pipeline would refuse fails here
+        List<RecordRetraction.Address> extras = new ArrayList<>();
+        plan.tables().forEach(t -> t.extras().forEach(e -> extras.add(
+                new RecordRetraction.Address(t.topic(), e.partition(), e.offset()))));
+        // retract first: a key that came back since is then read again after its delete, never before it
+        long retracted = new RecordRetraction(pipeline).retract(extras, plan.runId());
+        if (retracted > 0) {
+            stdout.println("retracted " + retracted + " key(s) (a delete and a tombstone each)");
+        }
+        IncrementalSnapshots.Outcome outcome = snapshots.snapshotAndFollow(scope, startTimeout, ATTEMPTS, notice -> {
+            stdout.println(notice.type().equals("REQUESTED") ? "re-reading " + notice.describe()
+                    : "  " + notice.describe());
+            stdout.flush();
+        });
+        if (outcome != IncrementalSnapshots.Outcome.COMPLETED) {
+            return notCompleted(outcome, pipeline);
+        }
+        stdout.println("re-read completed; checking " + plan.tables().size() + " table(s) again");
+        stdout.flush();
+        StderrProgress progress = new StderrProgress(spec.commandLine().getErr(), System.console() != null);
+        ParityReport checked = new ParityChecker(parity, CanonicalRowCodecs.factory(
+                parity.unavailableValuePlaceholder(), parity.eventEncoding()), progress)
+                .writingDifferingKeysTo(out.resolve(DifferencesFile.NAME)).run()
+                .withRepairOf(new RepairOf(plan.runId(), report.toString(), plan.keysToRepublish(), retracted,
+                        plan.tables().stream().filter(RepairPlan.TableRepair::wholeTable)
+                                .map(t -> t.table().toString()).toList()));
+        progress.finish();
+        ReportFiles files = new ReportWriter().write(checked, out);
+        ParitySummaryText.print(checked, files, stdout);
+        stdout.flush();
+        return checked.verdict().exitCode();
+    }
+
+    /** Per table: the keys to read again by name, or every row when they are too many or cannot be named. */
+    private SnapshotScope scope(RepairPlan plan, ParityConfig parity) {
+        Map<TableId, Optional<String>> conditions = new LinkedHashMap<>();
+        try (Connection c = Connections.open(parity, "strangler-repair", Duration.ofSeconds(30))) {
+            boolean streaming = RepairPreconditions.check(plan, parity.slot(), parity.topicPrefix(), c, maxAge,
+                    Instant.now());
+            if (!streaming && !dryRun) {
+                // checked before anything is published: retracted keys without the re-read would stay half repaired
+                throw new SinkUnavailableException("slot '" + parity.slot() + "' is not active: no pipeline streams "
+                        + "from it now, and the re-read runs inside the pipeline; start it (strangler run) and repair "
+                        + "again");
+            }
+            for (RepairPlan.TableRepair t : plan.tables()) {
+                Optional<String> unreadable = t.wholeTable() ? Optional.of(t.reReadCount() + " keys, more than "
+                        + "--max-keys " + maxKeys) : KeyFilter.unreadableReason(t.table(),
+                        RepairPreconditions.keyColumns(c, t.table()));
+                List<JsonNode> keys = t.keysToRead();
+                if (unreadable.isPresent()) {
+                    spec.commandLine().getOut().println(t.table() + ": publishing every row again (" + unreadable.get()
+                            + ")");
+                }
+                conditions.put(t.table(), unreadable.isPresent() || keys.isEmpty() ? Optional.empty()
+                        : Optional.of(KeyFilter.of(keys)));
+            }
+        } catch (SQLException e) {
+            throw new SourceNotReadyException("cannot read the slot and keys on PostgreSQL at "
+                    + Connections.redacted(parity.jdbcUrl()) + ": " + Connections.firstLine(e), e);
+        }
+        return new SnapshotScope(conditions);
+    }
+
+    private static void describe(RepairPlan plan, SnapshotScope scope, PrintWriter out) {
+        out.println("repairing run " + plan.runId() + " (" + plan.reportFile() + "), cut at WAL "
+                + plan.cutWalLsnText());
+        for (RepairPlan.TableRepair t : plan.tables()) {
+            out.println("  " + t.table() + " → " + t.topic() + ": " + t.reReadCount() + " key(s) to publish again, "
+                    + t.extras().size() + " to retract" + (scope.conditionOf(t.table()).isEmpty()
+                    ? "; every row read again" : ""));
+            t.reRead().stream().limit(5).forEach(k -> out.println("      publish again " + k));
+            t.extras().stream().limit(5).forEach(e -> out.println("      retract " + e.key() + " (last event: "
+                    + "partition " + e.partition() + ", offset " + e.offset() + ")"));
+        }
+    }
+
+    private static Map<String, Long> tolerances(RepairPlan plan) {
+        Map<String, Long> tolerances = new LinkedHashMap<>();
+        plan.tables().forEach(t -> tolerances.put(t.table().toString(), t.tolerance()));
+        return tolerances;
+    }
+
+    /** The encoding the repaired run read events with (report.json's eventEncoding), Strangler's if it says none. */
+    private static EventEncoding encoding(RepairPlan plan) {
+        if (plan.eventEncoding() == null || plan.eventEncoding().isBlank()) {
+            return EventEncoding.strangler();
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String part : plan.eventEncoding().split(",")) {
+            String[] kv = part.trim().split("=", 2);
+            if (kv.length == 2) {
+                settings.put(kv[0], kv[1]);
+            }
+        }
+        return EventEncoding.of(settings.getOrDefault("decimal.handling.mode", "string"),
+                settings.getOrDefault("time.precision.mode", "isostring"),
+                settings.getOrDefault("binary.handling.mode", "base64"),
+                settings.getOrDefault("interval.handling.mode", "string"));
+    }
+
+    private int notCompleted(IncrementalSnapshots.Outcome outcome, PipelineConfig pipeline) {
+        PrintWriter err = spec.commandLine().getErr();
+        String notifications = TopicNames.notifications(pipeline.kafka().topicPrefix());
+        return switch (outcome) {
+            case CANCELLED -> {
+                err.println("strangler: the re-read was cancelled (strangler snapshot --cancel): the repair is "
+                        + "incomplete; run it again");
+                yield ExitCodes.FINDINGS;
+            }
+            case FAILED -> {
+                err.println("strangler: the re-read of a table failed " + ATTEMPTS + " times (the pipeline's log says "
+                        + "why); run the repair again");
+                yield ExitCodes.PIPELINE_FAILED;
+            }
+            case NOT_STARTED -> {
+                err.println("strangler: no running pipeline started the re-read within " + startTimeout.toSeconds()
+                        + "s: it stays queued and runs when the pipeline streams (progress in " + notifications
+                        + "); check with strangler parity afterwards");
+                yield ExitCodes.SINK_UNAVAILABLE;
+            }
+            default -> throw new IllegalStateException(outcome.name());
+        };
+    }
+}

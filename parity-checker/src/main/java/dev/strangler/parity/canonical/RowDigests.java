@@ -1,0 +1,221 @@
+package dev.strangler.parity.canonical;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The digest of a row computed the same way by PostgreSQL (from the table, without shipping the row) and by the
+ * checker (from a change event's canonical values): the groundwork of an in-database check that compares digests
+ * per key range and fetches rows only where they differ (issue 16, item 4).
+ *
+ * <p>Both sides build one text per row, its <em>digest input</em>: per column {@code N} for NULL, else
+ * {@code V<bytes>:<text>} with the UTF-8 length of the column's <em>plain text</em>, so the input is unambiguous
+ * whatever the values hold. The plain text is what PostgreSQL prints for the value with a few normalisations that
+ * the canonical form also makes (numeric without trailing zeros, timestamps in ISO form, timestamptz in UTC, jsonb
+ * through {@code ::jsonb::text}); the checker derives it from the canonical text. The digest is {@code md5} of the
+ * input, split into two unsigned 32-bit halves that a range sums (PostgreSQL: {@code sum()} of bigints, no overflow
+ * for ranges below 2^31 rows).
+ *
+ * <p>A value whose two plain texts disagree although the values are equal (a BC date, a year past 9999, {@code -0}
+ * as a float, a jsonb number with trailing zeros) only makes its range's digests differ, so the range is compared
+ * row by row: slower, never wrong. Different values never share a plain text, so equal digests mean equal rows
+ * (up to md5 collisions of 64 bits summed per range).
+ */
+public final class RowDigests {
+
+    private RowDigests() {
+    }
+
+    /** Why a table with these columns cannot be digested in the database; empty when it can. */
+    public static Optional<String> unsupportedReason(List<ColumnType> columns, int serverMajor) {
+        for (ColumnType c : columns) {
+            if (c.isArray()) {
+                return Optional.of("column " + c.name() + " is an array (" + c + ")");
+            }
+            switch (c.kind()) {
+                case BOOL, INT, TEXT, BPCHAR, UUID, DATE, FLOAT4, FLOAT8, TIMESTAMP, TIMESTAMPTZ, JSON, BYTEA -> { }
+                case NUMERIC -> {
+                    if (serverMajor < 13) {
+                        return Optional.of("column " + c.name() + " is numeric, whose trailing zeros PostgreSQL "
+                                + serverMajor + " cannot trim (trim_scale came with 13)");
+                    }
+                }
+                default -> {
+                    return Optional.of("column " + c.name() + " is " + c + ", not digested in the database yet");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The SQL expression of a row's digest input (see the class comment); check {@link #unsupportedReason} first. */
+    public static String digestInputSql(List<ColumnType> columns) {
+        List<String> parts = new ArrayList<>();
+        for (ColumnType c : columns) {
+            String col = '"' + c.name().replace("\"", "\"\"") + '"';
+            String plain = plainTextSql(col, c);
+            parts.add("CASE WHEN " + col + " IS NULL THEN 'N' ELSE 'V' || octet_length(" + plain + ") || ':' || "
+                    + plain + " END");
+        }
+        return parts.isEmpty() ? "''" : String.join(" || ", parts);
+    }
+
+    /** The two halves of {@code md5(input)} as SQL bigints, in the order {@link #halves} returns them. */
+    public static List<String> halvesSql(String inputSql) {
+        return List.of("('x' || substr(md5(" + inputSql + "), 1, 8))::bit(32)::bigint",
+                "('x' || substr(md5(" + inputSql + "), 9, 8))::bit(32)::bigint");
+    }
+
+    private static String plainTextSql(String col, ColumnType c) {
+        return switch (c.kind()) {
+            case NUMERIC -> "(CASE WHEN " + col + " = 0 THEN '0' ELSE trim_scale(" + col + ")::text END)";
+            case TIMESTAMP -> "(CASE WHEN isfinite(" + col + ") THEN regexp_replace(to_char(" + col
+                    + ", 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '\\.?0+$', '') ELSE " + col + "::text END)";
+            case TIMESTAMPTZ -> "(CASE WHEN isfinite(" + col + ") THEN regexp_replace(to_char(" + col
+                    + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '\\.?0+$', '') || 'Z' ELSE " + col
+                    + "::text END)";
+            case JSON -> col + "::jsonb::text";
+            case BYTEA -> "translate(encode(" + col + ", 'base64'), E'\\n', '')";
+            case BPCHAR -> col + "::text"; // the cast drops the trailing spaces, as the canonical form does
+            case BOOL -> col + "::text"; // true/false; the output function prints t/f
+            // the type's output function, as JDBC reads it: a cast may print otherwise (inet::text keeps a host's /32)
+            default -> "format('%s', " + col + ")";
+        };
+    }
+
+    /**
+     * The digest input of a row from its columns' canonical texts (null for a column whose value the event did not
+     * show: then there is no input and the row's range must be compared row by row).
+     */
+    public static String digestInput(List<ColumnType> columns, List<String> canonical) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            String value = canonical.get(i);
+            if (value == null) {
+                return null;
+            }
+            if (value.equals(Canonicalizer.NULL)) {
+                sb.append('N');
+                continue;
+            }
+            String plain = plainText(value, columns.get(i));
+            sb.append('V').append(plain.getBytes(StandardCharsets.UTF_8).length).append(':').append(plain);
+        }
+        return sb.toString();
+    }
+
+    /** md5 of the input, as two unsigned 32-bit halves. */
+    public static long[] halves(String input) {
+        byte[] md5;
+        try {
+            md5 = MessageDigest.getInstance("MD5").digest(input.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has MD5", e);
+        }
+        return new long[] {unsigned(md5, 0), unsigned(md5, 4)};
+    }
+
+    private static long unsigned(byte[] b, int from) {
+        return ((b[from] & 0xffL) << 24) | ((b[from + 1] & 0xffL) << 16) | ((b[from + 2] & 0xffL) << 8)
+                | (b[from + 3] & 0xffL);
+    }
+
+    private static String plainText(String canonical, ColumnType c) {
+        String text = canonical.startsWith("\"") ? unquote(canonical) : canonical;
+        return c.kind() == TypeKind.JSON ? jsonbText(text) : text;
+    }
+
+    private static String unquote(String canonical) {
+        try {
+            return JsonDocs.MAPPER.readTree(canonical).textValue();
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a canonical string: " + canonical, e);
+        }
+    }
+
+    /** A canonical JSON document as PostgreSQL's jsonb prints it. */
+    static String jsonbText(String canonicalDocument) {
+        try {
+            StringBuilder sb = new StringBuilder();
+            writeJsonb(JsonDocs.MAPPER.readTree(canonicalDocument), sb);
+            return sb.toString();
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a JSON document: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** jsonb's layout: ", " and ": " between items, object keys shorter first, then by their bytes. */
+    private static void writeJsonb(JsonNode node, StringBuilder sb) {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                List<String> keys = new ArrayList<>();
+                for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                    keys.add(it.next());
+                }
+                keys.sort(RowDigests::jsonbKeyOrder);
+                sb.append('{');
+                for (int i = 0; i < keys.size(); i++) {
+                    sb.append(i == 0 ? "" : ", ");
+                    jsonbString(keys.get(i), sb);
+                    sb.append(": ");
+                    writeJsonb(node.get(keys.get(i)), sb);
+                }
+                sb.append('}');
+            }
+            case ARRAY -> {
+                sb.append('[');
+                for (int i = 0; i < node.size(); i++) {
+                    sb.append(i == 0 ? "" : ", ");
+                    writeJsonb(node.get(i), sb);
+                }
+                sb.append(']');
+            }
+            case STRING -> jsonbString(node.textValue(), sb);
+            case NUMBER -> sb.append(node.decimalValue().signum() == 0 ? "0"
+                    : node.decimalValue().stripTrailingZeros().toPlainString());
+            case BOOLEAN -> sb.append(node.booleanValue());
+            default -> sb.append("null");
+        }
+    }
+
+    private static int jsonbKeyOrder(String a, String b) {
+        byte[] x = a.getBytes(StandardCharsets.UTF_8);
+        byte[] y = b.getBytes(StandardCharsets.UTF_8);
+        if (x.length != y.length) {
+            return Integer.compare(x.length, y.length);
+        }
+        return java.util.Arrays.compareUnsigned(x, y);
+    }
+
+    /** PostgreSQL's escape_json: the two-character escapes, \\u00XX for other control characters, the rest as is. */
+    private static void jsonbString(String s, StringBuilder sb) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (ch < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        sb.append(ch);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+}
