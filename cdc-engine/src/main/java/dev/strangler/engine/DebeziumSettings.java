@@ -39,6 +39,16 @@ final class DebeziumSettings {
      */
     static Properties build(PipelineConfig config, boolean publicationExists, StartPlan plan,
                             boolean readOnlySnapshots) {
+        return build(config, publicationExists, plan, readOnlySnapshots, false);
+    }
+
+    /**
+     * @param standbySource the source is a standby: Debezium's heartbeat records stay, but its heartbeat query (a
+     *                      write) does not, the pipeline writes the heartbeat on the primary itself
+     *                      ({@link dev.strangler.engine.source.PrimaryHeartbeat})
+     */
+    static Properties build(PipelineConfig config, boolean publicationExists, StartPlan plan,
+                            boolean readOnlySnapshots, boolean standbySource) {
         PipelineConfig.Source source = config.source();
         Properties p = new Properties();
         // first, so that no Kafka client setting it carries can stand in for a setting Strangler manages below
@@ -92,18 +102,13 @@ final class DebeziumSettings {
             p.setProperty("topic.transaction", TransactionMetadata.TOPIC_SUFFIX);
         }
 
-        // a catch-up before the snapshot ends at the first change after it began, holding the snapshot's
-        // transaction open until then: a heartbeat at least this often makes sure one comes soon
-        Optional<Duration> heartbeat = config.heartbeat();
-        if (plan.catchesUpBeforeSnapshot()) {
-            heartbeat = Optional.of(heartbeat.filter(h -> h.compareTo(CATCH_UP_HEARTBEAT) < 0)
-                    .orElse(CATCH_UP_HEARTBEAT));
-        }
-        heartbeat.ifPresent(interval -> {
+        heartbeat(config, plan).ifPresent(interval -> {
             p.setProperty("heartbeat.interval.ms", Long.toString(interval.toMillis()));
-            p.setProperty("heartbeat.action.query", "INSERT INTO strangler.heartbeat AS h (pipeline, beat_at) "
-                    + "VALUES (" + sqlLiteral(config.pipelineName()) + ", now()) ON CONFLICT (pipeline) "
-                    + "DO UPDATE SET beat_at = excluded.beat_at, beats = h.beats + 1");
+            if (!standbySource) {
+                p.setProperty("heartbeat.action.query", "INSERT INTO strangler.heartbeat AS h (pipeline, beat_at) "
+                        + "VALUES (" + sqlLiteral(config.pipelineName()) + ", now()) ON CONFLICT (pipeline) "
+                        + "DO UPDATE SET beat_at = excluded.beat_at, beats = h.beats + 1");
+            }
         });
         p.setProperty("topic.heartbeat.prefix", HEARTBEAT_TOPIC_PREFIX);
 
@@ -126,7 +131,11 @@ final class DebeziumSettings {
         p.setProperty("errors.max.retries", "0");
         // a failed attempt's tasks stop within this even when Kafka is down (the task's last commit reads the
         // offsets topic), so the restart does not wait for Debezium's default of 40 s
-        p.setProperty("internal.task.management.timeout.ms", "15000");
+        // A standby source's task start includes creating the slot there, which waits for running-transactions
+        // records from the primary (two or more while the primary is busy: StandbySource asks for them through
+        // source.primary.url, else the primary writes one every 15 s): a longer wait, paid also by a failed
+        // attempt's stop while Kafka is down.
+        p.setProperty("internal.task.management.timeout.ms", standbySource ? "90000" : "15000");
 
         config.debeziumOverrides().forEach(p::setProperty);
         plan.debeziumOverrides().forEach(p::setProperty);
@@ -239,6 +248,20 @@ final class DebeziumSettings {
     }
 
     /** A string literal as SQL (the pipeline name is validated too; this keeps the query safe on its own). */
+    /**
+     * How often the heartbeat is written, if at all. A catch-up before the snapshot ends at the first change after it
+     * began, holding the snapshot's transaction open until then: a heartbeat at least this often makes sure one comes
+     * soon.
+     */
+    static Optional<Duration> heartbeat(PipelineConfig config, StartPlan plan) {
+        Optional<Duration> heartbeat = config.heartbeat();
+        if (plan.catchesUpBeforeSnapshot()) {
+            heartbeat = Optional.of(heartbeat.filter(h -> h.compareTo(CATCH_UP_HEARTBEAT) < 0)
+                    .orElse(CATCH_UP_HEARTBEAT));
+        }
+        return heartbeat;
+    }
+
     static String sqlLiteral(String value) {
         return "'" + value.replace("'", "''") + "'";
     }

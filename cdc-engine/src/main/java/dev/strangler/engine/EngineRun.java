@@ -21,7 +21,9 @@ import dev.strangler.engine.kafka.TransactionBoundaries;
 import dev.strangler.engine.resume.StartPlan;
 import dev.strangler.engine.resume.StartPlanner;
 import dev.strangler.engine.source.SchemaMigrator;
+import dev.strangler.engine.source.PrimaryHeartbeat;
 import dev.strangler.engine.source.SourceConnections;
+import dev.strangler.engine.source.StandbySource;
 import dev.strangler.engine.source.StranglerObjects;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
@@ -80,6 +82,10 @@ final class EngineRun implements AutoCloseable {
     private SlotWatch slotWatch;
     private KafkaWatch kafkaWatch;
     private Thread addedTablesSnapshot;
+    /** A standby source's: asks the primary for what the slot's creation on the standby waits for. */
+    private Thread slotNudge;
+    /** A standby source's heartbeat, written on the primary. */
+    private PrimaryHeartbeat primaryHeartbeat;
     private volatile boolean closed;
 
     private EngineRun(PipelineConfig config, PipelineMetrics metrics, dev.strangler.engine.metrics.Telemetry telemetry,
@@ -136,10 +142,19 @@ final class EngineRun implements AutoCloseable {
                     KafkaClientSettings.transactionalId(config.pipelineName()), written);
         }
         StartPlan plan = StartPlanner.plan(config, DebeziumSettings.offsetStore(config), Clock.systemUTC());
-        if (migrate) {
-            SchemaMigrator.migrate(config.source());
+        ServerCapabilities server = probeServer();
+        // a standby source: the writes go to its primary (source.primary.url) or nowhere (StandbySource)
+        Optional<PipelineConfig.Source> writes = StandbySource.writeTarget(config.source(), server);
+        if (server.standby() && writes.isEmpty()) {
+            LOG.warn("the source is a standby and {}", StandbySource.WITHOUT_PRIMARY);
         }
-        Optional<String> noIncrementalSnapshots = IncrementalSnapshots.unsupportedReason(probeServer());
+        if (migrate) {
+            writes.ifPresent(SchemaMigrator::migrate);
+        }
+        if (server.standby() && writes.isPresent() && StandbySource.ensurePublication(config, writes.get())) {
+            publicationExists = true;
+        }
+        Optional<String> noIncrementalSnapshots = IncrementalSnapshots.unsupportedReason(server);
         List<String> createdTopics = TopicProvisioner.ensure(config.kafka(), config.pipelineName(), tableTopics);
         String prefix = config.kafka().topicPrefix();
         List<String> controlTopics = new java.util.ArrayList<>(List.of(TopicNames.signals(prefix),
@@ -163,7 +178,8 @@ final class EngineRun implements AutoCloseable {
         plan.stored().ifPresent(position -> publisher.resumingFrom(position.fields()));
         publisher.spanningWhileQueued(new dev.strangler.engine.metrics.DebeziumQueue(config.kafka().topicPrefix()));
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                .using(DebeziumSettings.build(config, publicationExists, plan, noIncrementalSnapshots.isEmpty()))
+                .using(DebeziumSettings.build(config, publicationExists, plan, noIncrementalSnapshots.isEmpty(),
+                        server.standby()))
                 .using(this::onEngineFinished)
                 .using(new DebeziumEngine.ConnectorCallback() {
                     @Override
@@ -177,6 +193,13 @@ final class EngineRun implements AutoCloseable {
                 config.pipelineName(), config.capturedTables().size(), config.source().endpoint(),
                 config.source().slot(), config.source().publication(), publicationExists ? ", existing" : "",
                 config.kafka().bootstrapServers(), exactlyOnce ? "exactly once" : "at least once");
+        if (server.standby() && writes.isPresent()) {
+            slotNudge = StandbySource.nudgeSlotCreation(config, writes.get());
+            Optional<Duration> beat = DebeziumSettings.heartbeat(config, plan);
+            if (beat.isPresent()) {
+                primaryHeartbeat = PrimaryHeartbeat.start(writes.get(), config.pipelineName(), beat.get());
+            }
+        }
         executor.execute(() -> {
             MDC.put("pipeline", config.pipelineName());
             engine.run();
@@ -338,6 +361,12 @@ final class EngineRun implements AutoCloseable {
         closed = true;
         if (addedTablesSnapshot != null) {
             addedTablesSnapshot.interrupt(); // the next start asks again if the table is still unpublished
+        }
+        if (slotNudge != null) {
+            slotNudge.interrupt();
+        }
+        if (primaryHeartbeat != null) {
+            primaryHeartbeat.close();
         }
         if (slotWatch != null) {
             slotWatch.close();

@@ -44,4 +44,16 @@ class DebeziumSettingsTest {
         assertThat(p.getProperty("provide.transaction.metadata")).isNull();
         assertThat(p.getProperty("topic.transaction")).isNull();
     }
+
+    @Test
+    void shouldKeepHeartbeatRecordsButNotTheHeartbeatQueryWhenTheSourceIsAStandby() {
+        PipelineConfig config = config(Map.of("heartbeat.interval", "5s"));
+        Properties standby = DebeziumSettings.build(config, true, new StartPlan(StartPlan.Kind.FRESH, false, "fresh"),
+                true, true);
+        assertThat(standby.getProperty("heartbeat.interval.ms")).isEqualTo("5000");
+        assertThat(standby.getProperty("heartbeat.action.query")).as("a standby refuses every write").isNull();
+        assertThat(standby.getProperty("internal.task.management.timeout.ms")).as("the slot's creation on a standby "
+                + "waits for the primary").isEqualTo("90000");
+        assertThat(build(config).getProperty("heartbeat.action.query")).startsWith("INSERT INTO strangler.heartbeat");
+    }
 }

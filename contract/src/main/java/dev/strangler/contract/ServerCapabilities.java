@@ -20,12 +20,17 @@ public final class ServerCapabilities {
     /** The oldest major version Strangler runs against; README, "Supported PostgreSQL versions". */
     public static final int OLDEST_SUPPORTED_MAJOR = 12;
 
+    /** The oldest major version that decodes logically on a standby (a read replica as the source). */
+    public static final int OLDEST_DECODING_STANDBY_MAJOR = 16;
+
     private final int versionNum;
     private final String version;
+    private final boolean standby;
 
-    private ServerCapabilities(int versionNum, String version) {
+    private ServerCapabilities(int versionNum, String version, boolean standby) {
         this.versionNum = versionNum;
         this.version = version == null || version.isBlank() ? String.valueOf(versionNum) : version;
+        this.standby = standby;
     }
 
     /**
@@ -33,16 +38,44 @@ public final class ServerCapabilities {
      * @param version    {@code server_version} as the server prints it (shown in messages), e.g. "12.22"
      */
     public static ServerCapabilities of(int versionNum, String version) {
-        return new ServerCapabilities(versionNum, version);
+        return new ServerCapabilities(versionNum, version, false);
+    }
+
+    /** @param standby the server is a hot standby ({@code pg_is_in_recovery()}) */
+    public static ServerCapabilities of(int versionNum, String version, boolean standby) {
+        return new ServerCapabilities(versionNum, version, standby);
     }
 
     /** Asks the server; one round trip, readable by every role. */
     public static ServerCapabilities probe(Connection c) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT current_setting('server_version_num')::int, current_setting('server_version')")) {
+                "SELECT current_setting('server_version_num')::int, current_setting('server_version'), "
+                        + "pg_is_in_recovery()")) {
             rs.next();
-            return new ServerCapabilities(rs.getInt(1), rs.getString(2));
+            return new ServerCapabilities(rs.getInt(1), rs.getString(2), rs.getBoolean(3));
         }
+    }
+
+    /**
+     * A hot standby (a read replica): it accepts no write, so the pipeline's heartbeat, schema strangler and the
+     * parity history go to the primary (source.primary.url) or are off, and its WAL position is the replayed one.
+     */
+    public boolean standby() {
+        return standby;
+    }
+
+    /** 16+: a standby can hold a logical slot and decode (the slot lives on the standby). */
+    public boolean decodesOnStandby() {
+        return major() >= OLDEST_DECODING_STANDBY_MAJOR;
+    }
+
+    /**
+     * The WAL position a consistent cut waits for, as pg_lsn: on a primary the insert position (a visible commit's
+     * record is inserted, though with asynchronous commit maybe not written yet); on a standby the replayed position
+     * (a transaction becomes visible there when its commit record is replayed, and nothing is inserted).
+     */
+    public String cutWalPositionFunction() {
+        return standby ? "pg_last_wal_replay_lsn()" : "pg_current_wal_insert_lsn()";
     }
 
     public int versionNum() {
@@ -104,6 +137,14 @@ public final class ServerCapabilities {
     }
 
     /**
+     * Whether a slot of {@code pg_replication_slots} aliased {@code slots} was invalidated by a recovery conflict
+     * (boolean; {@code conflicting}, 16+, the only versions with slots on a standby), or a typed NULL before 16.
+     */
+    public String slotConflictColumn(String slots) {
+        return major() >= 16 ? slots + ".conflicting" : "NULL::boolean";
+    }
+
+    /**
      * The current transaction's snapshot as text ({@code xmin:xmax:xip,...}, 64-bit ids): {@code pg_current_snapshot()}
      * from 13; {@code txid_current_snapshot()} before (same text, deprecated since 13).
      */
@@ -137,6 +178,6 @@ public final class ServerCapabilities {
 
     @Override
     public String toString() {
-        return "PostgreSQL " + version + " (" + versionNum + ")";
+        return "PostgreSQL " + version + " (" + versionNum + (standby ? ", standby" : "") + ")";
     }
 }

@@ -66,4 +66,19 @@ class ServerCapabilitiesTest {
         assertThat(ServerCapabilities.of(140019, "14.19").streamsInProgressTransactions()).isTrue();
         assertThat(ServerCapabilities.of(120022, "12.22").major()).isEqualTo(12);
     }
+
+    @Test
+    void shouldCutAtTheReplayedPositionOnAStandbyAndAtTheInsertPositionOnAPrimary() {
+        assertThat(ServerCapabilities.of(170006, "17.6", true).cutWalPositionFunction())
+                .isEqualTo("pg_last_wal_replay_lsn()");
+        assertThat(ServerCapabilities.of(170006, "17.6").cutWalPositionFunction())
+                .isEqualTo("pg_current_wal_insert_lsn()");
+    }
+
+    @Test
+    void shouldDecodeOnAStandbyOnlyFrom16() {
+        assertThat(ServerCapabilities.of(150014, "15.14", true).decodesOnStandby()).isFalse();
+        assertThat(ServerCapabilities.of(160010, "16.10", true).decodesOnStandby()).isTrue();
+        assertThat(ServerCapabilities.of(160010, "16.10", true)).hasToString("PostgreSQL 16.10 (160010, standby)");
+    }
 }

@@ -20,6 +20,11 @@ public final class Connections {
      *                      whole tables and must not be cut short)
      */
     public static Connection open(ParityConfig config, String applicationName, Duration socketTimeout) {
+        return open(config, config.jdbcUrl(), applicationName, socketTimeout);
+    }
+
+    /** A connection to {@code jdbcUrl} (a standby source's primary) as the config's user. */
+    static Connection open(ParityConfig config, String jdbcUrl, String applicationName, Duration socketTimeout) {
         Properties p = new Properties();
         p.setProperty("user", config.user());
         p.setProperty("password", config.password() == null ? "" : config.password());
@@ -28,9 +33,9 @@ public final class Connections {
         p.setProperty("loginTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
         p.setProperty("socketTimeout", Long.toString(socketTimeout.toSeconds()));
         try {
-            return DriverManager.getConnection(config.jdbcUrl(), p);
+            return DriverManager.getConnection(jdbcUrl, p);
         } catch (SQLException e) {
-            throw new ParityException("cannot connect to PostgreSQL at " + redacted(config.jdbcUrl()) + " as '"
+            throw new ParityException("cannot connect to PostgreSQL at " + redacted(jdbcUrl) + " as '"
                     + config.user() + "': " + firstLine(e) + " — check source.url, source.user and "
                     + "source.password", e);
         }

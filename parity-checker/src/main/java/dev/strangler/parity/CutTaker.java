@@ -17,7 +17,10 @@ import java.util.List;
  * <p>The position is the WAL <em>insert</em> position, not pg_current_wal_lsn() (the write position): a
  * transaction's commit record is inserted before the transaction becomes visible, but with synchronous_commit=off
  * (or while the WAL writer lags) it may not be written yet, so the write position can lie before the commit of a
- * visible transaction, and waiting for the slot to pass it would not prove that transaction was published.
+ * visible transaction, and waiting for the slot to pass it would not prove that transaction was published. On a
+ * standby (a read replica as the source) it is the replayed position: a transaction is visible there once its commit
+ * record is replayed, so every transaction the snapshot shows ends at or before it; the slot on the standby decodes
+ * only replayed WAL.
  */
 final class CutTaker {
 
@@ -30,7 +33,7 @@ final class CutTaker {
         c.setReadOnly(true);
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT " + server.currentSnapshotFunction() + "::text, "
-                     + "pg_current_wal_insert_lsn() - '0/0'::pg_lsn, now()")) {
+                     + server.cutWalPositionFunction() + " - '0/0'::pg_lsn, now()")) {
             rs.next();
             String[] parts = rs.getString(1).split(":", -1);
             List<Long> inProgress = new ArrayList<>();

@@ -163,26 +163,34 @@ public final class ParityChecker {
             cutConnection.rollback();
             Verdict verdict = tables.stream().map(TableResult::verdict).reduce(Verdict.GO, Verdict::and);
             String reason = lagging.orElse(null);
-            List<ParityReport.HistoryPoint> history = List.of();
-            boolean historyAvailable = History.available(control);
-            if (historyAvailable) {
-                history = History.recent(control, config.topicPrefix(), 30);
+            Connection primary = primaryForHistory(server);
+            try {
+                Connection historyStore = server.standby() ? primary : control;
+                List<ParityReport.HistoryPoint> history = List.of();
+                boolean historyAvailable = historyStore != null && History.available(historyStore);
+                if (historyAvailable) {
+                    history = History.recent(historyStore, config.topicPrefix(), 30);
+                }
+                ParityReport report = new ParityReport(ParityReport.SCHEMA_VERSION, runId, started, Instant.now(),
+                        redactedSource(), config.slot(), config.topicPrefix(), cut, verdict, reason, tables, history,
+                        config.eventEncoding().toString(), config.acceptNotComparable(), config.acceptHistoryGaps(),
+                        transactions);
+                if (keys != null) {
+                    keys.commit();
+                }
+                if (historyAvailable) {
+                    History.store(historyStore, report);
+                } else if (historyStore != null) {
+                    LOG.warn("run not stored in history: strangler.parity_run does not exist or predates migration "
+                            + "V4 (apply Strangler's migrations: `strangler run` does at start, or `strangler sql "
+                            + "print migrations`)");
+                }
+                return report;
+            } finally {
+                if (primary != null) {
+                    primary.close();
+                }
             }
-            ParityReport report = new ParityReport(ParityReport.SCHEMA_VERSION, runId, started, Instant.now(),
-                    redactedSource(), config.slot(), config.topicPrefix(), cut, verdict, reason, tables, history,
-                    config.eventEncoding().toString(), config.acceptNotComparable(), config.acceptHistoryGaps(),
-                    transactions);
-            if (keys != null) {
-                keys.commit();
-            }
-            if (historyAvailable) {
-                History.store(control, report);
-            } else {
-                LOG.warn("run not stored in history: strangler.parity_run does not exist or predates migration "
-                        + "V4 (apply Strangler's migrations: `strangler run` does at start, or `strangler sql print "
-                        + "migrations`)");
-            }
-            return report;
         } catch (SQLException e) {
             throw new ParityException("parity check against " + redactedSource() + " failed: " + firstLine(e), e);
         } catch (UncheckedIOException e) {
@@ -192,6 +200,23 @@ public final class ParityChecker {
             Thread.currentThread().interrupt();
             throw new ParityException("parity check interrupted", e);
         }
+    }
+
+    /**
+     * The primary of a standby source, where the run's history goes (it is read there too, so the trend includes runs
+     * the standby has not replayed yet); null for a primary source (the history is at the source) and for a standby
+     * without a configured primary (then the run is not stored, with a WARN).
+     */
+    private Connection primaryForHistory(ServerCapabilities server) {
+        if (!server.standby()) {
+            return null;
+        }
+        if (config.primaryJdbcUrl() == null) {
+            LOG.warn("run not stored in history: the source is a standby, which accepts no write, and no primary is "
+                    + "configured (set source.primary.url)");
+            return null;
+        }
+        return Connections.open(config, config.primaryJdbcUrl(), "strangler-parity-history", History.READ_TIMEOUT);
     }
 
     /**

@@ -27,12 +27,16 @@ import java.util.Map;
  *                           but do not count against the tolerance; off by default, recorded in the report
  * @param acceptHistoryGaps  history gaps (README, "History continuity") are reported but do not make a table NO-GO;
  *                           off by default, recorded in the report
+ * @param primaryJdbcUrl     when {@code jdbcUrl} is a standby (a read replica as the source): its primary, where the
+ *                           run's history is stored (same user and password); null: the history is stored at
+ *                           {@code jdbcUrl}, or not at all when that is a standby. The cut is always taken at
+ *                           {@code jdbcUrl}, where the pipeline's slot is.
  */
 public record ParityConfig(String jdbcUrl, String user, String password, String slot, String bootstrapServers,
                            Map<String, String> kafkaClientProperties, String topicPrefix, List<TableId> tables,
                            long defaultTolerance, Map<TableId, Long> tolerances, Duration waitTimeout, int sampleSize,
                            Path workDirectory, String unavailableValuePlaceholder, EventEncoding eventEncoding,
-                           boolean acceptNotComparable, boolean acceptHistoryGaps) {
+                           boolean acceptNotComparable, boolean acceptHistoryGaps, String primaryJdbcUrl) {
 
     public static final String DEBEZIUM_UNAVAILABLE_VALUE = dev.strangler.contract.EventContract.UNAVAILABLE_VALUE;
 
@@ -41,6 +45,17 @@ public record ParityConfig(String jdbcUrl, String user, String password, String 
         tables = List.copyOf(tables);
         tolerances = Map.copyOf(tolerances);
         java.util.Objects.requireNonNull(eventEncoding, "eventEncoding");
+    }
+
+    /** A check whose source is a primary (or a standby whose history is not stored). */
+    public ParityConfig(String jdbcUrl, String user, String password, String slot, String bootstrapServers,
+                        Map<String, String> kafkaClientProperties, String topicPrefix, List<TableId> tables,
+                        long defaultTolerance, Map<TableId, Long> tolerances, Duration waitTimeout, int sampleSize,
+                        Path workDirectory, String unavailableValuePlaceholder, EventEncoding eventEncoding,
+                        boolean acceptNotComparable, boolean acceptHistoryGaps) {
+        this(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix, tables,
+                defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory, unavailableValuePlaceholder,
+                eventEncoding, acceptNotComparable, acceptHistoryGaps, null);
     }
 
     /** A check that does not accept history gaps. */
@@ -78,21 +93,28 @@ public record ParityConfig(String jdbcUrl, String user, String password, String 
     public ParityConfig withEventEncoding(EventEncoding encoding) {
         return new ParityConfig(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
                 tables, defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory,
-                unavailableValuePlaceholder, encoding, acceptNotComparable, acceptHistoryGaps);
+                unavailableValuePlaceholder, encoding, acceptNotComparable, acceptHistoryGaps, primaryJdbcUrl);
     }
 
     /** The same check, accepting (or not) rows the stream cannot show in full. */
     public ParityConfig withAcceptNotComparable(boolean accept) {
         return new ParityConfig(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
                 tables, defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory,
-                unavailableValuePlaceholder, eventEncoding, accept, acceptHistoryGaps);
+                unavailableValuePlaceholder, eventEncoding, accept, acceptHistoryGaps, primaryJdbcUrl);
     }
 
     /** The same check, accepting (or not) gaps in the topics' history. */
     public ParityConfig withAcceptHistoryGaps(boolean accept) {
         return new ParityConfig(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
                 tables, defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory,
-                unavailableValuePlaceholder, eventEncoding, acceptNotComparable, accept);
+                unavailableValuePlaceholder, eventEncoding, acceptNotComparable, accept, primaryJdbcUrl);
+    }
+
+    /** The same check, storing its history on {@code url}, the primary of a standby source (null: no primary). */
+    public ParityConfig withPrimary(String url) {
+        return new ParityConfig(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
+                tables, defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory,
+                unavailableValuePlaceholder, eventEncoding, acceptNotComparable, acceptHistoryGaps, url);
     }
 
     public long toleranceFor(TableId table) {
@@ -118,6 +140,7 @@ public record ParityConfig(String jdbcUrl, String user, String password, String 
     public String toString() {
         return "ParityConfig[" + Connections.redacted(jdbcUrl) + " as " + user + ", slot " + slot + ", kafka " + bootstrapServers
                 + ", tables " + tables + ", " + eventEncoding + (acceptNotComparable ? ", accepting not-comparable rows"
-                : "") + (acceptHistoryGaps ? ", accepting history gaps" : "") + "]";
+                : "") + (acceptHistoryGaps ? ", accepting history gaps" : "") + (primaryJdbcUrl == null ? ""
+                : ", history on the primary " + Connections.redacted(primaryJdbcUrl)) + "]";
     }
 }

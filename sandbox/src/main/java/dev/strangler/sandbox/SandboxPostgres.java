@@ -118,6 +118,37 @@ public final class SandboxPostgres implements AutoCloseable {
         return postgres;
     }
 
+    /**
+     * A server like this one (same binaries and settings, plus {@code extraServerSettings}) on a new port, whose data
+     * directory {@code fill} writes before the first start, so that no initdb runs: how {@link SandboxStandby} starts
+     * a standby from a base backup.
+     */
+    SandboxPostgres sibling(Map<String, String> extraServerSettings, java.util.function.Consumer<Path> fill) {
+        Map<String, String> settings = new LinkedHashMap<>(serverSettings);
+        settings.putAll(extraServerSettings);
+        int siblingPort = Internals.freeLoopbackPorts(1)[0];
+        SandboxPostgres sibling = new SandboxPostgres(siblingPort, Internals.createTempDirectory("strangler-pg-"),
+                Map.copyOf(settings), binaries);
+        try {
+            fill.accept(sibling.dataDirectory);
+            sibling.restart();
+        } catch (RuntimeException e) {
+            LOG.error("PostgreSQL on port {} did not start; its log (deleted now):\n{}", siblingPort, sibling.logTail());
+            sibling.close();
+            throw e;
+        }
+        return sibling;
+    }
+
+    private String logTail() {
+        try {
+            java.util.List<String> lines = Files.readAllLines(logFile);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
     public String host() {
         return Internals.LOOPBACK;
     }

@@ -92,12 +92,23 @@ public record PipelineConfig(
 
     public enum LogFormat { TEXT, JSON }
 
-    /** The legacy database and what to capture from it. */
+    /**
+     * The legacy database and what to capture from it.
+     *
+     * @param primary source.primary.url: the primary of a standby source, where the pipeline's writes go
+     */
     public record Source(SourceEndpoint endpoint, String user, Secret password, List<TableId> tables, String slot,
-                         String publication, boolean failoverSlot, List<TableId> toastReselect) {
+                         String publication, boolean failoverSlot, List<TableId> toastReselect,
+                         Optional<SourceEndpoint> primary) {
         public Source {
             tables = List.copyOf(tables);
             toastReselect = List.copyOf(toastReselect);
+        }
+
+        /** The same role, tables and names on the primary (source.primary.url); empty when that is not set. */
+        public Optional<Source> onPrimary() {
+            return primary.map(p -> new Source(p, user, password, tables, slot, publication, failoverSlot,
+                    toastReselect, Optional.empty()));
         }
     }
 

@@ -113,7 +113,7 @@ public final class PipelineConfigLoader {
         }
         PipelineConfig.Source source = new PipelineConfig.Source(endpoint, user,
                 new Secret(s.string(SOURCE_PASSWORD)), tables, slot, publication,
-                Boolean.parseBoolean(s.string(SOURCE_SLOT_FAILOVER)), toastReselect);
+                Boolean.parseBoolean(s.string(SOURCE_SLOT_FAILOVER)), toastReselect, primary(s, endpoint));
 
         String bootstrap = s.string(KAFKA_BOOTSTRAP);
         for (String server : bootstrap.split(",")) {
@@ -191,6 +191,24 @@ public final class PipelineConfigLoader {
         return new PipelineConfig(name, source, kafka, offsets, snapshot, heartbeat, delivery, supervision, outbox,
                 echo, transactionMetadata, debezium, operations(s, heartbeat), resolved.warnings().stream()
                 .map(w -> new ConfigWarning(w.key(), w.detail(), w.fix())).toList());
+    }
+
+    /** source.primary.url: parsed like source.url (no credentials in it), and not the source itself. */
+    private static java.util.Optional<SourceEndpoint> primary(Settings s, SourceEndpoint source) {
+        if (!s.isSet(SOURCE_PRIMARY_URL)) {
+            return java.util.Optional.empty();
+        }
+        SourceEndpoint primary = SourceEndpoint.parse(SOURCE_PRIMARY_URL.name(), s.string(SOURCE_PRIMARY_URL));
+        if (primary.host().equalsIgnoreCase(source.host()) && primary.port() == source.port()) {
+            throw new ConfigException(SOURCE_PRIMARY_URL.name() + ": " + primary + " is the server of "
+                    + SOURCE_URL.name() + "; set it only when source.url is a standby, to that standby's primary");
+        }
+        if (!primary.database().equals(source.database())) {
+            throw new ConfigException(SOURCE_PRIMARY_URL.name() + ": database '" + primary.database() + "' is not "
+                    + "source.url's '" + source.database() + "'; a standby replicates its primary's databases, so "
+                    + "the primary URL names the same database");
+        }
+        return java.util.Optional.of(primary);
     }
 
     private static PipelineConfig.Operations operations(Settings s, Duration heartbeat) {

@@ -33,6 +33,14 @@ public final class PipelineKeys {
             "File whose content is source.password (UTF-8, one trailing line break ignored), e.g. a Docker or "
                     + "Kubernetes secret mounted as a file. Every secret key, pass-through ones included, can be read "
                     + "this way: <key>.file. A file others can read gets a warning.");
+    public static final ConfigKey SOURCE_PRIMARY_URL = optional("source.primary.url", ConfigType.STRING, "",
+            "Only when source.url is a read replica (a hot standby, PostgreSQL 16+, README 'A read replica as the "
+                    + "source'): JDBC URL of its primary, where the pipeline writes what it must write (schema "
+                    + "strangler's migrations, the heartbeat, the publication, the parity history), as the same "
+                    + "source.user with the same password (the role is replicated to the standby anyway). Its query "
+                    + "parameters (sslmode...) apply to it alone; user and password are refused there. Unset with a "
+                    + "standby source: nothing is written anywhere, the heartbeat is off and the publication and "
+                    + "schema strangler must exist (the start says what that costs).");
     public static final ConfigKey SOURCE_TABLES = optional("source.tables", ConfigType.LIST, "",
             "Tables to capture, as schema.table, comma-separated. Each gets the topic <topic.prefix>.<schema>.<table>. "
                     + "Required unless outbox.tables is set (a pipeline that only routes an outbox). A table added "
@@ -172,7 +180,7 @@ public final class PipelineKeys {
     public static final List<String> PASS_THROUGH_PREFIXES = List.of(DEBEZIUM_PREFIX, PRODUCER_PREFIX, CLIENT_PREFIX);
 
     public static final List<ConfigKey> ALL = List.of(PIPELINE_NAME, SOURCE_URL, SOURCE_USER, SOURCE_PASSWORD,
-            SOURCE_PASSWORD_FILE, SOURCE_TABLES, SOURCE_SLOT, SOURCE_PUBLICATION, SOURCE_SLOT_FAILOVER, SOURCE_TOAST_RESELECT, KAFKA_BOOTSTRAP, TOPIC_PREFIX, TOPIC_PARTITIONS,
+            SOURCE_PASSWORD_FILE, SOURCE_PRIMARY_URL, SOURCE_TABLES, SOURCE_SLOT, SOURCE_PUBLICATION, SOURCE_SLOT_FAILOVER, SOURCE_TOAST_RESELECT, KAFKA_BOOTSTRAP, TOPIC_PREFIX, TOPIC_PARTITIONS,
             TOPIC_REPLICATION_FACTOR, TOPIC_MIN_INSYNC_REPLICAS, TOPIC_CLEANUP_POLICY, KAFKA_MAX_RECORD_BYTES,
             OFFSETS_STORAGE, OFFSETS_TOPIC, OFFSETS_FILE, OFFSETS_FLUSH_INTERVAL, SNAPSHOT_MODE, HEARTBEAT_INTERVAL,
             DELIVERY_GUARANTEE, STANDBY_TAKEOVER_AFTER, RESTART_BACKOFF_MAX, OUTBOX_TABLES, OUTBOX_TOPIC, SINK_ECHO,

@@ -61,7 +61,7 @@ public final class Doctor {
     }
 
     private static List<Probe> allProbes(boolean starting) {
-        return List.of(new ServerProbe(), new RoleProbe(), new ReplicationConnectionProbe(), new TableProbe(),
+        return List.of(new ServerProbe(), new StandbyProbe(), new RoleProbe(), new ReplicationConnectionProbe(), new TableProbe(),
                 new RowSizeProbe(), new PublicationProbe(), new SchemaProbe(), new SlotProbe(starting));
     }
 

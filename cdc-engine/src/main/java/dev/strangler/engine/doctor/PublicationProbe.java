@@ -39,7 +39,7 @@ final class PublicationProbe implements Probe {
                 + "pg_get_userbyid(pubowner) FROM pg_publication WHERE pubname = ?", pub);
              ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
-                return List.of(missing(c, config));
+                return List.of(missing(c, server, config));
             }
             List<Check> checks = new ArrayList<>();
             boolean allTables = rs.getBoolean(1);
@@ -58,9 +58,16 @@ final class PublicationProbe implements Probe {
         }
     }
 
-    private static Check missing(Connection c, PipelineConfig config) throws SQLException {
+    private static Check missing(Connection c, ServerCapabilities server, PipelineConfig config)
+            throws SQLException {
         String pub = config.source().publication();
         String name = "publication " + pub;
+        if (server.standby() && config.source().primary().isEmpty()) {
+            return Check.fail(name, "publication '" + pub + "' does not exist, and the source is a standby: without "
+                    + "source.primary.url the pipeline cannot create it anywhere", "a DBA creates it on the primary: "
+                    + "psql -v publication=" + pub + " -v tables='" + tableList(config) + "' -f " + SCRIPT_03
+                    + "; or set source.primary.url");
+        }
         List<String> notOwned = new ArrayList<>();
         // by name in the catalogs, not to_regclass: that needs USAGE on the schema, which the role may lack
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_has_role(c.relowner, 'USAGE') FROM pg_class c "
@@ -77,7 +84,8 @@ final class PublicationProbe implements Probe {
         }
         boolean mayCreate = Sql.bool(c, "SELECT has_database_privilege(current_database(), 'CREATE')");
         if (notOwned.isEmpty() && mayCreate) {
-            return Check.pass(name, "does not exist yet; strangler run creates it at start for exactly "
+            return Check.pass(name, "does not exist yet; strangler run creates it at start"
+                    + (server.standby() ? " on the primary (source.primary.url)" : "") + " for exactly "
                     + join(config.streamedTables()) + " and strangler.heartbeat");
         }
         String why = !notOwned.isEmpty()

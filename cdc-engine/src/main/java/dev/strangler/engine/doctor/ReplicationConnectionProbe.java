@@ -32,7 +32,7 @@ final class ReplicationConnectionProbe implements Probe {
         // SourceConnections.open gives the same actionable messages as the pipeline's own start; only the URL differs.
         PipelineConfig.Source replication = new PipelineConfig.Source(withReplication(source.endpoint()),
                 source.user(), source.password(), source.tables(), source.slot(), source.publication(),
-                source.failoverSlot(), source.toastReselect());
+                source.failoverSlot(), source.toastReselect(), source.primary());
         try (Connection r = SourceConnections.open(replication, "strangler-doctor-" + config.pipelineName());
              Statement st = r.createStatement(); ResultSet rs = st.executeQuery("IDENTIFY_SYSTEM")) {
             rs.next();

@@ -42,9 +42,15 @@ final class SchemaProbe implements Probe {
             boolean createOnDatabase = rs.getBoolean(4);
             boolean heartbeat = rs.getBoolean(5);
             boolean history = rs.getBoolean(6);
+            if (!exists && server.standby() && config.source().primary().isEmpty()) {
+                return List.of(Check.fail(NAME, "schema strangler does not exist, and the source is a standby: "
+                        + "without source.primary.url the pipeline cannot migrate it anywhere", "a DBA applies "
+                        + "`strangler sql print migrations` on the primary; or set source.primary.url"));
+            }
             if (!exists) {
                 return List.of(createOnDatabase
-                        ? Check.pass(NAME, "not created yet: strangler run creates it and applies " + latest
+                        ? Check.pass(NAME, "not created yet: strangler run creates it" + (server.standby()
+                                ? " on the primary (source.primary.url)" : "") + " and applies " + latest
                                 + " migration(s) at start")
                         : Check.fail(NAME, "schema strangler does not exist and role '" + user + "' may not create "
                                 + "it (no CREATE on the database)", "CREATE SCHEMA strangler AUTHORIZATION " + role

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The server as a whole: version, primary or standby, wal_level, free slots and WAL senders, the WAL cap. */
+/** The server as a whole: version, wal_level, free slots and WAL senders, the WAL cap. */
 final class ServerProbe implements Probe {
 
     static final String SCRIPT_01 = "sql/dba/01_enable_logical_decoding.sql";
@@ -25,16 +25,10 @@ final class ServerProbe implements Probe {
     public List<Check> run(Connection c, ServerCapabilities server, HostedService.Detected platform,
                            PipelineConfig config) throws SQLException {
         List<Check> checks = new ArrayList<>();
-        boolean standby = Sql.bool(c, "SELECT pg_is_in_recovery()");
         HostedService hosted = platform.service();
         checks.add(version(server));
         checks.add(platform.check());
-        checks.add(standby
-                ? Check.fail("primary", "PostgreSQL at " + config.source().endpoint() + " is a read-only standby "
-                        + "(pg_is_in_recovery() = true): the pipeline writes its heartbeat and schema strangler "
-                        + "there, and its slot would be lost at the next failover",
-                        "point source.url at the primary")
-                : Check.pass("primary", "a primary (not in recovery)"));
+        // primary or standby, and what a standby needs: StandbyProbe
         checks.add(walLevel(c, hosted));
         checks.addAll(capacity(c, config, hosted));
         checks.add(walKeepSize(c, server, hosted));

@@ -1,7 +1,9 @@
 package dev.strangler.engine.source;
 
+import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.contract.TableId;
 import java.util.List;
+import java.util.Optional;
 
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig;
@@ -61,9 +63,22 @@ public final class SourcePreflight {
         }
     }
 
-    /** Tables added to source.tables join the publication the pipeline's role owns before the checks run. */
+    /**
+     * Tables added to source.tables join the publication the pipeline's role owns before the checks run: on the
+     * source, or on its primary when the source is a standby (nowhere without source.primary.url).
+     */
     private void growOwnPublication() {
-        PipelineConfig.Source source = config.source();
+        Optional<PipelineConfig.Source> target;
+        try (Connection c = SourceConnections.open(config.source(), "strangler-preflight-" + config.pipelineName())) {
+            target = StandbySource.writeTarget(config.source(), ServerCapabilities.probe(c));
+        } catch (SQLException e) {
+            throw new SourceNotReadyException("cannot read PostgreSQL at " + config.source().endpoint() + ": "
+                    + SourceConnections.firstLine(e), e);
+        }
+        if (target.isEmpty()) {
+            return;
+        }
+        PipelineConfig.Source source = target.get();
         try (Connection c = SourceConnections.open(source, "strangler-preflight-" + config.pipelineName())) {
             List<TableId> added = PublicationGrowth.addMissing(c, config);
             if (!added.isEmpty()) {

@@ -322,4 +322,36 @@ class PipelineConfigLoaderTest {
         assertThatThrownBy(() -> load(m)).as(key + "=" + value).isInstanceOf(ConfigException.class)
                 .hasMessageContaining(expected);
     }
+
+    @Test
+    void shouldTakeTheStandbysPrimaryWithTheSameRoleAndItsOwnUrlParameters() {
+        Map<String, String> m = minimal();
+        m.put("source.password", "s3cret");
+        m.put("source.primary.url", "jdbc:postgresql://db-primary.internal:5432/legacy?sslmode=verify-full");
+        PipelineConfig.Source source = load(m).source();
+        assertThat(source.primary()).hasValueSatisfying(p -> assertThat(p.toString())
+                .isEqualTo("db-primary.internal:5432/legacy"));
+        PipelineConfig.Source onPrimary = source.onPrimary().orElseThrow();
+        assertThat(onPrimary.endpoint().parameters()).containsEntry("sslmode", "verify-full");
+        assertThat(onPrimary.user()).isEqualTo("strangler");
+        assertThat(onPrimary.password().reveal()).isEqualTo("s3cret");
+        assertThat(onPrimary.slot()).isEqualTo(source.slot());
+        assertThat(load(minimal()).source().onPrimary()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAPrimaryUrlWithCredentialsOrNamingTheSourceOrAnotherDatabase() {
+        Map<String, String> credentials = minimal();
+        credentials.put("source.primary.url", "jdbc:postgresql://db-primary:5432/legacy?password=hunter2");
+        assertThatThrownBy(() -> load(credentials)).hasMessageContaining("source.primary.url")
+                .hasMessageContaining("credentials never go in the URL").hasMessageNotContaining("hunter2");
+        Map<String, String> itself = minimal();
+        itself.put("source.primary.url", "jdbc:postgresql://db.internal:6543/legacy");
+        assertThatThrownBy(() -> load(itself)).hasMessageContaining("source.primary.url")
+                .hasMessageContaining("is the server of source.url");
+        Map<String, String> otherDatabase = minimal();
+        otherDatabase.put("source.primary.url", "jdbc:postgresql://db-primary:5432/other");
+        assertThatThrownBy(() -> load(otherDatabase)).hasMessageContaining("database 'other' is not source.url's "
+                + "'legacy'");
+    }
 }

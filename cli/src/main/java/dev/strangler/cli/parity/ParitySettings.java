@@ -68,7 +68,8 @@ public final class ParitySettings {
                 pipeline.source().password().reveal(), pipeline.source().slot(), pipeline.kafka().bootstrapServers(),
                 client, pipeline.kafka().topicPrefix(), tables, tolerance, tolerancesById, timeout, sampleSize,
                 workDir, pipeline.debeziumOverrides().getOrDefault("unavailable.value.placeholder",
-                        ParityConfig.DEBEZIUM_UNAVAILABLE_VALUE), EventEncoding.strangler(), false);
+                        ParityConfig.DEBEZIUM_UNAVAILABLE_VALUE), EventEncoding.strangler(), false)
+                .withPrimary(pipeline.source().primary().map(p -> p.jdbcUrl()).orElse(null));
     }
 
     /** The captured table {@code text} names, or null when it names none; bad text is a configuration error. */

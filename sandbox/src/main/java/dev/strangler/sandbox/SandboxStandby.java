@@ -1,0 +1,220 @@
+package dev.strangler.sandbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A streaming hot standby of a {@link SandboxPostgres}, made the way a DBA makes one without {@code pg_basebackup}
+ * (the zonky bundle ships only initdb, pg_ctl and postgres): a physical slot on the primary that keeps the WAL from
+ * before the backup, a copy of the data directory between {@code pg_backup_start} and {@code pg_backup_stop}, the
+ * returned {@code backup_label}, {@code standby.signal}, and {@code primary_conninfo} / {@code primary_slot_name} /
+ * {@code hot_standby_feedback = on} in {@code postgresql.auto.conf}. The standby runs the primary's binaries with the
+ * primary's settings (wal_level=logical included, which PostgreSQL 16+ needs on a standby for logical decoding).
+ *
+ * <p>For tests of a read replica as the pipeline's source. {@link #close()} stops the standby, deletes its directory
+ * and drops its slot on the primary (which otherwise would retain WAL for ever).
+ */
+public final class SandboxStandby implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxStandby.class);
+    private static final Duration REPLAY_WAIT = Duration.ofSeconds(60);
+    /** What a base backup leaves out (PostgreSQL docs, "Making a Base Backup Using the Low Level API"). */
+    private static final Set<String> SKIPPED_FILES = Set.of("postmaster.pid", "postmaster.opts", "epg-lock",
+            "backup_label", "tablespace_map", "standby.signal", "recovery.signal");
+    private static final Set<String> EMPTIED_DIRECTORIES = Set.of("pg_wal", "pg_replslot", "pg_stat_tmp",
+            "pg_dynshmem", "pg_notify", "pg_serial", "pg_snapshots", "pg_subtrans");
+
+    private final SandboxPostgres primary;
+    private final SandboxPostgres server;
+    private final String primarySlot;
+
+    private SandboxStandby(SandboxPostgres primary, SandboxPostgres server, String primarySlot) {
+        this.primary = primary;
+        this.server = server;
+        this.primarySlot = primarySlot;
+    }
+
+    /** Takes a base backup of {@code primary} (PostgreSQL 12+) and starts a standby streaming from it. */
+    public static SandboxStandby start(SandboxPostgres primary) {
+        String slot = "sandbox_standby_" + System.nanoTime() % 1_000_000_000L;
+        primary.execute("SELECT pg_create_physical_replication_slot('" + slot + "', true)");
+        try {
+            SandboxPostgres server = primary.sibling(Map.of("hot_standby", "on"), data -> backUp(primary, slot, data));
+            SandboxStandby standby = new SandboxStandby(primary, server, slot);
+            LOG.info("standby of {} listening on {}:{} (physical slot {} on the primary)", primary, server.host(),
+                    server.port(), slot);
+            return standby;
+        } catch (RuntimeException e) {
+            primary.dropReplicationSlot(slot);
+            throw e;
+        }
+    }
+
+    /** The standby server: connect, stop, restart like any sandbox server. */
+    public SandboxPostgres server() {
+        return server;
+    }
+
+    public SandboxPostgres primary() {
+        return primary;
+    }
+
+    /** The primary's physical slot this standby streams through (what {@code primary_slot_name} names). */
+    public String primarySlot() {
+        return primarySlot;
+    }
+
+    /**
+     * Waits until the standby has replayed everything the primary has inserted into its WAL so far (the insert
+     * position, not the write position: zonky runs with synchronous_commit=off, so a commit may not be written yet).
+     */
+    public void awaitReplayed() {
+        try (Connection p = primary.connect(); Statement ps = p.createStatement();
+             ResultSet at = ps.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
+            at.next();
+            String target = at.getString(1);
+            long deadline = System.nanoTime() + REPLAY_WAIT.toNanos();
+            try (Connection s = server.connect(); PreparedStatement st = s.prepareStatement(
+                    "SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn")) {
+                st.setString(1, target);
+                while (true) {
+                    try (ResultSet rs = st.executeQuery()) {
+                        rs.next();
+                        if (rs.getBoolean(1)) {
+                            return;
+                        }
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the standby did not replay up to " + target + " within "
+                                + REPLAY_WAIT.toSeconds() + "s; see " + server.logFile());
+                    }
+                    Thread.sleep(50);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("waiting for the standby to replay failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the standby", e);
+        }
+    }
+
+    /** Stops the standby, deletes its directory, and drops its slot on the primary if the primary runs. */
+    @Override
+    public void close() {
+        server.close();
+        if (primary.isRunning()) {
+            try {
+                primary.dropReplicationSlot(primarySlot);
+            } catch (RuntimeException e) {
+                LOG.warn("could not drop the standby's slot {} on the primary: {}", primarySlot, e.getMessage());
+            }
+        }
+    }
+
+    private static void backUp(SandboxPostgres primary, String slot, Path target) {
+        try (Connection c = primary.connect(); Statement st = c.createStatement()) {
+            boolean modern = serverMajor(st) >= 15;
+            st.execute(modern ? "SELECT pg_backup_start('strangler-sandbox-standby', true)"
+                    : "SELECT pg_start_backup('strangler-sandbox-standby', true, false)");
+            copyDataDirectory(primary.dataDirectory(), target);
+            // PostgreSQL refuses a data directory others can read
+            Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            String label;
+            try (ResultSet rs = st.executeQuery(modern ? "SELECT labelfile FROM pg_backup_stop(false)"
+                    : "SELECT labelfile FROM pg_stop_backup(false, false)")) {
+                rs.next();
+                label = rs.getString(1);
+            }
+            Files.writeString(target.resolve("backup_label"), label, StandardCharsets.UTF_8);
+            Files.writeString(target.resolve("standby.signal"), "");
+            // in the file, not on the command line: zonky passes settings through pg_ctl -o, which splits on spaces
+            Files.writeString(target.resolve("postgresql.auto.conf"), "\n"
+                    + "primary_conninfo = 'host=" + primary.host() + " port=" + primary.port() + " user="
+                    + primary.superuser() + " application_name=sandbox_standby'\n"
+                    + "primary_slot_name = '" + slot + "'\n"
+                    + "hot_standby_feedback = on\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (SQLException e) {
+            throw new IllegalStateException("base backup of " + primary + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("base backup of " + primary + " failed", e);
+        }
+    }
+
+    private static int serverMajor(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT current_setting('server_version_num')::int / 10000")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /**
+     * Copies a running server's data directory: files may change or vanish while they are copied, which recovery
+     * from the backup's start repairs (that is what the backup mode is for).
+     */
+    private static void copyDataDirectory(Path source, Path target) throws IOException {
+        Files.walkFileTree(source, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Path relative = source.relativize(dir);
+                Files.createDirectories(target.resolve(relative));
+                if (relative.getNameCount() == 1 && EMPTIED_DIRECTORIES.contains(relative.toString())) {
+                    if (relative.toString().equals("pg_wal")) {
+                        Files.createDirectories(target.resolve(relative).resolve("archive_status"));
+                    }
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Path relative = source.relativize(file);
+                String name = relative.getFileName().toString();
+                if ((relative.getNameCount() == 1 && SKIPPED_FILES.contains(name)) || name.startsWith("pgsql_tmp")
+                        || name.equals("pg_internal.init")) {
+                    return FileVisitResult.CONTINUE;
+                }
+                try {
+                    Files.copy(file, target.resolve(relative), StandardCopyOption.REPLACE_EXISTING);
+                } catch (NoSuchFileException gone) {
+                    // dropped or renamed while copying: WAL replay recreates what the backup needs
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "SandboxStandby[" + server.jdbcUrl() + " of " + primary.jdbcUrl() + "]";
+    }
+}
