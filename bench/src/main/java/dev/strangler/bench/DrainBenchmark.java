@@ -1062,14 +1062,14 @@ public final class DrainBenchmark {
                         + "uncompressed, out of line), TOAST relation %s, table %s; %,d updates of the small columns, "
                         + "%,d rows per transaction%n", ToastWorkload.TABLE, loaded.rows(), loaded.bodyBytes(),
                 loaded.bodyColumnBytes(), mb(loaded.toastRelationBytes()), mb(loaded.tableBytes()),
-                backlog.updates(), options.rowsPerTransaction);
+                backlog.updates(), Math.min(loaded.rows(), options.rowsPerTransaction));
         out.printf(Locale.ROOT, "backlog WAL: %,d bytes = %,.0f bytes per update%n", backlog.walBytes(),
                 backlog.walBytes() / (double) backlog.updates());
         out.printf(Locale.ROOT, "source reads of %s during the drain (pg_stat_user_tables, pg_statio_user_tables): "
                         + "idx_scan %+,d, idx_tup_fetch %+,d, seq_scan %+,d; blocks: heap %+,d, index %+,d, TOAST "
-                        + "%+,d (%+,d not in shared buffers)%n", ToastWorkload.TABLE, d.get("idx_scan"),
-                d.get("idx_tup_fetch"), d.get("seq_scan"), d.get("heap_blks"), d.get("idx_blks"),
-                d.get("toast_blks"), d.get("toast_blks_read"));
+                        + "%+,d (%+,d not in shared buffers), TOAST index %+,d%n", ToastWorkload.TABLE,
+                d.get("idx_scan"), d.get("idx_tup_fetch"), d.get("seq_scan"), d.get("heap_blks"), d.get("idx_blks"),
+                d.get("toast_blks"), d.get("toast_blks_read"), d.get("toast_idx_blks"));
         out.printf(Locale.ROOT, "CPU per event while streaming (first batch acknowledged to last event, %,d events, "
                         + "%.1f s): pipeline JVM %.1f us, walsender %.1f us, other PostgreSQL processes %.1f us (the "
                         + "pipeline's queries among them), total %.1f us; other processes on the machine meanwhile: "
@@ -1091,12 +1091,14 @@ public final class DrainBenchmark {
         }
         out.printf(Locale.ROOT, "RESULT workload=toast fix=%s rows=%d bodyBytes=%d updates=%d streamEvps=%.0f "
                         + "launchEvps=%.0f pipelineCpuUs=%.1f walsenderCpuUs=%.1f pgOtherCpuUs=%.1f "
-                        + "streamForeignPctOfCore=%.0f walBytesPerUpdate=%.0f idxScan=%d seqScan=%d toastBlks=%d "
-                        + "heapBlks=%d valueBytes=%.0f foreignPctOfCore=%.0f valid=%s%n",
+                        + "streamForeignPctOfCore=%.0f walBytesPerUpdate=%.0f backlogWriteMs=%d idxScan=%d seqScan=%d "
+                        + "toastBlks=%d heapBlks=%d idxBlks=%d toastIdxBlks=%d valueBytes=%.0f foreignPctOfCore=%.0f "
+                        + "valid=%s%n",
                 toast.fix().label(), loaded.rows(), loaded.bodyBytes(), backlog.updates(), p.streamRate(),
                 p.launchRate(), sPipelineUs, sWalsenderUs, sPostgresOtherUs, sForeignPct,
-                backlog.walBytes() / (double) backlog.updates(), d.get("idx_scan"), d.get("seq_scan"),
-                d.get("toast_blks"), d.get("heap_blks"), check.valueBytes() / (double) Math.max(1, check.records()),
+                backlog.walBytes() / (double) backlog.updates(), backlog.writeMillis(), d.get("idx_scan"),
+                d.get("seq_scan"), d.get("toast_blks"), d.get("heap_blks"), d.get("idx_blks"),
+                d.get("toast_idx_blks"), check.valueBytes() / (double) Math.max(1, check.records()),
                 foreignPct, valid);
         out.flush();
         return valid;

@@ -188,6 +188,7 @@ final class ToastWorkload {
                        io.heap_blks_read + io.heap_blks_hit AS heap_blks,
                        io.idx_blks_read + io.idx_blks_hit AS idx_blks,
                        coalesce(io.toast_blks_read + io.toast_blks_hit, 0) AS toast_blks,
+                       coalesce(io.tidx_blks_read + io.tidx_blks_hit, 0) AS toast_idx_blks,
                        coalesce(io.toast_blks_read, 0) AS toast_blks_read
                   FROM pg_stat_user_tables s JOIN pg_statio_user_tables io USING (relid)
                  WHERE s.relid = 'bench.docs'::regclass""")) {
