@@ -139,7 +139,10 @@ public final class DrainBenchmark {
                     }
                     case "--toast-fix" -> { o.toastFix = ToastWorkload.Fix.parse(require(a, value)); i++; }
                     case "--toast-rows" -> { o.toastRows = Integer.parseInt(require(a, value).replace("_", "")); i++; }
-                    case "--toast-bytes" -> { o.toastBytes = Integer.parseInt(require(a, value).replace("_", "")); i++; }
+                    case "--toast-bytes" -> {
+                        o.toastBytes = Integer.parseInt(require(a, value).replace("_", ""));
+                        i++;
+                    }
                     case "-h", "--help" -> {
                         System.out.println(usage());
                         System.exit(0);
@@ -301,7 +304,8 @@ public final class DrainBenchmark {
 
     DrainBenchmark(Options options) {
         this.options = options;
-        this.toast = options.toast() ? new ToastWorkload(options.toastRows, options.toastBytes, options.toastFix) : null;
+        this.toast = options.toast()
+                ? new ToastWorkload(options.toastRows, options.toastBytes, options.toastFix) : null;
         this.recvlogical = options.noRecvlogical ? null : onPath("pg_recvlogical");
     }
 
@@ -1055,7 +1059,8 @@ public final class DrainBenchmark {
         out.println();
         out.printf(Locale.ROOT, "TOAST workload, fix: %s%s%n", toast.fix().label(), switch (toast.fix()) {
             case NONE -> " (events carry " + ToastWorkload.PLACEHOLDER + ")";
-            case RESELECT -> " (source.toast.reselect=" + ToastWorkload.TABLE + ")";
+            case RESELECT -> " (source.toast.reselect=" + options.pipelineOverrides.get("source.toast.reselect")
+                    + ")";
             case FULL -> " (REPLICA IDENTITY FULL before the backlog)";
         });
         out.printf(Locale.ROOT, "%s: %,d rows loaded before the slots, body %,d bytes of md5 hex (pg_column_size %,d: "
