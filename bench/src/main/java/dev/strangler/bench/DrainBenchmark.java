@@ -96,6 +96,11 @@ public final class DrainBenchmark {
         Duration waitQuiet = Duration.ZERO;
         boolean threadDump;
         Path out;
+        /** items (the default: inserts and updates of bench.items) or toast (see ToastWorkload) */
+        String workload = "items";
+        ToastWorkload.Fix toastFix = ToastWorkload.Fix.NONE;
+        int toastRows = 20_000;
+        int toastBytes = 4096;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -124,6 +129,20 @@ public final class DrainBenchmark {
                     case "--wait-quiet" -> { o.waitQuiet = Duration.ofSeconds(Long.parseLong(require(a, value))); i++; }
                     case "--thread-dump" -> o.threadDump = true;
                     case "--out" -> { o.out = Path.of(require(a, value)); i++; }
+                    case "--workload" -> {
+                        o.workload = require(a, value);
+                        if (!List.of("items", "toast").contains(o.workload)) {
+                            throw new IllegalArgumentException("--workload takes items or toast, got '" + o.workload
+                                    + "'");
+                        }
+                        i++;
+                    }
+                    case "--toast-fix" -> { o.toastFix = ToastWorkload.Fix.parse(require(a, value)); i++; }
+                    case "--toast-rows" -> { o.toastRows = Integer.parseInt(require(a, value).replace("_", "")); i++; }
+                    case "--toast-bytes" -> {
+                        o.toastBytes = Integer.parseInt(require(a, value).replace("_", ""));
+                        i++;
+                    }
                     case "-h", "--help" -> {
                         System.out.println(usage());
                         System.exit(0);
@@ -134,7 +153,25 @@ public final class DrainBenchmark {
             if (o.changes < 4) {
                 throw new IllegalArgumentException("--changes must be at least 4");
             }
+            if (o.toast() && o.toastFix == ToastWorkload.Fix.NONE
+                    && !o.pipelineOverrides.getOrDefault("source.toast.reselect", "").isBlank()) {
+                o.toastFix = ToastWorkload.Fix.RESELECT; // --set source.toast.reselect=bench.docs says the same
+            }
+            if (o.toast() && o.toastFix == ToastWorkload.Fix.RESELECT) {
+                o.pipelineOverrides.putIfAbsent("source.toast.reselect", ToastWorkload.TABLE);
+            }
+            if (!o.toast() && o.toastFix != ToastWorkload.Fix.NONE) {
+                throw new IllegalArgumentException("--toast-fix goes with --workload toast");
+            }
             return o;
+        }
+
+        boolean toast() {
+            return workload.equals("toast");
+        }
+
+        String table() {
+            return toast() ? ToastWorkload.TABLE : TABLE;
         }
 
         private static String require(String option, String value) {
@@ -147,7 +184,17 @@ public final class DrainBenchmark {
         static String usage() {
             return """
                     DrainBenchmark [options]
-                      --changes N            backlog size: 3/4 inserts, 1/4 updates (default 200000)
+                      --changes N            backlog size: 3/4 inserts, 1/4 updates (default 200000);
+                                             with --workload toast: N updates
+                      --workload W           items (default): inserts and updates of bench.items;
+                                             toast: updates that leave a TOASTed value unchanged
+                                             (bench.docs, loaded before the slots exist)
+                      --toast-fix F          with --workload toast: none (default; events carry
+                                             __debezium_unavailable_value), reselect
+                                             (source.toast.reselect=bench.docs) or full (REPLICA
+                                             IDENTITY FULL before the backlog)
+                      --toast-rows N         rows of bench.docs, updated in turn (default 20000)
+                      --toast-bytes N        size of each row's out-of-line body (default 4096)
                       --rows-per-tx N        rows per backlog transaction (default 10000)
                       --xmx SIZE             -Xmx of the pipeline's JVM (default 384m; none: the JVM's
                                              default, a quarter of the machine's memory)
@@ -172,12 +219,17 @@ public final class DrainBenchmark {
 
     /** The pipeline JVM's report plus what this process measured around it. */
     record PipelineRun(Map<String, Long> child, long launchMillis, long orchestratorCpuMillis,
-                       long walsenderCpuMillis, long machineBusyMillis, long topicRecords,
-                       List<ThreadDump> threadDumps) {
+                       long walsenderCpuMillis, long postgresCpuMillis, long machineBusyMillis, long topicRecords,
+                       List<ThreadDump> threadDumps, Streaming streaming) {
 
-        /** CPU the machine spent on anything but the benchmark's processes from launch to the result. */
+        /**
+         * CPU the machine spent on anything but the benchmark's processes from launch to the result: the pipeline JVM,
+         * this JVM (the broker) and the PostgreSQL server (every process of it, the walsender and the backends the
+         * pipeline queries included; only the walsender when the server's CPU could not be read).
+         */
         long foreignCpuMillis() {
-            return machineBusyMillis - get("cpuMillis") - orchestratorCpuMillis - Math.max(0, walsenderCpuMillis);
+            return machineBusyMillis - get("cpuMillis") - orchestratorCpuMillis
+                    - (postgresCpuMillis >= 0 ? postgresCpuMillis : Math.max(0, walsenderCpuMillis));
         }
 
         long get(String key) {
@@ -202,8 +254,26 @@ public final class DrainBenchmark {
                     / Math.max(1, get("lastEventAtMillis") - get("firstEventAtMillis"));
         }
 
+        /** The PostgreSQL server's CPU but the walsender's (backends the pipeline queries, background work), or -1. */
+        long postgresOtherCpuMillis() {
+            return postgresCpuMillis < 0 ? -1 : Math.max(0, postgresCpuMillis - Math.max(0, walsenderCpuMillis));
+        }
+
         long peakRss() {
             return Math.max(get("vmHwmBytes"), get("rssPeakSampledBytes"));
+        }
+    }
+
+    /**
+     * CPU from the first acknowledged batch to the result, without the start-up: the pipeline JVM, the PostgreSQL
+     * server (all its processes), its walsender and the whole machine; -1 where unknown. {@code events} is what was
+     * published in between.
+     */
+    record Streaming(long events, long pipelineCpuMillis, long postgresCpuMillis, long walsenderCpuMillis,
+                     long machineBusyMillis) {
+
+        double perEventMicros(long cpuMillis) {
+            return cpuMillis < 0 ? Double.NaN : cpuMillis * 1000.0 / Math.max(1, events);
         }
     }
 
@@ -224,12 +294,18 @@ public final class DrainBenchmark {
     }
 
     private final Options options;
+    /** --workload toast, or null */
+    private final ToastWorkload toast;
+    /** --workload toast: the table's counters on the source just before the pipeline's launch */
+    private ToastWorkload.TableStats toastStatsBefore;
     private final PrintStream out = System.out;
     /** pg_recvlogical on the PATH, the issue's reference reader, or null. */
     private final Path recvlogical;
 
     DrainBenchmark(Options options) {
         this.options = options;
+        this.toast = options.toast()
+                ? new ToastWorkload(options.toastRows, options.toastBytes, options.toastFix) : null;
         this.recvlogical = options.noRecvlogical ? null : onPath("pg_recvlogical");
     }
 
@@ -264,7 +340,7 @@ public final class DrainBenchmark {
             PipelineConfig config = new PipelineConfigLoader(Map.of()).fromMap(settings);
 
             sandbox.postgres().createDatabase(DATABASE);
-            prepareSource(sandbox, config);
+            ToastWorkload.Loaded loaded = prepareSource(sandbox, config);
             Backlog backlog = writeBacklog(sandbox);
             LOG.info("backlog written in {} ms: {} inserts + {} updates, {} of WAL ({} -> {})", backlog.writeMillis(),
                     backlog.inserts(), backlog.updates(), mb(backlog.walBytes()), backlog.startLsn(),
@@ -305,16 +381,23 @@ public final class DrainBenchmark {
                 Path propertiesFile = work.resolve("pipeline.properties");
                 writeProperties(propertiesFile, settings);
                 awaitQuietMachine();
+                if (toast != null) {
+                    Thread.sleep(2000); // the loading and backlog backends have exited and flushed their statistics
+                    try (Connection c = connect(sandbox)) {
+                        toastStatsBefore = ToastWorkload.stats(c);
+                    }
+                }
                 LOG.info("pipeline: draining slot {} in its own JVM (-Xmx {}) ...", PIPELINE_SLOT, options.childXmx);
                 pipeline = runPipeline(sandbox, propertiesFile, backlog.changes(), work);
             }
 
             report(backlog, rawCold, raws, recv, pipeline);
+            boolean valid = toast == null || pipeline == null || reportToast(sandbox, loaded, backlog, pipeline);
             if (options.out != null) {
                 out.println("pipeline log, properties" + (options.threadDump ? " and thread dumps" : "") + ": "
                         + work.toAbsolutePath());
             }
-            return 0;
+            return valid ? 0 : 3;
         } finally {
             if (sandbox != null) {
                 sandbox.close();
@@ -336,7 +419,7 @@ public final class DrainBenchmark {
         m.put("source.url", sandbox.postgres().jdbcUrl(DATABASE));
         m.put("source.user", sandbox.postgres().superuser());
         m.put("source.password", sandbox.postgres().superuserPassword());
-        m.put("source.tables", TABLE);
+        m.put("source.tables", options.table());
         m.put("source.slot", PIPELINE_SLOT);
         m.put("source.publication", PUBLICATION);
         m.put("kafka.bootstrap.servers", sandbox.kafka().bootstrapServers());
@@ -353,25 +436,35 @@ public final class DrainBenchmark {
      * The captured table, Strangler's schema (for strangler.heartbeat), the publication and both slots: all before
      * the backlog, so both slots hold it.
      */
-    private void prepareSource(Sandbox sandbox, PipelineConfig config) throws SQLException {
+    private ToastWorkload.Loaded prepareSource(Sandbox sandbox, PipelineConfig config) throws SQLException {
+        ToastWorkload.Loaded loaded = null;
         try (Connection c = connect(sandbox); Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA bench");
-            st.execute("""
-                    CREATE TABLE bench.items (
-                        id          bigint        PRIMARY KEY,
-                        sku         text          NOT NULL,
-                        name        text          NOT NULL,
-                        price       numeric(12,2) NOT NULL,
-                        quantity    integer       NOT NULL,
-                        updated_at  timestamptz   NOT NULL DEFAULT now(),
-                        attrs       jsonb         NOT NULL
-                    )""");
-            // No autovacuum/autoanalyze of the fresh rows in the middle of a drain: same conditions for every reader.
-            st.execute("ALTER TABLE bench.items SET (autovacuum_enabled = false)");
+            if (toast != null) {
+                loaded = toast.createAndLoad(c);
+                LOG.info("bench.docs loaded in {} ms: {} rows, body {} bytes ({} stored), TOAST relation {}, table {}",
+                        loaded.loadMillis(), loaded.rows(), loaded.bodyBytes(), loaded.bodyColumnBytes(),
+                        mb(loaded.toastRelationBytes()), mb(loaded.tableBytes()));
+            } else {
+                st.execute("""
+                        CREATE TABLE bench.items (
+                            id          bigint        PRIMARY KEY,
+                            sku         text          NOT NULL,
+                            name        text          NOT NULL,
+                            price       numeric(12,2) NOT NULL,
+                            quantity    integer       NOT NULL,
+                            updated_at  timestamptz   NOT NULL DEFAULT now(),
+                            attrs       jsonb         NOT NULL
+                        )""");
+                // No autovacuum/autoanalyze of the fresh rows in the middle of a drain: same conditions for every
+                // reader.
+                st.execute("ALTER TABLE bench.items SET (autovacuum_enabled = false)");
+            }
         }
         SchemaMigrator.migrate(config.source());
         try (Connection c = connect(sandbox); Statement st = c.createStatement()) {
-            st.execute("CREATE PUBLICATION " + PUBLICATION + " FOR TABLE bench.items, strangler.heartbeat");
+            st.execute("CREATE PUBLICATION " + PUBLICATION + " FOR TABLE " + options.table()
+                    + ", strangler.heartbeat");
             if (!options.skipRaw) {
                 st.execute("SELECT pg_create_logical_replication_slot('" + RAW_WARMUP_SLOT + "', 'pgoutput')");
                 for (int run = 1; run <= options.rawRuns; run++) {
@@ -384,10 +477,14 @@ public final class DrainBenchmark {
             }
             st.execute("SELECT pg_create_logical_replication_slot('" + PIPELINE_SLOT + "', 'pgoutput')");
         }
+        return loaded;
     }
 
     /** 3/4 inserts then 1/4 updates of the first rows, each statement a transaction of rowsPerTransaction rows. */
     private Backlog writeBacklog(Sandbox sandbox) throws SQLException {
+        if (toast != null) {
+            return writeToastBacklog(sandbox);
+        }
         long inserts = options.changes * 3 / 4;
         long updates = options.changes - inserts;
         int perTx = options.rowsPerTransaction;
@@ -432,6 +529,25 @@ public final class DrainBenchmark {
         }
     }
 
+    /** --workload toast: N updates of the small columns of bench.docs; the WAL from just before the first one. */
+    private Backlog writeToastBacklog(Sandbox sandbox) throws SQLException {
+        try (Connection c = connect(sandbox)) {
+            toast.beforeBacklog(c);
+            long relationId = Long.parseLong(queryString(c, "SELECT 'bench.docs'::regclass::oid::text"));
+            String startLsn = queryString(c, "SELECT pg_current_wal_insert_lsn()::text");
+            long started = System.nanoTime();
+            long written = toast.writeUpdates(c, options.changes, options.rowsPerTransaction);
+            if (written != options.changes) {
+                throw new IllegalStateException("wrote " + written + " updates, expected " + options.changes);
+            }
+            long writeMillis = (System.nanoTime() - started) / 1_000_000;
+            String endLsn = queryString(c, "SELECT pg_current_wal_lsn()::text");
+            long walBytes = Long.parseLong(queryString(c, "SELECT pg_wal_lsn_diff('" + endLsn + "', '" + startLsn
+                    + "')::bigint::text"));
+            return new Backlog(0, written, relationId, startLsn, endLsn, walBytes, writeMillis);
+        }
+    }
+
     private PipelineRun runPipeline(Sandbox sandbox, Path propertiesFile, long expected, Path work)
             throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -451,6 +567,12 @@ public final class DrainBenchmark {
         long orchestratorCpuAtLaunch = os.getProcessCpuTime();
         long machineAtLaunch = Proc.machineBusyMillis();
         AtomicLong machineAtResult = new AtomicLong(-1);
+        long postmaster = postmasterPid(sandbox);
+        long postgresAtLaunch = Proc.treeCpuMillis(postmaster);
+        AtomicLong postgresAtResult = new AtomicLong(-1);
+        AtomicLong walsenderAtResult = new AtomicLong(-1);
+        // at the child's "BENCH first" line: pipeline CPU, PostgreSQL CPU, walsender CPU, machine busy
+        long[] atFirst = {-1, -1, -1, -1};
         WalsenderWatch walsender = new WalsenderWatch(sandbox, PIPELINE_SLOT);
         walsender.start();
         long launchMillis = System.currentTimeMillis();
@@ -483,11 +605,18 @@ public final class DrainBenchmark {
                     if (line.startsWith("BENCH result ")) {
                         orchestratorCpuAtResult.set(os.getProcessCpuTime());
                         machineAtResult.set(Proc.machineBusyMillis());
+                        postgresAtResult.set(Proc.treeCpuMillis(postmaster));
+                        walsenderAtResult.set(walsender.cpuMillisNow());
                         result.set(parseResult(line.substring("BENCH result ".length())));
                         done.countDown();
                     } else if (line.startsWith("BENCH error ")) {
                         error.set(line.substring("BENCH error ".length()));
                         done.countDown();
+                    } else if (line.startsWith("BENCH first ")) {
+                        atFirst[1] = Proc.treeCpuMillis(postmaster);
+                        atFirst[2] = walsender.cpuMillisNow();
+                        atFirst[3] = Proc.machineBusyMillis();
+                        atFirst[0] = parseResult(line.substring("BENCH first ".length())).get("cpuMillis");
                     } else if (line.startsWith("BENCH running ")) {
                         LOG.info("pipeline: running {} ms after launch",
                                 parseResult(line.substring("BENCH running ".length())).get("atMillis")
@@ -531,10 +660,18 @@ public final class DrainBenchmark {
             } else if (child.exitValue() != 0) {
                 LOG.warn("the pipeline process exited with {} after its result", child.exitValue());
             }
-            long topicRecords = topicRecords(sandbox, PIPELINE_NAME + "." + TABLE);
-            return new PipelineRun(result.get(), launchMillis,
-                    (orchestratorCpuAtResult.get() - orchestratorCpuAtLaunch) / 1_000_000, walsenderCpu,
-                    machineAtResult.get() - machineAtLaunch, topicRecords, List.copyOf(threadDumps));
+            long topicRecords = topicRecords(sandbox, PIPELINE_NAME + "." + options.table());
+            long postgresCpu = postgresAtLaunch < 0 || postgresAtResult.get() < 0 ? -1
+                    : postgresAtResult.get() - postgresAtLaunch;
+            Map<String, Long> r = result.get();
+            Streaming streaming = new Streaming(r.get("published") - r.get("firstBatchEvents"),
+                    atFirst[0] < 0 ? -1 : r.get("cpuMillis") - atFirst[0],
+                    atFirst[1] < 0 || postgresAtResult.get() < 0 ? -1 : postgresAtResult.get() - atFirst[1],
+                    atFirst[2] < 0 || walsenderAtResult.get() < 0 ? -1 : walsenderAtResult.get() - atFirst[2],
+                    atFirst[3] < 0 ? -1 : machineAtResult.get() - atFirst[3]);
+            return new PipelineRun(r, launchMillis,
+                    (orchestratorCpuAtResult.get() - orchestratorCpuAtLaunch) / 1_000_000, walsenderCpu, postgresCpu,
+                    machineAtResult.get() - machineAtLaunch, topicRecords, List.copyOf(threadDumps), streaming);
         } finally {
             walsender.interrupt();
             if (child.isAlive()) {
@@ -545,6 +682,17 @@ public final class DrainBenchmark {
             } catch (IllegalStateException shuttingDown) {
                 // the hook runs anyway
             }
+        }
+    }
+
+    /** The PostgreSQL server's postmaster (first line of postmaster.pid), or -1. */
+    private static long postmasterPid(Sandbox sandbox) {
+        try {
+            return Long.parseLong(Files.readAllLines(sandbox.postgres().dataDirectory().resolve("postmaster.pid"))
+                    .get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not read the postmaster's pid: {}", e.toString());
+            return -1;
         }
     }
 
@@ -747,6 +895,12 @@ public final class DrainBenchmark {
         long lastCpuMillis() {
             return lastCpuMillis;
         }
+
+        /** The walsender's CPU now (not the last 200 ms sample), or -1 before it is known. */
+        long cpuMillisNow() {
+            long p = pid;
+            return p > 0 ? Proc.cpuMillis(p) : -1;
+        }
     }
 
     private void report(Backlog backlog, RawPgoutputReader.Result rawCold, List<RawPgoutputReader.Result> raws,
@@ -758,7 +912,7 @@ public final class DrainBenchmark {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
                 System.getProperty("os.arch"), System.getProperty("java.version"));
         out.printf(Locale.ROOT, "backlog: %,d changes (%,d inserts + %,d updates) on %s in transactions of %,d rows; "
-                + "%s of WAL, written in %.1f s%n", n, backlog.inserts(), backlog.updates(), TABLE,
+                + "%s of WAL, written in %.1f s%n", n, backlog.inserts(), backlog.updates(), options.table(),
                 options.rowsPerTransaction, mb(backlog.walBytes()), backlog.writeMillis() / 1000.0);
         out.printf(Locale.ROOT, "pipeline JVM: %s%s%n",
                 options.childXmx.equals("none") ? "no -Xmx (the JVM's default)" : "-Xmx" + options.childXmx,
@@ -829,10 +983,11 @@ public final class DrainBenchmark {
                 mb(p.get("nonHeapCommittedPeakBytes")), mb(rss), mb(p.get("vmHwmBytes")),
                 mb(p.get("rssPeakSampledBytes")), p.get("threads"));
         out.printf(Locale.ROOT, "pipeline CPU from launch to last event: pipeline JVM %.1f s (GC %.1f s in %d "
-                        + "collections), walsender %.1f s, broker (orchestrator JVM) %.1f s, other processes %.1f s; "
-                        + "wall %.1f s on %d cores%n",
+                        + "collections), walsender %.1f s, other PostgreSQL processes %.1f s, broker (orchestrator "
+                        + "JVM) %.1f s, other processes %.1f s; wall %.1f s on %d cores%n",
                 p.get("cpuMillis") / 1000.0, p.get("gcMillis") / 1000.0, p.get("gcCount"),
-                p.walsenderCpuMillis() / 1000.0, p.orchestratorCpuMillis() / 1000.0,
+                p.walsenderCpuMillis() / 1000.0, p.postgresOtherCpuMillis() / 1000.0,
+                p.orchestratorCpuMillis() / 1000.0,
                 Math.max(0, p.foreignCpuMillis()) / 1000.0,
                 (last - launch) / 1000.0, Runtime.getRuntime().availableProcessors());
         if (p.threadDumps().size() == 2) {
@@ -848,7 +1003,7 @@ public final class DrainBenchmark {
                     foreign / 1000.0, measuredWall / 1000.0, 100.0 * foreign / measuredWall);
         }
         out.printf(Locale.ROOT, "Kafka topic %s.%s ends at offset %,d (records, plus one transaction marker per batch "
-                + "with exactly-once delivery)%s%n", PIPELINE_NAME, TABLE, p.topicRecords(),
+                + "with exactly-once delivery)%s%n", PIPELINE_NAME, options.table(), p.topicRecords(),
                 p.topicRecords() >= 0 && p.topicRecords() < n ? " (FEWER than the backlog!)" : "");
         out.println();
 
@@ -865,6 +1020,93 @@ public final class DrainBenchmark {
         out.printf(Locale.ROOT, "target peak RSS < %s: %s (%s)%n", mb(TARGET_RSS_BYTES),
                 rss < TARGET_RSS_BYTES ? "PASS" : "MISS", mb(rss));
         out.flush();
+    }
+
+    /**
+     * --workload toast: what the fix cost the source (its counters of bench.docs over the drain, the WAL of the
+     * backlog) and the pipeline (CPU per event), and whether the events are what the fix promises. Returns false,
+     * after saying why, when they are not: the run is invalid.
+     */
+    private boolean reportToast(Sandbox sandbox, ToastWorkload.Loaded loaded, Backlog backlog, PipelineRun p)
+            throws SQLException, InterruptedException {
+        Thread.sleep(1500); // the pipeline's backends have exited: their statistics are flushed
+        ToastWorkload.TableStats d;
+        try (Connection c = connect(sandbox)) {
+            d = ToastWorkload.stats(c).minus(toastStatsBefore);
+        }
+        ToastWorkload.EventCheck check = toast.check(sandbox.kafka().bootstrapServers(),
+                PIPELINE_NAME + "." + options.table(), backlog.updates());
+        long n = p.get("published");
+        double pipelineUs = p.get("cpuMillis") * 1000.0 / n;
+        double walsenderUs = Math.max(0, p.walsenderCpuMillis()) * 1000.0 / n;
+        double postgresOtherUs = Math.max(0, p.postgresOtherCpuMillis()) * 1000.0 / n;
+        long measuredWall = p.get("lastEventAtMillis") - p.launchMillis();
+        double foreignPct = 100.0 * Math.max(0, p.foreignCpuMillis()) / Math.max(1, measuredWall);
+        Streaming st = p.streaming();
+        double sPipelineUs = st.perEventMicros(st.pipelineCpuMillis());
+        double sWalsenderUs = st.perEventMicros(st.walsenderCpuMillis());
+        double sPostgresOtherUs = st.postgresCpuMillis() < 0 ? Double.NaN
+                : st.perEventMicros(st.postgresCpuMillis() - Math.max(0, st.walsenderCpuMillis()));
+        long streamWall = p.get("lastEventAtMillis") - p.get("firstEventAtMillis");
+        // the broker (this JVM) is not in the streaming figures: other processes = machine - pipeline - PostgreSQL
+        // - this JVM's share, approximated by its share over the whole run
+        double orchestratorShare = p.orchestratorCpuMillis() / (double) Math.max(1, measuredWall);
+        double sForeignPct = st.machineBusyMillis() < 0 || st.postgresCpuMillis() < 0 ? Double.NaN
+                : 100.0 * Math.max(0, st.machineBusyMillis() - st.pipelineCpuMillis() - st.postgresCpuMillis()
+                        - orchestratorShare * streamWall) / Math.max(1, streamWall);
+        boolean valid = check.problems().isEmpty();
+
+        out.println();
+        out.printf(Locale.ROOT, "TOAST workload, fix: %s%s%n", toast.fix().label(), switch (toast.fix()) {
+            case NONE -> " (events carry " + ToastWorkload.PLACEHOLDER + ")";
+            case RESELECT -> " (source.toast.reselect=" + options.pipelineOverrides.get("source.toast.reselect")
+                    + ")";
+            case FULL -> " (REPLICA IDENTITY FULL before the backlog)";
+        });
+        out.printf(Locale.ROOT, "%s: %,d rows loaded before the slots, body %,d bytes of md5 hex (pg_column_size %,d: "
+                        + "uncompressed, out of line), TOAST relation %s, table %s; %,d updates of the small columns, "
+                        + "%,d rows per transaction%n", ToastWorkload.TABLE, loaded.rows(), loaded.bodyBytes(),
+                loaded.bodyColumnBytes(), mb(loaded.toastRelationBytes()), mb(loaded.tableBytes()),
+                backlog.updates(), Math.min(loaded.rows(), options.rowsPerTransaction));
+        out.printf(Locale.ROOT, "backlog WAL: %,d bytes = %,.0f bytes per update%n", backlog.walBytes(),
+                backlog.walBytes() / (double) backlog.updates());
+        out.printf(Locale.ROOT, "source reads of %s during the drain (pg_stat_user_tables, pg_statio_user_tables): "
+                        + "idx_scan %+,d, idx_tup_fetch %+,d, seq_scan %+,d; blocks: heap %+,d, index %+,d, TOAST "
+                        + "%+,d (%+,d not in shared buffers), TOAST index %+,d%n", ToastWorkload.TABLE,
+                d.get("idx_scan"), d.get("idx_tup_fetch"), d.get("seq_scan"), d.get("heap_blks"), d.get("idx_blks"),
+                d.get("toast_blks"), d.get("toast_blks_read"), d.get("toast_idx_blks"));
+        out.printf(Locale.ROOT, "CPU per event while streaming (first batch acknowledged to last event, %,d events, "
+                        + "%.1f s): pipeline JVM %.1f us, walsender %.1f us, other PostgreSQL processes %.1f us (the "
+                        + "pipeline's queries among them), total %.1f us; other processes on the machine meanwhile: "
+                        + "%.0f%% of a core%n", st.events(), streamWall / 1000.0, sPipelineUs, sWalsenderUs,
+                sPostgresOtherUs, sPipelineUs + sWalsenderUs + sPostgresOtherUs, sForeignPct);
+        out.printf(Locale.ROOT, "CPU per event, launch to last event (start-up included): pipeline JVM %.1f us, "
+                        + "walsender %.1f us, other PostgreSQL processes %.1f us, total %.1f us%n",
+                pipelineUs, walsenderUs, postgresOtherUs, pipelineUs + walsenderUs + postgresOtherUs);
+        out.printf(Locale.ROOT, "events: %,d records, %,d updates: %,d with the loaded body, %,d with the placeholder, "
+                        + "%,d wrong; %,d with the old body in \"before\"; %,.0f bytes per record value%n",
+                check.records(), check.updates(), check.withValue(), check.withPlaceholder(), check.wrong(),
+                check.beforeWithBody(), check.valueBytes() / (double) Math.max(1, check.records()));
+        if (valid) {
+            out.printf(Locale.ROOT, "VALID: every update event carries %s%n", toast.fix() == ToastWorkload.Fix.NONE
+                    ? "the placeholder, as it must without a fix" : "the loaded body, as the fix promises");
+        } else {
+            out.println("INVALID: the events are not what fix " + toast.fix().label() + " promises:");
+            check.problems().forEach(problem -> out.println("  " + problem));
+        }
+        out.printf(Locale.ROOT, "RESULT workload=toast fix=%s rows=%d bodyBytes=%d updates=%d streamEvps=%.0f "
+                        + "launchEvps=%.0f pipelineCpuUs=%.1f walsenderCpuUs=%.1f pgOtherCpuUs=%.1f "
+                        + "streamForeignPctOfCore=%.0f walBytesPerUpdate=%.0f backlogWriteMs=%d idxScan=%d seqScan=%d "
+                        + "toastBlks=%d heapBlks=%d idxBlks=%d toastIdxBlks=%d valueBytes=%.0f foreignPctOfCore=%.0f "
+                        + "valid=%s%n",
+                toast.fix().label(), loaded.rows(), loaded.bodyBytes(), backlog.updates(), p.streamRate(),
+                p.launchRate(), sPipelineUs, sWalsenderUs, sPostgresOtherUs, sForeignPct,
+                backlog.walBytes() / (double) backlog.updates(), backlog.writeMillis(), d.get("idx_scan"),
+                d.get("seq_scan"), d.get("toast_blks"), d.get("heap_blks"), d.get("idx_blks"),
+                d.get("toast_idx_blks"), check.valueBytes() / (double) Math.max(1, check.records()),
+                foreignPct, valid);
+        out.flush();
+        return valid;
     }
 
     private static double median(double[] values) {

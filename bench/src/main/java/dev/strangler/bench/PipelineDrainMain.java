@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * (heartbeats are not counted by the pipeline's metrics), sampling its heap and RSS every 100 ms.
  *
  * <p>Speaks to the orchestrator ({@link DrainBenchmark}) through stdout lines that start with {@code BENCH }:
- * {@code BENCH running ...}, {@code BENCH progress ...} each second and finally {@code BENCH result k=v ...}, or
+ * {@code BENCH running ...}, {@code BENCH first ...} at the first acknowledged batch (with this JVM's CPU time then),
+ * {@code BENCH progress ...} each second and finally {@code BENCH result k=v ...}, or
  * {@code BENCH error ...}. Everything else (logs) goes to stderr.
  *
  * <p>Arguments: {@code <pipeline.properties> <expected events> <timeout seconds> [--hold]}. With {@code --hold} the
@@ -79,6 +80,9 @@ public final class PipelineDrainMain {
                     // of that batch are not part of the first-to-last interval; polled every 2 ms until then so
                     // this reads exactly the first batch (a batch takes far longer than 2 ms).
                     firstBatchEvents = metrics.published();
+                    // this JVM's CPU so far (start-up, first batch): the orchestrator reads the other processes'
+                    // at this line, so the streaming part's CPU per event is known without the start-up
+                    emit("first published=" + firstBatchEvents + " cpuMillis=" + processCpuMillis());
                 }
                 if (now >= nextProgress) {
                     emit("progress published=" + metrics.published() + " skipped=" + metrics.skipped()
@@ -89,6 +93,7 @@ public final class PipelineDrainMain {
             }
             if (firstBatchEvents < 0) {
                 firstBatchEvents = metrics.published(); // everything arrived in one batch
+                emit("first published=" + firstBatchEvents + " cpuMillis=" + processCpuMillis());
             }
             sampler.sampleOnce();
             Map<String, Object> r = new LinkedHashMap<>();
@@ -172,6 +177,11 @@ public final class PipelineDrainMain {
         }, "bench-scraper");
         scraper.setDaemon(true);
         scraper.start();
+    }
+
+    private static long processCpuMillis() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000;
     }
 
     private static void emit(String line) {

@@ -61,4 +61,42 @@ final class Proc {
             return -1;
         }
     }
+
+    /**
+     * CPU time of a process and its children in milliseconds, or -1: its own user and system time, the time of the
+     * children it has reaped (cutime, cstime) and that of its live children. For the PostgreSQL server: the
+     * postmaster, every backend, the walsenders and the background processes, past and present.
+     */
+    static long treeCpuMillis(long rootPid) {
+        try {
+            String[] root = statFields(rootPid);
+            long ticks = Long.parseLong(root[11]) + Long.parseLong(root[12]) + Long.parseLong(root[13])
+                    + Long.parseLong(root[14]);
+            try (var dirs = Files.list(Path.of("/proc"))) {
+                for (Path dir : (Iterable<Path>) dirs::iterator) {
+                    String name = dir.getFileName().toString();
+                    if (!name.chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    try {
+                        String[] f = statFields(Long.parseLong(name));
+                        if (Long.parseLong(f[1]) == rootPid) { // field 4 overall: the parent
+                            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        }
+                    } catch (IOException | RuntimeException gone) {
+                        // exited meanwhile: reaped into the parent's cutime
+                    }
+                }
+            }
+            return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The fields of /proc/PID/stat after the command name: index 0 is the state (field 3 overall). */
+    private static String[] statFields(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+    }
 }
