@@ -133,6 +133,13 @@ class FailoverSlotIT {
         System.out.println("FailoverSlotIT: primary crashed after " + crashedAt + " acknowledged transactions; the "
                 + "standby's slot then: " + standbySlotBeforeCrash);
 
+        long storedLsn = storedLsn(before);
+        long slotLsn = Long.parseLong(single(promoted, "SELECT pg_wal_lsn_diff(confirmed_flush_lsn, '0/0')::bigint"
+                + "::text FROM pg_replication_slots WHERE slot_name = '" + before.source().slot() + "'"));
+        System.out.println("FailoverSlotIT: position stored with the events in Kafka: LSN " + lsn(storedLsn)
+                + "; the standby's copy of the slot confirmed " + lsn(slotLsn) + (storedLsn > slotLsn ? " ("
+                + (storedLsn - slotLsn) + " bytes of WAL behind: what the slot would send again, which the stored "
+                + "position skips)" : ""));
         standby.promote();
         String slotAfterPromotion = slotRow(promoted, before.source().slot());
         System.out.println("FailoverSlotIT: on the promoted standby: " + slotAfterPromotion);
@@ -217,6 +224,23 @@ class FailoverSlotIT {
             }
         }
         return values;
+    }
+
+    /** The LSN of the last position stored in the offsets topic (committed with the events, exactly once). */
+    private long storedLsn(PipelineConfig config) throws Exception {
+        long lsn = -1;
+        for (ConsumerRecord<byte[], byte[]> r : TopicContents.readAll(kafka.bootstrapServers(),
+                List.of(config.offsets().topic()))) {
+            if (r.value() != null) {
+                lsn = JSON.readTree(new String(r.value(), StandardCharsets.UTF_8)).path("lsn").asLong(lsn);
+            }
+        }
+        return lsn;
+    }
+
+    private static String lsn(long value) {
+        return Long.toHexString(value >>> 32).toUpperCase() + "/" + Long.toHexString(value & 0xFFFFFFFFL)
+                .toUpperCase();
     }
 
     /** The counter values of the counter's update events, one per transaction of the writer. */
