@@ -296,6 +296,46 @@ public final class SandboxPostgres implements AutoCloseable {
     }
 
     /**
+     * Stops the server the way a crash does (an immediate shutdown, what {@code pg_ctl stop -m immediate} does): no
+     * shutdown checkpoint, sessions cut, and nothing more sent to standbys (a fast {@link #stop()} first ships the
+     * last WAL to them). For failover tests. The data directory stays, as after {@link #stop()}.
+     */
+    public synchronized void crash() {
+        if (server == null) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
+            ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException(
+                    "no postmaster with pid " + pid));
+            // what pg_ctl stop -m immediate sends: the postmaster SIGQUITs every child and exits without a checkpoint
+            Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).redirectErrorStream(true).start();
+            String said = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -QUIT " + pid + " failed (exit " + kill.exitValue() + "): "
+                        + said.strip());
+            }
+            postmaster.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not crash PostgreSQL on port " + port, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while crashing PostgreSQL", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("PostgreSQL on port " + port + " did not exit", e);
+        }
+        EmbeddedPostgres crashed = server;
+        server = null;
+        LOG.info("PostgreSQL on {}:{} crashed on purpose (immediate shutdown)", host(), port);
+        try {
+            // releases zonky's lock on the data directory; its own pg_ctl stop finds no server and says so
+            crashed.close();
+        } catch (IOException e) {
+            LOG.debug("closing the crashed server's handle: {}", e.getMessage());
+        }
+    }
+
+    /**
      * Stops the server if it runs, then starts it again on the same port and data directory;
      * returns once it accepts connections. Also the way back after {@link #stop()}.
      */

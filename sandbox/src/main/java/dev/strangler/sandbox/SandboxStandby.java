@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * {@code hot_standby_feedback = on} in {@code postgresql.auto.conf}. The standby runs the primary's binaries with the
  * primary's settings (wal_level=logical included, which PostgreSQL 16+ needs on a standby for logical decoding).
  *
- * <p>For tests of a read replica as the pipeline's source. {@link #close()} stops the standby, deletes its directory
+ * <p>For tests of a read replica as the pipeline's source, and of a failover ({@link #startSyncingSlots} keeps
+ * copies of the primary's failover slots, {@link #promote()} makes the standby the primary). {@link #close()} stops the standby, deletes its directory
  * and drops its slot on the primary (which otherwise would retain WAL for ever).
  */
 public final class SandboxStandby implements AutoCloseable {
@@ -55,10 +56,25 @@ public final class SandboxStandby implements AutoCloseable {
 
     /** Takes a base backup of {@code primary} (PostgreSQL 12+) and starts a standby streaming from it. */
     public static SandboxStandby start(SandboxPostgres primary) {
+        return start(primary, false);
+    }
+
+    /**
+     * A standby that also keeps copies of the primary's failover slots (PostgreSQL 17+): {@code
+     * sync_replication_slots = on} and a {@code dbname} in {@code primary_conninfo}, which the slot sync worker needs
+     * to read the primary's slots. The primary's {@code synchronized_standby_slots} is left to the caller (set after
+     * the backup, so that the standby does not inherit it: once promoted it would wait for a slot it does not have).
+     */
+    public static SandboxStandby startSyncingSlots(SandboxPostgres primary) {
+        return start(primary, true);
+    }
+
+    private static SandboxStandby start(SandboxPostgres primary, boolean syncSlots) {
         String slot = "sandbox_standby_" + System.nanoTime() % 1_000_000_000L;
         primary.execute("SELECT pg_create_physical_replication_slot('" + slot + "', true)");
         try {
-            SandboxPostgres server = primary.sibling(Map.of("hot_standby", "on"), data -> backUp(primary, slot, data));
+            SandboxPostgres server = primary.sibling(Map.of("hot_standby", "on"),
+                    data -> backUp(primary, slot, data, syncSlots));
             SandboxStandby standby = new SandboxStandby(primary, server, slot);
             LOG.info("standby of {} listening on {}:{} (physical slot {} on the primary)", primary, server.host(),
                     server.port(), slot);
@@ -118,6 +134,23 @@ public final class SandboxStandby implements AutoCloseable {
         }
     }
 
+    /**
+     * Promotes the standby ({@code pg_promote()}, waiting up to 60 s): it leaves recovery, takes a new timeline and
+     * accepts writes; it no longer follows the primary.
+     */
+    public void promote() {
+        try (Connection c = server.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_promote(true, 60)")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                throw new IllegalStateException("the standby was not promoted within 60 s; see " + server.logFile());
+            }
+            LOG.info("standby {}:{} promoted", server.host(), server.port());
+        } catch (SQLException e) {
+            throw new IllegalStateException("promoting the standby failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Stops the standby, deletes its directory, and drops its slot on the primary if the primary runs. */
     @Override
     public void close() {
@@ -131,7 +164,7 @@ public final class SandboxStandby implements AutoCloseable {
         }
     }
 
-    private static void backUp(SandboxPostgres primary, String slot, Path target) {
+    private static void backUp(SandboxPostgres primary, String slot, Path target, boolean syncSlots) {
         try (Connection c = primary.connect(); Statement st = c.createStatement()) {
             boolean modern = serverMajor(st) >= 15;
             st.execute(modern ? "SELECT pg_backup_start('strangler-sandbox-standby', true)"
@@ -150,10 +183,12 @@ public final class SandboxStandby implements AutoCloseable {
             // in the file, not on the command line: zonky passes settings through pg_ctl -o, which splits on spaces
             Files.writeString(target.resolve("postgresql.auto.conf"), "\n"
                     + "primary_conninfo = 'host=" + primary.host() + " port=" + primary.port() + " user="
-                    + primary.superuser() + " application_name=sandbox_standby'\n"
+                    + primary.superuser() + " application_name=sandbox_standby"
+                    + (syncSlots ? " dbname=postgres" : "") + "'\n"
                     + "primary_slot_name = '" + slot + "'\n"
-                    + "hot_standby_feedback = on\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+                    + "hot_standby_feedback = on\n"
+                    + (syncSlots ? "sync_replication_slots = on\n" : ""), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (SQLException e) {
             throw new IllegalStateException("base backup of " + primary + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
