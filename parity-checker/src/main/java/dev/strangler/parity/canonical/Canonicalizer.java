@@ -388,6 +388,18 @@ public final class Canonicalizer {
         return sb.append('}').toString();
     }
 
+    /** {@link #canonicalKey(ResultSet, int[], List)} with the key columns' rules looked up once. */
+    public String canonicalKey(ResultSet rs, int[] keyIndexes, Column[] keyColumns) throws SQLException {
+        if (keyIndexes.length != keyColumns.length) {
+            throw new IllegalArgumentException("keyIndexes and keyColumns differ in length");
+        }
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < keyIndexes.length; i++) {
+            appendField(sb, keyColumns[i].type.name(), keyColumns[i].fromJdbc(rs, keyIndexes[i]));
+        }
+        return sb.append('}').toString();
+    }
+
     private static void appendField(StringBuilder sb, String name, String canonical) {
         if (sb.length() > 1) {
             sb.append(',');

@@ -202,7 +202,50 @@ final class JsonDocs {
         return hstore(map);
     }
 
+    /**
+     * A JSON string literal, escaped exactly as Jackson's {@link JsonStringEncoder} escapes (only {@code "}, {@code \}
+     * and the control characters below U+0020: {@code \b \t \n \f \r} by name, the others as a numeric escape with
+     * two upper-case hex digits), without its per-call buffers; JsonDocsFastPathTest compares both for every char.
+     */
     static String quote(String s) {
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                break;
+            }
+            i++;
+        }
+        if (i == n) {
+            return '"' + s + '"';
+        }
+        StringBuilder sb = new StringBuilder(n + 16).append('"').append(s, 0, i);
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                sb.append(c);
+                continue;
+            }
+            sb.append('\\');
+            switch (c) {
+                case '"' -> sb.append('"');
+                case '\\' -> sb.append('\\');
+                case '\b' -> sb.append('b');
+                case '\t' -> sb.append('t');
+                case '\n' -> sb.append('n');
+                case '\f' -> sb.append('f');
+                case '\r' -> sb.append('r');
+                default -> sb.append("u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    /** {@link #quote} as Jackson writes it: the rule {@code quote} follows. */
+    static String quoteByJackson(String s) {
         return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
     }
 

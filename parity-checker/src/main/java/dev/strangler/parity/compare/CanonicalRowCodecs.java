@@ -66,6 +66,7 @@ public final class CanonicalRowCodecs {
         /** The per-column rules, each type looked up once. */
         private final Canonicalizer.Column[] rules;
         private final Map<String, Integer> indexByName = new HashMap<>();
+        private final Canonicalizer.Column[] keyRules;
         private final List<String> names;
         private final List<ColumnType> keyColumns = new ArrayList<>();
         private final int[] keyIndexes;
@@ -85,6 +86,10 @@ public final class CanonicalRowCodecs {
                 int index = names.indexOf(primaryKey.get(i));
                 keyIndexes[i] = index + 1;
                 keyColumns.add(columns.get(index));
+            }
+            this.keyRules = new Canonicalizer.Column[keyIndexes.length];
+            for (int i = 0; i < keyRules.length; i++) {
+                keyRules[i] = rules[keyIndexes[i] - 1];
             }
             this.selectList = columns.stream().map(Canonicalizer::selectExpression).collect(Collectors.joining(", "));
         }
@@ -111,7 +116,7 @@ public final class CanonicalRowCodecs {
 
         @Override
         public String key(ResultSet rs) throws SQLException {
-            return canonicalizer.canonicalKey(rs, keyIndexes, keyColumns);
+            return canonicalizer.canonicalKey(rs, keyIndexes, keyRules);
         }
 
         @Override

@@ -58,6 +58,8 @@ public final class TableComparison implements AutoCloseable {
     private LongConsumer transactionEvents = xid -> { };
     private DifferingKeys differingKeys = DifferingKeys.NONE;
     private int workers = 1;
+    /** Records spilled per stream partition: the size of its fold's map, known before it is filled. */
+    private final int[] streamRecords;
     private long duplicates;
     private long rowsInTable;
     private long liveKeys;
@@ -76,6 +78,7 @@ public final class TableComparison implements AutoCloseable {
         String prefix = table.toString().replaceAll("[^A-Za-z0-9_.-]", "_");
         this.stream = new Partitions(workDirectory, prefix + "-stream", partitions);
         this.rows = new Partitions(workDirectory, prefix + "-table", partitions);
+        this.streamRecords = new int[partitions];
     }
 
     /**
@@ -129,6 +132,7 @@ public final class TableComparison implements AutoCloseable {
         }
         String key = codec.key(event.key());
         try {
+            streamRecords[stream.partitionOf(key)]++;
             DataOutputStream out = stream.output(key);
             Partitions.writeString(out, key);
             out.writeByte(op.code().charAt(0));
@@ -335,7 +339,8 @@ public final class TableComparison implements AutoCloseable {
         }
 
         private Map<String, KeyState> fold() throws IOException {
-            Map<String, KeyState> state = new HashMap<>();
+            // sized for every record being a key of its own (a snapshot): no rehashing while it fills
+            Map<String, KeyState> state = new HashMap<>((int) Math.min(1 << 30, streamRecords[partition] * 4L / 3 + 1));
             try (DataInputStream in = stream.open(partition)) {
                 while (!Partitions.atEnd(in)) {
                     String key = Partitions.readString(in);

@@ -51,16 +51,20 @@ public final class EnvelopeParser {
      * {@link #parse(ConsumerRecord)} for the fold, without building the value's tree: the envelope's tokens are read
      * once, the fields the fold needs taken on the way, and the after-image kept as the record's own bytes
      * ({@link ChangeEvent#afterJson()}; {@code after} is null). Gives the same event as {@code parse} (the after-image
-     * as bytes that read back to the same tree); any envelope this reading does not expect (schemas on, a field
+     * as bytes that read back to the same tree), except that only a delete is marked as a repair's (a repair writes
+     * nothing else); any envelope this reading does not expect (schemas on, a field
      * twice, a value of another JSON type, a tombstone, broken JSON) goes through {@code parse}, which reads it or
      * says why not exactly as before.
      */
     public ChangeEvent parseForFold(ConsumerRecord<byte[], byte[]> record) {
         ChangeEvent event = parseWithoutTree(record.key(), record.value());
         if (event == null) {
-            event = parse(record.key(), record.value());
+            return parse(record);
         }
-        return record.headers().lastHeader(IntakeHeaderNames.REPAIR) == null ? event : event.asRepair();
+        // a repair writes deletes (and their tombstones, read by parse) only: the headers' keys, which Kafka decodes
+        // on every look-up, are looked at for those
+        return event.op() != Operation.DELETE || record.headers().lastHeader(IntakeHeaderNames.REPAIR) == null
+                ? event : event.asRepair();
     }
 
     /** The same as {@link #parse(byte[], byte[])} read without a tree; null when that needs the tree. */

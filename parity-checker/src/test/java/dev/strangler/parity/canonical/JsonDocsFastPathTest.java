@@ -74,6 +74,21 @@ class JsonDocsFastPathTest {
     }
 
     @Test
+    void everyCharIsQuotedAsJacksonQuotesIt() {
+        StringBuilder all = new StringBuilder();
+        for (char c = 0; c < Character.MAX_VALUE; c++) {
+            String one = "a" + c + "b";
+            assertThat(JsonDocs.quote(one)).isEqualTo(JsonDocs.quoteByJackson(one));
+            assertThat(JsonDocs.quote(String.valueOf(c))).isEqualTo(JsonDocs.quoteByJackson(String.valueOf(c)));
+            all.append(c);
+        }
+        assertThat(JsonDocs.quote(all.toString())).isEqualTo(JsonDocs.quoteByJackson(all.toString()));
+        for (String s : List.of("", "plain", "Zoë \uD83D\uDE00", "\"", "\\", "\u0000\u001f\u007f", "\uD800 lone")) {
+            assertThat(JsonDocs.quote(s)).isEqualTo(JsonDocs.quoteByJackson(s));
+        }
+    }
+
+    @Test
     void examples() {
         assertThat(JsonDocs.canonical("{\"b\": 1.50, \"a\": [1e2, -0], \"a\": \"é\"}"))
                 .isEqualTo("{\"a\":\"é\",\"b\":1.5}");
