@@ -23,14 +23,14 @@ import java.util.stream.Stream;
  * callbacks, which the checker calls about once a second and once more at the end of each phase:
  *
  * <ul>
- *   <li>stream phase: from {@code run()} (after the wait for the slot, when there is one) to the last
+ *   <li>stream side: from {@code run()} (after the wait for the slot, when there is one) to the last
  *       {@code consuming} call, which the reader makes when it has read the topic to its end offsets. It also holds
  *       taking the cut, creating the consumer and reading the topic's extent (well under a second);</li>
- *   <li>table scan: from that call to the last {@code scanning} call, made when the result set is exhausted. The
- *       scan starts right after the stream phase, so this is exactly the scan: SELECT in the cut's transaction,
- *       canonical values, spilling;</li>
- *   <li>compare: from there to the end of {@code run()}: each partition folded and matched, then the history
- *       stored.</li>
+ *   <li>table scan: from the first {@code scanning} call (0 rows, made as the scan starts, while the topic is
+ *       read) to the last, made when the result set is exhausted: SELECT in the cut's transaction, canonical values,
+ *       spilling;</li>
+ *   <li>compare: from the end of the later of the two to the end of {@code run()}: the partitions folded and
+ *       matched, then the history stored.</li>
  * </ul>
  *
  * Heap and RSS are sampled every 100 ms ({@link MemorySampler}), and the size of the spill directory at the end of

@@ -55,6 +55,11 @@ public final class ParityChecker {
 
     private static final Logger LOG = LoggerFactory.getLogger(ParityChecker.class);
     private static final long ROWS_PER_PARTITION = 250_000;
+    /**
+     * Threads a table's check keeps busy: the topic read beside the scan, then two partitions compared at a time.
+     * Two, the cores of the machine it was measured on; one on a single core (everything in turn).
+     */
+    static final int WORKERS = Math.min(2, Runtime.getRuntime().availableProcessors());
 
     private final ParityConfig config;
     private final RowCodecFactory codecs;
@@ -87,7 +92,7 @@ public final class ParityChecker {
                          SinkModel.Loader sink) {
         this.config = config;
         this.codecs = codecs;
-        this.progress = progress;
+        this.progress = Progress.serialized(progress); // the topic read and the scan report from two threads
         this.spillEstimate = spillEstimate;
         this.sink = sink;
     }
@@ -243,7 +248,7 @@ public final class ParityChecker {
 
     private TableResult checkTable(Connection c, TopicReader reader, Visibility visibility, Path work, TableId table,
                                    HistoryContinuity continuity, LongConsumer transactionEvents,
-                                   DifferingKeys differing) throws SQLException {
+                                   DifferingKeys differing) throws SQLException, InterruptedException {
         String topic = config.topicFor(table);
         long tolerance = config.toleranceFor(table);
         RowCodec codec;
@@ -283,12 +288,12 @@ public final class ParityChecker {
                 (Math.max(estimate, extent.records()) + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION));
         EnvelopeParser parser = new EnvelopeParser();
         try (TableComparison comparison = new TableComparison(table, topic, codec, visibility::isVisible,
-                partitions, work, config.sampleSize()).countingTransactions(transactionEvents)
+                partitions, work, config.sampleSize()).countingTransactions(transactionEvents).comparingWith(WORKERS)
                 .recordingKeys(differing)) {
             long from = foldFrom;
-            reader.read(topic, extent, record -> {
+            Runnable readTopic = () -> reader.read(topic, extent, record -> {
                 try {
-                    ChangeEvent event = parser.parse(record);
+                    ChangeEvent event = parser.parseForFold(record);
                     continuity.accept(record.partition(), record.offset(), event);
                     if (record.offset() < from) {
                         return; // before the snapshot the history is rebuilt from
@@ -304,7 +309,17 @@ public final class ParityChecker {
                     }
                 }
             }, progress);
-            scan(c, table, codec, comparison, estimate);
+            if (WORKERS < 2) {
+                readTopic.run();
+                scan(c, table, codec, comparison, estimate, null);
+            } else {
+                // the topic read (Kafka, JSON, its own spill files) and the scan (PostgreSQL, canonical values, the
+                // other spill files) share nothing until the compare: each gets a core
+                try (Background streamSide = Background.start("strangler-parity-topic", readTopic)) {
+                    scan(c, table, codec, comparison, estimate, streamSide);
+                    streamSide.join();
+                }
+            }
             TableResult result = comparison.finish(tolerance, config.acceptNotComparable());
             if (history == null) {
                 return result;
@@ -331,9 +346,11 @@ public final class ParityChecker {
         return boundaries.completeSnapshotStart();
     }
 
-    private void scan(Connection c, TableId table, RowCodec codec, TableComparison comparison, long estimate)
-            throws SQLException {
+    /** @param streamSide the topic read running meanwhile, or null: a scan stops early once that read failed */
+    private void scan(Connection c, TableId table, RowCodec codec, TableComparison comparison, long estimate,
+                      Background streamSide) throws SQLException {
         String sql = "SELECT " + codec.selectList() + " FROM " + table.quoted();
+        progress.scanning(table.toString(), 0, estimate); // the scan's start, for whoever times it
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setFetchSize(5_000);
             try (ResultSet rs = ps.executeQuery()) {
@@ -341,6 +358,9 @@ public final class ParityChecker {
                 while (rs.next()) {
                     comparison.acceptRow(rs);
                     if (System.nanoTime() - last > 1_000_000_000L) {
+                        if (streamSide != null && streamSide.failed()) {
+                            return; // its failure is the run's: no use finishing the scan
+                        }
                         progress.scanning(table.toString(), comparison.rowsScanned(), estimate);
                         last = System.nanoTime();
                     }

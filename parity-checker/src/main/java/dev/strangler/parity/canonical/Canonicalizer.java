@@ -106,11 +106,15 @@ public final class Canonicalizer {
 
     /** The canonical text of column {@code columnIndex} of the current row (select it with {@link #selectExpression}). */
     public String fromJdbc(ResultSet rs, int columnIndex, ColumnType type) throws SQLException {
-        if (!type.isArray() && type.kind() == TypeKind.BYTEA) {
+        return fromJdbc(rs, columnIndex, type, type.kind());
+    }
+
+    private String fromJdbc(ResultSet rs, int columnIndex, ColumnType type, TypeKind kind) throws SQLException {
+        if (!type.isArray() && kind == TypeKind.BYTEA) {
             byte[] bytes = rs.getBytes(columnIndex);
             return bytes == null ? NULL : quote(Base64.getEncoder().encodeToString(bytes));
         }
-        return fromPgText(rs.getString(columnIndex), type);
+        return fromPgText(rs.getString(columnIndex), type, kind);
     }
 
     /**
@@ -118,14 +122,18 @@ public final class Canonicalizer {
      * JDBC driver's DateStyle ISO); null for SQL NULL.
      */
     public String fromPgText(String text, ColumnType type) {
+        return fromPgText(text, type, type.kind());
+    }
+
+    private String fromPgText(String text, ColumnType type, TypeKind kind) {
         if (text == null) {
             return NULL;
         }
         try {
             if (type.isArray()) {
-                return arrayFromText(PgText.parseArray(text), type.kind());
+                return arrayFromText(PgText.parseArray(text), kind);
             }
-            return scalarFromText(text, type.kind());
+            return scalarFromText(text, kind);
         } catch (IllegalArgumentException | ArithmeticException | DateTimeException e) {
             throw new IllegalArgumentException("cannot canonicalise " + type + " value " + excerpt(text) + ": "
                     + e.getMessage(), e);
@@ -182,13 +190,17 @@ public final class Canonicalizer {
      * null or a missing node when the event has no such field.
      */
     public CanonicalValue fromJson(JsonNode node, ColumnType type) {
+        return fromJson(node, type, type.kind());
+    }
+
+    private CanonicalValue fromJson(JsonNode node, ColumnType type, TypeKind kind) {
         if (node == null || node.isMissingNode()) {
             return CanonicalValue.ABSENT;
         }
         if (node.isNull()) {
             return CanonicalValue.NULL;
         }
-        if (isUnavailable(node, type)) {
+        if (isUnavailable(node, type, kind)) {
             return CanonicalValue.UNAVAILABLE;
         }
         try {
@@ -196,9 +208,9 @@ public final class Canonicalizer {
                 if (!node.isArray()) {
                     throw new IllegalArgumentException("expected a JSON array");
                 }
-                return CanonicalValue.of(arrayFromJson(node, type));
+                return CanonicalValue.of(arrayFromJson(node, type, kind));
             }
-            return CanonicalValue.of(scalarFromJson(node, type.kind(), type));
+            return CanonicalValue.of(scalarFromJson(node, kind, type));
         } catch (IllegalArgumentException | ArithmeticException | DateTimeException e) {
             throw new IllegalArgumentException("cannot canonicalise " + type + " event value "
                     + excerpt(node.toString()) + ": " + e.getMessage() + " (read with " + encoding
@@ -211,14 +223,48 @@ public final class Canonicalizer {
      * {@link CanonicalValue.Kind#UNREADABLE} with the reason, instead of an exception.
      */
     public CanonicalValue readJson(JsonNode node, ColumnType type) {
+        return readJson(node, type, type.kind());
+    }
+
+    private CanonicalValue readJson(JsonNode node, ColumnType type, TypeKind kind) {
         try {
-            return fromJson(node, type);
+            return fromJson(node, type, kind);
         } catch (IllegalArgumentException e) {
             return CanonicalValue.unreadable(e.getMessage());
         }
     }
 
-    private String arrayFromJson(JsonNode array, ColumnType type) {
+    /** The rules for one column, its type looked up once: what a row codec calls per value. */
+    public Column column(ColumnType type) {
+        return new Column(type);
+    }
+
+    /** {@link #fromJdbc} and {@link #readJson} for one column, with its type's rules looked up once. */
+    public final class Column {
+        private final ColumnType type;
+        private final TypeKind kind;
+
+        private Column(ColumnType type) {
+            this.type = type;
+            this.kind = type.kind();
+        }
+
+        public ColumnType type() {
+            return type;
+        }
+
+        /** {@link Canonicalizer#fromJdbc(ResultSet, int, ColumnType)} of this column. */
+        public String fromJdbc(ResultSet rs, int columnIndex) throws SQLException {
+            return Canonicalizer.this.fromJdbc(rs, columnIndex, type, kind);
+        }
+
+        /** {@link Canonicalizer#readJson(JsonNode, ColumnType)} of this column. */
+        public CanonicalValue readJson(JsonNode node) {
+            return Canonicalizer.this.readJson(node, type, kind);
+        }
+    }
+
+    private String arrayFromJson(JsonNode array, ColumnType type, TypeKind kind) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < array.size(); i++) {
             if (i > 0) {
@@ -228,9 +274,9 @@ public final class Canonicalizer {
             if (item.isNull()) {
                 sb.append(NULL);
             } else if (item.isArray()) {
-                sb.append(arrayFromJson(item, type));
+                sb.append(arrayFromJson(item, type, kind));
             } else {
-                sb.append(scalarFromJson(item, type.kind(), type));
+                sb.append(scalarFromJson(item, kind, type));
             }
         }
         return sb.append(']').toString();
@@ -282,19 +328,19 @@ public final class Canonicalizer {
      * name-based UUID for uuid[], {@code {"P":"P"}} for hstore. Other types (bytea, numeric[], float arrays,
      * bool[], date[], timestamptz[], int2[], enum[]) arrive as null and cannot be told from SQL NULL.
      */
-    private boolean isUnavailable(JsonNode node, ColumnType type) {
+    private boolean isUnavailable(JsonNode node, ColumnType type, TypeKind kind) {
         if (node.isTextual()) {
             String t = node.textValue();
             return t.equals(placeholder)
-                    || (type.kind() == TypeKind.BYTEA && t.equals(placeholderBase64))
-                    || (type.kind() == TypeKind.HSTORE && !type.isArray() && t.equals(placeholderHstore));
+                    || (kind == TypeKind.BYTEA && t.equals(placeholderBase64))
+                    || (kind == TypeKind.HSTORE && !type.isArray() && t.equals(placeholderHstore));
         }
         if (node.isArray() && type.isArray()) {
             if (node.size() == 1 && node.get(0).isTextual()) {
                 String t = node.get(0).textValue();
                 return t.equals(placeholder) || t.equals(placeholderBase64) || t.equals(placeholderUuid);
             }
-            if (node.size() == placeholderBytes.length && type.kind() == TypeKind.INT) {
+            if (node.size() == placeholderBytes.length && kind == TypeKind.INT) {
                 for (int i = 0; i < placeholderBytes.length; i++) {
                     if (!node.get(i).isIntegralNumber() || node.get(i).longValue() != placeholderBytes[i]) {
                         return false;
@@ -338,6 +384,18 @@ public final class Canonicalizer {
         StringBuilder sb = new StringBuilder("{");
         for (int i = 0; i < keyIndexes.length; i++) {
             appendField(sb, keyColumns.get(i).name(), fromJdbc(rs, keyIndexes[i], keyColumns.get(i)));
+        }
+        return sb.append('}').toString();
+    }
+
+    /** {@link #canonicalKey(ResultSet, int[], List)} with the key columns' rules looked up once. */
+    public String canonicalKey(ResultSet rs, int[] keyIndexes, Column[] keyColumns) throws SQLException {
+        if (keyIndexes.length != keyColumns.length) {
+            throw new IllegalArgumentException("keyIndexes and keyColumns differ in length");
+        }
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < keyIndexes.length; i++) {
+            appendField(sb, keyColumns[i].type.name(), keyColumns[i].fromJdbc(rs, keyIndexes[i]));
         }
         return sb.append('}').toString();
     }

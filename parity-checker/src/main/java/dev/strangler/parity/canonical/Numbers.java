@@ -39,6 +39,12 @@ final class Numbers {
      * spellings of the special values ({@code NAN}, {@code POSITIVE_INFINITY}, {@code NEGATIVE_INFINITY}).
      */
     static String numeric(String text) {
+        String plain = plainDecimal(text);
+        return plain != null ? plain : numericByBigDecimal(text);
+    }
+
+    /** {@link #numeric(String)} through BigDecimal: the rule, for every text the plain reading leaves to it. */
+    static String numericByBigDecimal(String text) {
         String t = text.trim();
         return switch (t.toUpperCase(Locale.ROOT)) {
             case "NAN" -> NAN;
@@ -46,6 +52,52 @@ final class Numbers {
             case "-INFINITY", "NEGATIVE_INFINITY" -> NEGATIVE_INFINITY;
             default -> numeric(new BigDecimal(t));
         };
+    }
+
+    /**
+     * A numeric in the shape PostgreSQL prints and Debezium's string mode writes ({@code -12.30}), written canonically
+     * without a BigDecimal: trailing fractional zeros and a bare point dropped, zero as {@code 0}. Null for anything
+     * else (a sign other than a leading minus, leading zeros, an exponent, spaces, a special value, more than 40
+     * characters), which BigDecimal reads; NumbersTest compares both on such texts.
+     */
+    private static String plainDecimal(String t) {
+        int n = t.length();
+        if (n == 0 || n > 40) {
+            return null;
+        }
+        int intStart = t.charAt(0) == '-' ? 1 : 0;
+        int i = intStart;
+        while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+            i++;
+        }
+        int intEnd = i;
+        if (intEnd == intStart || (intEnd - intStart > 1 && t.charAt(intStart) == '0')) {
+            return null;
+        }
+        int end = intEnd;
+        if (i < n) {
+            if (t.charAt(i) != '.') {
+                return null;
+            }
+            int fractionStart = ++i;
+            while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+                i++;
+            }
+            if (i != n || i == fractionStart) {
+                return null;
+            }
+            end = i;
+            while (end > fractionStart && t.charAt(end - 1) == '0') {
+                end--;
+            }
+            if (end == fractionStart) {
+                end = intEnd; // no fractional digit left: no point either
+            }
+        }
+        if (end == intEnd && intEnd - intStart == 1 && t.charAt(intStart) == '0') {
+            return "0"; // 0, -0, 0.000, -0.00
+        }
+        return end == n ? t : t.substring(0, end);
     }
 
     /**

@@ -55,6 +55,12 @@ final class Temporals {
 
     /** From PostgreSQL ({@code 2000-02-29}, {@code 0044-03-15 BC}, {@code infinity}) or Debezium ({@code 2000-02-29Z}). */
     static String date(String text) {
+        String fast = FastDateTime.format(text, FastDateTime.DATE);
+        return fast != null ? fast : dateByPattern(text);
+    }
+
+    /** {@link #date} read with the regular expression (every input the fast reading leaves to it). */
+    static String dateByPattern(String text) {
         String special = infinity(text);
         if (special != null) {
             return special;
@@ -73,6 +79,12 @@ final class Temporals {
 
     /** timestamp without time zone: wall-clock value; a zone designator (Debezium adds {@code Z}) is ignored. */
     static String timestamp(String text) {
+        String fast = FastDateTime.format(text, FastDateTime.TIMESTAMP);
+        return fast != null ? fast : timestampByPattern(text);
+    }
+
+    /** {@link #timestamp} read with the regular expression. */
+    static String timestampByPattern(String text) {
         String special = infinity(text);
         if (special != null) {
             return special;
@@ -89,6 +101,12 @@ final class Temporals {
 
     /** timestamptz: the instant in UTC, e.g. {@code "2024-03-01T10:34:56.789012Z"}; no offset means UTC. */
     static String timestamptz(String text) {
+        String fast = FastDateTime.format(text, FastDateTime.TIMESTAMPTZ);
+        return fast != null ? fast : timestamptzByPattern(text);
+    }
+
+    /** {@link #timestamptz} read with the regular expression. */
+    static String timestamptzByPattern(String text) {
         String special = infinity(text);
         if (special != null) {
             return special;
@@ -102,6 +120,166 @@ final class Temporals {
             return NEGATIVE_INFINITY;
         }
         return quote(formatDateTime(utc) + "Z");
+    }
+
+    /**
+     * Dates and timestamps in the shape PostgreSQL (DateStyle ISO) and Debezium write them nearly always, read without
+     * a regular expression: {@code yyyy-MM-dd}, then optionally {@code ' '} or {@code 'T'} and {@code HH:mm:ss} with
+     * 1 to 9 fractional digits, then optionally {@code Z} or an offset {@code ±HH[[:]MM[[:]SS]]}, nothing around it.
+     * Only years 1 to 9999 (before and after the shift to UTC) and fields within range are read here; anything else
+     * (a sign, BC, a wider year, spaces, 24:00:00, a leap second, an impossible date, infinity, Debezium's
+     * out-of-range infinity instants) gives null and is read by the regular expression, which is the rule. Within
+     * that range both readings give the same text (TemporalsFastPathTest compares them).
+     */
+    private static final class FastDateTime {
+        static final int DATE = 0;
+        static final int TIMESTAMP = 1;
+        static final int TIMESTAMPTZ = 2;
+
+        private FastDateTime() {
+        }
+
+        static String format(String s, int what) {
+            int n = s.length();
+            if (n < 10 || s.charAt(4) != '-' || s.charAt(7) != '-') {
+                return null;
+            }
+            int year = digits(s, 0, 4);
+            int month = digits(s, 5, 2);
+            int day = digits(s, 8, 2);
+            if (year < 1 || month < 1 || month > 12 || day < 1 || day > lengthOfMonth(year, month)) {
+                return null;
+            }
+            int i = 10;
+            int hour = 0;
+            int minute = 0;
+            int second = 0;
+            int fractionFrom = -1;
+            int fractionTo = -1;
+            if (i < n && (s.charAt(i) == ' ' || s.charAt(i) == 'T')) {
+                if (n < i + 9 || s.charAt(i + 3) != ':' || s.charAt(i + 6) != ':') {
+                    return null;
+                }
+                hour = digits(s, i + 1, 2);
+                minute = digits(s, i + 4, 2);
+                second = digits(s, i + 7, 2);
+                if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+                    return null;
+                }
+                i += 9;
+                if (i < n && s.charAt(i) == '.') {
+                    int j = i + 1;
+                    while (j < n && isDigit(s.charAt(j))) {
+                        j++;
+                    }
+                    if (j - i - 1 < 1 || j - i - 1 > 9) {
+                        return null;
+                    }
+                    fractionFrom = i + 1;
+                    fractionTo = j;
+                    i = j;
+                }
+            }
+            int offset = 0;
+            if (i < n) {
+                char c = s.charAt(i);
+                if (c == 'Z') {
+                    i++;
+                } else if (c == '+' || c == '-') {
+                    int hours = digits(s, i + 1, 2);
+                    if (hours < 0) {
+                        return null;
+                    }
+                    int seconds = hours * 3600;
+                    int j = i + 3;
+                    for (int part = 0; part < 2 && j < n; part++) {
+                        int at = s.charAt(j) == ':' ? j + 1 : j;
+                        int value = digits(s, at, 2);
+                        if (value < 0) {
+                            return null;
+                        }
+                        seconds += part == 0 ? value * 60 : value;
+                        j = at + 2;
+                    }
+                    offset = c == '-' ? -seconds : seconds;
+                    i = j;
+                } else {
+                    return null;
+                }
+            }
+            if (i != n) {
+                return null;
+            }
+            if (what == DATE) {
+                StringBuilder sb = new StringBuilder(12).append('"');
+                return appendDate(sb, year, month, day).append('"').toString();
+            }
+            long secondOfDay = hour * 3600L + minute * 60L + second;
+            if (what == TIMESTAMPTZ && offset != 0) {
+                long epochSecond = LocalDate.of(year, month, day).toEpochDay() * 86_400L + secondOfDay - offset;
+                LocalDate utc = LocalDate.ofEpochDay(Math.floorDiv(epochSecond, 86_400L));
+                if (utc.getYear() < 1 || utc.getYear() > 9999) {
+                    return null;
+                }
+                year = utc.getYear();
+                month = utc.getMonthValue();
+                day = utc.getDayOfMonth();
+                secondOfDay = Math.floorMod(epochSecond, 86_400L);
+            }
+            StringBuilder sb = new StringBuilder(40).append('"');
+            appendDate(sb, year, month, day).append('T');
+            two(sb, (int) (secondOfDay / 3600)).append(':');
+            two(sb, (int) (secondOfDay / 60 % 60)).append(':');
+            two(sb, (int) (secondOfDay % 60));
+            if (fractionFrom >= 0) {
+                int end = fractionTo;
+                while (end > fractionFrom && s.charAt(end - 1) == '0') {
+                    end--;
+                }
+                if (end > fractionFrom) {
+                    sb.append('.').append(s, fractionFrom, end);
+                }
+            }
+            if (what == TIMESTAMPTZ) {
+                sb.append('Z');
+            }
+            return sb.append('"').toString();
+        }
+
+        private static StringBuilder appendDate(StringBuilder sb, int year, int month, int day) {
+            sb.append((char) ('0' + year / 1000)).append((char) ('0' + year / 100 % 10))
+                    .append((char) ('0' + year / 10 % 10)).append((char) ('0' + year % 10)).append('-');
+            two(sb, month).append('-');
+            return two(sb, day);
+        }
+
+        /** The non-negative number of {@code count} ASCII digits at {@code from}, or -1. */
+        private static int digits(String s, int from, int count) {
+            if (from + count > s.length()) {
+                return -1;
+            }
+            int value = 0;
+            for (int k = from; k < from + count; k++) {
+                char c = s.charAt(k);
+                if (!isDigit(c)) {
+                    return -1;
+                }
+                value = value * 10 + (c - '0');
+            }
+            return value;
+        }
+
+        private static boolean isDigit(char c) {
+            return c >= '0' && c <= '9';
+        }
+
+        private static int lengthOfMonth(int year, int month) {
+            return switch (month) {
+                case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+                case 4, 6, 9, 11 -> 30;
+                default -> 31;
+            };
+        }
     }
 
     // ---- time ------------------------------------------------------------------------------------------------

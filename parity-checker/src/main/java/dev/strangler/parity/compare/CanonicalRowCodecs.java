@@ -1,6 +1,13 @@
 package dev.strangler.parity.compare;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.strangler.contract.EventEncoding;
 import dev.strangler.contract.TableId;
 import dev.strangler.parity.canonical.CanonicalValue;
@@ -8,10 +15,13 @@ import dev.strangler.parity.canonical.Canonicalizer;
 import dev.strangler.parity.canonical.ColumnCatalog;
 import dev.strangler.parity.canonical.ColumnType;
 import dev.strangler.parity.stream.EnvelopeParser;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** {@link RowCodec}s built from the catalog and the {@link Canonicalizer}'s per-type rules. */
@@ -42,9 +52,21 @@ public final class CanonicalRowCodecs {
         };
     }
 
+    /** The codec {@link #factory} builds for a table with these columns and primary key (tests). */
+    static RowCodec codec(Canonicalizer canonicalizer, List<ColumnType> columns, List<String> primaryKey) {
+        return new Codec(canonicalizer, columns, primaryKey);
+    }
+
+    /** The mapper change events are read with (exact numbers), for the after-images' tokens. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper EVENTS = Canonicalizer.eventMapper();
+
     private static final class Codec implements RowCodec {
         private final Canonicalizer canonicalizer;
         private final List<ColumnType> columns;
+        /** The per-column rules, each type looked up once. */
+        private final Canonicalizer.Column[] rules;
+        private final Map<String, Integer> indexByName = new HashMap<>();
+        private final Canonicalizer.Column[] keyRules;
         private final List<String> names;
         private final List<ColumnType> keyColumns = new ArrayList<>();
         private final int[] keyIndexes;
@@ -54,11 +76,20 @@ public final class CanonicalRowCodecs {
             this.canonicalizer = canonicalizer;
             this.columns = List.copyOf(columns);
             this.names = columns.stream().map(ColumnType::name).toList();
+            this.rules = new Canonicalizer.Column[columns.size()];
+            for (int i = 0; i < rules.length; i++) {
+                rules[i] = canonicalizer.column(columns.get(i));
+                indexByName.put(names.get(i), i);
+            }
             this.keyIndexes = new int[primaryKey.size()];
             for (int i = 0; i < primaryKey.size(); i++) {
                 int index = names.indexOf(primaryKey.get(i));
                 keyIndexes[i] = index + 1;
                 keyColumns.add(columns.get(index));
+            }
+            this.keyRules = new Canonicalizer.Column[keyIndexes.length];
+            for (int i = 0; i < keyRules.length; i++) {
+                keyRules[i] = rules[keyIndexes[i] - 1];
             }
             this.selectList = columns.stream().map(Canonicalizer::selectExpression).collect(Collectors.joining(", "));
         }
@@ -85,23 +116,70 @@ public final class CanonicalRowCodecs {
 
         @Override
         public String key(ResultSet rs) throws SQLException {
-            return canonicalizer.canonicalKey(rs, keyIndexes, keyColumns);
+            return canonicalizer.canonicalKey(rs, keyIndexes, keyRules);
         }
 
         @Override
         public String[] tableRow(ResultSet rs) throws SQLException {
-            String[] values = new String[columns.size()];
+            String[] values = new String[rules.length];
             for (int i = 0; i < values.length; i++) {
-                values[i] = canonicalizer.fromJdbc(rs, i + 1, columns.get(i));
+                values[i] = rules[i].fromJdbc(rs, i + 1);
             }
             return values;
         }
 
         @Override
         public CanonicalValue[] streamRow(JsonNode after) {
-            CanonicalValue[] values = new CanonicalValue[columns.size()];
+            CanonicalValue[] values = new CanonicalValue[rules.length];
             for (int i = 0; i < values.length; i++) {
-                values[i] = canonicalizer.readJson(after.get(names.get(i)), columns.get(i));
+                values[i] = rules[i].readJson(after.get(names.get(i)));
+            }
+            return values;
+        }
+
+        /**
+         * Reads the after-image's tokens instead of its tree: each column's value becomes the node the tree would
+         * hold (scalars built here, anything else read by the same mapper), a field named twice keeps its last value
+         * as in the tree, a column without a field is absent. Not an object, or not JSON: the tree's reading.
+         */
+        @Override
+        public CanonicalValue[] streamRow(byte[] afterJson) {
+            CanonicalValue[] values = new CanonicalValue[rules.length];
+            try (JsonParser p = EVENTS.createParser(afterJson)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    return RowCodec.super.streamRow(afterJson);
+                }
+                JsonToken t;
+                while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                    Integer index = indexByName.get(p.currentName());
+                    JsonToken v = p.nextToken();
+                    if (index == null) {
+                        p.skipChildren();
+                        continue;
+                    }
+                    JsonNode node = switch (v) {
+                        case VALUE_STRING -> TextNode.valueOf(p.getText());
+                        case VALUE_NULL -> NullNode.getInstance();
+                        case VALUE_TRUE -> BooleanNode.TRUE;
+                        case VALUE_FALSE -> BooleanNode.FALSE;
+                        case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.INT
+                                ? IntNode.valueOf(p.getIntValue())
+                                : p.getNumberType() == JsonParser.NumberType.LONG ? LongNode.valueOf(p.getLongValue())
+                                : p.readValueAsTree();
+                        default -> p.readValueAsTree();
+                    };
+                    values[index] = rules[index].readJson(node);
+                }
+                if (t != JsonToken.END_OBJECT) {
+                    return RowCodec.super.streamRow(afterJson);
+                }
+            } catch (IOException e) {
+                return RowCodec.super.streamRow(afterJson); // says what the tree says
+            }
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] == null) {
+                    values[i] = rules[i].readJson(null);
+                }
             }
             return values;
         }

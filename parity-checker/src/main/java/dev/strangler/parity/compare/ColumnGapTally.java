@@ -76,6 +76,33 @@ final class ColumnGapTally {
         }
     }
 
+    /**
+     * Adds what {@code later} counted, as if its rows had been compared here after this tally's own (the partitions
+     * of a table are compared apart and added in order).
+     */
+    void addAll(ColumnGapTally later) {
+        comparedRows += later.comparedRows;
+        unavailableOnlyRows += later.unavailableOnlyRows;
+        for (int g = 0; g < counts.length; g++) {
+            for (int i = 0; i < counts[g].length; i++) {
+                counts[g][i] += later.counts[g][i];
+            }
+        }
+        later.rowsByAbsentColumns.forEach((absent, rows) -> {
+            long[] mine = rowsByAbsentColumns.computeIfAbsent(absent, k -> new long[2]);
+            mine[0] += rows[0];
+            mine[1] += rows[1];
+        });
+        for (int i = 0; i < samples.size(); i++) {
+            List<Finding> sample = samples.get(i);
+            for (Finding f : later.samples.get(i)) {
+                if (sample.size() < sampleSize) {
+                    sample.add(f);
+                }
+            }
+        }
+    }
+
     Result finish() {
         BitSet never = new BitSet();
         List<String> neverNames = new ArrayList<>();

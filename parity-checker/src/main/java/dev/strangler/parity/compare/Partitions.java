@@ -30,8 +30,7 @@ final class Partitions implements AutoCloseable {
         this.outputs = new DataOutputStream[count];
         try {
             for (int i = 0; i < count; i++) {
-                outputs[i] = new DataOutputStream(new BufferedOutputStream(OwnerOnly.newFile(file(i)),
-                        bufferSize(count)));
+                outputs[i] = new DataOutputStream(new Buffered(OwnerOnly.newFile(file(i)), bufferSize(count)));
             }
         } catch (IOException e) {
             close();
@@ -74,7 +73,7 @@ final class Partitions implements AutoCloseable {
     }
 
     DataInputStream open(int partition) throws IOException {
-        return new DataInputStream(new BufferedInputStream(Files.newInputStream(file(partition)), 1 << 16));
+        return new DataInputStream(new BufferedReading(Files.newInputStream(file(partition)), 1 << 16));
     }
 
     private Path file(int partition) {
@@ -105,6 +104,27 @@ final class Partitions implements AutoCloseable {
         out.write(bytes);
     }
 
+    /** Bytes as {@link #writeString} writes a string's UTF-8 (null as length -1). */
+    static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+        if (bytes == null) {
+            out.writeInt(-1);
+            return;
+        }
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    /** Reads what {@link #writeBytes} or {@link #writeString} wrote, as bytes. */
+    static byte[] readBytes(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return bytes;
+    }
+
     /** Reads a string written by {@link #writeString}; throws EOFException at a clean end of file. */
     static String readString(DataInputStream in) throws IOException {
         int length = in.readInt();
@@ -124,6 +144,143 @@ final class Partitions implements AutoCloseable {
         }
         in.reset();
         return false;
+    }
+
+    /**
+     * A write buffer without the locks of {@link BufferedOutputStream}: a spill file is written by one thread, and
+     * {@link DataOutputStream} calls it once per byte of an int.
+     */
+    private static final class Buffered extends java.io.OutputStream {
+        private final java.io.OutputStream out;
+        private final byte[] buffer;
+        private int count;
+
+        Buffered(java.io.OutputStream out, int size) {
+            this.out = out;
+            this.buffer = new byte[size];
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (count == buffer.length) {
+                flushBuffer();
+            }
+            buffer[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len >= buffer.length) {
+                flushBuffer();
+                out.write(b, off, len);
+                return;
+            }
+            if (len > buffer.length - count) {
+                flushBuffer();
+            }
+            System.arraycopy(b, off, buffer, count, len);
+            count += len;
+        }
+
+        private void flushBuffer() throws IOException {
+            if (count > 0) {
+                out.write(buffer, 0, count);
+                count = 0;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            flushBuffer();
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (java.io.OutputStream closing = out) {
+                flushBuffer();
+            }
+        }
+    }
+
+    /** A read buffer without the locks of {@link BufferedInputStream}, with the one-byte mark {@link #atEnd} uses. */
+    private static final class BufferedReading extends java.io.InputStream {
+        private final java.io.InputStream in;
+        private final byte[] buffer;
+        private int position;
+        private int limit;
+        private int mark = -1;
+
+        BufferedReading(java.io.InputStream in, int size) {
+            this.in = in;
+            this.buffer = new byte[size];
+        }
+
+        /** Fills the buffer when it is used up; false at the end of the file. */
+        private boolean fill() throws IOException {
+            if (position < limit) {
+                return true;
+            }
+            int n = in.read(buffer, 0, buffer.length);
+            while (n == 0) {
+                n = in.read(buffer, 0, buffer.length);
+            }
+            mark = mark == limit ? 0 : -1; // marked at the end of the old buffer: the new one's first byte
+            position = 0;
+            limit = Math.max(0, n);
+            return n > 0;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (!fill()) {
+                return -1;
+            }
+            return buffer[position++] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (position >= limit && len >= buffer.length) {
+                return in.read(b, off, len);
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(len, limit - position);
+            System.arraycopy(buffer, position, b, off, n);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return true;
+        }
+
+        @Override
+        public void mark(int readLimit) {
+            if (readLimit > 1) {
+                throw new UnsupportedOperationException("a spill file's reader marks one byte only");
+            }
+            mark = position;
+        }
+
+        @Override
+        public void reset() throws IOException {
+            if (mark < 0) {
+                throw new IOException("no mark to reset to");
+            }
+            position = mark;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     static EOFException truncated() {

@@ -33,4 +33,16 @@ public interface RowCodec {
      * {@link CanonicalValue.Kind#UNREADABLE} with the reason).
      */
     CanonicalValue[] streamRow(JsonNode after);
+
+    /**
+     * {@link #streamRow(JsonNode)} of an after-image given as its JSON bytes (what the comparison spills). This one
+     * reads the tree; a codec may read the bytes more directly, with the same result.
+     */
+    default CanonicalValue[] streamRow(byte[] afterJson) {
+        try {
+            return streamRow(TableComparison.JSON.readTree(afterJson));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("a spilled after-image is not JSON", e);
+        }
+    }
 }

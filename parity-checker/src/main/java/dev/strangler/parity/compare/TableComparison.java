@@ -39,7 +39,7 @@ import java.util.function.LongPredicate;
 public final class TableComparison implements AutoCloseable {
 
     /** Reads numbers as BigDecimal, so a stored after-image is compared with every digit it had. */
-    private static final ObjectMapper JSON = dev.strangler.parity.canonical.Canonicalizer.eventMapper();
+    static final ObjectMapper JSON = dev.strangler.parity.canonical.Canonicalizer.eventMapper();
 
     private final TableId table;
     private final String topic;
@@ -57,6 +57,9 @@ public final class TableComparison implements AutoCloseable {
     private final Map<FindingKind, List<Finding>> samples = new EnumMap<>(FindingKind.class);
     private LongConsumer transactionEvents = xid -> { };
     private DifferingKeys differingKeys = DifferingKeys.NONE;
+    private int workers = 1;
+    /** Records spilled per stream partition: the size of its fold's map, known before it is filled. */
+    private final int[] streamRecords;
     private long duplicates;
     private long rowsInTable;
     private long liveKeys;
@@ -75,6 +78,7 @@ public final class TableComparison implements AutoCloseable {
         String prefix = table.toString().replaceAll("[^A-Za-z0-9_.-]", "_");
         this.stream = new Partitions(workDirectory, prefix + "-stream", partitions);
         this.rows = new Partitions(workDirectory, prefix + "-table", partitions);
+        this.streamRecords = new int[partitions];
     }
 
     /**
@@ -89,6 +93,15 @@ public final class TableComparison implements AutoCloseable {
     /** Tells {@code keys} every key found missing, extra, different or not comparable, as {@link #finish} finds it. */
     public TableComparison recordingKeys(DifferingKeys keys) {
         this.differingKeys = keys;
+        return this;
+    }
+
+    /**
+     * Compares up to {@code threads} partitions at a time (each holds its fold in memory meanwhile). The result is
+     * the same whatever the number: each partition's findings are kept apart and added in partition order.
+     */
+    public TableComparison comparingWith(int threads) {
+        this.workers = Math.max(1, threads);
         return this;
     }
 
@@ -119,6 +132,7 @@ public final class TableComparison implements AutoCloseable {
         }
         String key = codec.key(event.key());
         try {
+            streamRecords[stream.partitionOf(key)]++;
             DataOutputStream out = stream.output(key);
             Partitions.writeString(out, key);
             out.writeByte(op.code().charAt(0));
@@ -127,7 +141,7 @@ public final class TableComparison implements AutoCloseable {
             out.writeLong(offset);
             out.writeLong(event.lsn());
             out.writeLong(event.txId());
-            Partitions.writeString(out, event.after() == null ? null : event.after().toString());
+            Partitions.writeBytes(out, event.afterBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -168,14 +182,7 @@ public final class TableComparison implements AutoCloseable {
     public TableResult finish(long tolerance, boolean acceptNotComparable) {
         stream.finishWriting();
         rows.finishWriting();
-        try {
-            for (int p = 0; p < stream.count(); p++) {
-                Map<String, KeyState> state = fold(p);
-                compare(p, state);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading spill files of " + table, e);
-        }
+        compareAll();
         ColumnGapTally.Result gapResult = gaps.finish();
         if (gapResult.notComparableRows() > 0) {
             counts.put(FindingKind.NOT_COMPARABLE, gapResult.notComparableRows());
@@ -202,186 +209,335 @@ public final class TableComparison implements AutoCloseable {
         byte status = NEVER;
         long lastLsn = Long.MIN_VALUE;
         long snapshotLsn = Long.MIN_VALUE;
-        String after;
+        byte[] after;
         /** Where the event that made this state is (what a repair retracts for an extra key). */
         int partition = -1;
         long offset = -1;
     }
 
-    private Map<String, KeyState> fold(int partition) throws IOException {
-        Map<String, KeyState> state = new HashMap<>();
-        try (DataInputStream in = stream.open(partition)) {
-            while (!Partitions.atEnd(in)) {
-                String key = Partitions.readString(in);
-                Operation op = Operation.ofCode((char) in.readByte());
-                boolean repair = in.readBoolean();
-                int recordPartition = in.readInt();
-                long recordOffset = in.readLong();
-                long lsn = in.readLong();
-                long txId = in.readLong();
-                String after = Partitions.readString(in);
-                KeyState s = state.computeIfAbsent(key, k -> new KeyState());
-                if (apply(s, key, op, repair, lsn, txId, after)) {
-                    s.partition = recordPartition;
-                    s.offset = recordOffset;
+    /**
+     * Compares every partition, {@link #workers} at a time. Each partition's fold and match runs on its own
+     * ({@link PartitionCompare}) and keeps what it finds apart; the partitions' results are added in partition order,
+     * so counts, samples, the differing keys and the transactions' events are told exactly as one thread telling
+     * them in turn would. At most {@code workers + 1} partitions are started ahead of the one being added: memory is
+     * {@code workers} folds plus the findings of the few finished ahead.
+     */
+    private void compareAll() {
+        int n = stream.count();
+        if (workers == 1 || n == 1) {
+            for (int p = 0; p < n; p++) {
+                new PartitionCompare(p).run().addTo(this);
+            }
+            return;
+        }
+        int threads = Math.min(workers, n);
+        java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "strangler-parity-compare-" + ids.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<PartitionCompare>> running = new ArrayList<>();
+            int window = threads + 1;
+            for (int p = 0; p < n; p++) {
+                int partition = p;
+                running.add(pool.submit(() -> new PartitionCompare(partition).run()));
+                if (p + 1 >= window) {
+                    join(running.get(p + 1 - window)).addTo(this);
                 }
             }
-        }
-        return state;
-    }
-
-    /** Folds one event into the key's state; false for a duplicate, which changes nothing. */
-    private boolean apply(KeyState s, String key, Operation op, boolean repair, long lsn, long txId, String after) {
-        if (repair) {
-            // retracts the key as the table showed it when the repair ran; ordered by the topic, like a read, so
-            // the LSN it carries (its retracted event's) is not compared with the stream's
-            s.status = KeyState.DELETED;
-            s.after = null;
-            return true;
-        }
-        if (op == Operation.READ) {
-            if (s.snapshotLsn == lsn) {
-                duplicates++;
-                return false;
+            for (int p = Math.max(0, n - window + 1); p < n; p++) {
+                join(running.get(p)).addTo(this);
             }
-            s.snapshotLsn = lsn;
-            s.status = KeyState.LIVE;
-            s.after = after;
-            // lastLsn is left alone: a snapshot read carries the LSN of the snapshot's position, which can be
-            // later than a change streamed after it (topic order, not LSN, orders a read against the stream).
-            return true;
-        }
-        if (lsn <= s.lastLsn) {
-            duplicates++; // sent again after a crash: at-least-once delivery, not a difference
-            return false;
-        }
-        transactionEvents.accept(txId);
-        switch (op) {
-            case CREATE -> {
-                if (s.status == KeyState.LIVE) {
-                    anomaly(AnomalyKind.CREATE_OF_LIVE_KEY, key, lsn);
-                }
-            }
-            case UPDATE -> {
-                if (s.status == KeyState.NEVER) {
-                    anomaly(AnomalyKind.UPDATE_OF_UNKNOWN_KEY, key, lsn);
-                } else if (s.status == KeyState.DELETED) {
-                    anomaly(AnomalyKind.UPDATE_AFTER_DELETE, key, lsn);
-                }
-            }
-            case DELETE -> {
-                if (s.status == KeyState.NEVER) {
-                    anomaly(AnomalyKind.DELETE_OF_UNKNOWN_KEY, key, lsn);
-                } else if (s.status == KeyState.DELETED) {
-                    anomaly(AnomalyKind.DELETE_AFTER_DELETE, key, lsn);
-                }
-            }
-            default -> throw new IllegalStateException("only row changes are spilled, not " + op);
-        }
-        s.lastLsn = lsn;
-        if (op == Operation.DELETE) {
-            s.status = KeyState.DELETED;
-            s.after = null;
-        } else {
-            s.status = KeyState.LIVE;
-            s.after = after;
-        }
-        return true;
-    }
-
-    private void compare(int partition, Map<String, KeyState> state) throws IOException {
-        List<String> names = codec.columnNames();
-        try (DataInputStream in = rows.open(partition)) {
-            while (!Partitions.atEnd(in)) {
-                String key = Partitions.readString(in);
-                String[] tableValues = new String[in.readInt()];
-                for (int i = 0; i < tableValues.length; i++) {
-                    tableValues[i] = Partitions.readString(in);
-                }
-                KeyState s = state.remove(key);
-                if (s == null || s.status != KeyState.LIVE) {
-                    differingKeys.accept(table, FindingKind.MISSING_IN_STREAM, key, -1, -1);
-                    record(FindingKind.MISSING_IN_STREAM, new Finding(FindingKind.MISSING_IN_STREAM, key, null,
-                            summary(names, tableValues), s == null ? null : "(deleted)", s == null
-                            ? "no event for this key is visible at the cut" : "the stream's last visible event "
-                            + "for this key is a delete"));
-                    continue;
-                }
-                liveKeys++;
-                compareRow(key, names, tableValues, codec.streamRow(JSON.readTree(s.after)));
-            }
-        }
-        for (var entry : state.entrySet()) {
-            if (entry.getValue().status == KeyState.LIVE) {
-                liveKeys++;
-                differingKeys.accept(table, FindingKind.EXTRA_IN_STREAM, entry.getKey(), entry.getValue().partition,
-                        entry.getValue().offset);
-                record(FindingKind.EXTRA_IN_STREAM, new Finding(FindingKind.EXTRA_IN_STREAM, entry.getKey(), null,
-                        null, abbreviate(entry.getValue().after), "the table has no row with this key at the cut"));
-            }
-        }
-    }
-
-    private void compareRow(String key, List<String> names, String[] tableValues, CanonicalValue[] streamValues) {
-        gaps.rowCompared();
-        List<Finding> differences = null; // allocated only for a row that has some: most rows match
-        List<Finding> notShown = null;
-        BitSet absent = null;
-        boolean unavailable = false;
-        for (int i = 0; i < tableValues.length; i++) {
-            CanonicalValue v = i < streamValues.length ? streamValues[i] : CanonicalValue.ABSENT;
-            String column = names.get(i);
-            switch (v.kind()) {
-                case VALUE -> {
-                    if (!v.text().equals(tableValues[i])) {
-                        differences = differences == null ? new ArrayList<>() : differences;
-                        differences.add(new Finding(FindingKind.CONTENT_DIFFERS, key, column, show(tableValues[i]),
-                                v.text(), null));
+        } finally {
+            pool.shutdownNow();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    if (pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                        break;
                     }
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
-                case UNREADABLE -> {
-                    gaps.count(i, ColumnGap.UNREADABLE);
-                    differences = differences == null ? new ArrayList<>() : differences;
-                    differences.add(new Finding(FindingKind.CONTENT_DIFFERS, key, column, show(tableValues[i]),
-                            null, ColumnGap.UNREADABLE, null, v.reason()));
-                }
-                case UNAVAILABLE -> {
-                    gaps.count(i, ColumnGap.UNAVAILABLE);
-                    unavailable = true;
-                    notShown = notShown == null ? new ArrayList<>() : notShown;
-                    notShown.add(Finding.gap(FindingKind.NOT_COMPARABLE, key, column, null, ColumnGap.UNAVAILABLE,
-                            "compared on the other columns only"));
-                }
-                case ABSENT -> {
-                    gaps.count(i, ColumnGap.ABSENT);
-                    if (absent == null) {
-                        absent = new BitSet(tableValues.length);
-                    }
-                    absent.set(i);
-                    notShown = notShown == null ? new ArrayList<>() : notShown;
-                    notShown.add(Finding.gap(FindingKind.NOT_COMPARABLE, key, column, null, ColumnGap.ABSENT,
-                            "compared on the other columns only"));
-                }
-                default -> throw new IllegalStateException(v.kind().name());
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
-        if (differences != null) {
-            differingKeys.accept(table, FindingKind.CONTENT_DIFFERS, key, -1, -1);
-            counts.merge(FindingKind.CONTENT_DIFFERS, 1L, Long::sum);
-            List<Finding> sample = samples.computeIfAbsent(FindingKind.CONTENT_DIFFERS, k -> new ArrayList<>());
-            for (Finding f : differences) {
+    }
+
+    private static <T> T join(java.util.concurrent.Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new java.io.InterruptedIOException("interrupted while comparing"));
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Adds one partition's results, in partition order. */
+    private void add(PartitionCompare p) {
+        p.xids.build().forEach(transactionEvents);
+        p.anomalies.forEach((k, v) -> anomalies.merge(k, v, Long::sum));
+        p.counts.forEach((k, v) -> counts.merge(k, v, Long::sum));
+        p.samples.forEach((kind, found) -> {
+            List<Finding> sample = samples.computeIfAbsent(kind, k -> new ArrayList<>());
+            for (Finding f : found) {
                 if (sample.size() < sampleSize) {
                     sample.add(f);
                 }
             }
-        } else if (notShown != null) {
-            differingKeys.accept(table, FindingKind.NOT_COMPARABLE, key, -1, -1);
-            gaps.notComparable(absent, unavailable, notShown);
+        });
+        for (PartitionCompare.Differing d : p.differing) {
+            differingKeys.accept(table, d.kind(), d.key(), d.partition(), d.offset());
+        }
+        gaps.addAll(p.gaps);
+        duplicates += p.duplicates;
+        liveKeys += p.liveKeys;
+    }
+
+    /** The fold and match of one partition, with what it finds kept apart until {@link #add}. */
+    private final class PartitionCompare {
+        record Differing(FindingKind kind, String key, int partition, long offset) {
+        }
+
+        private final int partition;
+        private final Map<FindingKind, Long> counts = new EnumMap<>(FindingKind.class);
+        private final Map<AnomalyKind, Long> anomalies = new EnumMap<>(AnomalyKind.class);
+        private final Map<FindingKind, List<Finding>> samples = new EnumMap<>(FindingKind.class);
+        private final List<Differing> differing = new ArrayList<>();
+        private final java.util.stream.LongStream.Builder xids = java.util.stream.LongStream.builder();
+        private final ColumnGapTally gaps = new ColumnGapTally(codec.columnNames(), sampleSize);
+        private long duplicates;
+        private long liveKeys;
+
+        PartitionCompare(int partition) {
+            this.partition = partition;
+        }
+
+        PartitionCompare run() {
+            try {
+                compare(fold());
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading spill files of " + table, e);
+            }
+            return this;
+        }
+
+        void addTo(TableComparison comparison) {
+            comparison.add(this);
+        }
+
+        private Map<String, KeyState> fold() throws IOException {
+            // sized for every record being a key of its own (a snapshot): no rehashing while it fills
+            Map<String, KeyState> state = new HashMap<>((int) Math.min(1 << 30, streamRecords[partition] * 4L / 3 + 1));
+            try (DataInputStream in = stream.open(partition)) {
+                while (!Partitions.atEnd(in)) {
+                    String key = Partitions.readString(in);
+                    Operation op = Operation.ofCode((char) in.readByte());
+                    boolean repair = in.readBoolean();
+                    int recordPartition = in.readInt();
+                    long recordOffset = in.readLong();
+                    long lsn = in.readLong();
+                    long txId = in.readLong();
+                    byte[] after = Partitions.readBytes(in);
+                    KeyState s = state.computeIfAbsent(key, k -> new KeyState());
+                    if (apply(s, key, op, repair, lsn, txId, after)) {
+                        s.partition = recordPartition;
+                        s.offset = recordOffset;
+                    }
+                }
+            }
+            return state;
+        }
+
+        /** Folds one event into the key's state; false for a duplicate, which changes nothing. */
+        private boolean apply(KeyState s, String key, Operation op, boolean repair, long lsn, long txId,
+                              byte[] after) {
+            if (repair) {
+                // retracts the key as the table showed it when the repair ran; ordered by the topic, like a read, so
+                // the LSN it carries (its retracted event's) is not compared with the stream's
+                s.status = KeyState.DELETED;
+                s.after = null;
+                return true;
+            }
+            if (op == Operation.READ) {
+                if (s.snapshotLsn == lsn) {
+                    duplicates++;
+                    return false;
+                }
+                s.snapshotLsn = lsn;
+                s.status = KeyState.LIVE;
+                s.after = after;
+                // lastLsn is left alone: a snapshot read carries the LSN of the snapshot's position, which can be
+                // later than a change streamed after it (topic order, not LSN, orders a read against the stream).
+                return true;
+            }
+            if (lsn <= s.lastLsn) {
+                duplicates++; // sent again after a crash: at-least-once delivery, not a difference
+                return false;
+            }
+            xids.add(txId);
+            switch (op) {
+                case CREATE -> {
+                    if (s.status == KeyState.LIVE) {
+                        anomaly(AnomalyKind.CREATE_OF_LIVE_KEY, key, lsn);
+                    }
+                }
+                case UPDATE -> {
+                    if (s.status == KeyState.NEVER) {
+                        anomaly(AnomalyKind.UPDATE_OF_UNKNOWN_KEY, key, lsn);
+                    } else if (s.status == KeyState.DELETED) {
+                        anomaly(AnomalyKind.UPDATE_AFTER_DELETE, key, lsn);
+                    }
+                }
+                case DELETE -> {
+                    if (s.status == KeyState.NEVER) {
+                        anomaly(AnomalyKind.DELETE_OF_UNKNOWN_KEY, key, lsn);
+                    } else if (s.status == KeyState.DELETED) {
+                        anomaly(AnomalyKind.DELETE_AFTER_DELETE, key, lsn);
+                    }
+                }
+                default -> throw new IllegalStateException("only row changes are spilled, not " + op);
+            }
+            s.lastLsn = lsn;
+            if (op == Operation.DELETE) {
+                s.status = KeyState.DELETED;
+                s.after = null;
+            } else {
+                s.status = KeyState.LIVE;
+                s.after = after;
+            }
+            return true;
+        }
+
+        private void compare(Map<String, KeyState> state) throws IOException {
+            List<String> names = codec.columnNames();
+            try (DataInputStream in = rows.open(partition)) {
+                while (!Partitions.atEnd(in)) {
+                    String key = Partitions.readString(in);
+                    String[] tableValues = new String[in.readInt()];
+                    for (int i = 0; i < tableValues.length; i++) {
+                        tableValues[i] = Partitions.readString(in);
+                    }
+                    KeyState s = state.remove(key);
+                    if (s == null || s.status != KeyState.LIVE) {
+                        differing.add(new Differing(FindingKind.MISSING_IN_STREAM, key, -1, -1));
+                        record(FindingKind.MISSING_IN_STREAM, new Finding(FindingKind.MISSING_IN_STREAM, key, null,
+                                summary(names, tableValues), s == null ? null : "(deleted)", s == null
+                                ? "no event for this key is visible at the cut" : "the stream's last visible event "
+                                + "for this key is a delete"));
+                        continue;
+                    }
+                    liveKeys++;
+                    compareRow(key, names, tableValues, codec.streamRow(s.after));
+                }
+            }
+            for (var entry : state.entrySet()) {
+                if (entry.getValue().status == KeyState.LIVE) {
+                    liveKeys++;
+                    differing.add(new Differing(FindingKind.EXTRA_IN_STREAM, entry.getKey(),
+                            entry.getValue().partition, entry.getValue().offset));
+                    record(FindingKind.EXTRA_IN_STREAM, new Finding(FindingKind.EXTRA_IN_STREAM, entry.getKey(),
+                            null, null, abbreviate(shown(entry.getValue().after)),
+                            "the table has no row with this key at the cut"));
+                }
+            }
+        }
+
+        private void compareRow(String key, List<String> names, String[] tableValues,
+                                CanonicalValue[] streamValues) {
+            gaps.rowCompared();
+            List<Finding> differences = null; // allocated only for a row that has some: most rows match
+            List<Finding> notShown = null;
+            BitSet absent = null;
+            boolean unavailable = false;
+            for (int i = 0; i < tableValues.length; i++) {
+                CanonicalValue v = i < streamValues.length ? streamValues[i] : CanonicalValue.ABSENT;
+                String column = names.get(i);
+                switch (v.kind()) {
+                    case VALUE -> {
+                        if (!v.text().equals(tableValues[i])) {
+                            differences = differences == null ? new ArrayList<>() : differences;
+                            differences.add(new Finding(FindingKind.CONTENT_DIFFERS, key, column,
+                                    show(tableValues[i]), v.text(), null));
+                        }
+                    }
+                    case UNREADABLE -> {
+                        gaps.count(i, ColumnGap.UNREADABLE);
+                        differences = differences == null ? new ArrayList<>() : differences;
+                        differences.add(new Finding(FindingKind.CONTENT_DIFFERS, key, column, show(tableValues[i]),
+                                null, ColumnGap.UNREADABLE, null, v.reason()));
+                    }
+                    case UNAVAILABLE -> {
+                        gaps.count(i, ColumnGap.UNAVAILABLE);
+                        unavailable = true;
+                        notShown = notShown == null ? new ArrayList<>() : notShown;
+                        notShown.add(Finding.gap(FindingKind.NOT_COMPARABLE, key, column, null,
+                                ColumnGap.UNAVAILABLE, "compared on the other columns only"));
+                    }
+                    case ABSENT -> {
+                        gaps.count(i, ColumnGap.ABSENT);
+                        if (absent == null) {
+                            absent = new BitSet(tableValues.length);
+                        }
+                        absent.set(i);
+                        notShown = notShown == null ? new ArrayList<>() : notShown;
+                        notShown.add(Finding.gap(FindingKind.NOT_COMPARABLE, key, column, null, ColumnGap.ABSENT,
+                                "compared on the other columns only"));
+                    }
+                    default -> throw new IllegalStateException(v.kind().name());
+                }
+            }
+            if (differences != null) {
+                differing.add(new Differing(FindingKind.CONTENT_DIFFERS, key, -1, -1));
+                counts.merge(FindingKind.CONTENT_DIFFERS, 1L, Long::sum);
+                List<Finding> sample = samples.computeIfAbsent(FindingKind.CONTENT_DIFFERS, k -> new ArrayList<>());
+                for (Finding f : differences) {
+                    if (sample.size() < sampleSize) {
+                        sample.add(f);
+                    }
+                }
+            } else if (notShown != null) {
+                differing.add(new Differing(FindingKind.NOT_COMPARABLE, key, -1, -1));
+                gaps.notComparable(absent, unavailable, notShown);
+            }
+        }
+
+        private void anomaly(AnomalyKind kind, String key, long lsn) {
+            anomalies.merge(kind, 1L, Long::sum);
+            record(FindingKind.STREAM_ANOMALY, Finding.anomaly(kind, key, "source lsn " + lsn));
+        }
+
+        private void record(FindingKind kind, Finding finding) {
+            counts.merge(kind, 1L, Long::sum);
+            List<Finding> sample = samples.computeIfAbsent(kind, k -> new ArrayList<>());
+            if (sample.size() < sampleSize) {
+                sample.add(finding);
+            }
         }
     }
 
-    private void anomaly(AnomalyKind kind, String key, long lsn) {
-        anomaly(kind, key, "source lsn " + lsn);
+    /** An after-image as the report has always shown it: written again by Jackson (its bytes when not JSON). */
+    private static String shown(byte[] after) {
+        if (after == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(after).toString();
+        } catch (IOException e) {
+            return new String(after, java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     private void anomaly(AnomalyKind kind, String key, String note) {

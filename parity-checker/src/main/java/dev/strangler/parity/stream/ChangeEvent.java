@@ -15,9 +15,17 @@ import dev.strangler.parity.model.Operation;
  * @param sourceTsMs     source.ts_ms (commit time of a change, read time of a snapshot row); -1 when absent
  * @param repair         written by {@code strangler repair} (header {@code strangler.repair}): a delete retracting a
  *                       key the table did not have, ordered by its topic position like a snapshot read
+ * @param afterJson      the after-image as the record's own JSON bytes, when it was read without a tree
+ *                       ({@link EnvelopeParser#parseForFold}; {@code after} is then null); else null
  */
 public record ChangeEvent(JsonNode key, Operation op, JsonNode after, long txId, long lsn, boolean snapshot,
-                          String snapshotMarker, long sourceTsMs, boolean repair) {
+                          String snapshotMarker, long sourceTsMs, boolean repair, byte[] afterJson) {
+
+    /** An event read into a tree. */
+    public ChangeEvent(JsonNode key, Operation op, JsonNode after, long txId, long lsn, boolean snapshot,
+                       String snapshotMarker, long sourceTsMs, boolean repair) {
+        this(key, op, after, txId, lsn, snapshot, snapshotMarker, sourceTsMs, repair, null);
+    }
 
     /** A change of the source (or a snapshot read), not a repair's. */
     public ChangeEvent(JsonNode key, Operation op, JsonNode after, long txId, long lsn, boolean snapshot,
@@ -37,7 +45,23 @@ public record ChangeEvent(JsonNode key, Operation op, JsonNode after, long txId,
 
     /** The same event, marked as written by a repair. */
     public ChangeEvent asRepair() {
-        return new ChangeEvent(key, op, after, txId, lsn, snapshot, snapshotMarker, sourceTsMs, true);
+        return new ChangeEvent(key, op, after, txId, lsn, snapshot, snapshotMarker, sourceTsMs, true, afterJson);
+    }
+
+    /** Whether the event has an after-image (a tree or its JSON bytes). */
+    public boolean hasAfter() {
+        return after != null || afterJson != null;
+    }
+
+    /**
+     * The after-image as JSON bytes: the record's own when it was read without a tree, else the tree written by
+     * Jackson; null when the event has none. Both read back to the same values.
+     */
+    public byte[] afterBytes() {
+        if (afterJson != null) {
+            return afterJson;
+        }
+        return after == null ? null : after.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     public boolean isTombstone() {

@@ -1,0 +1,68 @@
+package dev.strangler.parity;
+
+/**
+ * One task on a thread of its own, joined by the thread that started it: how a check reads a table's topic while
+ * the same check scans the table. A failure of the task is rethrown by {@link #join}; {@link #close} interrupts a
+ * task still running and waits for it to end, so nothing it writes to outlives the caller's resources.
+ */
+final class Background implements AutoCloseable {
+
+    private final Thread thread;
+    private volatile Throwable failure;
+
+    private Background(String name, Runnable task) {
+        this.thread = new Thread(() -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }, name);
+        thread.setDaemon(true);
+    }
+
+    static Background start(String name, Runnable task) {
+        Background b = new Background(name, task);
+        b.thread.start();
+        return b;
+    }
+
+    /** Whether the task already failed (the caller may stop its own part early). */
+    boolean failed() {
+        return failure != null;
+    }
+
+    /** Waits for the task to end; rethrows what it threw. */
+    void join() throws InterruptedException {
+        thread.join();
+        Throwable t = failure;
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t != null) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!thread.isAlive()) {
+            return;
+        }
+        thread.interrupt();
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
