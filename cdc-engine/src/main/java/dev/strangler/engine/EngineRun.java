@@ -75,7 +75,6 @@ final class EngineRun implements AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final ExecutorService executor;
     private Producer<byte[], byte[]> producer;
-    private KafkaBatchPublisher publisher;
     private TopicProvisioner.OnDemand onDemandTopics;
     private EchoFilter echo;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -172,11 +171,10 @@ final class EngineRun implements AutoCloseable {
                 ? Optional.of(new PositionRecords(config.offsets().topic(), config.pipelineName()))
                 : Optional.empty(), KafkaClientSettings.sendTimeout(config.kafka()),
                 java.util.Set.copyOf(controlTopics));
-        publisher = new KafkaBatchPublisher(producer, publishing, onDemandTopics::ensure,
+        KafkaBatchPublisher publisher = new KafkaBatchPublisher(producer, publishing, onDemandTopics::ensure,
                 notPublished(), TransactionBoundaries.forPipeline(config), new IntakeHeaders(config.pipelineName()),
                 metrics, Clock.systemUTC());
         plan.stored().ifPresent(position -> publisher.resumingFrom(position.fields()));
-        publisher.spanningWhileQueued(new dev.strangler.engine.metrics.DebeziumQueue(config.kafka().topicPrefix()));
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(DebeziumSettings.build(config, publicationExists, plan, noIncrementalSnapshots.isEmpty(),
                         server.standby()))
@@ -385,8 +383,6 @@ final class EngineRun implements AutoCloseable {
         try {
             if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
                 LOG.warn("the engine thread did not finish within 60s");
-            } else if (publisher != null) {
-                publisher.finishOpenTransaction(); // the engine's thread is gone: nothing else touches the publisher
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

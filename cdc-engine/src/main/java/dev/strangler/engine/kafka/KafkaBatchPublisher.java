@@ -100,30 +100,6 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
     private Map<String, ?> catchUpOffset;
     private long catchUpEventsAtLsn;
     private boolean catchUpArmed;
-    /** How many records the engine has queued and not handed over yet; 0 when none or unknown. */
-    private java.util.function.LongSupplier queuedRecords = () -> 0;
-    /** The batches sent since the last commit: one Kafka transaction, or (at least once) the current batch. */
-    private Span span;
-
-    /** Kafka transactions span several batches while the engine has more queued, up to these bounds. */
-    static final int MAX_SPAN_RECORDS = 20_000;
-    static final long MAX_SPAN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-
-    /** What was sent since the last commit, to be awaited, committed and marked processed together. */
-    private static final class Span {
-        final long receivedAt;
-        final long openedNanos = System.nanoTime();
-        final List<RecordChangeEvent<SourceRecord>> events = new ArrayList<>();
-        final List<Future<RecordMetadata>> sends = new ArrayList<>();
-        final List<SourceRecord> sent = new ArrayList<>();
-        long maxLsn = -1;
-        int skipped;
-        int batches;
-
-        Span(long receivedAt) {
-            this.receivedAt = receivedAt;
-        }
-    }
 
     /**
      * @param producer     transactional (initialised) when {@code settings.positions()} is present
@@ -169,17 +145,6 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
         this.resumeGuard = ResumeGuard.from(stored);
     }
 
-    /**
-     * Exactly once: lets a Kafka transaction span several of the engine's batches while {@code queuedRecords} says
-     * more are queued (each is handed over right after this one returns, on the same thread), up to {@value
-     * #MAX_SPAN_RECORDS} records or half a second. While catching up that saves a commit round trip and the
-     * transaction markers per batch; with nothing queued every batch commits at once, as before. The batches of an
-     * open transaction are marked processed only once it committed, so the slot never confirms past what Kafka has.
-     */
-    public void spanningWhileQueued(java.util.function.LongSupplier queuedRecords) {
-        this.queuedRecords = queuedRecords;
-    }
-
     @Override
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> batch,
                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
@@ -190,26 +155,25 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
         }
         long now = clock.millis();
         boolean transactional = settings.positions().isPresent();
-        if (span == null) {
-            if (transactional) {
-                begin();
-            }
-            span = new Span(now);
-            positions.newBatch();
+        List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
+        List<SourceRecord> sent = new ArrayList<>(batch.size());
+        positions.newBatch();
+        long maxLsn = -1;
+        int skipped = 0;
+        if (transactional) {
+            begin();
         }
-        Span current = span;
-        current.batches++;
         try {
             for (RecordChangeEvent<SourceRecord> event : batch) {
                 SourceRecord record = event.record();
                 Long lsn = longOffset(record, "lsn");
                 if (lsn != null) {
-                    current.maxLsn = Math.max(current.maxLsn, lsn);
+                    maxLsn = Math.max(maxLsn, lsn);
                 }
                 positions.handled(record);
                 armAfterCatchUp(record);
                 if (resumeGuard.isResent(record)) {
-                    current.skipped++;
+                    skipped++;
                     LOG.warn("dropped a change Debezium sent again after the restart (txId {}, LSN {}): it was "
                             + "published before", record.sourceOffset().get("txId"), record.sourceOffset().get("lsn"));
                     continue;
@@ -217,103 +181,59 @@ public final class KafkaBatchPublisher implements DebeziumEngine.ChangeConsumer<
                 if (boundaries != null && boundaries.isBoundary(record)) {
                     // BEGIN and END go out in this batch's Kafka transaction, as the boundaries decide
                     for (SourceRecord boundary : boundaries.onBoundary(record, notPublished.test(record))) {
-                        send(boundary, now, current.sends, current.sent);
+                        send(boundary, now, sends, sent);
                     }
                     continue;
                 }
                 if (notPublished.test(record)) {
-                    current.skipped++;
+                    skipped++;
                     continue;
                 }
                 SourceRecord begin = boundaries == null ? null : boundaries.beforeChange(record);
                 if (begin != null) {
-                    send(begin, now, current.sends, current.sent);
+                    send(begin, now, sends, sent);
                 }
-                send(record, now, current.sends, current.sent);
+                send(record, now, sends, sent);
             }
-            current.events.addAll(batch);
-            if (transactional && spansOn(current)) {
-                return; // the next batch is already queued: it joins this transaction
+            if (transactional) {
+                PositionRecords positionRecords = settings.positions().get();
+                positions.forEach((partition, position) ->
+                        sends.add(producer.send(positionRecords.record(partition, position))));
             }
-            finish(current, transactional);
+            long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
+            for (int i = 0; i < sends.size(); i++) {
+                try {
+                    sends.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    throw new SinkUnavailableException("Kafka did not acknowledge the batch within "
+                            + settings.sendTimeout().toSeconds() + " s; the batch was not committed and is sent again "
+                            + "when Kafka is back", new org.apache.kafka.common.errors.TimeoutException(
+                            "no acknowledgement within " + settings.sendTimeout().toSeconds() + " s"));
+                } catch (ExecutionException e) {
+                    throw i < sent.size() ? failedSend(sent.get(i), e.getCause())
+                            : new SinkUnavailableException("Kafka did not take the batch's position: "
+                            + e.getCause().getMessage() + "; the batch was not committed and is sent again on "
+                            + "restart", e.getCause());
+                }
+            }
+            if (transactional) {
+                commit();
+            }
         } catch (RuntimeException | InterruptedException e) {
-            span = null;
             if (transactional) {
                 abortQuietly();
             }
             throw e;
         }
-        span = null;
-        for (RecordChangeEvent<SourceRecord> event : current.events) {
+        for (RecordChangeEvent<SourceRecord> event : batch) {
             committer.markProcessed(event);
         }
         committer.markBatchFinished();
-        List<SourceRecord> counted = settings.controlTopics().isEmpty() ? current.sent
-                : current.sent.stream().filter(r -> !settings.controlTopics().contains(r.topic())).toList();
-        metrics.recordBatch(counted, current.events.get(current.events.size() - 1).record(), current.skipped,
-                current.maxLsn, current.receivedAt, clock.millis());
+        List<SourceRecord> counted = settings.controlTopics().isEmpty() ? sent
+                : sent.stream().filter(r -> !settings.controlTopics().contains(r.topic())).toList();
+        metrics.recordBatch(counted, batch.get(batch.size() - 1).record(), skipped, maxLsn, now, clock.millis());
         if (LOG.isTraceEnabled()) {
-            LOG.trace("{} batch(es) of {} records published, {} skipped, max lsn {}", current.batches,
-                    current.sent.size(), current.skipped, current.maxLsn);
-        }
-    }
-
-    /** Whether the open transaction waits for the next batch: one is queued and the bounds allow it. */
-    private boolean spansOn(Span current) {
-        return current.sent.size() < MAX_SPAN_RECORDS && System.nanoTime() - current.openedNanos < MAX_SPAN_NANOS
-                && queuedRecords.getAsLong() > 0;
-    }
-
-    /** Sends the positions (exactly once), awaits every acknowledgement, commits. */
-    private void finish(Span current, boolean transactional) throws InterruptedException {
-        if (transactional) {
-            PositionRecords positionRecords = settings.positions().get();
-            positions.forEach((partition, position) ->
-                    current.sends.add(producer.send(positionRecords.record(partition, position))));
-        }
-        long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
-        for (int i = 0; i < current.sends.size(); i++) {
-            try {
-                current.sends.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                throw new SinkUnavailableException("Kafka did not acknowledge the batch within "
-                        + settings.sendTimeout().toSeconds() + " s; the batch was not committed and is sent again "
-                        + "when Kafka is back", new org.apache.kafka.common.errors.TimeoutException(
-                        "no acknowledgement within " + settings.sendTimeout().toSeconds() + " s"));
-            } catch (ExecutionException e) {
-                throw i < current.sent.size() ? failedSend(current.sent.get(i), e.getCause())
-                        : new SinkUnavailableException("Kafka did not take the batch's position: "
-                        + e.getCause().getMessage() + "; the batch was not committed and is sent again on "
-                        + "restart", e.getCause());
-            }
-        }
-        if (transactional) {
-            commit();
-        }
-    }
-
-    /**
-     * Commits the transaction the engine left open when it stopped (its batches were handed over while more were
-     * queued), so a clean stop leaves everything it handled published; the stored position in it is where the next
-     * start resumes. Call only once the engine's thread has ended. Aborts it when Kafka does not take it: then the
-     * next start sends those batches again, and nothing of them was visible.
-     */
-    public void finishOpenTransaction() {
-        Span current = span;
-        span = null;
-        if (current == null || settings.positions().isEmpty()) {
-            return;
-        }
-        try {
-            finish(current, true);
-            LOG.info("committed the last {} record(s) the engine handed over before it stopped", current.sent.size());
-        } catch (RuntimeException | InterruptedException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            abortQuietly();
-            LOG.warn("the last transaction could not be committed at stop ({}): its {} record(s) are sent again "
-                    + "by the next start", e.getMessage(), current.sent.size());
+            LOG.trace("batch of {} published, {} skipped, max lsn {}", sent.size(), skipped, maxLsn);
         }
     }
 
