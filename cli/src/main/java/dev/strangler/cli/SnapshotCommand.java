@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
                 + "read from its notification topic; nothing is written to the legacy database (read-only chunk "
                 + "windows, PostgreSQL 13+).",
             "Exit code: 0 when the snapshot completed (or was queued with --no-wait, or cancelled with --cancel), 1 "
-                + "when it was cancelled while this command waited, 70 when a table's scan failed three times, 75 when no running pipeline took the request "
+                + "when it was cancelled while this command waited, 70 when a table's scan failed three times or nothing "
+                + "was heard of the started snapshot for 5 minutes (the pipeline stopped), 75 when no running pipeline took the request "
                 + "within --start-timeout (it stays queued), 78 for a table the pipeline does not capture or a bad "
                 + "--where, 69 when PostgreSQL cannot be reached or is older than 13."})
 public final class SnapshotCommand implements Callable<Integer> {
@@ -102,6 +103,13 @@ public final class SnapshotCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("strangler: the snapshot of a table failed " + ATTEMPTS
                         + " times (the pipeline's log says why): rows of it may be missing from its topic; run it "
                         + "again, and check the table with strangler parity");
+                yield ExitCodes.PIPELINE_FAILED;
+            }
+            case STALLED -> {
+                spec.commandLine().getErr().println("strangler: the snapshot started, then nothing was heard of it "
+                        + "for " + IncrementalSnapshots.DEFAULT_STALL_TIMEOUT.toMinutes() + " minutes: the pipeline "
+                        + "most likely stopped (its log says why); once it runs again it resumes the snapshot "
+                        + "(progress in " + notifications + ")");
                 yield ExitCodes.PIPELINE_FAILED;
             }
             case NOT_STARTED -> {

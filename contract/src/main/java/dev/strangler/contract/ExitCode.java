@@ -25,7 +25,8 @@ public enum ExitCode {
             + "column or unique key missing, a privilege, the sink's tables not migrated, a publication that would "
             + "echo); the `./strangler` launcher: no `java` found"),
     PIPELINE_FAILED(70, "the pipeline failed while running (an unexpected error; transient ones are retried); the "
-            + "`./strangler` launcher: building the jar failed; `snapshot`: a table's scan failed three times"),
+            + "`./strangler` launcher: building the jar failed; `snapshot`, `repair`: a table's scan failed three "
+            + "times, or nothing was heard of the started snapshot for 5 minutes (the pipeline stopped)"),
     INTERNAL(71, "internal error (a bug: run again with `--verbose`)"),
     KAFKA_UNAVAILABLE(75, "Kafka unavailable (`sink`: also a stored position Kafka no longer has, deleted by "
             + "retention; `snapshot`: no running pipeline took the request within `--start-timeout`, which stays "

@@ -50,10 +50,23 @@ public final class IncrementalSnapshots {
     public static final int OLDEST_MAJOR = 13;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** How long a followed snapshot may go without a notification before it counts as stalled. */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofMinutes(5);
+
     private final PipelineConfig config;
+    private final Duration stallTimeout;
 
     public IncrementalSnapshots(PipelineConfig config) {
+        this(config, DEFAULT_STALL_TIMEOUT);
+    }
+
+    /**
+     * @param stallTimeout how long a started snapshot may go without a notification (Debezium sends one per chunk)
+     *                     before following it gives up with {@link Outcome#STALLED}
+     */
+    public IncrementalSnapshots(PipelineConfig config, Duration stallTimeout) {
         this.config = config;
+        this.stallTimeout = stallTimeout;
     }
 
     /** Whether a server can take read-only incremental snapshots, and if not the one line that says why. */
@@ -177,6 +190,11 @@ public final class IncrementalSnapshots {
         CANCELLED,
         /** A table's scan still failed after every attempt. */
         FAILED,
+        /**
+         * The snapshot started, then nothing more was heard of it for the stall timeout: the pipeline most likely
+         * stopped (its log says why); a restarted pipeline resumes the snapshot where it was.
+         */
+        STALLED,
         /** No running pipeline took the request in time; it stays queued. */
         NOT_STARTED
     }
@@ -205,7 +223,7 @@ public final class IncrementalSnapshots {
                         String.join(",", pending.tables().stream().map(TableId::toString).toList()), "attempt",
                         Integer.toString(attempt))));
                 List<TableId> failed = new ArrayList<>();
-                Optional<Outcome> end = follow(notices, signal, startTimeout, failed, listener);
+                Optional<Outcome> end = follow(notices, signal, startTimeout, stallTimeout, failed, listener);
                 if (end.isPresent()) {
                     return end.get();
                 }
@@ -222,15 +240,18 @@ public final class IncrementalSnapshots {
 
     /** Empty when the request completed (with {@code failed} holding the tables whose scan failed). */
     private static Optional<Outcome> follow(Notices notices, SnapshotSignal signal, Duration startTimeout,
-                                            List<TableId> failed, java.util.function.Consumer<SnapshotNotice> listener) {
+                                            Duration stallTimeout, List<TableId> failed,
+                                            java.util.function.Consumer<SnapshotNotice> listener) {
         long startDeadline = System.nanoTime() + startTimeout.toNanos();
         boolean started = false;
+        long lastHeard = System.nanoTime();
         while (true) {
             for (SnapshotNotice notice : notices.poll(Duration.ofMillis(500))) {
                 if (!notice.snapshotId().equals(signal.id())) {
                     continue;
                 }
                 started = true;
+                lastHeard = System.nanoTime();
                 listener.accept(notice);
                 switch (notice.type()) {
                     case "TABLE_SCAN_COMPLETED" -> {
@@ -249,6 +270,10 @@ public final class IncrementalSnapshots {
             }
             if (!started && System.nanoTime() > startDeadline) {
                 return Optional.of(Outcome.NOT_STARTED);
+            }
+            // a pipeline that stopped mid-snapshot sends nothing more: never wait for it forever
+            if (started && System.nanoTime() - lastHeard > stallTimeout.toNanos()) {
+                return Optional.of(Outcome.STALLED);
             }
         }
     }

@@ -236,6 +236,13 @@ public final class RepairCommand implements Callable<Integer> {
                         + "why); run the repair again");
                 yield ExitCodes.PIPELINE_FAILED;
             }
+            case STALLED -> {
+                err.println("strangler: the re-read started, then nothing was heard of it for "
+                        + IncrementalSnapshots.DEFAULT_STALL_TIMEOUT.toMinutes() + " minutes: the pipeline most likely "
+                        + "stopped (its log says why); once it runs again it resumes the re-read; check with "
+                        + "strangler parity afterwards");
+                yield ExitCodes.PIPELINE_FAILED;
+            }
             case NOT_STARTED -> {
                 err.println("strangler: no running pipeline started the re-read within " + startTimeout.toSeconds()
                         + "s: it stays queued and runs when the pipeline streams (progress in " + notifications
