@@ -34,6 +34,9 @@ public final class BlockingParityRunMain {
         new ParityChecker(config, CanonicalRowCodecs.factory(config.unavailableValuePlaceholder()), new Progress() {
             @Override
             public void scanning(String table, long rows, long estimatedRows) {
+                if (rows == 0) {
+                    return; // the scan's start, reported before anything is spilled: pause at its end instead
+                }
                 System.out.println(spillDirectory(root));
                 System.out.println(READY);
                 System.out.flush();
