@@ -8,6 +8,12 @@ package dev.strangler.engine;
 public enum FailureKind {
     /** PostgreSQL unreachable, restarting, shutting down, or the connection was lost or terminated. */
     SOURCE_UNAVAILABLE(true, "PostgreSQL"),
+    /**
+     * Debezium 3.6.1's read-only incremental snapshot raced the stream (a NullPointerException or
+     * ConcurrentModificationException thrown inside its incremental-snapshot code when a chunk read on the signal
+     * channel's thread meets a streamed change): its state is in the stored position, so a restart resumes it.
+     */
+    SNAPSHOT_RACE(true, "Debezium's incremental snapshot"),
     /** The replication slot is still held by a session that is going away (a previous instance's walsender). */
     SLOT_BUSY(true, "the replication slot"),
     /** Kafka unreachable, a broker restarting, not enough in-sync replicas, a request timed out. */

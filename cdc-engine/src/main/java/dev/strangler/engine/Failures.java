@@ -77,7 +77,7 @@ final class Failures {
         }
         String root = EngineRun.rootMessage(cause);
         return switch (kind) {
-            case SOURCE_REFUSED, SOURCE_UNAVAILABLE, SLOT_BUSY -> new SourceNotReadyException("PostgreSQL refused the "
+            case SOURCE_REFUSED, SOURCE_UNAVAILABLE, SLOT_BUSY, SNAPSHOT_RACE -> new SourceNotReadyException("PostgreSQL refused the "
                     + "pipeline: " + root + " — run strangler doctor for the fix", cause);
             case KAFKA_REFUSED, KAFKA_UNAVAILABLE -> new SinkUnavailableException("Kafka refused the pipeline: " + root
                     + " — check kafka.bootstrap.servers, the kafka.client.* security settings and the ACLs", cause);
@@ -90,7 +90,7 @@ final class Failures {
 
     private static boolean matches(FailureKind kind, Throwable t) {
         return switch (kind) {
-            case SOURCE_REFUSED, SOURCE_UNAVAILABLE, SLOT_BUSY -> t instanceof SourceNotReadyException;
+            case SOURCE_REFUSED, SOURCE_UNAVAILABLE, SLOT_BUSY, SNAPSHOT_RACE -> t instanceof SourceNotReadyException;
             case KAFKA_REFUSED, KAFKA_UNAVAILABLE -> t instanceof SinkUnavailableException;
             case RECORD_TOO_LARGE -> t instanceof RecordTooLargeException;
             case FENCED -> t instanceof PipelineFencedException;
@@ -110,7 +110,24 @@ final class Failures {
         if (t instanceof RecordTooLargeException) {
             return FailureKind.RECORD_TOO_LARGE;
         }
+        if ((t instanceof NullPointerException || t instanceof java.util.ConcurrentModificationException)
+                && thrownInIncrementalSnapshot(t)) {
+            return FailureKind.SNAPSHOT_RACE;
+        }
         return null;
+    }
+
+    /** Whether the exception was thrown inside Debezium's incremental-snapshot code (its top frames). */
+    private static boolean thrownInIncrementalSnapshot(Throwable t) {
+        StackTraceElement[] frames = t.getStackTrace();
+        for (int i = 0; i < Math.min(frames.length, 4); i++) {
+            String type = frames[i].getClassName();
+            if (type.startsWith("io.debezium.pipeline.source.snapshot.incremental.")
+                    || type.startsWith("io.debezium.connector.postgresql.PostgresReadOnlyIncrementalSnapshot")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final Map<String, FailureKind> SQL_STATES = Map.of(

@@ -82,4 +82,23 @@ class FailuresTest {
         assertThat(Failures.reported(FailureKind.UNEXPECTED, new IllegalStateException("bug")))
                 .isInstanceOf(PipelineFailedException.class);
     }
+
+    @Test
+    void shouldRetryDebeziumsIncrementalSnapshotRaceAndNothingElseOfItsKind() {
+        NullPointerException race = new NullPointerException("currentDataCollectionId() is null");
+        race.setStackTrace(new StackTraceElement[] {new StackTraceElement(
+                "io.debezium.pipeline.source.snapshot.incremental.AbstractIncrementalSnapshotChangeEventSource",
+                "processMessage", "AbstractIncrementalSnapshotChangeEventSource.java", 200)});
+        java.util.ConcurrentModificationException window = new java.util.ConcurrentModificationException();
+        window.setStackTrace(new StackTraceElement[] {new StackTraceElement("java.util.LinkedHashMap$HashIterator",
+                "nextNode", "LinkedHashMap.java", 1), new StackTraceElement(
+                "io.debezium.pipeline.source.snapshot.incremental.AbstractIncrementalSnapshotChangeEventSource",
+                "sendWindowEvents", "AbstractIncrementalSnapshotChangeEventSource.java", 1)});
+        assertThat(Failures.classify(new ConnectException("Producer failure", race)))
+                .isEqualTo(FailureKind.SNAPSHOT_RACE);
+        assertThat(Failures.classify(window)).isEqualTo(FailureKind.SNAPSHOT_RACE);
+        assertThat(FailureKind.SNAPSHOT_RACE.isTransient()).isTrue();
+        assertThat(Failures.classify(new NullPointerException("elsewhere"))).as("a bug of ours is not retried")
+                .isEqualTo(FailureKind.UNEXPECTED);
+    }
 }
