@@ -112,7 +112,9 @@ class GrowingPipelineIT {
         assertThat(seen.stream().map(SnapshotNotice::type).toList()).startsWith("REQUESTED").endsWith("COMPLETED")
                 .contains("STARTED");
         assertThat(seen.stream().filter(n -> n.type().equals("TABLE_SCAN_COMPLETED")).reduce((a, b) -> b)
-                .orElseThrow().data()).containsEntry("total_rows_scanned", "10").containsEntry("status", "SUCCEEDED");
+                .orElseThrow().data()).containsEntry("status", "SUCCEEDED");
+        // not total_rows_scanned: Debezium 3.6.1 sometimes carries an earlier scan's rows into it (20 for these 10,
+        // seen in a fresh-clone CI run); the events below count the rows exactly
         await().atMost(Duration.ofSeconds(30)).until(() -> reads("customers") >= before + 10);
         assertThat(eventsOf("customers").stream().filter(e -> e.op().equals("r")).skip(before)
                 .map(e -> e.key().path("id").asInt()).distinct().sorted().toList())
