@@ -1,6 +1,7 @@
 package dev.strangler.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import dev.strangler.cli.dba.CliRun;
 import dev.strangler.cli.dba.DoctorCommand;
 import dev.strangler.contract.TableId;
 import dev.strangler.engine.Pipeline;
+import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.PipelineConfigLoader;
 import dev.strangler.sandbox.SandboxKafka;
@@ -195,7 +197,8 @@ class FailoverSlotIT {
      * receiving WAL (stopped here, as a network partition or a slow disk would hold it back) while the pipeline goes
      * on, nothing holding it back; the primary crashes, the standby is promoted with what it has. Kafka then holds
      * events of transactions the new primary never received, and the writer's next transactions on the new primary
-     * reuse their numbers.
+     * reuse their numbers. A start right after the promotion is refused (the stored position lies past the new
+     * primary's WAL end); once the new primary has written past it, the start goes ahead and skips its changes.
      */
     @Test
     @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "strangler.failover.unsafe", matches = "true")
@@ -229,10 +232,18 @@ class FailoverSlotIT {
         promoted.restart();
         standby.promote();
         long onNewPrimary = Long.parseLong(single(promoted, "SELECT n::text FROM app.counter WHERE id = 1"));
-        writeTo.set(promoted);
         Map<String, String> after = new HashMap<>(settings);
         after.put("source.url", promoted.jdbcUrl(DB));
         PipelineConfig failedOver = new PipelineConfigLoader(Map.of()).fromMap(after);
+        // the start-up guard: the new primary's WAL ends before what the pipeline published
+        assertThatThrownBy(() -> new Pipeline(failedOver, new Pipeline.Options(true, Duration.ofSeconds(15),
+                Duration.ofMinutes(2))).start())
+                .isInstanceOf(SourceNotReadyException.class)
+                .hasMessageContaining("past the end of this server's WAL");
+        // but once the new primary has written past that position, nothing on the server tells the two apart
+        writeTo.set(promoted);
+        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> !Pipeline.previewStart(failedOver).refused());
         try (Pipeline second = new Pipeline(failedOver, new Pipeline.Options(true, Duration.ofSeconds(15),
                 Duration.ofMinutes(2)))) {
             second.start();

@@ -53,13 +53,15 @@ public record StartPlan(Kind kind, boolean catchesUpBeforeSnapshot, String expla
     /**
      * Decides the plan.
      *
-     * @param slotPosition the slot's confirmed_flush_lsn, empty when the slot does not exist
-     * @param stored       this pipeline's stored position, empty when none was ever committed
-     * @param where        where positions are stored, for messages ("offsets topic 'x'")
-     * @throws SourceNotReadyException for a stored position whose slot is gone, unless mode is when_needed
+     * @param source the slot's confirmed position and the server's WAL end
+     * @param stored this pipeline's stored position, empty when none was ever committed
+     * @param where  where positions are stored, for messages ("offsets topic 'x'")
+     * @throws SourceNotReadyException for a stored position whose slot is gone, unless mode is when_needed; for a
+     *                                 stored position past the server's WAL end
      */
-    public static StartPlan decide(String pipeline, String slot, OptionalLong slotPosition,
+    public static StartPlan decide(String pipeline, String slot, SourcePositions source,
                                    Optional<StoredOffset> stored, SnapshotMode mode, String where) {
+        OptionalLong slotPosition = source.slotConfirmed();
         if (slotPosition.isEmpty()) {
             if (stored.isEmpty()) {
                 return of(Kind.FRESH, mode, "no slot '" + slot + "' and no stored position: first start");
@@ -92,6 +94,15 @@ public record StartPlan(Kind kind, boolean catchesUpBeforeSnapshot, String expla
                     + "is taken again; events already published are published again, none is skipped");
         }
         Optional<Long> confirmable = stored.get().confirmablePosition();
+        if (confirmable.isPresent() && source.walEnd().isPresent() && confirmable.get() > source.walEnd().getAsLong()) {
+            throw new SourceNotReadyException("pipeline '" + pipeline + "' has published up to LSN "
+                    + Lsn.format(confirmable.get()) + " (stored in " + where + "), past the end of this server's WAL ("
+                    + Lsn.format(source.walEnd().getAsLong()) + "): this server never had the WAL of changes already "
+                    + "in Kafka (a failover to a standby that had not received it: see synchronized_standby_slots in "
+                    + "strangler doctor; or a server restored from a backup), and resuming would skip its own next "
+                    + "changes up to that LSN. To go on from this server: strangler slot drop, then run once with "
+                    + "snapshot.mode=when_needed, and strangler parity shows what Kafka holds that this server lacks");
+        }
         if (confirmable.isPresent() && slotPosition.getAsLong() > confirmable.get()) {
             throw new SourceNotReadyException("replication slot '" + slot + "' has confirmed " + position
                     + ", past the position stored in " + where + " (" + Lsn.format(confirmable.get()) + "): the "

@@ -41,11 +41,12 @@ public final class StartPlanner {
      * @throws SourceNotReadyException when the start cannot resume without a gap
      */
     public static StartPlan plan(PipelineConfig config, Properties storeSettings, Clock clock) {
-        OptionalLong slotPosition = slotPosition(config);
+        SourcePositions source = sourcePositions(config);
+        OptionalLong slotPosition = source.slotConfirmed();
         awaitSettledPositions(config, KafkaClientSettings.transactionSettleTimeout(config.kafka()));
         try (OffsetStoreAccess offsets = OffsetStoreAccess.open(config, storeSettings)) {
             Optional<StoredOffset> stored = offsets.read();
-            StartPlan plan = StartPlan.decide(config.pipelineName(), config.source().slot(), slotPosition, stored,
+            StartPlan plan = StartPlan.decide(config.pipelineName(), config.source().slot(), source, stored,
                     config.snapshotMode(), offsets.description());
             switch (plan.kind()) {
                 case RECOVER_UNCOMMITTED -> offsets.write(StartPlan.uncommittedRecoveryOffset(
@@ -80,24 +81,25 @@ public final class StartPlanner {
      * @param storeSettings the engine's offset store settings (see {@link OffsetStoreAccess#open})
      */
     public static Preview preview(PipelineConfig config, Properties storeSettings) {
-        OptionalLong slotPosition = slotPosition(config);
+        SourcePositions source = sourcePositions(config);
         PipelineConfig.Offsets offsets = config.offsets();
         if (offsets.storage() == PipelineConfig.OffsetStorage.KAFKA
                 && !topicExists(config.kafka(), config.pipelineName(), offsets.topic())) {
-            return preview(config, slotPosition, Optional.empty(),
+            return preview(config, source, Optional.empty(),
                     "offsets topic '" + offsets.topic() + "' (does not exist)");
         }
         awaitSettledPositions(config, PREVIEW_SETTLE_TIMEOUT);
         try (OffsetStoreAccess store = OffsetStoreAccess.open(config, storeSettings)) {
-            return preview(config, slotPosition, store.read(), store.description());
+            return preview(config, source, store.read(), store.description());
         }
     }
 
-    private static Preview preview(PipelineConfig config, OptionalLong slotPosition, Optional<StoredOffset> stored,
+    private static Preview preview(PipelineConfig config, SourcePositions source, Optional<StoredOffset> stored,
                                    String where) {
+        OptionalLong slotPosition = source.slotConfirmed();
         try {
             return new Preview(stored, slotPosition, where, Optional.of(StartPlan.decide(config.pipelineName(),
-                    config.source().slot(), slotPosition, stored, config.snapshotMode(), where)), Optional.empty());
+                    config.source().slot(), source, stored, config.snapshotMode(), where)), Optional.empty());
         } catch (SourceNotReadyException refused) {
             return new Preview(stored, slotPosition, where, Optional.empty(), Optional.of(refused.getMessage()));
         }
@@ -123,11 +125,29 @@ public final class StartPlanner {
         }
     }
 
-    private static OptionalLong slotPosition(PipelineConfig config) {
+    private static SourcePositions sourcePositions(PipelineConfig config) {
         PipelineConfig.Source source = config.source();
-        try (Connection c = SourceConnections.open(source, "strangler-start-" + config.pipelineName());
-             PreparedStatement ps = c.prepareStatement("SELECT pg_wal_lsn_diff(confirmed_flush_lsn, '0/0')::bigint "
-                     + "FROM pg_replication_slots WHERE slot_name = ?")) {
+        try (Connection c = SourceConnections.open(source, "strangler-start-" + config.pipelineName())) {
+            return new SourcePositions(slotPosition(c, source), walEnd(c));
+        } catch (SQLException e) {
+            throw new SourceNotReadyException("reading replication slot '" + source.slot() + "' on "
+                    + source.endpoint() + " failed: " + SourceConnections.firstLine(e), e);
+        }
+    }
+
+    private static OptionalLong walEnd(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN pg_is_in_recovery() THEN NULL "
+                + "ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint END");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            long end = rs.getLong(1);
+            return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(end);
+        }
+    }
+
+    private static OptionalLong slotPosition(Connection c, PipelineConfig.Source source) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_wal_lsn_diff(confirmed_flush_lsn, '0/0')::bigint "
+                + "FROM pg_replication_slots WHERE slot_name = ?")) {
             ps.setString(1, source.slot());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -142,9 +162,6 @@ public final class StartPlanner {
                 }
                 return OptionalLong.of(lsn);
             }
-        } catch (SQLException e) {
-            throw new SourceNotReadyException("reading replication slot '" + source.slot() + "' on "
-                    + source.endpoint() + " failed: " + SourceConnections.firstLine(e), e);
         }
     }
 }

@@ -20,7 +20,8 @@ class StartPlanTest {
             "last_snapshot_record", false, "snapshot_completed", false));
 
     private static StartPlan decide(OptionalLong slot, Optional<StoredOffset> stored, SnapshotMode mode) {
-        return StartPlan.decide("orders", "strangler_orders", slot, stored, mode, "offsets topic 'orders.offsets'");
+        return StartPlan.decide("orders", "strangler_orders", SourcePositions.slotOnly(slot), stored, mode,
+                "offsets topic 'orders.offsets'");
     }
 
     @Test
@@ -110,5 +111,28 @@ class StartPlanTest {
         StartPlan plan = decide(OptionalLong.empty(), Optional.of(STREAMING), SnapshotMode.WHEN_NEEDED);
         assertThat(plan.kind()).isEqualTo(StartPlan.Kind.START_OVER);
         assertThat(plan.debeziumOverrides()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAStoredPositionPastTheServersWalEndAsAFailoverToAServerThatLacksPublishedWal() {
+        StoredOffset published = new StoredOffset(Map.of("lsn", 500L, "lsn_commit", 480L, "ts_usec", 1L));
+        SourcePositions promoted = new SourcePositions(OptionalLong.of(300L), OptionalLong.of(450L));
+        assertThatThrownBy(() -> StartPlan.decide("orders", "strangler_orders", promoted, Optional.of(published),
+                SnapshotMode.INITIAL, "offsets topic 'orders.offsets'"))
+                .isInstanceOf(SourceNotReadyException.class)
+                .hasMessageContaining("published up to LSN 0/1F4 (stored in offsets topic 'orders.offsets'), past "
+                        + "the end of this server's WAL (0/1C2)")
+                .hasMessageContaining("strangler slot drop, then run once with snapshot.mode=when_needed");
+    }
+
+    @Test
+    void shouldResumeAtTheServersWalEndAndWhenTheWalEndIsUnknown() {
+        StoredOffset published = new StoredOffset(Map.of("lsn", 500L, "ts_usec", 1L));
+        assertThat(StartPlan.decide("orders", "strangler_orders",
+                new SourcePositions(OptionalLong.of(300L), OptionalLong.of(500L)), Optional.of(published),
+                SnapshotMode.INITIAL, "offsets topic 'orders.offsets'").kind()).isEqualTo(StartPlan.Kind.RESUME);
+        assertThat(StartPlan.decide("orders", "strangler_orders",
+                SourcePositions.slotOnly(OptionalLong.of(300L)), Optional.of(published),
+                SnapshotMode.INITIAL, "offsets topic 'orders.offsets'").kind()).isEqualTo(StartPlan.Kind.RESUME);
     }
 }
