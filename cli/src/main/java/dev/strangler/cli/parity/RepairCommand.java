@@ -10,6 +10,7 @@ import dev.strangler.contract.TableId;
 import dev.strangler.contract.TopicNames;
 import dev.strangler.engine.SinkUnavailableException;
 import dev.strangler.engine.SourceNotReadyException;
+import dev.strangler.engine.admin.CheckedScope;
 import dev.strangler.engine.admin.IncrementalSnapshots;
 import dev.strangler.engine.admin.RecordRetraction;
 import dev.strangler.engine.admin.SnapshotScope;
@@ -121,7 +122,8 @@ public final class RepairCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         IncrementalSnapshots snapshots = new IncrementalSnapshots(pipeline);
-        snapshots.check(scope); // before anything is published: a request the pipeline would refuse fails here
+        // before anything is published: a request the pipeline would refuse fails here, and is sent as checked
+        CheckedScope request = snapshots.check(scope);
         List<RecordRetraction.Address> extras = new ArrayList<>();
         plan.tables().forEach(t -> t.extras().forEach(e -> extras.add(
                 new RecordRetraction.Address(t.topic(), e.partition(), e.offset()))));
@@ -130,7 +132,7 @@ public final class RepairCommand implements Callable<Integer> {
         if (retracted > 0) {
             stdout.println("retracted " + retracted + " key(s) (a delete and a tombstone each)");
         }
-        IncrementalSnapshots.Outcome outcome = snapshots.snapshotAndFollow(scope, startTimeout, ATTEMPTS, notice -> {
+        IncrementalSnapshots.Outcome outcome = snapshots.snapshotAndFollow(request, startTimeout, ATTEMPTS, notice -> {
             stdout.println(notice.type().equals("REQUESTED") ? "re-reading " + notice.describe()
                     : "  " + notice.describe());
             stdout.flush();
