@@ -5,7 +5,6 @@ import dev.strangler.cli.DurationConverter;
 import dev.strangler.cli.ExitCodes;
 import dev.strangler.cli.PipelineConfigOption;
 import dev.strangler.cli.Verbosity;
-import dev.strangler.contract.EventEncoding;
 import dev.strangler.contract.TableId;
 import dev.strangler.contract.TopicNames;
 import dev.strangler.engine.SinkUnavailableException;
@@ -108,7 +107,7 @@ public final class RepairCommand implements Callable<Integer> {
         RepairPlan plan = RepairPlan.load(report, maxKeys);
         ParityConfig parity = ParitySettings.from(pipeline, plan.tableIds().stream().map(TableId::toString).toList(),
                         0, tolerances(plan), timeout, 20, null)
-                .withEventEncoding(encoding(plan)).withAcceptNotComparable(plan.acceptNotComparable())
+                .withEventEncoding(plan.eventEncoding()).withAcceptNotComparable(plan.acceptNotComparable())
                 .withAcceptHistoryGaps(plan.acceptHistoryGaps());
         SnapshotScope scope = scope(plan, parity);
         plan.notRepairable().forEach(line -> stdout.println("not repairable: " + line));
@@ -204,24 +203,6 @@ public final class RepairCommand implements Callable<Integer> {
         Map<String, Long> tolerances = new LinkedHashMap<>();
         plan.tables().forEach(t -> tolerances.put(t.table().toString(), t.tolerance()));
         return tolerances;
-    }
-
-    /** The encoding the repaired run read events with (report.json's eventEncoding), Strangler's if it says none. */
-    private static EventEncoding encoding(RepairPlan plan) {
-        if (plan.eventEncoding() == null || plan.eventEncoding().isBlank()) {
-            return EventEncoding.strangler();
-        }
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (String part : plan.eventEncoding().split(",")) {
-            String[] kv = part.trim().split("=", 2);
-            if (kv.length == 2) {
-                settings.put(kv[0], kv[1]);
-            }
-        }
-        return EventEncoding.of(settings.getOrDefault("decimal.handling.mode", "string"),
-                settings.getOrDefault("time.precision.mode", "isostring"),
-                settings.getOrDefault("binary.handling.mode", "base64"),
-                settings.getOrDefault("interval.handling.mode", "string"));
     }
 
     private int notCompleted(IncrementalSnapshots.Outcome outcome, PipelineConfig pipeline) {
