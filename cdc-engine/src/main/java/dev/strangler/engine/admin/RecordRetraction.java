@@ -106,9 +106,9 @@ public final class RecordRetraction {
                                 });
                     }
                 }
-            } catch (SinkUnavailableException e) {
-                // ended now, not when the transaction times out: until then it holds back every read_committed
-                // reader of the partitions it wrote to (the pipeline's parity check among them)
+            } catch (SinkUnavailableException | IllegalArgumentException e) {
+                // a record gone or not a change event: the transaction is ended now, not when it times out, since until
+                // then it holds back every read_committed reader of the partitions it wrote to (parity among them)
                 producer.abortTransaction();
                 throw e;
             }
