@@ -207,18 +207,10 @@ public final class IncrementalSnapshots {
     }
 
     /**
-     * Sends the request and follows it to its end, one table at a time: each table is asked for in a request of its
-     * own, and the next only once its scan succeeded. A table whose scan Debezium ends with an error status is asked
-     * for again, up to {@code attempts} requests in all: Debezium 3.6.1 runs a request from the Kafka signal channel on
-     * its own thread, and a first chunk that races a change streamed at that moment can fail (a NullPointerException
-     * it reports as TABLE_SCAN_COMPLETED with status SQL_EXCEPTION); the next request reads the table again.
-     *
-     * <p>Why one table per request: after such a failure Debezium 3.6.1 moves on to the request's next table without
-     * emptying its chunk buffer, and publishes the failed chunk's rows with the next chunk's, as rows of the next
-     * table, into its topic, in its shape (seen in RepairIT: ten rows of shop.items published to shop.notes' topic as
-     * notes keyed "100" to "1005"). Alone in its request, a failed table's buffered rows are published by its own next
-     * request, to its own topic, and that request reads every one of them again. So the tables after one that still
-     * fails are not asked for: their first chunk would carry its rows.
+     * Sends the request and follows it to its end. A table whose scan Debezium ends with an error status is asked for
+     * again, up to {@code attempts} requests in all: Debezium 3.6.1 runs a request from the Kafka signal channel on its
+     * own thread, and a first chunk that races a change streamed at that moment can fail (a NullPointerException it
+     * reports as TABLE_SCAN_COMPLETED with status SQL_EXCEPTION); the next request reads the table again.
      *
      * @param listener told every notification of the followed requests, and a {@code REQUESTED} one per request
      */
@@ -234,51 +226,26 @@ public final class IncrementalSnapshots {
     public Outcome snapshotAndFollow(CheckedScope scope, Duration startTimeout, int attempts,
                                      java.util.function.Consumer<SnapshotNotice> listener) {
         try (Notices notices = openNotices()) {
-            return tableByTable(scope, attempts, (table, attempt) -> {
-                SnapshotSignal signal = request(table);
-                listener.accept(new SnapshotNotice(signal.id(), "REQUESTED", Map.of("data_collections",
-                        String.join(",", table.tables().stream().map(TableId::toString).toList()), "attempt",
-                        Integer.toString(attempt))));
-                return signal;
-            }, (signal, failed) -> follow(notices, signal, startTimeout, stallTimeout, failed, listener));
-        }
-    }
-
-    /** Sends one request (a scope of one table), for its {@code attempt}-th time. */
-    @FunctionalInterface
-    interface Send {
-        SnapshotSignal send(CheckedScope table, int attempt);
-    }
-
-    /** Follows a sent request to its end: empty when it completed, with the tables whose scan failed in the list. */
-    @FunctionalInterface
-    interface Follow {
-        Optional<Outcome> follow(SnapshotSignal signal, List<TableId> failed);
-    }
-
-    /**
-     * The order of the requests (see {@link #snapshotAndFollow(List, Optional, Duration, int,
-     * java.util.function.Consumer)}): each table alone, again while its scan fails up to {@code attempts} requests,
-     * the next table only after it succeeded; the first outcome other than completion ends it all.
-     */
-    static Outcome tableByTable(CheckedScope scope, int attempts, Send send, Follow follow) {
-        for (TableId table : scope.tables()) {
-            CheckedScope alone = scope.only(List.of(table));
+            CheckedScope pending = scope;
             for (int attempt = 1; ; attempt++) {
+                SnapshotSignal signal = request(pending);
+                listener.accept(new SnapshotNotice(signal.id(), "REQUESTED", Map.of("data_collections",
+                        String.join(",", pending.tables().stream().map(TableId::toString).toList()), "attempt",
+                        Integer.toString(attempt))));
                 List<TableId> failed = new ArrayList<>();
-                Optional<Outcome> end = follow.follow(send.send(alone, attempt), failed);
+                Optional<Outcome> end = follow(notices, signal, startTimeout, stallTimeout, failed, listener);
                 if (end.isPresent()) {
                     return end.get();
                 }
                 if (failed.isEmpty()) {
-                    break;
+                    return Outcome.COMPLETED;
                 }
                 if (attempt >= attempts) {
                     return Outcome.FAILED;
                 }
+                pending = pending.only(failed);
             }
         }
-        return Outcome.COMPLETED;
     }
 
     /** Empty when the request completed (with {@code failed} holding the tables whose scan failed). */

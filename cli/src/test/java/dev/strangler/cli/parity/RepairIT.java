@@ -158,16 +158,6 @@ class RepairIT {
             Path after = dir.resolve("after");
             CliRun repair = cli("repair", "--config", configFile.toString(), "--report",
                     before.resolve("report.json").toString(), "--out", after.toString());
-            // one table per re-read request: Debezium 3.6.1 publishes the buffered rows of a chunk that failed (the
-            // race of a first chunk with a streamed change) as rows of the request's next table, so a request naming
-            // shop.items then shop.notes once put ten items rows into the notes topic, as notes "100" to "1005"
-            assertThat(repair.out()).as(repair.out()).contains("of shop.items", "of shop.notes")
-                    .doesNotContain("shop.items,shop.notes");
-            List<String> notesPublished = records("notes").stream().skip(endsBefore.get("notes"))
-                    .filter(r -> r.value() != null && "r".equals(value(r).path("op").asText()))
-                    .map(r -> value(r).path("after").path("code").asText()).distinct().toList();
-            assertThat(notesPublished).as("the notes topic holds notes only: n1 read again, nothing of shop.items")
-                    .containsExactly("n1");
             assertThat(repair.exit()).as(repair.out() + repair.err()).isEqualTo(ExitCodes.OK);
             JsonNode repaired = JSON.readTree(after.resolve("report.json").toFile());
             assertThat(repaired.path("verdict").asText()).isEqualTo("GO");
