@@ -20,6 +20,7 @@ import dev.strangler.parity.ParityConfig;
 import dev.strangler.parity.compare.CanonicalRowCodecs;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.RepairOf;
+import dev.strangler.parity.model.Verdict;
 import dev.strangler.parity.repair.DifferencesFile;
 import dev.strangler.parity.repair.KeyFilter;
 import dev.strangler.parity.repair.RepairPlan;
@@ -34,14 +35,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "repair", mixinStandardHelpOptions = true,
@@ -50,7 +54,8 @@ import picocli.CommandLine.Spec;
                 + "comparable (Debezium's incremental snapshot, read-only, so a change made meanwhile is never "
                 + "overtaken by an older read), retracts the keys the topic holds but the table does not (a delete "
                 + "and a tombstone, header strangler.repair), then checks the repaired tables again and writes a new "
-                + "report that references the repaired one.",
+                + "report that references the repaired one; while that check is NO-GO with keys a repair can mend, "
+                + "repairs them from it in turn, --rounds in all.",
             "Refuses an UNVERIFIABLE report, one of another pipeline, one older than --max-age and one cut later than "
                 + "the slot has reached (the slot was created again since).",
             "Exit code: the new check's (0 GO, 1 NO-GO, 2 UNVERIFIABLE); 0 after --dry-run; 78 for a report it "
@@ -99,27 +104,68 @@ public final class RepairCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
+            description = "Repairs in all: while the new check is NO-GO with keys a repair can mend, they are repaired "
+                    + "from its report in turn (Debezium 3.6.1 can publish a re-read's rows as rows of another table "
+                    + "when its first chunk races the stream; the next round retracts them) (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    /** What every round published, for the last check's repairOf. */
+    private long republished;
+    private long retractedTotal;
+    private final Set<String> wholeTables = new LinkedHashSet<>();
+
     @Override
     public Integer call() throws Exception {
         verbosity.apply();
+        if (rounds < 1) {
+            throw new ParameterException(spec.commandLine(), "--rounds must be 1 or more, not " + rounds);
+        }
         PipelineConfig pipeline = config.load();
         PrintWriter stdout = spec.commandLine().getOut();
-        RepairPlan plan = RepairPlan.load(report, maxKeys);
-        ParityConfig parity = ParitySettings.from(pipeline, plan.tableIds().stream().map(TableId::toString).toList(),
-                        0, tolerances(plan), timeout, 20, null)
-                .withEventEncoding(plan.eventEncoding()).withAcceptNotComparable(plan.acceptNotComparable())
-                .withAcceptHistoryGaps(plan.acceptHistoryGaps());
-        SnapshotScope scope = scope(plan, parity);
-        plan.notRepairable().forEach(line -> stdout.println("not repairable: " + line));
-        if (plan.tables().isEmpty()) {
-            stdout.println("nothing to repair: report " + plan.runId() + " has no table a repair can mend");
-            return plan.notRepairable().isEmpty() ? ExitCodes.OK : ExitCodes.FINDINGS;
+        RepairPlan first = RepairPlan.load(report, maxKeys);
+        // every round checks the tables the repaired report found NO-GO, with its tolerances and options
+        ParityConfig parity = ParitySettings.from(pipeline, first.tableIds().stream().map(TableId::toString).toList(),
+                        0, tolerances(first), timeout, 20, null)
+                .withEventEncoding(first.eventEncoding()).withAcceptNotComparable(first.acceptNotComparable())
+                .withAcceptHistoryGaps(first.acceptHistoryGaps());
+        SnapshotScope scope = scope(first, parity);
+        first.notRepairable().forEach(line -> stdout.println("not repairable: " + line));
+        if (first.tables().isEmpty()) {
+            stdout.println("nothing to repair: report " + first.runId() + " has no table a repair can mend");
+            return first.notRepairable().isEmpty() ? ExitCodes.OK : ExitCodes.FINDINGS;
         }
-        describe(plan, scope, stdout);
+        describe(first, scope, stdout);
         if (dryRun) {
             stdout.println("dry run: nothing was published");
             return ExitCodes.OK;
         }
+        RepairPlan plan = first;
+        for (int round = 1; ; round++) {
+            Optional<Integer> notCompleted = retractAndReRead(pipeline, plan, scope, stdout);
+            if (notCompleted.isPresent()) {
+                return notCompleted.get();
+            }
+            ParityReport checked = checkAgain(parity, first, stdout);
+            if (checked.verdict() != Verdict.NO_GO || round >= rounds) {
+                return checked.verdict().exitCode();
+            }
+            RepairPlan next = RepairPlan.load(out.resolve(ReportWriter.JSON), maxKeys);
+            if (next.tables().isEmpty()) {
+                return checked.verdict().exitCode();
+            }
+            stdout.println("round " + (round + 1) + " of " + rounds + ": repairing what the new check found (a "
+                    + "re-read whose first chunk raced the stream can publish rows as another table's in Debezium "
+                    + "3.6.1)");
+            plan = next;
+            scope = scope(plan, parity);
+            describe(plan, scope, stdout);
+        }
+    }
+
+    /** Retracts the plan's extra keys, then re-reads its keys; the exit code when the re-read did not complete. */
+    private Optional<Integer> retractAndReRead(PipelineConfig pipeline, RepairPlan plan, SnapshotScope scope,
+                                               PrintWriter stdout) {
         IncrementalSnapshots snapshots = new IncrementalSnapshots(pipeline);
         // before anything is published: a request the pipeline would refuse fails here, and is sent as checked
         CheckedScope request = snapshots.check(scope);
@@ -131,28 +177,36 @@ public final class RepairCommand implements Callable<Integer> {
         if (retracted > 0) {
             stdout.println("retracted " + retracted + " key(s) (a delete and a tombstone each)");
         }
+        retractedTotal += retracted;
         IncrementalSnapshots.Outcome outcome = snapshots.snapshotAndFollow(request, startTimeout, ATTEMPTS, notice -> {
             stdout.println(notice.type().equals("REQUESTED") ? "re-reading " + notice.describe()
                     : "  " + notice.describe());
             stdout.flush();
         });
         if (outcome != IncrementalSnapshots.Outcome.COMPLETED) {
-            return notCompleted(outcome, pipeline);
+            return Optional.of(notCompleted(outcome, pipeline));
         }
+        republished += plan.keysToRepublish();
+        plan.tables().stream().filter(RepairPlan.TableRepair::wholeTable).forEach(t -> wholeTables.add(
+                t.table().toString()));
         stdout.println("re-read completed; checking " + plan.tables().size() + " table(s) again");
         stdout.flush();
+        return Optional.empty();
+    }
+
+    /** The repaired report's NO-GO tables checked at a new cut; the reports written to --out and summed up. */
+    private ParityReport checkAgain(ParityConfig parity, RepairPlan first, PrintWriter stdout) throws Exception {
         StderrProgress progress = new StderrProgress(spec.commandLine().getErr(), System.console() != null);
         ParityReport checked = new ParityChecker(parity, CanonicalRowCodecs.factory(
                 parity.unavailableValuePlaceholder(), parity.eventEncoding()), progress)
                 .writingDifferingKeysTo(out.resolve(DifferencesFile.NAME)).run()
-                .withRepairOf(new RepairOf(plan.runId(), report.toString(), plan.keysToRepublish(), retracted,
-                        plan.tables().stream().filter(RepairPlan.TableRepair::wholeTable)
-                                .map(t -> t.table().toString()).toList()));
+                .withRepairOf(new RepairOf(first.runId(), report.toString(), republished, retractedTotal,
+                        List.copyOf(wholeTables)));
         progress.finish();
         ReportFiles files = new ReportWriter().write(checked, out);
         ParitySummaryText.print(checked, files, stdout);
         stdout.flush();
-        return checked.verdict().exitCode();
+        return checked;
     }
 
     /** Per table: the keys to read again by name, or every row when they are too many or cannot be named. */
