@@ -189,13 +189,13 @@ public final class RepairCommand implements Callable<Integer> {
         republished += plan.keysToRepublish();
         plan.tables().stream().filter(RepairPlan.TableRepair::wholeTable).forEach(t -> wholeTables.add(
                 t.table().toString()));
-        stdout.println("re-read completed; checking " + plan.tables().size() + " table(s) again");
-        stdout.flush();
         return Optional.empty();
     }
 
     /** The repaired report's NO-GO tables checked at a new cut; the reports written to --out and summed up. */
     private ParityReport checkAgain(ParityConfig parity, RepairPlan first, PrintWriter stdout) throws Exception {
+        stdout.println("re-read completed; checking " + first.tables().size() + " table(s) again");
+        stdout.flush();
         StderrProgress progress = new StderrProgress(spec.commandLine().getErr(), System.console() != null);
         ParityReport checked = new ParityChecker(parity, CanonicalRowCodecs.factory(
                 parity.unavailableValuePlaceholder(), parity.eventEncoding()), progress)
