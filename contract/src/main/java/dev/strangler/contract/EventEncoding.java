@@ -65,6 +65,36 @@ public record EventEncoding(DecimalMode decimal, TimePrecisionMode time, BinaryM
                 parse(IntervalMode.class, "interval.handling.mode", interval));
     }
 
+    /**
+     * Reads back what {@link #toString()} writes ({@code decimal.handling.mode=string, time.precision.mode=isostring,
+     * ...}, as a parity report's {@code eventEncoding} holds it): {@code parse(e.toString()).equals(e)}. A setting left
+     * out is Strangler's.
+     *
+     * @throws IllegalArgumentException a part that is not {@code option=value}, an unknown or repeated option, or a
+     *                                  value {@link #of} refuses
+     */
+    public static EventEncoding parse(String text) {
+        java.util.Map<String, String> settings = strangler().debeziumSettings();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String part : text.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            String option = eq < 0 ? part.trim() : part.substring(0, eq).trim();
+            if (eq < 0 || !settings.containsKey(option)) {
+                throw new IllegalArgumentException("'" + part.trim() + "' in event encoding '" + text + "' is not one "
+                        + "of " + String.join("=..., ", settings.keySet()) + "=...");
+            }
+            if (!seen.add(option)) {
+                throw new IllegalArgumentException(option + " appears twice in event encoding '" + text + "'");
+            }
+            settings.put(option, part.substring(eq + 1).trim());
+        }
+        return of(settings.get("decimal.handling.mode"), settings.get("time.precision.mode"),
+                settings.get("binary.handling.mode"), settings.get("interval.handling.mode"));
+    }
+
     private static <E extends Enum<E>> E parse(Class<E> type, String option, String value) {
         String name = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
         for (E e : type.getEnumConstants()) {

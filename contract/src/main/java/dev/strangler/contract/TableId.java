@@ -52,11 +52,7 @@ public record TableId(String schema, String table) implements Comparable<TableId
 
     /** The name as SQL: both parts double-quoted (embedded quotes doubled), so case and keywords survive. */
     public String quoted() {
-        return quote(schema) + "." + quote(table);
-    }
-
-    private static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
+        return SqlIdentifier.quote(schema) + "." + SqlIdentifier.quote(table);
     }
 
     @Override

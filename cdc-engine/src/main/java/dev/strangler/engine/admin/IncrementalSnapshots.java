@@ -82,12 +82,16 @@ public final class IncrementalSnapshots {
      * pipeline: the tables are captured by this pipeline and readable, the server takes read-only snapshots, and the
      * condition is a valid predicate on every table (planned, never run, in a read-only transaction).
      */
-    public void check(List<TableId> tables, Optional<String> where) {
-        check(SnapshotScope.of(tables, where));
+    public CheckedScope check(List<TableId> tables, Optional<String> where) {
+        return check(SnapshotScope.of(tables, where));
     }
 
-    /** Checks a request of per-table conditions, as {@link #check(List, Optional)} does one. */
-    public void check(SnapshotScope scope) {
+    /**
+     * Checks a request of per-table conditions, as {@link #check(List, Optional)} does one.
+     *
+     * @return the scope, now to be sent as it is (by {@link #request(CheckedScope)} or {@link #snapshotAndFollow})
+     */
+    public CheckedScope check(SnapshotScope scope) {
         List<TableId> tables = scope.tables();
         if (tables.isEmpty()) {
             throw new ConfigException("no table given: name the captured tables to snapshot");
@@ -118,6 +122,7 @@ public final class IncrementalSnapshots {
             throw new SourceNotReadyException("cannot check the request on PostgreSQL at " + config.source().endpoint()
                     + ": " + SourceConnections.firstLine(e), e);
         }
+        return new CheckedScope(scope);
     }
 
     private static void plan(Statement st, TableId table, Optional<String> where) throws SQLException {
@@ -137,15 +142,17 @@ public final class IncrementalSnapshots {
         }
     }
 
-    /** Asks the pipeline for an incremental snapshot; it runs when the pipeline next streams if it is not running. */
+    /**
+     * Checks, then asks the pipeline for an incremental snapshot; it runs when the pipeline next streams if it is not
+     * running.
+     */
     public SnapshotSignal request(List<TableId> tables, Optional<String> where) {
-        return request(SnapshotScope.of(tables, where));
+        return request(check(tables, where));
     }
 
-    /** Asks the pipeline for an incremental snapshot of the scope's rows. */
-    public SnapshotSignal request(SnapshotScope scope) {
-        check(scope);
-        SnapshotSignal signal = SnapshotSignal.execute(scope);
+    /** Asks the pipeline for an incremental snapshot of the checked scope's rows (sends only: it was checked). */
+    public SnapshotSignal request(CheckedScope scope) {
+        SnapshotSignal signal = SnapshotSignal.execute(scope.scope());
         send(config, signal);
         return signal;
     }
@@ -209,14 +216,17 @@ public final class IncrementalSnapshots {
      */
     public Outcome snapshotAndFollow(List<TableId> tables, Optional<String> where, Duration startTimeout,
                                      int attempts, java.util.function.Consumer<SnapshotNotice> listener) {
-        return snapshotAndFollow(SnapshotScope.of(tables, where), startTimeout, attempts, listener);
+        return snapshotAndFollow(check(tables, where), startTimeout, attempts, listener);
     }
 
-    /** Like {@link #snapshotAndFollow(List, Optional, Duration, int, java.util.function.Consumer)}, per-table rows. */
-    public Outcome snapshotAndFollow(SnapshotScope scope, Duration startTimeout, int attempts,
+    /**
+     * Like {@link #snapshotAndFollow(List, Optional, Duration, int, java.util.function.Consumer)}, for a scope checked
+     * already: each attempt only sends.
+     */
+    public Outcome snapshotAndFollow(CheckedScope scope, Duration startTimeout, int attempts,
                                      java.util.function.Consumer<SnapshotNotice> listener) {
         try (Notices notices = openNotices()) {
-            SnapshotScope pending = scope;
+            CheckedScope pending = scope;
             for (int attempt = 1; ; attempt++) {
                 SnapshotSignal signal = request(pending);
                 listener.accept(new SnapshotNotice(signal.id(), "REQUESTED", Map.of("data_collections",

@@ -1,9 +1,9 @@
 package dev.strangler.engine.doctor;
 
 import dev.strangler.contract.ServerCapabilities;
+import dev.strangler.contract.SqlIdentifier;
 import dev.strangler.contract.TableId;
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.engine.source.SqlIdentifier;
 import dev.strangler.engine.source.StranglerObjects;
 import dev.strangler.sql.StranglerSchema;
 import java.sql.Connection;

@@ -1,11 +1,11 @@
 package dev.strangler.engine.doctor;
 
 import dev.strangler.contract.ServerCapabilities;
+import dev.strangler.contract.SqlIdentifier;
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.SourceEndpoint;
 import dev.strangler.engine.source.SourceConnections;
-import dev.strangler.engine.source.SqlIdentifier;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,8 +1,8 @@
 package dev.strangler.engine.doctor;
 
 import dev.strangler.contract.ServerCapabilities;
+import dev.strangler.contract.SqlIdentifier;
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.engine.source.SqlIdentifier;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

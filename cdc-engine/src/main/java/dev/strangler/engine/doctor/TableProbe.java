@@ -2,9 +2,9 @@ package dev.strangler.engine.doctor;
 
 import dev.strangler.contract.OutboxContract;
 import dev.strangler.contract.ServerCapabilities;
+import dev.strangler.contract.SqlIdentifier;
 import dev.strangler.contract.TableId;
 import dev.strangler.engine.config.PipelineConfig;
-import dev.strangler.engine.source.SqlIdentifier;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

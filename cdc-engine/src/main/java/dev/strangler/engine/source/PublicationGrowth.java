@@ -1,5 +1,6 @@
 package dev.strangler.engine.source;
 
+import dev.strangler.contract.SqlIdentifier;
 import dev.strangler.contract.TableId;
 import dev.strangler.engine.config.PipelineConfig;
 import java.sql.Connection;

@@ -1,6 +1,7 @@
 package dev.strangler.engine.source;
 
 import dev.strangler.contract.ServerCapabilities;
+import dev.strangler.contract.SqlIdentifier;
 import dev.strangler.contract.TableId;
 import dev.strangler.engine.SourceNotReadyException;
 import dev.strangler.engine.config.PipelineConfig;
@@ -61,7 +62,7 @@ public final class StandbySource {
                 return false;
             }
             try (Statement st = p.createStatement()) {
-                st.execute("CREATE PUBLICATION \"" + pub.replace("\"", "\"\"") + "\" FOR TABLE "
+                st.execute("CREATE PUBLICATION " + SqlIdentifier.quote(pub) + " FOR TABLE "
                         + config.publishedTables(StranglerObjects.HEARTBEAT_TABLE).stream().map(TableId::quoted)
                         .collect(Collectors.joining(", ")));
             }

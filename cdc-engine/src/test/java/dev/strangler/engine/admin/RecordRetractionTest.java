@@ -43,6 +43,30 @@ class RecordRetractionTest {
     }
 
     @Test
+    void shouldReadADenseSetOfOffsetsWithOneSeekAndSeekOnlyOverLongGaps() {
+        java.util.TreeSet<Long> dense = new java.util.TreeSet<>();
+        for (long o = 100; o < 1_000_100; o += 3) {
+            dense.add(o);
+        }
+        assertThat(RecordRetraction.runs(dense, RecordRetraction.MAX_GAP))
+                .containsExactly(new RecordRetraction.Run(100, 1_000_099));
+        java.util.TreeSet<Long> sparse = new java.util.TreeSet<>(java.util.List.of(5L, 7L, 2_007L, 4_008L, 4_009L,
+                9_000_000L));
+        assertThat(RecordRetraction.runs(sparse, 2_000)).containsExactly(new RecordRetraction.Run(5, 2_007),
+                new RecordRetraction.Run(4_008, 4_009), new RecordRetraction.Run(9_000_000, 9_000_000));
+        assertThat(RecordRetraction.runs(new java.util.TreeSet<>(), 2_000)).isEmpty();
+    }
+
+    @Test
+    void shouldGroupTheRecordsByPartitionInOffsetOrderOnce() {
+        var grouped = RecordRetraction.byPartition(java.util.List.of(new RecordRetraction.Address("t", 1, 9),
+                new RecordRetraction.Address("t", 0, 4), new RecordRetraction.Address("t", 1, 2),
+                new RecordRetraction.Address("t", 1, 9)));
+        assertThat(grouped.get(new org.apache.kafka.common.TopicPartition("t", 1))).containsExactly(2L, 9L);
+        assertThat(grouped.get(new org.apache.kafka.common.TopicPartition("t", 0))).containsExactly(4L);
+    }
+
+    @Test
     void shouldRefuseATombstoneOrARecordThatIsNoChangeEvent() {
         assertThatThrownBy(() -> RecordRetraction.deleteOf(record(null))).hasMessageContaining("tombstone");
         assertThatThrownBy(() -> RecordRetraction.deleteOf(record("[1]")))

@@ -1,5 +1,6 @@
 package dev.strangler.cli.dba;
 
+import dev.strangler.contract.SqlIdentifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ public final class PsqlScript {
 
     /** psql's :"name": an identifier, always quoted (as PQescapeIdentifier). */
     public static String identifier(String value) {
-        return '"' + value.replace("\"", "\"\"") + '"';
+        return SqlIdentifier.quote(value);
     }
 
     private void scan() {

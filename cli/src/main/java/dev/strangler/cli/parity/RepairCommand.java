@@ -5,11 +5,11 @@ import dev.strangler.cli.DurationConverter;
 import dev.strangler.cli.ExitCodes;
 import dev.strangler.cli.PipelineConfigOption;
 import dev.strangler.cli.Verbosity;
-import dev.strangler.contract.EventEncoding;
 import dev.strangler.contract.TableId;
 import dev.strangler.contract.TopicNames;
 import dev.strangler.engine.SinkUnavailableException;
 import dev.strangler.engine.SourceNotReadyException;
+import dev.strangler.engine.admin.CheckedScope;
 import dev.strangler.engine.admin.IncrementalSnapshots;
 import dev.strangler.engine.admin.RecordRetraction;
 import dev.strangler.engine.admin.SnapshotScope;
@@ -20,6 +20,7 @@ import dev.strangler.parity.ParityConfig;
 import dev.strangler.parity.compare.CanonicalRowCodecs;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.model.RepairOf;
+import dev.strangler.parity.model.Verdict;
 import dev.strangler.parity.repair.DifferencesFile;
 import dev.strangler.parity.repair.KeyFilter;
 import dev.strangler.parity.repair.RepairPlan;
@@ -34,14 +35,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "repair", mixinStandardHelpOptions = true,
@@ -50,7 +54,8 @@ import picocli.CommandLine.Spec;
                 + "comparable (Debezium's incremental snapshot, read-only, so a change made meanwhile is never "
                 + "overtaken by an older read), retracts the keys the topic holds but the table does not (a delete "
                 + "and a tombstone, header strangler.repair), then checks the repaired tables again and writes a new "
-                + "report that references the repaired one.",
+                + "report that references the repaired one; while that check is NO-GO with keys a repair can mend, "
+                + "repairs them from it in turn, --rounds in all.",
             "Refuses an UNVERIFIABLE report, one of another pipeline, one older than --max-age and one cut later than "
                 + "the slot has reached (the slot was created again since).",
             "Exit code: the new check's (0 GO, 1 NO-GO, 2 UNVERIFIABLE); 0 after --dry-run; 78 for a report it "
@@ -99,29 +104,71 @@ public final class RepairCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
+            description = "Repairs in all: while the new check is NO-GO with keys a repair can mend, they are repaired "
+                    + "from its report in turn (Debezium 3.6.1 can publish a re-read's rows as rows of another table "
+                    + "when its first chunk races the stream; the next round retracts them) (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    /** What every round published, for the last check's repairOf. */
+    private long republished;
+    private long retractedTotal;
+    private final Set<String> wholeTables = new LinkedHashSet<>();
+
     @Override
     public Integer call() throws Exception {
         verbosity.apply();
+        if (rounds < 1) {
+            throw new ParameterException(spec.commandLine(), "--rounds must be 1 or more, not " + rounds);
+        }
         PipelineConfig pipeline = config.load();
         PrintWriter stdout = spec.commandLine().getOut();
-        RepairPlan plan = RepairPlan.load(report, maxKeys);
-        ParityConfig parity = ParitySettings.from(pipeline, plan.tableIds().stream().map(TableId::toString).toList(),
-                        0, tolerances(plan), timeout, 20, null)
-                .withEventEncoding(encoding(plan)).withAcceptNotComparable(plan.acceptNotComparable())
-                .withAcceptHistoryGaps(plan.acceptHistoryGaps());
-        SnapshotScope scope = scope(plan, parity);
-        plan.notRepairable().forEach(line -> stdout.println("not repairable: " + line));
-        if (plan.tables().isEmpty()) {
-            stdout.println("nothing to repair: report " + plan.runId() + " has no table a repair can mend");
-            return plan.notRepairable().isEmpty() ? ExitCodes.OK : ExitCodes.FINDINGS;
+        RepairPlan first = RepairPlan.load(report, maxKeys);
+        // every round checks the tables the repaired report found NO-GO, with its tolerances and options
+        ParityConfig parity = ParitySettings.from(pipeline, first.tableIds().stream().map(TableId::toString).toList(),
+                        0, tolerances(first), timeout, 20, null)
+                .withEventEncoding(first.eventEncoding()).withAcceptNotComparable(first.acceptNotComparable())
+                .withAcceptHistoryGaps(first.acceptHistoryGaps());
+        SnapshotScope scope = scope(first, parity);
+        first.notRepairable().forEach(line -> stdout.println("not repairable: " + line));
+        if (first.tables().isEmpty()) {
+            stdout.println("nothing to repair: report " + first.runId() + " has no table a repair can mend");
+            return first.notRepairable().isEmpty() ? ExitCodes.OK : ExitCodes.FINDINGS;
         }
-        describe(plan, scope, stdout);
+        describe(first, scope, stdout);
         if (dryRun) {
             stdout.println("dry run: nothing was published");
             return ExitCodes.OK;
         }
+        RepairPlan plan = first;
+        for (int round = 1; ; round++) {
+            Optional<Integer> notCompleted = retractAndReRead(pipeline, plan, scope, stdout);
+            if (notCompleted.isPresent()) {
+                return notCompleted.get();
+            }
+            ParityReport checked = checkAgain(parity, first, stdout);
+            if (checked.verdict() != Verdict.NO_GO || round >= rounds) {
+                return checked.verdict().exitCode();
+            }
+            RepairPlan next = RepairPlan.load(out.resolve(ReportWriter.JSON), maxKeys);
+            if (next.tables().isEmpty()) {
+                return checked.verdict().exitCode();
+            }
+            stdout.println("round " + (round + 1) + " of " + rounds + ": repairing what the new check found (a "
+                    + "re-read whose first chunk raced the stream can publish rows as another table's in Debezium "
+                    + "3.6.1)");
+            plan = next;
+            scope = scope(plan, parity);
+            describe(plan, scope, stdout);
+        }
+    }
+
+    /** Retracts the plan's extra keys, then re-reads its keys; the exit code when the re-read did not complete. */
+    private Optional<Integer> retractAndReRead(PipelineConfig pipeline, RepairPlan plan, SnapshotScope scope,
+                                               PrintWriter stdout) {
         IncrementalSnapshots snapshots = new IncrementalSnapshots(pipeline);
-        snapshots.check(scope); // before anything is published: a request the pipeline would refuse fails here
+        // before anything is published: a request the pipeline would refuse fails here, and is sent as checked
+        CheckedScope request = snapshots.check(scope);
         List<RecordRetraction.Address> extras = new ArrayList<>();
         plan.tables().forEach(t -> t.extras().forEach(e -> extras.add(
                 new RecordRetraction.Address(t.topic(), e.partition(), e.offset()))));
@@ -130,28 +177,36 @@ public final class RepairCommand implements Callable<Integer> {
         if (retracted > 0) {
             stdout.println("retracted " + retracted + " key(s) (a delete and a tombstone each)");
         }
-        IncrementalSnapshots.Outcome outcome = snapshots.snapshotAndFollow(scope, startTimeout, ATTEMPTS, notice -> {
+        retractedTotal += retracted;
+        IncrementalSnapshots.Outcome outcome = snapshots.snapshotAndFollow(request, startTimeout, ATTEMPTS, notice -> {
             stdout.println(notice.type().equals("REQUESTED") ? "re-reading " + notice.describe()
                     : "  " + notice.describe());
             stdout.flush();
         });
         if (outcome != IncrementalSnapshots.Outcome.COMPLETED) {
-            return notCompleted(outcome, pipeline);
+            return Optional.of(notCompleted(outcome, pipeline));
         }
-        stdout.println("re-read completed; checking " + plan.tables().size() + " table(s) again");
+        republished += plan.keysToRepublish();
+        plan.tables().stream().filter(RepairPlan.TableRepair::wholeTable).forEach(t -> wholeTables.add(
+                t.table().toString()));
+        return Optional.empty();
+    }
+
+    /** The repaired report's NO-GO tables checked at a new cut; the reports written to --out and summed up. */
+    private ParityReport checkAgain(ParityConfig parity, RepairPlan first, PrintWriter stdout) throws Exception {
+        stdout.println("re-read completed; checking " + first.tables().size() + " table(s) again");
         stdout.flush();
         StderrProgress progress = new StderrProgress(spec.commandLine().getErr(), System.console() != null);
         ParityReport checked = new ParityChecker(parity, CanonicalRowCodecs.factory(
                 parity.unavailableValuePlaceholder(), parity.eventEncoding()), progress)
                 .writingDifferingKeysTo(out.resolve(DifferencesFile.NAME)).run()
-                .withRepairOf(new RepairOf(plan.runId(), report.toString(), plan.keysToRepublish(), retracted,
-                        plan.tables().stream().filter(RepairPlan.TableRepair::wholeTable)
-                                .map(t -> t.table().toString()).toList()));
+                .withRepairOf(new RepairOf(first.runId(), report.toString(), republished, retractedTotal,
+                        List.copyOf(wholeTables)));
         progress.finish();
         ReportFiles files = new ReportWriter().write(checked, out);
         ParitySummaryText.print(checked, files, stdout);
         stdout.flush();
-        return checked.verdict().exitCode();
+        return checked;
     }
 
     /** Per table: the keys to read again by name, or every row when they are too many or cannot be named. */
@@ -202,24 +257,6 @@ public final class RepairCommand implements Callable<Integer> {
         Map<String, Long> tolerances = new LinkedHashMap<>();
         plan.tables().forEach(t -> tolerances.put(t.table().toString(), t.tolerance()));
         return tolerances;
-    }
-
-    /** The encoding the repaired run read events with (report.json's eventEncoding), Strangler's if it says none. */
-    private static EventEncoding encoding(RepairPlan plan) {
-        if (plan.eventEncoding() == null || plan.eventEncoding().isBlank()) {
-            return EventEncoding.strangler();
-        }
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (String part : plan.eventEncoding().split(",")) {
-            String[] kv = part.trim().split("=", 2);
-            if (kv.length == 2) {
-                settings.put(kv[0], kv[1]);
-            }
-        }
-        return EventEncoding.of(settings.getOrDefault("decimal.handling.mode", "string"),
-                settings.getOrDefault("time.precision.mode", "isostring"),
-                settings.getOrDefault("binary.handling.mode", "base64"),
-                settings.getOrDefault("interval.handling.mode", "string"));
     }
 
     private int notCompleted(IncrementalSnapshots.Outcome outcome, PipelineConfig pipeline) {

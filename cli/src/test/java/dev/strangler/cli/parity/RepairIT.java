@@ -162,7 +162,20 @@ class RepairIT {
             JsonNode repaired = JSON.readTree(after.resolve("report.json").toFile());
             assertThat(repaired.path("verdict").asText()).isEqualTo("GO");
             assertThat(repaired.path("repairOf").path("runId").asText()).isEqualTo(report.path("runId").asText());
-            assertThat(repaired.path("repairOf").path("keysRetracted").asLong()).isEqualTo(4 + 19);
+            // Debezium 3.6.1: when the re-read's first chunk (on its signal thread) races a change streamed at that
+            // moment, its buffered shop.items rows can be published as rows of shop.notes ("100" to "1005", seen in
+            // 2 of 5 runs); the next round retracts each such key, so none stays live in the notes topic
+            List<ConsumerRecord<byte[], byte[]>> notesAfter = records("notes").stream()
+                    .skip(endsBefore.get("notes")).toList();
+            List<String> foreign = notesAfter.stream().filter(r -> r.value() != null
+                    && "r".equals(value(r).path("op").asText())).map(r -> value(r).path("after").path("code")
+                    .asText()).filter(code -> !code.equals("n1")).distinct().toList();
+            for (String code : foreign) {
+                assertThat(lastOf(notesAfter, code).value()).as("a row of another table in the notes topic, "
+                        + code + ", ends with the repair's tombstone").isNull();
+                assertThat(repair.out()).contains("round 2 of 3");
+            }
+            assertThat(repaired.path("repairOf").path("keysRetracted").asLong()).isEqualTo(4 + 19 + foreign.size());
             assertThat(repaired.path("tables").size()).as("only the affected tables checked again").isEqualTo(2);
 
             // history, not only state: exactly one repair delete per retracted key, each followed by a tombstone
@@ -252,6 +265,21 @@ class RepairIT {
             producer.send(new ProducerRecord<>(NAME + ".shop." + table, JSON.writeValueAsBytes(key),
                     JSON.writeValueAsBytes(value))).get();
         }
+    }
+
+    /** The last of the records of one notes key. */
+    private static ConsumerRecord<byte[], byte[]> lastOf(List<ConsumerRecord<byte[], byte[]>> records, String code) {
+        ConsumerRecord<byte[], byte[]> last = null;
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            try {
+                if (JSON.readTree(r.key()).path("code").asText().equals(code)) {
+                    last = r;
+                }
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return last;
     }
 
     private static long key(ConsumerRecord<byte[], byte[]> r) {

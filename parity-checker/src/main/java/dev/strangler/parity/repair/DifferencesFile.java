@@ -6,16 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strangler.contract.TableId;
 import dev.strangler.parity.compare.DifferingKeys;
 import dev.strangler.parity.model.FindingKind;
+import dev.strangler.parity.report.AtomicFile;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,18 +50,15 @@ public final class DifferencesFile {
     /** Writes the keys as the comparisons find them; nothing appears at the target unless committed. */
     public static final class Writer implements DifferingKeys, AutoCloseable {
         private final Path target;
-        private final Path tmp;
+        private final AtomicFile file;
         private final BufferedWriter out;
-        private boolean committed;
 
         private Writer(Path target, String runId) {
             this.target = target;
-            this.tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
-                    + Long.toHexString(System.nanoTime()) + ".tmp");
             try {
                 Files.createDirectories(target.toAbsolutePath().getParent());
-                this.out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE);
+                this.file = AtomicFile.create(target);
+                this.out = new BufferedWriter(new OutputStreamWriter(file.out(), StandardCharsets.UTF_8));
                 ObjectNode header = JSON.createObjectNode().put("format", FORMAT).put("runId", runId);
                 out.write(header.toString());
                 out.newLine();
@@ -89,13 +85,8 @@ public final class DifferencesFile {
         /** Puts the finished file in place (atomically where the file system can). */
         public void commit() {
             try {
-                out.close();
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-                committed = true;
+                out.flush();
+                file.commit();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + target, e);
             }
@@ -104,12 +95,9 @@ public final class DifferencesFile {
         @Override
         public void close() {
             try {
-                out.close();
-                if (!committed) {
-                    Files.deleteIfExists(tmp);
-                }
+                file.close();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot clean up " + tmp, e);
+                throw new UncheckedIOException("cannot clean up beside " + target, e);
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.strangler.parity.repair;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strangler.contract.SqlIdentifier;
 import dev.strangler.contract.TableId;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -55,7 +56,7 @@ public final class KeyFilter {
         keys.get(0).fieldNames().forEachRemaining(columns::add);
         StringBuilder sql = new StringBuilder("(");
         for (int i = 0; i < columns.size(); i++) {
-            sql.append(i == 0 ? "" : ",").append(ident(columns.get(i)));
+            sql.append(i == 0 ? "" : ",").append(SqlIdentifier.quote(columns.get(i)));
         }
         sql.append(") IN (");
         boolean first = true;
@@ -81,9 +82,5 @@ public final class KeyFilter {
         String text = value.isTextual() ? value.textValue()
                 : value.isNumber() && value.isFloatingPointNumber() ? value.decimalValue().toPlainString() : value.asText();
         return "'" + text.replace("'", "''") + "'";
-    }
-
-    private static String ident(String name) {
-        return "\"" + name.replace("\"", "\"\"") + "\"";
     }
 }

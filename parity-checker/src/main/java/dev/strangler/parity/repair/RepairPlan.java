@@ -2,6 +2,7 @@ package dev.strangler.parity.repair;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strangler.contract.EventEncoding;
 import dev.strangler.contract.TableId;
 import dev.strangler.parity.model.Direction;
 import dev.strangler.parity.model.FindingKind;
@@ -21,9 +22,11 @@ import java.util.List;
  * <p>A report whose verdict is UNVERIFIABLE is refused: it does not say which keys differ. A NO-GO table without
  * differing keys (its verdict comes from a history gap, an incomplete transaction or a stream anomaly) is listed in
  * {@link #notRepairable()}: publishing rows again mends the state, never the history.
+ *
+ * @param eventEncoding how the repaired run read the events (report.json's {@code eventEncoding})
  */
 public record RepairPlan(Path reportFile, String runId, Instant startedAt, String slot, String topicPrefix,
-                         long cutWalLsn, String cutWalLsnText, String eventEncoding, boolean acceptNotComparable,
+                         long cutWalLsn, String cutWalLsnText, EventEncoding eventEncoding, boolean acceptNotComparable,
                          boolean acceptHistoryGaps, List<TableRepair> tables, List<String> notRepairable) {
 
     /** Extra keys kept in memory per table to retract; a table with more is refused (see {@link #load}). */
@@ -134,9 +137,20 @@ public record RepairPlan(Path reportFile, String runId, Instant startedAt, Strin
         JsonNode cut = report.path("cut");
         return new RepairPlan(reportJson, runId, Instant.parse(report.path("startedAt").asText()),
                 report.path("slot").asText(), report.path("topicPrefix").asText(),
-                cut.path("walLsnValue").asLong(-1), cut.path("walLsn").asText(), report.path("eventEncoding")
-                .asText(null), report.path("acceptNotComparable").asBoolean(false),
+                cut.path("walLsnValue").asLong(-1), cut.path("walLsn").asText(), encoding(reportJson, report),
+                report.path("acceptNotComparable").asBoolean(false),
                 report.path("acceptHistoryGaps").asBoolean(false), tables, notRepairable);
+    }
+
+    /** The encoding the repaired run read events with, so the check afterwards reads them alike; Strangler's if none. */
+    private static EventEncoding encoding(Path reportJson, JsonNode report) {
+        String text = report.path("eventEncoding").asText("");
+        try {
+            return text.isBlank() ? EventEncoding.strangler() : EventEncoding.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new RepairRefusedException("report " + reportJson + " names an event encoding the check cannot "
+                    + "read events with: " + e.getMessage());
+        }
     }
 
     private static String whyNoGo(JsonNode t) {

@@ -5,11 +5,8 @@ import dev.strangler.parity.report.view.ReportView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,24 +56,8 @@ public final class ReportWriter {
         }
     }
 
-    /**
-     * Writes beside the target, then moves over it. The temporary file is created like any new file (so the report
-     * gets the umask's permissions, not a private temp file's) under a name no other writer uses.
-     */
     private static void replace(Path target, String content) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + Long.toHexString(System.nanoTime()) + ".tmp");
-        try {
-            // getBytes, not writeString: a lone surrogate in user data becomes '?' instead of failing the write
-            Files.write(tmp, content.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        // getBytes, not writeString: a lone surrogate in user data becomes '?' instead of failing the write
+        AtomicFile.write(target, content.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,4 +1,4 @@
-package dev.strangler.engine.source;
+package dev.strangler.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
