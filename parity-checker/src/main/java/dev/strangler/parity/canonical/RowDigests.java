@@ -157,6 +157,9 @@ public final class RowDigests {
     }
 
     private static String unquote(String canonical) {
+        if (canonical.indexOf('\\') < 0 && canonical.length() >= 2 && canonical.endsWith("\"")) {
+            return canonical.substring(1, canonical.length() - 1); // no escape: the text between the quotes
+        }
         try {
             return JsonDocs.MAPPER.readTree(canonical).textValue();
         } catch (JsonProcessingException e) {
