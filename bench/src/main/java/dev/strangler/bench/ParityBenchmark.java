@@ -65,6 +65,8 @@ public final class ParityBenchmark {
         List<String> tableCompare = List.of("scan");
         /** Steps: before each, rows are changed behind the pipeline until this many differ; then every mode runs. */
         List<Long> differences = List.of(0L);
+        /** The scan at the first step only: its cost does not depend on how many rows differ. */
+        boolean scanOnce;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -89,6 +91,7 @@ public final class ParityBenchmark {
                     case "--timeout-seconds" -> { o.timeout = Duration.ofSeconds(Long.parseLong(require(a, value))); i++; }
                     case "--wait-quiet" -> { o.waitQuiet = Duration.ofSeconds(Long.parseLong(require(a, value))); i++; }
                     case "--no-jdbc-baseline" -> o.jdbcBaseline = false;
+                    case "--scan-once" -> o.scanOnce = true;
                     case "--table-compare" -> {
                         o.tableCompare = List.of(require(a, value).split(","));
                         o.tableCompare.forEach(dev.strangler.parity.TableCompare.Mode::parse);
@@ -146,6 +149,8 @@ public final class ParityBenchmark {
                                              table out of its publication meanwhile), spread evenly over the
                                              keys: before each step more rows are changed until N differ, then
                                              every mode runs and must find exactly those rows (default 0)
+                      --scan-once            the scan at the first step only (its cost does not depend on the
+                                             differences), the other modes at every step
                       --out DIR              keep logs, properties (and the spill, while it runs) here
                                              (default: a temporary directory, deleted at the end)""";
         }
@@ -241,6 +246,9 @@ public final class ParityBenchmark {
                 awaitSlotPastCurrentWal(sandbox);
                 List<CheckRun> checks = new ArrayList<>();
                 for (String mode : options.tableCompare) {
+                    if (options.scanOnce && mode.equals("scan") && !steps.isEmpty()) {
+                        continue;
+                    }
                     Quiet.await(options.waitQuiet, pipeline.pid());
                     checks.add(runCheck(sandbox, work, pipeline.pid(), mode, changed));
                 }
@@ -264,8 +272,10 @@ public final class ParityBenchmark {
                             slotWaitMillis, copy1, copy2, jdbc, check);
                 }
             }
+            CheckRun firstScan = steps.stream().flatMap(List::stream).filter(c -> c.mode().equals("scan")).findFirst()
+                    .orElse(null);
             for (List<CheckRun> checks : steps) {
-                compareModes(checks);
+                compareModes(checks, firstScan);
             }
             if (options.out != null) {
                 out.println("logs and properties: " + work.toAbsolutePath());
@@ -476,23 +486,28 @@ public final class ParityBenchmark {
     }
 
     /** The in-database runs against the first scan of the same run: time, CPU, rows fetched. */
-    private void compareModes(List<CheckRun> checks) {
-        CheckRun scan = checks.stream().filter(c -> c.mode().equals("scan")).findFirst().orElse(null);
-        if (scan == null || checks.size() < 2) {
+    private void compareModes(List<CheckRun> checks, CheckRun firstScan) {
+        CheckRun scan = checks.stream().filter(c -> c.mode().equals("scan")).findFirst().orElse(firstScan);
+        if (scan == null || checks.isEmpty()) {
             return;
         }
         out.println();
-        out.printf(Locale.ROOT, "Modes compared on the same data (%,d rows changed behind the pipeline):%n",
-                scan.differences());
-        String fmt = "%-12s | %9s | %9s | %12s | %12s | %12s | %10s | %10s%n";
-        out.printf(Locale.ROOT, fmt, "mode", "run() s", "x scan", "check CPU s", "PG CPU s", "rows fetched",
-                "buckets", "differing");
+        out.printf(Locale.ROOT, "%,d rows changed behind the pipeline; x scan: against the scan with %,d:%n",
+                checks.get(0).differences(), scan.differences());
+        String fmt = "%-12s | %9s | %9s | %12s | %9s | %12s | %9s | %12s | %10s | %10s%n";
+        out.printf(Locale.ROOT, fmt, "mode", "run() s", "x scan", "check CPU s", "x scan", "PG CPU s", "x scan",
+                "rows fetched", "buckets", "differing");
+        double scanCheckCpu = scan.cpu().groups().getOrDefault("parity check JVM", 0L);
+        double scanPgCpu = scan.cpu().groups().getOrDefault("PostgreSQL", 0L);
         for (CheckRun c : checks) {
             long run = c.num("runEndMillis") - c.num("runStartMillis");
             long scanRun = scan.num("runEndMillis") - scan.num("runStartMillis");
+            long checkCpu = c.cpu().groups().getOrDefault("parity check JVM", 0L);
+            long pgCpu = c.cpu().groups().getOrDefault("PostgreSQL", 0L);
             out.printf(Locale.ROOT, fmt, c.mode(), secs(run), String.format(Locale.ROOT, "%.2f",
-                            (double) run / Math.max(1, scanRun)), secs(c.cpu().groups().getOrDefault("parity check JVM", 0L)),
-                    secs(c.cpu().groups().getOrDefault("PostgreSQL", 0L)),
+                            (double) run / Math.max(1, scanRun)), secs(checkCpu),
+                    String.format(Locale.ROOT, "%.2f", checkCpu / Math.max(1, scanCheckCpu)), secs(pgCpu),
+                    String.format(Locale.ROOT, "%.2f", pgCpu / Math.max(1, scanPgCpu)),
                     String.format(Locale.ROOT, "%,d", c.num("rowsFetched")),
                     String.format(Locale.ROOT, "%,d", c.num("buckets")),
                     String.format(Locale.ROOT, "%,d", c.num("differingBuckets")));
