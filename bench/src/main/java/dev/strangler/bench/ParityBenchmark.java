@@ -61,6 +61,12 @@ public final class ParityBenchmark {
         Duration waitQuiet = Duration.ZERO;
         boolean jdbcBaseline = true;
         Path out;
+        /** The check runs once per mode, in this order, each in its own JVM, on the same data. */
+        List<String> tableCompare = List.of("scan");
+        /** Steps: before each, rows are changed behind the pipeline until this many differ; then every mode runs. */
+        List<Long> differences = List.of(0L);
+        /** The scan at the first step only: its cost does not depend on how many rows differ. */
+        boolean scanOnce;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -85,6 +91,17 @@ public final class ParityBenchmark {
                     case "--timeout-seconds" -> { o.timeout = Duration.ofSeconds(Long.parseLong(require(a, value))); i++; }
                     case "--wait-quiet" -> { o.waitQuiet = Duration.ofSeconds(Long.parseLong(require(a, value))); i++; }
                     case "--no-jdbc-baseline" -> o.jdbcBaseline = false;
+                    case "--scan-once" -> o.scanOnce = true;
+                    case "--table-compare" -> {
+                        o.tableCompare = List.of(require(a, value).split(","));
+                        o.tableCompare.forEach(dev.strangler.parity.TableCompare.Mode::parse);
+                        i++;
+                    }
+                    case "--differences" -> {
+                        o.differences = java.util.Arrays.stream(require(a, value).replace("_", "").split(","))
+                                .map(Long::parseLong).toList();
+                        i++;
+                    }
                     case "--out" -> { o.out = Path.of(require(a, value)); i++; }
                     case "-h", "--help" -> {
                         System.out.println(usage());
@@ -95,6 +112,13 @@ public final class ParityBenchmark {
             }
             if (o.rows < 1) {
                 throw new IllegalArgumentException("--rows must be at least 1");
+            }
+            for (int d = 0; d < o.differences.size(); d++) {
+                long n = o.differences.get(d);
+                if (n < 0 || n > o.rows || (d > 0 && n < o.differences.get(d - 1))) {
+                    throw new IllegalArgumentException("--differences takes rising counts between 0 and --rows ("
+                            + o.rows + "), not " + o.differences);
+                }
             }
             return o;
         }
@@ -119,6 +143,14 @@ public final class ParityBenchmark {
                       --wait-quiet SECONDS   before each measurement, wait up to this long until other
                                              processes use less than 1/4 of a core (default 0)
                       --no-jdbc-baseline     skip the plain JDBC scan after the check
+                      --table-compare MODES  the check once per mode, comma-separated, in this order: scan,
+                                             in-database (default scan); ratios against the first scan
+                      --differences N,...    rising counts of rows changed behind the pipeline's back (the
+                                             table out of its publication meanwhile), spread evenly over the
+                                             keys: before each step more rows are changed until N differ, then
+                                             every mode runs and must find exactly those rows (default 0)
+                      --scan-once            the scan at the first step only (its cost does not depend on the
+                                             differences), the other modes at every step
                       --out DIR              keep logs, properties (and the spill, while it runs) here
                                              (default: a temporary directory, deleted at the end)""";
         }
@@ -208,8 +240,20 @@ public final class ParityBenchmark {
             Quiet.await(options.waitQuiet, pipeline.pid());
             Scan copy1 = copy(sandbox, cpu, "COPY, before the check");
 
-            Quiet.await(options.waitQuiet, pipeline.pid());
-            CheckRun check = runCheck(sandbox, work, pipeline.pid());
+            List<List<CheckRun>> steps = new ArrayList<>();
+            for (long differences : options.differences) {
+                long changed = differences == 0 ? 0 : changeBehindThePipeline(sandbox, differences);
+                awaitSlotPastCurrentWal(sandbox);
+                List<CheckRun> checks = new ArrayList<>();
+                for (String mode : options.tableCompare) {
+                    if (options.scanOnce && mode.equals("scan") && !steps.isEmpty()) {
+                        continue;
+                    }
+                    Quiet.await(options.waitQuiet, pipeline.pid());
+                    checks.add(runCheck(sandbox, work, pipeline.pid(), mode, changed));
+                }
+                steps.add(checks);
+            }
 
             Quiet.await(options.waitQuiet, pipeline.pid());
             Scan copy2 = copy(sandbox, cpu, "COPY, after the check");
@@ -221,8 +265,18 @@ public final class ParityBenchmark {
             pipeline.release();
             pipeline.awaitExit(Duration.ofSeconds(120));
 
-            boolean valid = report(load, snapshot, snapshotUsage, pipeline.launchMillis(), topicRecords, topicBytes,
-                    slotWaitMillis, copy1, copy2, jdbc, check);
+            boolean valid = true;
+            for (List<CheckRun> checks : steps) {
+                for (CheckRun check : checks) {
+                    valid &= report(load, snapshot, snapshotUsage, pipeline.launchMillis(), topicRecords, topicBytes,
+                            slotWaitMillis, copy1, copy2, jdbc, check);
+                }
+            }
+            CheckRun firstScan = steps.stream().flatMap(List::stream).filter(c -> c.mode().equals("scan")).findFirst()
+                    .orElse(null);
+            for (List<CheckRun> checks : steps) {
+                compareModes(checks, firstScan);
+            }
             if (options.out != null) {
                 out.println("logs and properties: " + work.toAbsolutePath());
             }
@@ -393,13 +447,82 @@ public final class ParityBenchmark {
         }
     }
 
-    record CheckRun(ChildJvm.Line result, long launchMillis, CpuAccount.Usage cpu) {
+    /**
+     * Changes {@code n} rows, spread evenly over the keys, while the table is out of the pipeline's publication: the
+     * pipeline never sees these changes, as with a write that bypassed it, so the check must report each of them.
+     */
+    private static long changeBehindThePipeline(Sandbox sandbox, long n) throws SQLException {
+        try (Connection c = sandbox.postgres().connect(DATABASE); Statement st = c.createStatement()) {
+            String publication;
+            try (ResultSet rs = st.executeQuery("SELECT pubname FROM pg_publication_tables WHERE schemaname = 'bench' "
+                    + "AND tablename = 'parity_items'")) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("no publication holds " + TABLE);
+                }
+                publication = rs.getString(1);
+            }
+            st.execute("ALTER PUBLICATION \"" + publication + "\" DROP TABLE " + TABLE);
+            long total;
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + TABLE)) {
+                rs.next();
+                total = rs.getLong(1);
+            }
+            long step = total / n;
+            // keys 1, 1 + step, ...: a later step's keys include an earlier one's when its step divides the earlier
+            int added = st.executeUpdate("UPDATE " + TABLE + " SET name = name || ' (changed behind the pipeline)' "
+                    + "WHERE id % " + step + " = 1 % " + step + " AND id <= " + (step * (n - 1) + 1)
+                    + " AND name NOT LIKE '%(changed behind the pipeline)'");
+            st.execute("ALTER PUBLICATION \"" + publication + "\" ADD TABLE " + TABLE);
+            long changed;
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + TABLE + " WHERE name LIKE "
+                    + "'%(changed behind the pipeline)'")) {
+                rs.next();
+                changed = rs.getLong(1);
+            }
+            LOG.info("{} more rows changed behind the pipeline (every {}th key, the table out of publication {}): {} "
+                    + "in all", added, step, publication, changed);
+            return changed;
+        }
+    }
+
+    /** The in-database runs against the first scan of the same run: time, CPU, rows fetched. */
+    private void compareModes(List<CheckRun> checks, CheckRun firstScan) {
+        CheckRun scan = checks.stream().filter(c -> c.mode().equals("scan")).findFirst().orElse(firstScan);
+        if (scan == null || checks.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.printf(Locale.ROOT, "%,d rows changed behind the pipeline; x scan: against the scan with %,d:%n",
+                checks.get(0).differences(), scan.differences());
+        String fmt = "%-12s | %9s | %9s | %12s | %9s | %12s | %9s | %12s | %10s | %10s%n";
+        out.printf(Locale.ROOT, fmt, "mode", "run() s", "x scan", "check CPU s", "x scan", "PG CPU s", "x scan",
+                "rows fetched", "buckets", "differing");
+        double scanCheckCpu = scan.cpu().groups().getOrDefault("parity check JVM", 0L);
+        double scanPgCpu = scan.cpu().groups().getOrDefault("PostgreSQL", 0L);
+        for (CheckRun c : checks) {
+            long run = c.num("runEndMillis") - c.num("runStartMillis");
+            long scanRun = scan.num("runEndMillis") - scan.num("runStartMillis");
+            long checkCpu = c.cpu().groups().getOrDefault("parity check JVM", 0L);
+            long pgCpu = c.cpu().groups().getOrDefault("PostgreSQL", 0L);
+            out.printf(Locale.ROOT, fmt, c.mode(), secs(run), String.format(Locale.ROOT, "%.2f",
+                            (double) run / Math.max(1, scanRun)), secs(checkCpu),
+                    String.format(Locale.ROOT, "%.2f", checkCpu / Math.max(1, scanCheckCpu)), secs(pgCpu),
+                    String.format(Locale.ROOT, "%.2f", pgCpu / Math.max(1, scanPgCpu)),
+                    String.format(Locale.ROOT, "%,d", c.num("rowsFetched")),
+                    String.format(Locale.ROOT, "%,d", c.num("buckets")),
+                    String.format(Locale.ROOT, "%,d", c.num("differingBuckets")));
+        }
+        out.flush();
+    }
+
+    record CheckRun(String mode, long differences, ChildJvm.Line result, long launchMillis, CpuAccount.Usage cpu) {
         long num(String key) {
             return result.num(key);
         }
     }
 
-    private CheckRun runCheck(Sandbox sandbox, Path work, long pipelinePid) throws Exception {
+    private CheckRun runCheck(Sandbox sandbox, Path work, long pipelinePid, String mode, long differences)
+            throws Exception {
         Properties p = new Properties();
         p.setProperty("jdbcUrl", sandbox.postgres().jdbcUrl(DATABASE));
         p.setProperty("user", sandbox.postgres().superuser());
@@ -410,12 +533,13 @@ public final class ParityBenchmark {
         p.setProperty("table", TABLE);
         p.setProperty("workDirectory", work.resolve("spill").toAbsolutePath().toString());
         p.setProperty("timeoutSeconds", "300");
+        p.setProperty("tableCompare", mode);
         Path file = work.resolve("check.properties");
         try (var w = Files.newBufferedWriter(file)) {
             p.store(w, "parity benchmark check");
         }
         List<String> jvmArgs = new ArrayList<>(options.checkJvmArgs);
-        LOG.info("parity check in its own JVM (-Xmx{}{}) ...", options.checkXmx,
+        LOG.info("parity check ({}) in its own JVM (-Xmx{}{}) ...", mode, options.checkXmx,
                 jvmArgs.isEmpty() ? "" : " " + String.join(" ", jvmArgs));
         long[] lastLog = {0};
         ChildJvm check = ChildJvm.launch("parity-check", options.checkXmx, jvmArgs, ParityCheckMain.class,
@@ -436,7 +560,7 @@ public final class ParityBenchmark {
             // The child reports its own CPU: it may have exited before the tracker's last sample.
             CpuAccount.Usage usage = tracker.finish().withGroup("parity check JVM", result.num("cpuMillis"));
             check.awaitExit(Duration.ofSeconds(60));
-            return new CheckRun(result, check.launchMillis(), usage);
+            return new CheckRun(mode, differences, result, check.launchMillis(), usage);
         } finally {
             check.close();
         }
@@ -447,7 +571,8 @@ public final class ParityBenchmark {
                            Scan jdbc, CheckRun check) {
         long n = load.rows();
         out.println();
-        out.printf(Locale.ROOT, "Parity benchmark, %s, %d cores, %s %s, Java %s%n", LocalDate.now(),
+        out.printf(Locale.ROOT, "Parity benchmark, check with --table-compare %s and %,d rows changed behind the "
+                + "pipeline, %s, %d cores, %s %s, Java %s%n", check.mode(), check.differences(), LocalDate.now(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
                 System.getProperty("os.arch"), System.getProperty("java.version"));
         out.printf(Locale.ROOT, "table %s: %,d rows (bigint pk, text, nullable text, numeric(12,2), timestamptz, "
@@ -558,8 +683,10 @@ public final class ParityBenchmark {
         out.printf(Locale.ROOT, "stream side: %s events/s%n", rate(streamRate));
 
         List<String> problems = new ArrayList<>();
-        if (!"GO".equals(verdict)) {
-            problems.add("verdict " + verdict + " (reason: " + check.result().str("reason") + ")");
+        String expected = check.differences() == 0 ? "GO" : "NO_GO";
+        if (!expected.equals(verdict)) {
+            problems.add("verdict " + verdict + ", expected " + expected + " (reason: " + check.result().str("reason")
+                    + ")");
         }
         if (check.num("rowsInTable") != n) {
             problems.add("the check read " + check.num("rowsInTable") + " rows, the table has " + n);
@@ -567,9 +694,12 @@ public final class ParityBenchmark {
         if (check.num("liveKeysInStream") != n) {
             problems.add("the stream folded to " + check.num("liveKeysInStream") + " live keys, expected " + n);
         }
-        if (check.num("findings") != 0) {
-            problems.add(check.num("findings") + " findings");
+        if (check.num("findings") != check.differences()) {
+            problems.add(check.num("findings") + " findings, expected " + check.differences());
         }
+        out.printf(Locale.ROOT, "rows compared: %s, %,d rows fetched, %,d of %,d key buckets differed%n",
+                check.result().str("compareKind"), check.num("rowsFetched"), check.num("differingBuckets"),
+                check.num("buckets"));
         // the reader's count: the topic's end offsets also count the markers of the pipeline's Kafka transactions
         // (delivery.guarantee=exactly_once, one per batch), which are not records
         if (check.num("streamEvents") != n) {

@@ -2,6 +2,7 @@ package dev.strangler.bench;
 
 import dev.strangler.parity.ParityChecker;
 import dev.strangler.parity.ParityConfig;
+import dev.strangler.parity.TableCompare;
 import dev.strangler.parity.Progress;
 import dev.strangler.parity.compare.CanonicalRowCodecs;
 import dev.strangler.parity.model.ParityReport;
@@ -117,7 +118,9 @@ public final class ParityCheckMain {
                     p.getProperty("password"), p.getProperty("slot"), p.getProperty("bootstrapServers"), Map.of(),
                     p.getProperty("topicPrefix"), List.of(p.getProperty("table")), 0, Map.of(),
                     Duration.ofSeconds(Long.parseLong(p.getProperty("timeoutSeconds"))), 20, work,
-                    ParityConfig.DEBEZIUM_UNAVAILABLE_VALUE);
+                    ParityConfig.DEBEZIUM_UNAVAILABLE_VALUE)
+                    .withTableCompare(new TableCompare(TableCompare.Mode.parse(p.getProperty("tableCompare", "scan")),
+                            0));
             TimingProgress progress = new TimingProgress(work);
             long runStart = System.currentTimeMillis();
             ParityReport report = new ParityChecker(config,
@@ -151,6 +154,10 @@ public final class ParityCheckMain {
                 r.put("eventsAfterCut", t.eventsAfterCut().values().stream().mapToLong(Long::longValue).sum());
                 r.put("findings", t.findings());
                 r.put("duplicates", t.duplicates());
+                r.put("compareKind", t.compareMethod() == null ? "-" : t.compareMethod().kind().code());
+                r.put("buckets", t.compareMethod() == null ? 0 : t.compareMethod().buckets());
+                r.put("differingBuckets", t.compareMethod() == null ? 0 : t.compareMethod().differingBuckets());
+                r.put("rowsFetched", t.compareMethod() == null ? 0 : t.compareMethod().rowsFetched());
                 r.put("reason", t.reason() == null ? "-" : t.reason().replaceAll("\\s+", "_"));
             }
             sampler.putFigures(r);

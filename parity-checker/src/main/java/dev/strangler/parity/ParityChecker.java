@@ -3,10 +3,13 @@ package dev.strangler.parity;
 import dev.strangler.contract.ServerCapabilities;
 import dev.strangler.contract.TableId;
 import dev.strangler.parity.canonical.Canonicalizer;
+import dev.strangler.parity.compare.BucketDigests;
 import dev.strangler.parity.compare.DifferingKeys;
+import dev.strangler.parity.compare.KeyBuckets;
 import dev.strangler.parity.compare.RowCodec;
 import dev.strangler.parity.compare.RowCodecFactory;
 import dev.strangler.parity.compare.TableComparison;
+import dev.strangler.parity.model.CompareMethod;
 import dev.strangler.parity.model.Cut;
 import dev.strangler.parity.model.HistoryGap;
 import dev.strangler.parity.model.ParityReport;
@@ -152,7 +155,7 @@ public final class ParityChecker {
                         tables.add(snapshotting.isPresent() ? TableResult.unverifiable(table, config.topicFor(table),
                                 config.toleranceFor(table), snapshotting.get())
                                 : checkTable(cutConnection, reader, visibility, work.path(), table, history,
-                                completeness.counter(table), differing));
+                                completeness.counter(table), differing, server.major()));
                     }
                     tables = judgeHistory(tables, continuity);
                     tables = completeness.judge(tables, config.sampleSize());
@@ -248,7 +251,8 @@ public final class ParityChecker {
 
     private TableResult checkTable(Connection c, TopicReader reader, Visibility visibility, Path work, TableId table,
                                    HistoryContinuity continuity, LongConsumer transactionEvents,
-                                   DifferingKeys differing) throws SQLException, InterruptedException {
+                                   DifferingKeys differing, int serverMajor)
+            throws SQLException, InterruptedException {
         String topic = config.topicFor(table);
         long tolerance = config.toleranceFor(table);
         RowCodec codec;
@@ -284,12 +288,23 @@ public final class ParityChecker {
                     + "that starts at offset " + foldFrom + " (it holds every row that existed when it was taken)";
         }
         long estimate = estimateRows(c, table);
+        InDatabaseCompare.Choice method = InDatabaseCompare.choose(config.tableCompare(), codec, serverMajor, estimate);
+        LOG.info("{}: rows compared {}", table, method.inDatabase() ? "in the database (" + method.reason() + ")"
+                : "by a full scan (" + method.reason() + ")");
         int partitions = (int) Math.max(1, Math.min(4096,
                 (Math.max(estimate, extent.records()) + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION));
         EnvelopeParser parser = new EnvelopeParser();
         try (TableComparison comparison = new TableComparison(table, topic, codec, visibility::isVisible,
                 partitions, work, config.sampleSize()).countingTransactions(transactionEvents).comparingWith(WORKERS)
                 .recordingKeys(differing)) {
+            KeyBuckets buckets = null;
+            if (method.inDatabase()) {
+                long[] range = InDatabaseCompare.keyRange(c, table, codec);
+                buckets = range == null ? KeyBuckets.forSpan(0, -1, 0, config.tableCompare().rowsPerBucket())
+                        : KeyBuckets.forSpan(range[0], range[1], Math.max(estimate, extent.records()),
+                        config.tableCompare().rowsPerBucket());
+                comparison.inBuckets(buckets, codec.columnTypes());
+            }
             long from = foldFrom;
             Runnable readTopic = () -> reader.read(topic, extent, record -> {
                 try {
@@ -309,18 +324,30 @@ public final class ParityChecker {
                     }
                 }
             }, progress);
+            BucketDigests tableDigests = null;
             if (WORKERS < 2) {
                 readTopic.run();
-                scan(c, table, codec, comparison, estimate, null);
+                if (buckets == null) {
+                    scan(c, table, codec, comparison, estimate, null);
+                } else {
+                    tableDigests = digest(c, table, codec, buckets, estimate);
+                }
             } else {
                 // the topic read (Kafka, JSON, its own spill files) and the scan (PostgreSQL, canonical values, the
                 // other spill files) share nothing until the compare: each gets a core
                 try (Background streamSide = Background.start("strangler-parity-topic", readTopic)) {
-                    scan(c, table, codec, comparison, estimate, streamSide);
+                    if (buckets == null) {
+                        scan(c, table, codec, comparison, estimate, streamSide);
+                    } else {
+                        tableDigests = digest(c, table, codec, buckets, estimate);
+                    }
                     streamSide.join();
                 }
             }
-            TableResult result = comparison.finish(tolerance, config.acceptNotComparable());
+            TableResult result = buckets == null
+                    ? comparison.finish(tolerance, config.acceptNotComparable())
+                            .withCompareMethod(CompareMethod.scan(method.reason(), comparison.rowsScanned()))
+                    : compareBuckets(c, table, codec, comparison, buckets, tableDigests, tolerance, method, estimate);
             if (history == null) {
                 return result;
             }
@@ -329,6 +356,34 @@ public final class ParityChecker {
             return result.withStreamHistory(history).withHistoryGaps(
                     List.of(continuity.rebuiltFrom(foldFrom, firstKept)), true);
         }
+    }
+
+    /** PostgreSQL's digests per bucket, timed as the scan is (its start and end reported as scan progress). */
+    private BucketDigests digest(Connection c, TableId table, RowCodec codec, KeyBuckets buckets, long estimate)
+            throws SQLException {
+        progress.scanning(table.toString(), 0, estimate);
+        BucketDigests digests = InDatabaseCompare.tableDigests(c, table, codec, buckets);
+        progress.scanning(table.toString(), digests.rows(), estimate);
+        return digests;
+    }
+
+    /**
+     * The in-database comparison once both sides are in: the stream's digests per bucket, the buckets whose digests
+     * differ from the table's, their rows fetched in the cut's snapshot and compared row by row.
+     */
+    private TableResult compareBuckets(Connection c, TableId table, RowCodec codec, TableComparison comparison,
+                                       KeyBuckets buckets, BucketDigests tableDigests, long tolerance,
+                                       InDatabaseCompare.Choice method, long estimate) throws SQLException {
+        BucketDigests streamDigests = comparison.digestStream();
+        java.util.TreeSet<Long> differing = streamDigests.differingFrom(tableDigests);
+        long fetched = InDatabaseCompare.fetch(c, table, codec, buckets, differing, comparison);
+        long matched = tableDigests.rows() - differing.stream().mapToLong(tableDigests::rows).sum();
+        long compared = streamDigests.unionSize(tableDigests);
+        LOG.info("{}: {} of {} key buckets (width {}) differ; {} rows fetched", table, differing.size(), compared,
+                buckets.width(), fetched);
+        return comparison.finishInBuckets(differing, matched, tolerance, config.acceptNotComparable())
+                .withCompareMethod(new CompareMethod(CompareMethod.Kind.IN_DATABASE, method.reason(), compared,
+                        differing.size(), fetched));
     }
 
     /** Reads the topic once for its snapshot markers only. */

@@ -31,12 +31,15 @@ import java.util.Map;
  *                           run's history is stored (same user and password); null: the history is stored at
  *                           {@code jdbcUrl}, or not at all when that is a standby. The cut is always taken at
  *                           {@code jdbcUrl}, where the pipeline's slot is.
+ * @param tableCompare       how each table's rows are compared: scanned, or in the database by key buckets
+ *                           (README, "Parity", in-database mode)
  */
 public record ParityConfig(String jdbcUrl, String user, String password, String slot, String bootstrapServers,
                            Map<String, String> kafkaClientProperties, String topicPrefix, List<TableId> tables,
                            long defaultTolerance, Map<TableId, Long> tolerances, Duration waitTimeout, int sampleSize,
                            Path workDirectory, String unavailableValuePlaceholder, EventEncoding eventEncoding,
-                           boolean acceptNotComparable, boolean acceptHistoryGaps, String primaryJdbcUrl) {
+                           boolean acceptNotComparable, boolean acceptHistoryGaps, String primaryJdbcUrl,
+                           TableCompare tableCompare) {
 
     public static final String DEBEZIUM_UNAVAILABLE_VALUE = dev.strangler.contract.EventContract.UNAVAILABLE_VALUE;
 
@@ -45,6 +48,18 @@ public record ParityConfig(String jdbcUrl, String user, String password, String 
         tables = List.copyOf(tables);
         tolerances = Map.copyOf(tolerances);
         java.util.Objects.requireNonNull(eventEncoding, "eventEncoding");
+        java.util.Objects.requireNonNull(tableCompare, "tableCompare");
+    }
+
+    /** A check comparing tables as {@link TableCompare#DEFAULT} says. */
+    public ParityConfig(String jdbcUrl, String user, String password, String slot, String bootstrapServers,
+                        Map<String, String> kafkaClientProperties, String topicPrefix, List<TableId> tables,
+                        long defaultTolerance, Map<TableId, Long> tolerances, Duration waitTimeout, int sampleSize,
+                        Path workDirectory, String unavailableValuePlaceholder, EventEncoding eventEncoding,
+                        boolean acceptNotComparable, boolean acceptHistoryGaps, String primaryJdbcUrl) {
+        this(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix, tables,
+                defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory, unavailableValuePlaceholder,
+                eventEncoding, acceptNotComparable, acceptHistoryGaps, primaryJdbcUrl, TableCompare.DEFAULT);
     }
 
     /** A check whose source is a primary (or a standby whose history is not stored). */
@@ -93,28 +108,37 @@ public record ParityConfig(String jdbcUrl, String user, String password, String 
     public ParityConfig withEventEncoding(EventEncoding encoding) {
         return new ParityConfig(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
                 tables, defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory,
-                unavailableValuePlaceholder, encoding, acceptNotComparable, acceptHistoryGaps, primaryJdbcUrl);
+                unavailableValuePlaceholder, encoding, acceptNotComparable, acceptHistoryGaps, primaryJdbcUrl,
+                tableCompare);
     }
 
     /** The same check, accepting (or not) rows the stream cannot show in full. */
     public ParityConfig withAcceptNotComparable(boolean accept) {
         return new ParityConfig(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
                 tables, defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory,
-                unavailableValuePlaceholder, eventEncoding, accept, acceptHistoryGaps, primaryJdbcUrl);
+                unavailableValuePlaceholder, eventEncoding, accept, acceptHistoryGaps, primaryJdbcUrl, tableCompare);
     }
 
     /** The same check, accepting (or not) gaps in the topics' history. */
     public ParityConfig withAcceptHistoryGaps(boolean accept) {
         return new ParityConfig(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
                 tables, defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory,
-                unavailableValuePlaceholder, eventEncoding, acceptNotComparable, accept, primaryJdbcUrl);
+                unavailableValuePlaceholder, eventEncoding, acceptNotComparable, accept, primaryJdbcUrl, tableCompare);
     }
 
     /** The same check, storing its history on {@code url}, the primary of a standby source (null: no primary). */
     public ParityConfig withPrimary(String url) {
         return new ParityConfig(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
                 tables, defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory,
-                unavailableValuePlaceholder, eventEncoding, acceptNotComparable, acceptHistoryGaps, url);
+                unavailableValuePlaceholder, eventEncoding, acceptNotComparable, acceptHistoryGaps, url, tableCompare);
+    }
+
+    /** The same check, comparing tables as {@code compare} says. */
+    public ParityConfig withTableCompare(TableCompare compare) {
+        return new ParityConfig(jdbcUrl, user, password, slot, bootstrapServers, kafkaClientProperties, topicPrefix,
+                tables, defaultTolerance, tolerances, waitTimeout, sampleSize, workDirectory,
+                unavailableValuePlaceholder, eventEncoding, acceptNotComparable, acceptHistoryGaps, primaryJdbcUrl,
+                compare);
     }
 
     public long toleranceFor(TableId table) {
@@ -141,6 +165,7 @@ public record ParityConfig(String jdbcUrl, String user, String password, String 
         return "ParityConfig[" + Connections.redacted(jdbcUrl) + " as " + user + ", slot " + slot + ", kafka " + bootstrapServers
                 + ", tables " + tables + ", " + eventEncoding + (acceptNotComparable ? ", accepting not-comparable rows"
                 : "") + (acceptHistoryGaps ? ", accepting history gaps" : "") + (primaryJdbcUrl == null ? ""
-                : ", history on the primary " + Connections.redacted(primaryJdbcUrl)) + "]";
+                : ", history on the primary " + Connections.redacted(primaryJdbcUrl)) + ", tables compared "
+                + tableCompare + "]";
     }
 }

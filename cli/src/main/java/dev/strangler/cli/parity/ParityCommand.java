@@ -9,6 +9,7 @@ import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.parity.History;
 import dev.strangler.parity.ParityChecker;
 import dev.strangler.parity.ParityConfig;
+import dev.strangler.parity.TableCompare;
 import dev.strangler.parity.compare.CanonicalRowCodecs;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.repair.DifferencesFile;
@@ -131,6 +132,21 @@ public final class ParityCommand implements Callable<Integer> {
                     + "report. Default: a gap makes its table NO-GO.")
     boolean acceptHistoryGaps;
 
+    @Option(names = "--table-compare", defaultValue = "scan", paramLabel = "MODE",
+            description = "How each table's rows are compared: scan (every row read and compared), in-database "
+                    + "(PostgreSQL sums row digests per primary-key range in the cut's snapshot; only ranges whose "
+                    + "sums differ from the stream's are read; for a one-column integer primary key and digestible "
+                    + "column types, other tables are scanned and the report says why) or auto (in-database from "
+                    + "--in-database-min-rows estimated rows). Findings and verdict are the same either way; "
+                    + "in-database saves shipping and spilling the table's rows but folds the stream twice where "
+                    + "ranges differ, see README 'In-database mode' (default: ${DEFAULT-VALUE}).")
+    String tableCompare;
+
+    @Option(names = "--in-database-min-rows", defaultValue = "" + TableCompare.DEFAULT_MIN_ROWS, paramLabel = "N",
+            description = "With --table-compare auto: the estimated rows (pg_class.reltuples) from which a table is "
+                    + "compared in the database (default: ${DEFAULT-VALUE}).")
+    long inDatabaseMinRows;
+
     @Option(names = "--history", description = "List earlier runs from strangler.parity_run instead of checking.")
     boolean history;
 
@@ -152,7 +168,7 @@ public final class ParityCommand implements Callable<Integer> {
         ParityConfig parity = ParitySettings.from(pipeline, tables, tolerance, tolerances, timeout, sample, workDir,
                         sink == null ? List.of() : sink.tables(), sinkOnly)
                 .withEventEncoding(encoding()).withAcceptNotComparable(acceptNotComparable)
-                .withAcceptHistoryGaps(acceptHistoryGaps);
+                .withAcceptHistoryGaps(acceptHistoryGaps).withTableCompare(tableCompare());
         PrintWriter stdout = spec.commandLine().getOut();
         if (history) {
             return printHistory(parity, stdout);
@@ -171,6 +187,14 @@ public final class ParityCommand implements Callable<Integer> {
         }
         stdout.flush();
         return report.verdict().exitCode();
+    }
+
+    private TableCompare tableCompare() {
+        try {
+            return new TableCompare(TableCompare.Mode.parse(tableCompare), inDatabaseMinRows);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--table-compare / --in-database-min-rows: " + e.getMessage());
+        }
     }
 
     /** The connector's encodings; topics from another writer than Strangler's engine may need other values. */

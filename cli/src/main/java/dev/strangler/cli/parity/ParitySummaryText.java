@@ -50,6 +50,10 @@ final class ParitySummaryText {
                 out.println("    " + gap.column() + ": " + gap.gap().label() + " in " + gap.rows() + " row(s): "
                         + gap.gap().advice());
             }
+            if (t.compareMethod() != null
+                    && t.compareMethod().kind() == dev.strangler.parity.model.CompareMethod.Kind.IN_DATABASE) {
+                out.println("    rows compared " + t.compareMethod().describe());
+            }
             t.historyGaps().forEach(g -> out.println("    history gap, " + g.describe()));
             t.incompleteTransactions().forEach(x -> out.println("    incomplete " + x.describe()));
             if (t.incompleteTransactionCount() > t.incompleteTransactions().size()) {

@@ -122,6 +122,30 @@ public final class RowDigests {
         return new long[] {unsigned(md5, 0), unsigned(md5, 4)};
     }
 
+    /**
+     * The first 64 bits of {@code md5(input)} as a signed bigint in SQL: one md5 per row (the two halves of
+     * {@link #halvesSql} repeat it, as PostgreSQL inlines the expression twice). A range sums them with
+     * {@code sum()}, which is exact (numeric); reduced modulo 2^64 it equals {@link #digest64}'s wrapping sum.
+     */
+    public static String digest64Sql(String inputSql) {
+        return "('x' || substr(md5(" + inputSql + "), 1, 16))::bit(64)::bigint";
+    }
+
+    /** What {@link #digest64Sql} computes, from the digest input; {@code md5} a reusable MessageDigest for MD5. */
+    public static long digest64(String input, MessageDigest md5) {
+        byte[] d = md5.digest(input.getBytes(StandardCharsets.UTF_8));
+        return (unsigned(d, 0) << 32) | unsigned(d, 4);
+    }
+
+    /** A new MessageDigest for MD5 (one per thread: it is not thread-safe). */
+    public static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has MD5", e);
+        }
+    }
+
     private static long unsigned(byte[] b, int from) {
         return ((b[from] & 0xffL) << 24) | ((b[from + 1] & 0xffL) << 16) | ((b[from + 2] & 0xffL) << 8)
                 | (b[from + 3] & 0xffL);
@@ -133,6 +157,9 @@ public final class RowDigests {
     }
 
     private static String unquote(String canonical) {
+        if (canonical.indexOf('\\') < 0 && canonical.length() >= 2 && canonical.endsWith("\"")) {
+            return canonical.substring(1, canonical.length() - 1); // no escape: the text between the quotes
+        }
         try {
             return JsonDocs.MAPPER.readTree(canonical).textValue();
         } catch (JsonProcessingException e) {

@@ -100,6 +100,16 @@ public final class CanonicalRowCodecs {
         }
 
         @Override
+        public List<ColumnType> columnTypes() {
+            return columns;
+        }
+
+        @Override
+        public List<ColumnType> keyColumnTypes() {
+            return List.copyOf(keyColumns);
+        }
+
+        @Override
         public String selectList() {
             return selectList;
         }

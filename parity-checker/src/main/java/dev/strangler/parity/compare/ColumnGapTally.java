@@ -50,6 +50,14 @@ final class ColumnGapTally {
         comparedRows++;
     }
 
+    /**
+     * {@code rows} rows were compared by their digests and matched: their events showed every column (a row whose
+     * event does not is always compared value by value), so they count as compared rows without gaps.
+     */
+    void rowsCompared(long rows) {
+        comparedRows += rows;
+    }
+
     /** Column {@code column} of the row being compared had this gap. */
     void count(int column, ColumnGap gap) {
         counts[gap.ordinal()][column]++;

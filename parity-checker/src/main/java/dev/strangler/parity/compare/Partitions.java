@@ -23,6 +23,8 @@ final class Partitions implements AutoCloseable {
     private final Path directory;
     private final String name;
     private final DataOutputStream[] outputs;
+    /** Which partition a key goes to; by default its hash (see {@link #routeBy}). */
+    private java.util.function.ToIntFunction<String> router;
 
     Partitions(Path directory, String name, int count) {
         this.directory = directory;
@@ -52,7 +54,18 @@ final class Partitions implements AutoCloseable {
 
     /** The partition a key belongs to. */
     int partitionOf(String key) {
+        if (router != null) {
+            return router.applyAsInt(key);
+        }
         return Math.floorMod(key.hashCode() * 0x9E3779B9, outputs.length);
+    }
+
+    /**
+     * Routes keys by {@code router} (a partition index below {@link #count()}) instead of their hash; set before
+     * anything is written. The in-database comparison routes by key bucket, so a bucket's keys share a partition.
+     */
+    void routeBy(java.util.function.ToIntFunction<String> router) {
+        this.router = router;
     }
 
     DataOutputStream output(String key) {

@@ -14,6 +14,19 @@ public interface RowCodec {
 
     List<String> columnNames();
 
+    /**
+     * The columns' types, in {@link #columnNames()} order, for the in-database comparison's row digests; empty when
+     * the codec does not know them (then the table is always scanned).
+     */
+    default List<dev.strangler.parity.canonical.ColumnType> columnTypes() {
+        return List.of();
+    }
+
+    /** The primary key's columns' types, in key order; empty when unknown (then the table is always scanned). */
+    default List<dev.strangler.parity.canonical.ColumnType> keyColumnTypes() {
+        return List.of();
+    }
+
     /** The SELECT list that {@link #tableRow(ResultSet)} and {@link #key(ResultSet)} read, in order. */
     String selectList();
 

@@ -63,6 +63,27 @@ public final class TableComparison implements AutoCloseable {
     private long duplicates;
     private long rowsInTable;
     private long liveKeys;
+    /** Set for the in-database comparison ({@link #inBuckets}): the key buckets and the columns' types. */
+    private KeyBuckets buckets;
+    private List<dev.strangler.parity.canonical.ColumnType> digestColumns;
+    /** The stream's digests per bucket, summed by {@link #digestStream}. */
+    private BucketDigests streamDigests;
+    /** While {@link #finishInBuckets} compares row by row: the buckets it compares. */
+    private java.util.Set<Long> comparedBuckets;
+
+    /** What a partition's pass does: the scan's fold and match, or the two passes of the in-database comparison. */
+    private enum Pass {
+        /** Fold the stream, match it against the table's rows. */
+        SCAN,
+        /** Fold the stream and sum each live key's digest into its bucket; no table rows. */
+        DIGEST,
+        /**
+         * Fold again, keeping only keys of differing buckets, and match them against the table's rows fetched for
+         * those buckets. What the fold itself counts (anomalies, duplicates, transactions, live keys) was told by
+         * the DIGEST pass already and is not told again.
+         */
+        REFOLD
+    }
 
     /**
      * @param visible decides from a source transaction id whether an event is visible at the cut
@@ -103,6 +124,42 @@ public final class TableComparison implements AutoCloseable {
     public TableComparison comparingWith(int threads) {
         this.workers = Math.max(1, threads);
         return this;
+    }
+
+    /**
+     * Makes this an in-database comparison (README, "Parity", in-database mode): keys are routed to partitions by
+     * their bucket, so each bucket's keys are folded together; {@link #digestStream} then sums the stream's digests
+     * per bucket, and {@link #finishInBuckets} compares only the buckets whose digests differ from the table's.
+     * Call before anything is accepted; the key must be one integer column.
+     *
+     * @param columns the table's columns' types in {@link RowCodec#columnNames()} order, as the digests read them
+     */
+    public TableComparison inBuckets(KeyBuckets keyBuckets, List<dev.strangler.parity.canonical.ColumnType> columns) {
+        this.buckets = keyBuckets;
+        this.digestColumns = List.copyOf(columns);
+        java.util.function.ToIntFunction<String> route = key -> partitionOfBucket(keyBuckets.bucketOf(
+                integerKey(key)));
+        stream.routeBy(route);
+        rows.routeBy(route);
+        return this;
+    }
+
+    /** The partition holding a bucket's keys (on both sides). */
+    int partitionOfBucket(long bucket) {
+        return Math.floorMod(Long.hashCode(bucket * 0x9E3779B97F4A7C15L), stream.count());
+    }
+
+    /** The value of a canonical one-column integer key, {@code {"id":42}}. */
+    static long integerKey(String canonicalKey) {
+        int colon = canonicalKey.lastIndexOf(':');
+        if (colon < 0 || !canonicalKey.endsWith("}")) {
+            throw new IllegalArgumentException("not a one-column key: " + canonicalKey);
+        }
+        try {
+            return Long.parseLong(canonicalKey, colon + 1, canonicalKey.length() - 1, 10);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("key " + canonicalKey + " is not an integer", e);
+        }
     }
 
     /** Stream side, for an event whose place in the topic does not matter (hand-made events in tests). */
@@ -182,7 +239,49 @@ public final class TableComparison implements AutoCloseable {
     public TableResult finish(long tolerance, boolean acceptNotComparable) {
         stream.finishWriting();
         rows.finishWriting();
-        compareAll();
+        comparePartitions(allPartitions(), p -> new PartitionCompare(p, Pass.SCAN));
+        return result(tolerance, acceptNotComparable);
+    }
+
+    /**
+     * In-database comparison, first pass: folds the stream (all it counts, anomalies and transactions included, is
+     * told here, as {@link #finish} would) and sums each live key's row digest into its bucket. A key whose event
+     * does not show every column makes its bucket unsure. Rows may be accepted after this, for {@link
+     * #finishInBuckets}.
+     */
+    public BucketDigests digestStream() {
+        if (buckets == null) {
+            throw new IllegalStateException("digestStream needs inBuckets first");
+        }
+        stream.finishWriting();
+        streamDigests = new BucketDigests();
+        comparePartitions(allPartitions(), p -> new PartitionCompare(p, Pass.DIGEST));
+        return streamDigests;
+    }
+
+    /**
+     * In-database comparison, second pass: compares the keys of the {@code differing} buckets with the table's rows
+     * accepted meanwhile (exactly those of these buckets, read in the cut's snapshot), as {@link #finish} compares
+     * every key, and counts the other buckets' rows as matching.
+     *
+     * @param matchedRows the table's rows in the buckets whose digests matched
+     */
+    public TableResult finishInBuckets(java.util.Set<Long> differing, long matchedRows, long tolerance,
+                                       boolean acceptNotComparable) {
+        rows.finishWriting();
+        comparedBuckets = differing;
+        rowsInTable += matchedRows;
+        gaps.rowsCompared(matchedRows);
+        comparePartitions(differing.stream().mapToInt(this::partitionOfBucket).distinct().sorted().toArray(),
+                p -> new PartitionCompare(p, Pass.REFOLD));
+        return result(tolerance, acceptNotComparable);
+    }
+
+    private int[] allPartitions() {
+        return java.util.stream.IntStream.range(0, stream.count()).toArray();
+    }
+
+    private TableResult result(long tolerance, boolean acceptNotComparable) {
         ColumnGapTally.Result gapResult = gaps.finish();
         if (gapResult.notComparableRows() > 0) {
             counts.put(FindingKind.NOT_COMPARABLE, gapResult.notComparableRows());
@@ -222,11 +321,11 @@ public final class TableComparison implements AutoCloseable {
      * them in turn would. At most {@code workers + 1} partitions are started ahead of the one being added: memory is
      * {@code workers} folds plus the findings of the few finished ahead.
      */
-    private void compareAll() {
-        int n = stream.count();
-        if (workers == 1 || n == 1) {
-            for (int p = 0; p < n; p++) {
-                new PartitionCompare(p).run().addTo(this);
+    private void comparePartitions(int[] partitions, java.util.function.IntFunction<PartitionCompare> job) {
+        int n = partitions.length;
+        if (workers == 1 || n <= 1) {
+            for (int p : partitions) {
+                job.apply(p).run().addTo(this);
             }
             return;
         }
@@ -241,8 +340,8 @@ public final class TableComparison implements AutoCloseable {
             List<java.util.concurrent.Future<PartitionCompare>> running = new ArrayList<>();
             int window = threads + 1;
             for (int p = 0; p < n; p++) {
-                int partition = p;
-                running.add(pool.submit(() -> new PartitionCompare(partition).run()));
+                int partition = partitions[p];
+                running.add(pool.submit(() -> job.apply(partition).run()));
                 if (p + 1 >= window) {
                     join(running.get(p + 1 - window)).addTo(this);
                 }
@@ -287,6 +386,9 @@ public final class TableComparison implements AutoCloseable {
 
     /** Adds one partition's results, in partition order. */
     private void add(PartitionCompare p) {
+        if (p.digests != null) {
+            streamDigests.addAll(p.digests);
+        }
         p.xids.build().forEach(transactionEvents);
         p.anomalies.forEach((k, v) -> anomalies.merge(k, v, Long::sum));
         p.counts.forEach((k, v) -> counts.merge(k, v, Long::sum));
@@ -302,7 +404,7 @@ public final class TableComparison implements AutoCloseable {
             differingKeys.accept(table, d.kind(), d.key(), d.partition(), d.offset());
         }
         gaps.addAll(p.gaps);
-        duplicates += p.duplicates;
+        duplicates += p.duplicates; // zero in a REFOLD pass, which tells none of what its fold counts
         liveKeys += p.liveKeys;
     }
 
@@ -312,6 +414,9 @@ public final class TableComparison implements AutoCloseable {
         }
 
         private final int partition;
+        private final Pass pass;
+        /** The DIGEST pass's sums for this partition's buckets. */
+        private BucketDigests digests;
         private final Map<FindingKind, Long> counts = new EnumMap<>(FindingKind.class);
         private final Map<AnomalyKind, Long> anomalies = new EnumMap<>(AnomalyKind.class);
         private final Map<FindingKind, List<Finding>> samples = new EnumMap<>(FindingKind.class);
@@ -321,13 +426,18 @@ public final class TableComparison implements AutoCloseable {
         private long duplicates;
         private long liveKeys;
 
-        PartitionCompare(int partition) {
+        PartitionCompare(int partition, Pass pass) {
             this.partition = partition;
+            this.pass = pass;
         }
 
         PartitionCompare run() {
             try {
-                compare(fold());
+                if (pass == Pass.DIGEST) {
+                    digest(fold());
+                } else {
+                    compare(fold());
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("reading spill files of " + table, e);
             }
@@ -351,6 +461,9 @@ public final class TableComparison implements AutoCloseable {
                     long lsn = in.readLong();
                     long txId = in.readLong();
                     byte[] after = Partitions.readBytes(in);
+                    if (pass == Pass.REFOLD && !comparedBuckets.contains(buckets.bucketOf(integerKey(key)))) {
+                        continue; // its bucket matched: the DIGEST pass has told all this key's fold had to tell
+                    }
                     KeyState s = state.computeIfAbsent(key, k -> new KeyState());
                     if (apply(s, key, op, repair, lsn, txId, after)) {
                         s.partition = recordPartition;
@@ -373,7 +486,7 @@ public final class TableComparison implements AutoCloseable {
             }
             if (op == Operation.READ) {
                 if (s.snapshotLsn == lsn) {
-                    duplicates++;
+                    duplicates += pass == Pass.REFOLD ? 0 : 1;
                     return false;
                 }
                 s.snapshotLsn = lsn;
@@ -384,10 +497,12 @@ public final class TableComparison implements AutoCloseable {
                 return true;
             }
             if (lsn <= s.lastLsn) {
-                duplicates++; // sent again after a crash: at-least-once delivery, not a difference
+                duplicates += pass == Pass.REFOLD ? 0 : 1; // sent again after a crash: at-least-once delivery, not a difference
                 return false;
             }
-            xids.add(txId);
+            if (pass != Pass.REFOLD) {
+                xids.add(txId);
+            }
             switch (op) {
                 case CREATE -> {
                     if (s.status == KeyState.LIVE) {
@@ -421,6 +536,32 @@ public final class TableComparison implements AutoCloseable {
             return true;
         }
 
+        /** Sums each live key's digest into its bucket; a key whose event does not show every column: unsure. */
+        private void digest(Map<String, KeyState> state) {
+            digests = new BucketDigests();
+            java.security.MessageDigest md5 = dev.strangler.parity.canonical.RowDigests.md5();
+            List<String> texts = new ArrayList<>(digestColumns.size());
+            for (var entry : state.entrySet()) {
+                KeyState s = entry.getValue();
+                if (s.status != KeyState.LIVE) {
+                    continue;
+                }
+                liveKeys++;
+                long bucket = buckets.bucketOf(integerKey(entry.getKey()));
+                texts.clear();
+                for (CanonicalValue v : codec.streamRow(s.after)) {
+                    texts.add(v.isValue() ? v.text() : null);
+                }
+                String input = texts.size() == digestColumns.size()
+                        ? dev.strangler.parity.canonical.RowDigests.digestInput(digestColumns, texts) : null;
+                if (input == null) {
+                    digests.addUnsure(bucket); // compared value by value, where its gaps are told
+                } else {
+                    digests.add(bucket, dev.strangler.parity.canonical.RowDigests.digest64(input, md5));
+                }
+            }
+        }
+
         private void compare(Map<String, KeyState> state) throws IOException {
             List<String> names = codec.columnNames();
             try (DataInputStream in = rows.open(partition)) {
@@ -439,13 +580,17 @@ public final class TableComparison implements AutoCloseable {
                                 + "for this key is a delete"));
                         continue;
                     }
-                    liveKeys++;
+                    if (pass != Pass.REFOLD) {
+                        liveKeys++;
+                    }
                     compareRow(key, names, tableValues, codec.streamRow(s.after));
                 }
             }
             for (var entry : state.entrySet()) {
                 if (entry.getValue().status == KeyState.LIVE) {
-                    liveKeys++;
+                    if (pass != Pass.REFOLD) {
+                        liveKeys++;
+                    }
                     differing.add(new Differing(FindingKind.EXTRA_IN_STREAM, entry.getKey(),
                             entry.getValue().partition, entry.getValue().offset));
                     record(FindingKind.EXTRA_IN_STREAM, new Finding(FindingKind.EXTRA_IN_STREAM, entry.getKey(),
@@ -515,6 +660,9 @@ public final class TableComparison implements AutoCloseable {
         }
 
         private void anomaly(AnomalyKind kind, String key, long lsn) {
+            if (pass == Pass.REFOLD) {
+                return; // told by the DIGEST pass
+            }
             anomalies.merge(kind, 1L, Long::sum);
             record(FindingKind.STREAM_ANOMALY, Finding.anomaly(kind, key, "source lsn " + lsn));
         }

@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
  * @param incompleteTransactions a bounded sample of the transactions visible at the cut whose END counts other than
  *                              what the topic holds (see Transaction completeness); empty if none or not checked
  * @param incompleteTransactionCount all such transactions, the sample's and the others
+ * @param compareMethod         how the rows were compared (a full scan, or in the database by key buckets); null for
+ *                              a table that was not compared or a sink's table
  */
 public record TableResult(TableId table, String topic, Verdict verdict, String reason, long tolerance,
                           boolean notComparableAccepted, long rowsInTable, long liveKeysInStream,
@@ -40,7 +42,22 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
                           List<ColumnGapCount> columnGaps, List<String> columnsNeverInStream, List<Finding> sample,
                           String streamHistory, Direction direction, List<HistoryGap> historyGaps,
                           boolean historyGapsAccepted, List<IncompleteTransaction> incompleteTransactions,
-                          long incompleteTransactionCount) {
+                          long incompleteTransactionCount, CompareMethod compareMethod) {
+
+    /** A result without its compare method (a table not compared, a sink's table). */
+    public TableResult(TableId table, String topic, Verdict verdict, String reason, long tolerance,
+                       boolean notComparableAccepted, long rowsInTable, long liveKeysInStream,
+                       Map<Operation, Long> visibleEventsByOp, Map<Operation, Long> eventsAfterCut,
+                       Map<FindingKind, Long> findingCounts, Map<AnomalyKind, Long> anomalies, long duplicates,
+                       List<ColumnGapCount> columnGaps, List<String> columnsNeverInStream, List<Finding> sample,
+                       String streamHistory, Direction direction, List<HistoryGap> historyGaps,
+                       boolean historyGapsAccepted, List<IncompleteTransaction> incompleteTransactions,
+                       long incompleteTransactionCount) {
+        this(table, topic, verdict, reason, tolerance, notComparableAccepted, rowsInTable, liveKeysInStream,
+                visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, columnGaps,
+                columnsNeverInStream, sample, streamHistory, direction, historyGaps, historyGapsAccepted,
+                incompleteTransactions, incompleteTransactionCount, null);
+    }
 
     /** A result without incomplete transactions (none found, or transaction completeness not checked). */
     public TableResult(TableId table, String topic, Verdict verdict, String reason, long tolerance,
@@ -98,7 +115,15 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
         return new TableResult(table, topic, verdict, reason, tolerance, notComparableAccepted, rowsInTable,
                 liveKeysInStream, visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, columnGaps,
                 columnsNeverInStream, sample, history, direction, historyGaps, historyGapsAccepted,
-                incompleteTransactions, incompleteTransactionCount);
+                incompleteTransactions, incompleteTransactionCount, compareMethod);
+    }
+
+    /** The same result, saying how its rows were compared. */
+    public TableResult withCompareMethod(CompareMethod method) {
+        return new TableResult(table, topic, verdict, reason, tolerance, notComparableAccepted, rowsInTable,
+                liveKeysInStream, visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, columnGaps,
+                columnsNeverInStream, sample, streamHistory, direction, historyGaps, historyGapsAccepted,
+                incompleteTransactions, incompleteTransactionCount, method);
     }
 
     /**
@@ -110,7 +135,7 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
         return new TableResult(table, topic, judged, reason, tolerance, notComparableAccepted, rowsInTable,
                 liveKeysInStream, visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, columnGaps,
                 columnsNeverInStream, sample, streamHistory, direction, gaps, accepted, incompleteTransactions,
-                incompleteTransactionCount);
+                incompleteTransactionCount, compareMethod);
     }
 
     /**
@@ -126,7 +151,7 @@ public record TableResult(TableId table, String topic, Verdict verdict, String r
         return new TableResult(table, topic, judged, reason, tolerance, notComparableAccepted, rowsInTable,
                 liveKeysInStream, visibleEventsByOp, eventsAfterCut, findingCounts, anomalies, duplicates, columnGaps,
                 columnsNeverInStream, sample, streamHistory, direction, historyGaps, historyGapsAccepted,
-                transactions, count);
+                transactions, count, compareMethod);
     }
 
     /** Findings that count against the tolerance: all of them, not-comparable rows only unless accepted. */

@@ -165,6 +165,14 @@ public final class JsonReportWriter {
         verdict(n, t.verdict());
         n.put("reason", t.reason());
         n.put("streamHistory", t.streamHistory());
+        if (t.compareMethod() != null) {
+            ObjectNode m = n.putObject("compareMethod");
+            m.put("kind", t.compareMethod().kind().code());
+            m.put("reason", t.compareMethod().reason());
+            m.put("buckets", t.compareMethod().buckets());
+            m.put("differingBuckets", t.compareMethod().differingBuckets());
+            m.put("rowsFetched", t.compareMethod().rowsFetched());
+        }
         ArrayNode historyGaps = n.putArray("historyGaps");
         for (HistoryGap g : t.historyGaps()) {
             ObjectNode h = historyGaps.addObject();

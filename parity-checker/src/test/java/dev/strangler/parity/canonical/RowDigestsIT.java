@@ -68,7 +68,7 @@ class RowDigestsIT {
                 select.append(Canonicalizer.selectExpression(col)).append(", ");
             }
             select.append(input).append(", ").append(halves.get(0)).append(", ").append(halves.get(1))
-                    .append(" FROM t ORDER BY id");
+                    .append(", ").append(RowDigests.digest64Sql(input)).append(" FROM t ORDER BY id");
             Map<Integer, String> mismatches = new LinkedHashMap<>();
             int rows = 0;
             try (PreparedStatement ps = c.prepareStatement(select.toString()); ResultSet rs = ps.executeQuery()) {
@@ -85,6 +85,8 @@ class RowDigestsIT {
                     assertThat(javaHalves[0] == rs.getLong(columns.size() + 2)
                             && javaHalves[1] == rs.getLong(columns.size() + 3))
                             .as("the digest halves follow the inputs for row %s", rs.getInt(1)).isEqualTo(same);
+                    assertThat(RowDigests.digest64(javaInput, RowDigests.md5()) == rs.getLong(columns.size() + 4))
+                            .as("the 64-bit digest follows the inputs for row %s", rs.getInt(1)).isEqualTo(same);
                     if (!same) {
                         mismatches.put(rs.getInt(1), "java " + javaInput + "\n  pg   " + pgInput);
                     }

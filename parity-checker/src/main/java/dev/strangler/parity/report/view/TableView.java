@@ -159,6 +159,16 @@ public record TableView(TableResult result, int index, Clipped name, Shown fullN
         return reverse() ? "Folded up to the sink's positions" : "Stream history";
     }
 
+    /** How the rows were compared ("full scan (...)", "in the database: 2 of 1,000 key buckets differed..."). */
+    public Shown compareMethod() {
+        return result.compareMethod() == null ? null : Shown.of(result.compareMethod().describe());
+    }
+
+    /** The compare method's stable code (scan, in-database), for a selector; null when not compared. */
+    public String compareMethodCode() {
+        return result.compareMethod() == null ? null : result.compareMethod().kind().code();
+    }
+
     public Shown streamHistory() {
         return result.streamHistory() == null ? null : Shown.of(result.streamHistory());
     }
