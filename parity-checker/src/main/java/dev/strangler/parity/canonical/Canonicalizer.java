@@ -170,7 +170,7 @@ public final class Canonicalizer {
             case BPCHAR -> quote(stripTrailingSpaces(text));
             case UUID -> quote(UUID.fromString(text.trim()).toString());
             case BYTEA -> quote(Base64.getEncoder().encodeToString(PgText.decodeBytea(text)));
-            case JSON -> quote(JsonDocs.canonical(text));
+            case JSON -> JsonDocs.canonicalQuoted(text);
             case HSTORE -> JsonDocs.hstore(PgText.parseHstore(text));
             case DATE -> Temporals.date(text);
             case TIMESTAMP -> Temporals.timestamp(text);
@@ -302,7 +302,8 @@ public final class Canonicalizer {
             case UUID -> quote(UUID.fromString(text(node).trim()).toString());
             case BYTEA -> quote(Base64.getEncoder().encodeToString(
                     EncodedValues.binary(text(node), encoding.binary())));
-            case JSON -> quote(node.isTextual() ? JsonDocs.canonical(node.textValue()) : JsonDocs.canonical(node));
+            case JSON -> node.isTextual() ? JsonDocs.canonicalQuoted(node.textValue())
+                    : quote(JsonDocs.canonical(node));
             case HSTORE -> JsonDocs.hstore(node);
             case DATE -> Temporals.date(node.isIntegralNumber() ? EncodedValues.epochDay(node.longValue())
                     : text(node));
