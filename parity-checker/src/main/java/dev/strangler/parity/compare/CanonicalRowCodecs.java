@@ -107,7 +107,7 @@ public final class CanonicalRowCodecs {
         @Override
         public String key(JsonNode recordKey) {
             try {
-                return canonicalizer.canonicalKey(recordKey, keyColumns);
+                return canonicalizer.canonicalKey(recordKey, keyRules);
             } catch (IllegalArgumentException e) {
                 throw new EnvelopeParser.MalformedEventException("record key does not carry the table's primary key "
                         + names(keyColumns) + ": " + e.getMessage());
