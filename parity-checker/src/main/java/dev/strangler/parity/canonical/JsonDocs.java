@@ -57,11 +57,8 @@ final class JsonDocs {
 
     /** {@link #canonical(String)} of a JSON column: the canonical document as one JSON string. */
     static String canonicalQuoted(String document) {
-        StringBuilder sb = new StringBuilder(document.length() + 16);
-        if (!StrictJson.appendCanonical(document, sb)) {
-            return quote(canonicalByTokens(document));
-        }
-        return quote(sb);
+        String strict = StrictJson.canonicalQuoted(document);
+        return strict != null ? strict : quote(canonicalByTokens(document));
     }
 
     /** {@link #canonical(String)} written from the parser's tokens: every document {@link StrictJson} leaves. */
@@ -239,22 +236,6 @@ final class JsonDocs {
         sb.append('"').append(s, 0, i);
         appendEscaped(sb, s, i);
         return sb.append('"').toString();
-    }
-
-    /** {@link #quote(String)} of a builder's text. */
-    static String quote(StringBuilder s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2 + escapedLength(s, 0));
-        sb.append('"');
-        appendEscaped(sb, s, 0);
-        return sb.append('"').toString();
-    }
-
-    /** Appends {@link #quote(String)} of {@code s}. */
-    static void appendQuoted(StringBuilder sb, CharSequence s) {
-        sb.ensureCapacity(sb.length() + s.length() + 2 + escapedLength(s, 0));
-        sb.append('"');
-        appendEscaped(sb, s, 0);
-        sb.append('"');
     }
 
     /** How many more characters than {@code s} has from {@code from} on its escapes take. */

@@ -4,10 +4,11 @@ import java.math.BigDecimal;
 
 /**
  * {@link JsonDocs#canonical(String)} for the documents PostgreSQL and Debezium write nearly always, read by hand:
- * no parser object, no string per member name or per plain string value, one builder for the whole document. A
- * name without an escape is compared and written as the characters it has in the document (its JSON literal is
- * already Jackson's quoting of it), a string value without an escape is copied as it is, an integer of up to 18
- * digits as its digits.
+ * no parser object, no string per member name or per plain string value, one character buffer for the whole
+ * document, and for a JSON column the canonical document written as its JSON string at once (no second pass to
+ * quote it). A name without an escape is compared and written as the characters it has in the document (its JSON
+ * literal is already Jackson's quoting of it), a string value without an escape is copied as it is, an integer of
+ * up to 18 digits as its digits.
  *
  * <p>Reads strict JSON only, and only what it can write exactly as the tree would: anything else (a name with an
  * escape, an object of more than {@value #MAX_MEMBERS} members, nesting deeper than {@value #MAX_DEPTH}, any
@@ -29,54 +30,106 @@ final class StrictJson {
         }
     }
 
-    private final String s;
+    private final char[] s;
     private final int n;
     private int i;
-    private final StringBuilder out;
+    /** Whether the output is the canonical text as a JSON string: its quotes and backslashes escaped as written. */
+    private final boolean quoted;
+    private char[] out;
+    private int length;
 
-    private StrictJson(String document, StringBuilder out) {
-        this.s = document;
-        this.n = document.length();
-        this.out = out;
+    private StrictJson(String document, boolean quoted) {
+        this.s = document.toCharArray();
+        this.n = s.length;
+        this.quoted = quoted;
+        this.out = new char[n + n / 2 + 16];
     }
 
     /** The canonical text of {@code document}, or null when it is left to the general reading. */
     static String canonical(String document) {
-        StringBuilder out = new StringBuilder(document.length() + 16);
-        return appendCanonical(document, out) ? out.toString() : null;
+        return write(document, false);
     }
 
-    /**
-     * Appends the canonical text of {@code document} to {@code out}; false (and {@code out} as it was) when the
-     * document is left to the general reading.
-     */
-    static boolean appendCanonical(String document, StringBuilder out) {
-        int start = out.length();
-        StrictJson r = new StrictJson(document, out);
+    /** {@link JsonDocs#quote} of {@link #canonical}, written at once; null when left to the general reading. */
+    static String canonicalQuoted(String document) {
+        return write(document, true);
+    }
+
+    private static String write(String document, boolean quoted) {
+        StrictJson r = new StrictJson(document, quoted);
         try {
             r.skipWhitespace();
             if (r.i >= r.n) {
-                return fail(out, start); // no value: the general reading's missing node
+                return null; // no value: the general reading's missing node
+            }
+            if (quoted) {
+                r.put('"');
             }
             r.value(0);
             r.skipWhitespace();
             if (r.i != r.n) {
-                return fail(out, start); // trailing text: the general reading decides what it means
+                return null; // trailing text: the general reading decides what it means
             }
-            return true;
+            if (quoted) {
+                r.put('"');
+            }
+            return new String(r.out, 0, r.length);
         } catch (NotHere | IndexOutOfBoundsException e) {
-            return fail(out, start);
+            return null;
         }
     }
 
-    private static boolean fail(StringBuilder out, int start) {
-        out.setLength(start);
-        return false;
+    // ---- output ----------------------------------------------------------------------------------------------
+
+    private void ensure(int more) {
+        if (length + more > out.length) {
+            out = java.util.Arrays.copyOf(out, Math.max(out.length * 2, length + more));
+        }
     }
+
+    private void put(char c) {
+        ensure(1);
+        out[length++] = c;
+    }
+
+    private void put(String text) {
+        ensure(text.length());
+        text.getChars(0, text.length(), out, length);
+        length += text.length();
+    }
+
+    /** A quote of the canonical text: {@code \"} when the output is itself quoted. */
+    private void putQuote() {
+        ensure(2);
+        if (quoted) {
+            out[length++] = '\\';
+        }
+        out[length++] = '"';
+    }
+
+    /** Characters of the document without quotes, backslashes or control characters, as they are. */
+    private void putPlain(int from, int to) {
+        ensure(to - from);
+        System.arraycopy(s, from, out, length, to - from);
+        length += to - from;
+    }
+
+    /** A character of a string's escaped form (Jackson's), escaped once more when the output is quoted. */
+    private void putEscapedForm(char c) {
+        if (quoted && (c == '"' || c == '\\')) {
+            ensure(2);
+            out[length++] = '\\';
+            out[length++] = c;
+        } else {
+            put(c);
+        }
+    }
+
+    // ---- input -----------------------------------------------------------------------------------------------
 
     private void skipWhitespace() {
         while (i < n) {
-            char c = s.charAt(i);
+            char c = s[i];
             if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
                 return;
             }
@@ -85,7 +138,7 @@ final class StrictJson {
     }
 
     private void value(int depth) {
-        char c = s.charAt(i);
+        char c = s[i];
         switch (c) {
             case '{' -> object(depth);
             case '[' -> array(depth);
@@ -104,10 +157,12 @@ final class StrictJson {
     }
 
     private void literal(String word) {
-        if (!s.startsWith(word, i)) {
-            throw NotHere.INSTANCE;
+        for (int k = 0; k < word.length(); k++) {
+            if (s[i + k] != word.charAt(k)) {
+                throw NotHere.INSTANCE;
+            }
         }
-        out.append(word);
+        put(word);
         i += word.length();
     }
 
@@ -116,60 +171,58 @@ final class StrictJson {
             throw NotHere.INSTANCE;
         }
         i++; // [
-        out.append('[');
+        put('[');
         skipWhitespace();
-        if (s.charAt(i) == ']') {
+        if (s[i] == ']') {
             i++;
-            out.append(']');
+            put(']');
             return;
         }
         while (true) {
             value(depth + 1);
             skipWhitespace();
-            char c = s.charAt(i++);
+            char c = s[i++];
             if (c == ']') {
-                out.append(']');
+                put(']');
                 return;
             }
             if (c != ',') {
                 throw NotHere.INSTANCE;
             }
-            out.append(',');
+            put(',');
             skipWhitespace();
         }
     }
 
     /**
-     * An object: each member is written to {@code out} as it is read ({@code "name":value}), with where its name is
-     * in the document and where the member is in {@code out}; when the names did not come in order (or one came
-     * twice), the members are written again in name order, the last of a name given twice kept (as the tree keeps
-     * it).
+     * An object: each member is written as it is read ({@code "name":value}), with where its name is in the document
+     * and where the member is in the output; when the names did not come in order (or one came twice), the members
+     * are written again in name order, the last of a name given twice kept (as the tree keeps it).
      */
     private void object(int depth) {
         if (depth >= MAX_DEPTH) {
             throw NotHere.INSTANCE;
         }
         i++; // {
-        int start = out.length();
-        out.append('{');
+        int start = length;
+        put('{');
         skipWhitespace();
-        if (s.charAt(i) == '}') {
+        if (s[i] == '}') {
             i++;
-            out.append('}');
+            put('}');
             return;
         }
-        // per member: name start, name end (the document's quotes included), member start, member end (in out)
+        // per member: name start, name end (inside the document's quotes), member start, member end (in the output)
         int[] members = new int[4 * 8];
         int count = 0;
         boolean sorted = true;
         while (true) {
-            if (s.charAt(i) != '"') {
+            if (s[i] != '"') {
                 throw NotHere.INSTANCE;
             }
-            int nameStart = i;
-            i++;
+            int nameStart = ++i;
             while (true) {
-                char c = s.charAt(i);
+                char c = s[i];
                 if (c == '"') {
                     break;
                 }
@@ -178,10 +231,9 @@ final class StrictJson {
                 }
                 i++;
             }
-            i++;
-            int nameEnd = i;
+            int nameEnd = i++;
             skipWhitespace();
-            if (s.charAt(i++) != ':') {
+            if (s[i++] != ':') {
                 throw NotHere.INSTANCE;
             }
             skipWhitespace();
@@ -192,23 +244,26 @@ final class StrictJson {
                 members = java.util.Arrays.copyOf(members, members.length * 2);
             }
             if (count > 0) {
-                out.append(',');
+                put(',');
             }
-            int memberStart = out.length();
-            // the name's literal has no escape and no control character: it is already quoted as Jackson quotes
-            out.append(s, nameStart, nameEnd).append(':');
+            int memberStart = length;
+            // the name has no escape and no control character: its literal is already Jackson's quoting of it
+            putQuote();
+            putPlain(nameStart, nameEnd);
+            putQuote();
+            put(':');
             value(depth + 1);
             int m = 4 * count;
             members[m] = nameStart;
             members[m + 1] = nameEnd;
             members[m + 2] = memberStart;
-            members[m + 3] = out.length();
+            members[m + 3] = length;
             if (count > 0 && compareNames(members, m - 4, m) >= 0) {
                 sorted = false;
             }
             count++;
             skipWhitespace();
-            char c = s.charAt(i++);
+            char c = s[i++];
             if (c == '}') {
                 break;
             }
@@ -217,10 +272,14 @@ final class StrictJson {
             }
             skipWhitespace();
         }
-        if (sorted) {
-            out.append('}'); // in order, no name twice: written as it is
-            return;
+        if (!sorted) {
+            reorder(members, count, start);
         }
+        put('}');
+    }
+
+    /** Writes the object's members (from {@code start}, its brace) again in name order, the last of a name kept. */
+    private void reorder(int[] members, int count, int start) {
         int[] order = new int[count];
         for (int k = 0; k < count; k++) {
             order[k] = k;
@@ -235,9 +294,8 @@ final class StrictJson {
             }
             order[b + 1] = moving;
         }
-        String written = out.substring(start);
-        out.setLength(start);
-        out.append('{');
+        char[] written = java.util.Arrays.copyOfRange(out, start, length);
+        length = start + 1; // after the brace
         boolean first = true;
         for (int a = 0; a < count; a++) {
             if (a + 1 < count && compareNames(members, 4 * order[a], 4 * order[a + 1]) == 0) {
@@ -245,24 +303,26 @@ final class StrictJson {
             }
             int m = 4 * order[a];
             if (!first) {
-                out.append(',');
+                out[length++] = ',';
             }
             first = false;
-            out.append(written, members[m + 2] - start, members[m + 3] - start);
+            int from = members[m + 2] - start;
+            int to = members[m + 3] - start;
+            System.arraycopy(written, from, out, length, to - from);
+            length += to - from;
         }
-        out.append('}');
     }
 
     /** {@link String#compareTo} of two members' names, read where they are in the document (no escapes in them). */
     private int compareNames(int[] members, int a, int b) {
-        int aFrom = members[a] + 1;
-        int aLength = members[a + 1] - 1 - aFrom;
-        int bFrom = members[b] + 1;
-        int bLength = members[b + 1] - 1 - bFrom;
+        int aFrom = members[a];
+        int aLength = members[a + 1] - aFrom;
+        int bFrom = members[b];
+        int bLength = members[b + 1] - bFrom;
         int shorter = Math.min(aLength, bLength);
         for (int k = 0; k < shorter; k++) {
-            char x = s.charAt(aFrom + k);
-            char y = s.charAt(bFrom + k);
+            char x = s[aFrom + k];
+            char y = s[bFrom + k];
             if (x != y) {
                 return x - y;
             }
@@ -272,13 +332,14 @@ final class StrictJson {
 
     /** A string: copied as it is without an escape (its literal is then Jackson's quoting), else decoded and quoted. */
     private void string() {
-        int start = i;
-        i++;
+        int start = ++i;
         while (true) {
-            char c = s.charAt(i);
+            char c = s[i];
             if (c == '"') {
+                putQuote();
+                putPlain(start, i);
+                putQuote();
                 i++;
-                out.append(s, start, i);
                 return;
             }
             if (c == '\\') {
@@ -289,9 +350,9 @@ final class StrictJson {
             }
             i++;
         }
-        StringBuilder decoded = new StringBuilder(i - start + 16).append(s, start + 1, i);
+        StringBuilder decoded = new StringBuilder(i - start + 16).append(s, start, i - start);
         while (true) {
-            char c = s.charAt(i++);
+            char c = s[i++];
             if (c == '"') {
                 break;
             }
@@ -302,7 +363,7 @@ final class StrictJson {
                 decoded.append(c);
                 continue;
             }
-            char e = s.charAt(i++);
+            char e = s[i++];
             switch (e) {
                 case '"', '\\', '/' -> decoded.append(e);
                 case 'b' -> decoded.append('\b');
@@ -313,15 +374,17 @@ final class StrictJson {
                 case 'u' -> {
                     int code = 0;
                     for (int k = 0; k < 4; k++) {
-                        int d = hexDigit(s.charAt(i++));
-                        code = code * 16 + d;
+                        code = code * 16 + hexDigit(s[i++]);
                     }
                     decoded.append((char) code);
                 }
                 default -> throw NotHere.INSTANCE;
             }
         }
-        JsonDocs.appendQuoted(out, decoded);
+        String escapedForm = JsonDocs.quote(decoded.toString());
+        for (int k = 0; k < escapedForm.length(); k++) {
+            putEscapedForm(escapedForm.charAt(k));
+        }
     }
 
     /**
@@ -330,15 +393,15 @@ final class StrictJson {
      */
     private void number() {
         int start = i;
-        if (s.charAt(i) == '-') {
+        if (s[i] == '-') {
             i++;
         }
         int intStart = i;
-        char first = s.charAt(i);
+        char first = s[i];
         if (first == '0') {
             i++;
         } else if (first >= '1' && first <= '9') {
-            while (i < n && isDigit(s.charAt(i))) {
+            while (i < n && isDigit(s[i])) {
                 i++;
             }
         } else {
@@ -347,10 +410,10 @@ final class StrictJson {
         int intEnd = i;
         boolean fraction = false;
         boolean exponent = false;
-        if (i < n && s.charAt(i) == '.') {
+        if (i < n && s[i] == '.') {
             i++;
             int from = i;
-            while (i < n && isDigit(s.charAt(i))) {
+            while (i < n && isDigit(s[i])) {
                 i++;
             }
             if (i == from) {
@@ -358,13 +421,13 @@ final class StrictJson {
             }
             fraction = true;
         }
-        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+        if (i < n && (s[i] == 'e' || s[i] == 'E')) {
             i++;
-            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            if (i < n && (s[i] == '+' || s[i] == '-')) {
                 i++;
             }
             int from = i;
-            while (i < n && isDigit(s.charAt(i))) {
+            while (i < n && isDigit(s[i])) {
                 i++;
             }
             if (i == from) {
@@ -374,15 +437,15 @@ final class StrictJson {
         }
         if (!fraction && !exponent && intEnd - intStart <= 18) {
             if (intEnd - intStart == 1 && first == '0') {
-                out.append('0'); // 0 and -0
+                put('0'); // 0 and -0
             } else {
-                out.append(s, start, i);
+                putPlain(start, i);
             }
             return;
         }
-        String text = s.substring(start, i);
+        String text = new String(s, start, i - start);
         String plain = exponent ? null : Numbers.plainDecimal(text);
-        out.append(plain != null ? plain : JsonDocs.number(new BigDecimal(text)));
+        put(plain != null ? plain : JsonDocs.number(new BigDecimal(text)));
     }
 
     /** An ASCII hex digit's value (Jackson reads no other). */
