@@ -189,46 +189,58 @@ final class RowCodecAfterImages {
                 i++;
             }
         }
-        StringBuilder sb = new StringBuilder(i - start + 32);
-        sb.append(new String(b, start, i - start, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
+        // an escape: decoded into chars (never more chars than the bytes left), from the string's start
+        char[] chars = new char[n - start];
+        int k = 0;
+        i = start;
         while (true) {
             byte c = b[i];
             if (c == '"') {
                 i++;
-                return sb.toString();
+                return new String(chars, 0, k);
             }
-            if (c >= 0 && c < 0x20) {
-                throw NotHere.INSTANCE;
-            }
-            if (c < 0) {
-                int end = utf8(i);
-                sb.append(new String(b, i, end - i, StandardCharsets.UTF_8));
-                i = end;
-                continue;
-            }
-            if (c != '\\') {
-                sb.append((char) c);
-                i++;
-                continue;
-            }
-            byte e = b[i + 1];
-            i += 2;
-            switch (e) {
-                case '"', '\\', '/' -> sb.append((char) e);
-                case 'b' -> sb.append('\b');
-                case 'f' -> sb.append('\f');
-                case 'n' -> sb.append('\n');
-                case 'r' -> sb.append('\r');
-                case 't' -> sb.append('\t');
-                case 'u' -> {
-                    int code = 0;
-                    for (int k = 0; k < 4; k++) {
-                        code = code * 16 + hexDigit(b[i++]);
-                    }
-                    sb.append((char) code);
+            if (c >= 0x20) {
+                if (c != '\\') {
+                    chars[k++] = (char) c;
+                    i++;
+                    continue;
                 }
-                default -> throw NotHere.INSTANCE;
+                byte e = b[i + 1];
+                i += 2;
+                switch (e) {
+                    case '"', '\\', '/' -> chars[k++] = (char) e;
+                    case 'b' -> chars[k++] = '\b';
+                    case 'f' -> chars[k++] = '\f';
+                    case 'n' -> chars[k++] = '\n';
+                    case 'r' -> chars[k++] = '\r';
+                    case 't' -> chars[k++] = '\t';
+                    case 'u' -> {
+                        int code = 0;
+                        for (int h = 0; h < 4; h++) {
+                            code = code * 16 + hexDigit(b[i++]);
+                        }
+                        chars[k++] = (char) code;
+                    }
+                    default -> throw NotHere.INSTANCE;
+                }
+                continue;
             }
+            if (c >= 0) {
+                throw NotHere.INSTANCE; // a control character
+            }
+            int end = utf8(i);
+            int lead = b[i] & 0xFF;
+            int codePoint;
+            if (end - i == 2) {
+                codePoint = (lead & 0x1F) << 6 | (b[i + 1] & 0x3F);
+            } else if (end - i == 3) {
+                codePoint = (lead & 0x0F) << 12 | (b[i + 1] & 0x3F) << 6 | (b[i + 2] & 0x3F);
+            } else {
+                codePoint = (lead & 0x07) << 18 | (b[i + 1] & 0x3F) << 12 | (b[i + 2] & 0x3F) << 6
+                        | (b[i + 3] & 0x3F);
+            }
+            k += Character.toChars(codePoint, chars, k);
+            i = end;
         }
     }
 
