@@ -161,7 +161,7 @@ public final class Canonicalizer {
     private static String scalarFromText(String text, TypeKind kind) {
         return switch (kind) {
             case BOOL -> bool(text);
-            case INT -> new BigInteger(text.trim()).toString();
+            case INT -> integer(text);
             case NUMERIC -> Numbers.numeric(text);
             case MONEY -> Numbers.money(text);
             case FLOAT4 -> Numbers.float4(Numbers.parseFloat(text));
@@ -170,7 +170,7 @@ public final class Canonicalizer {
             case BPCHAR -> quote(stripTrailingSpaces(text));
             case UUID -> quote(UUID.fromString(text.trim()).toString());
             case BYTEA -> quote(Base64.getEncoder().encodeToString(PgText.decodeBytea(text)));
-            case JSON -> quote(JsonDocs.canonical(text));
+            case JSON -> JsonDocs.canonicalQuoted(text);
             case HSTORE -> JsonDocs.hstore(PgText.parseHstore(text));
             case DATE -> Temporals.date(text);
             case TIMESTAMP -> Temporals.timestamp(text);
@@ -244,9 +244,13 @@ public final class Canonicalizer {
         private final ColumnType type;
         private final TypeKind kind;
 
+        /** The column's name as a key's JSON member name, followed by its colon. */
+        private final String memberPrefix;
+
         private Column(ColumnType type) {
             this.type = type;
             this.kind = type.kind();
+            this.memberPrefix = quote(type.name()) + ':';
         }
 
         public ColumnType type() {
@@ -286,8 +290,9 @@ public final class Canonicalizer {
     private String scalarFromJson(JsonNode node, TypeKind kind, ColumnType type) {
         return switch (kind) {
             case BOOL -> node.isBoolean() ? Boolean.toString(node.booleanValue()) : bool(text(node));
-            case INT -> node.isIntegralNumber() ? node.bigIntegerValue().toString()
-                    : new BigInteger(text(node).trim()).toString();
+            case INT -> node.isInt() || node.isLong() ? Long.toString(node.longValue())
+                    : node.isIntegralNumber() ? node.bigIntegerValue().toString()
+                    : integer(text(node));
             case NUMERIC, MONEY -> node.isNumber() ? Numbers.numeric(node.decimalValue())
                     : encoding.decimal() == EventEncoding.DecimalMode.PRECISE
                     ? Numbers.numeric(EncodedValues.preciseDecimal(node,
@@ -302,7 +307,8 @@ public final class Canonicalizer {
             case UUID -> quote(UUID.fromString(text(node).trim()).toString());
             case BYTEA -> quote(Base64.getEncoder().encodeToString(
                     EncodedValues.binary(text(node), encoding.binary())));
-            case JSON -> quote(node.isTextual() ? JsonDocs.canonical(node.textValue()) : JsonDocs.canonical(node));
+            case JSON -> node.isTextual() ? JsonDocs.canonicalQuoted(node.textValue())
+                    : quote(JsonDocs.canonical(node));
             case HSTORE -> JsonDocs.hstore(node);
             case DATE -> Temporals.date(node.isIntegralNumber() ? EncodedValues.epochDay(node.longValue())
                     : text(node));
@@ -393,11 +399,43 @@ public final class Canonicalizer {
         if (keyIndexes.length != keyColumns.length) {
             throw new IllegalArgumentException("keyIndexes and keyColumns differ in length");
         }
-        StringBuilder sb = new StringBuilder("{");
+        if (keyIndexes.length == 1) {
+            return "{" + keyColumns[0].memberPrefix + keyColumns[0].fromJdbc(rs, keyIndexes[0]) + "}";
+        }
+        StringBuilder sb = new StringBuilder(64).append('{');
         for (int i = 0; i < keyIndexes.length; i++) {
-            appendField(sb, keyColumns[i].type.name(), keyColumns[i].fromJdbc(rs, keyIndexes[i]));
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(keyColumns[i].memberPrefix).append(keyColumns[i].fromJdbc(rs, keyIndexes[i]));
         }
         return sb.append('}').toString();
+    }
+
+    /** {@link #canonicalKey(JsonNode, List)} with the key columns' rules looked up once. */
+    public String canonicalKey(JsonNode keyJson, Column[] keyColumns) {
+        if (keyJson == null || !keyJson.isObject()) {
+            throw new IllegalArgumentException("not a key object: " + keyJson);
+        }
+        String single = null;
+        StringBuilder sb = keyColumns.length == 1 ? null : new StringBuilder(64).append('{');
+        for (int i = 0; i < keyColumns.length; i++) {
+            Column column = keyColumns[i];
+            CanonicalValue value = fromJson(keyJson.get(column.type.name()), column.type, column.kind);
+            if (!value.isValue()) {
+                throw new IllegalArgumentException("key " + excerpt(keyJson.toString()) + " carries no value for "
+                        + column.type.name() + " (" + value + ")");
+            }
+            if (sb == null) {
+                single = "{" + column.memberPrefix + value.text() + "}";
+            } else {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                sb.append(column.memberPrefix).append(value.text());
+            }
+        }
+        return sb == null ? single : sb.append('}').toString();
     }
 
     private static void appendField(StringBuilder sb, String name, String canonical) {
@@ -442,6 +480,32 @@ public final class Canonicalizer {
             throw new IllegalArgumentException("expected a scalar");
         }
         return node.asText();
+    }
+
+    /**
+     * An integer's canonical text: its digits when it already is in that shape (an optional minus, then 1 to 18
+     * digits without a leading zero, or 0), which is how PostgreSQL prints every int2, int4, int8 and oid; anything
+     * else through {@link BigInteger}, the rule (CanonicalizerFastPathTest compares both).
+     */
+    static String integer(String text) {
+        int n = text.length();
+        int from = n > 0 && text.charAt(0) == '-' ? 1 : 0;
+        int digits = n - from;
+        if (digits >= 1 && digits <= 18 && (text.charAt(from) != '0' || (digits == 1 && from == 0))) {
+            int i = from;
+            while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+                i++;
+            }
+            if (i == n) {
+                return text;
+            }
+        }
+        return integerByBigInteger(text);
+    }
+
+    /** {@link #integer} through BigInteger. */
+    static String integerByBigInteger(String text) {
+        return new BigInteger(text.trim()).toString();
     }
 
     private static String bool(String text) {

@@ -51,6 +51,18 @@ final class JsonDocs {
      * error).
      */
     static String canonical(String document) {
+        String strict = StrictJson.canonical(document);
+        return strict != null ? strict : canonicalByTokens(document);
+    }
+
+    /** {@link #canonical(String)} of a JSON column: the canonical document as one JSON string. */
+    static String canonicalQuoted(String document) {
+        String strict = StrictJson.canonicalQuoted(document);
+        return strict != null ? strict : quote(canonicalByTokens(document));
+    }
+
+    /** {@link #canonical(String)} written from the parser's tokens: every document {@link StrictJson} leaves. */
+    static String canonicalByTokens(String document) {
         try (JsonParser p = MAPPER.getFactory().createParser(document)) {
             JsonToken t = p.nextToken();
             if (t == null) {
@@ -220,13 +232,43 @@ final class JsonDocs {
         if (i == n) {
             return '"' + s + '"';
         }
-        StringBuilder sb = new StringBuilder(n + 16).append('"').append(s, 0, i);
-        for (; i < n; i++) {
+        StringBuilder sb = new StringBuilder(n + 2 + escapedLength(s, i));
+        sb.append('"').append(s, 0, i);
+        appendEscaped(sb, s, i);
+        return sb.append('"').toString();
+    }
+
+    /** How many more characters than {@code s} has from {@code from} on its escapes take. */
+    private static int escapedLength(CharSequence s, int from) {
+        int extra = 0;
+        for (int i = from, n = s.length(); i < n; i++) {
             char c = s.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\') {
-                sb.append(c);
-                continue;
+            if (c == '"' || c == '\\' || c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r') {
+                extra++;
+            } else if (c < 0x20) {
+                extra += 5;
             }
+        }
+        return extra;
+    }
+
+    private static void appendEscaped(StringBuilder sb, CharSequence s, int from) {
+        int n = s.length();
+        int i = from;
+        while (i < n) {
+            int plain = i;
+            while (i < n) {
+                char c = s.charAt(i);
+                if (c < 0x20 || c == '"' || c == '\\') {
+                    break;
+                }
+                i++;
+            }
+            sb.append(s, plain, i);
+            if (i == n) {
+                return;
+            }
+            char c = s.charAt(i++);
             sb.append('\\');
             switch (c) {
                 case '"' -> sb.append('"');
@@ -239,7 +281,6 @@ final class JsonDocs {
                 default -> sb.append("u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
             }
         }
-        return sb.append('"').toString();
     }
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();

@@ -60,7 +60,7 @@ final class Numbers {
      * else (a sign other than a leading minus, leading zeros, an exponent, spaces, a special value, more than 40
      * characters), which BigDecimal reads; NumbersTest compares both on such texts.
      */
-    private static String plainDecimal(String t) {
+    static String plainDecimal(String t) {
         int n = t.length();
         if (n == 0 || n > 40) {
             return null;

@@ -71,6 +71,8 @@ public final class CanonicalRowCodecs {
         private final List<ColumnType> keyColumns = new ArrayList<>();
         private final int[] keyIndexes;
         private final String selectList;
+        /** The columns' names in UTF-8, for {@link RowCodecAfterImages}. */
+        private final byte[][] nameBytes;
 
         Codec(Canonicalizer canonicalizer, List<ColumnType> columns, List<String> primaryKey) {
             this.canonicalizer = canonicalizer;
@@ -92,6 +94,10 @@ public final class CanonicalRowCodecs {
                 keyRules[i] = rules[keyIndexes[i] - 1];
             }
             this.selectList = columns.stream().map(Canonicalizer::selectExpression).collect(Collectors.joining(", "));
+            this.nameBytes = new byte[names.size()][];
+            for (int i = 0; i < nameBytes.length; i++) {
+                nameBytes[i] = names.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
         }
 
         @Override
@@ -117,7 +123,7 @@ public final class CanonicalRowCodecs {
         @Override
         public String key(JsonNode recordKey) {
             try {
-                return canonicalizer.canonicalKey(recordKey, keyColumns);
+                return canonicalizer.canonicalKey(recordKey, keyRules);
             } catch (IllegalArgumentException e) {
                 throw new EnvelopeParser.MalformedEventException("record key does not carry the table's primary key "
                         + names(keyColumns) + ": " + e.getMessage());
@@ -148,12 +154,26 @@ public final class CanonicalRowCodecs {
         }
 
         /**
-         * Reads the after-image's tokens instead of its tree: each column's value becomes the node the tree would
-         * hold (scalars built here, anything else read by the same mapper), a field named twice keeps its last value
-         * as in the tree, a column without a field is absent. Not an object, or not JSON: the tree's reading.
+         * Reads the after-image by hand ({@link RowCodecAfterImages}), or else its tokens, instead of its tree: each
+         * column's value becomes the node the tree would hold (scalars built here, anything else read by the same
+         * mapper), a field named twice keeps its last value as in the tree, a column without a field is absent. Not
+         * an object, or not JSON: the tree's reading.
          */
         @Override
         public CanonicalValue[] streamRow(byte[] afterJson) {
+            JsonNode[] read = RowCodecAfterImages.read(afterJson, nameBytes);
+            if (read == null) {
+                return streamRowByTokens(afterJson);
+            }
+            CanonicalValue[] values = new CanonicalValue[rules.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = rules[i].readJson(read[i]);
+            }
+            return values;
+        }
+
+        /** {@link #streamRow(byte[])} from Jackson's tokens: every after-image {@link RowCodecAfterImages} leaves. */
+        CanonicalValue[] streamRowByTokens(byte[] afterJson) {
             CanonicalValue[] values = new CanonicalValue[rules.length];
             try (JsonParser p = EVENTS.createParser(afterJson)) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {

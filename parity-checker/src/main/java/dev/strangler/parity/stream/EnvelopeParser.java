@@ -48,16 +48,19 @@ public final class EnvelopeParser {
     }
 
     /**
-     * {@link #parse(ConsumerRecord)} for the fold, without building the value's tree: the envelope's tokens are read
-     * once, the fields the fold needs taken on the way, and the after-image kept as the record's own bytes
-     * ({@link ChangeEvent#afterJson()}; {@code after} is null). Gives the same event as {@code parse} (the after-image
-     * as bytes that read back to the same tree), except that only a delete is marked as a repair's (a repair writes
-     * nothing else); any envelope this reading does not expect (schemas on, a field
-     * twice, a value of another JSON type, a tombstone, broken JSON) goes through {@code parse}, which reads it or
-     * says why not exactly as before.
+     * {@link #parse(ConsumerRecord)} for the fold, without building the value's tree: the envelope is read once (by
+     * hand, {@link EnvelopeScanner}, or else from Jackson's tokens), the fields the fold needs taken on the way, and
+     * the after-image kept as the record's own bytes ({@link ChangeEvent#afterJson()}; {@code after} is null). Gives
+     * the same event as {@code parse} (the after-image as bytes that read back to the same tree), except that only a
+     * delete is marked as a repair's (a repair writes nothing else); any envelope this reading does not expect
+     * (schemas on, a field twice, a value of another JSON type, a tombstone, broken JSON) goes through {@code parse},
+     * which reads it or says why not exactly as before.
      */
     public ChangeEvent parseForFold(ConsumerRecord<byte[], byte[]> record) {
-        ChangeEvent event = parseWithoutTree(record.key(), record.value());
+        ChangeEvent event = EnvelopeScanner.scan(record.key(), record.value());
+        if (event == null) {
+            event = parseWithoutTree(record.key(), record.value());
+        }
         if (event == null) {
             return parse(record);
         }

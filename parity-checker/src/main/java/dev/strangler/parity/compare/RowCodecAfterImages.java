@@ -1,0 +1,501 @@
+package dev.strangler.parity.compare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads a spilled after-image's fields by hand, for {@link CanonicalRowCodecs}' {@code streamRow(byte[])}: per
+ * column the node Jackson's tokens would give for its field (a string, an int or long, a boolean or null), without a
+ * parser object or a string per field name. Field names are matched by their UTF-8 bytes, the column in the same
+ * place looked at first (Debezium writes the columns in table order).
+ *
+ * <p>Anything else gives null and the after-image is read with Jackson's tokens as before: a column's value that is
+ * an object, an array, a fraction or an integer past a long, a field name with an escape, a column's field twice,
+ * and any departure from RFC 8259 (ill-formed UTF-8, a control character in a string, a broken escape or number,
+ * trailing text). CanonicalRowCodecsStreamRowTest compares it with the tokens and with the tree.
+ */
+final class RowCodecAfterImages {
+
+    static final int MAX_DEPTH = 200;
+
+    /** Thrown, without a stack, where the after-image leaves what this reader reads. */
+    private static final class NotHere extends RuntimeException {
+        static final NotHere INSTANCE = new NotHere();
+
+        private NotHere() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final byte[] b;
+    private final int n;
+    private int i;
+
+    private RowCodecAfterImages(byte[] bytes) {
+        this.b = bytes;
+        this.n = bytes.length;
+    }
+
+    /**
+     * Per column (named by the UTF-8 bytes in {@code names}) its field's node, null for a column without a field;
+     * or null when the after-image is left to the tokens.
+     */
+    static JsonNode[] read(byte[] after, byte[][] names) {
+        try {
+            return new RowCodecAfterImages(after).object(names);
+        } catch (NotHere | ArrayIndexOutOfBoundsException e) {
+            return null;
+        }
+    }
+
+    private JsonNode[] object(byte[][] names) {
+        JsonNode[] nodes = new JsonNode[names.length];
+        skipWhitespace();
+        expect('{');
+        skipWhitespace();
+        if (b[i] == '}') {
+            i++;
+        } else {
+            for (int field = 0; ; field++) {
+                expect('"');
+                int nameStart = i;
+                int nameEnd = plainName();
+                skipWhitespace();
+                expect(':');
+                skipWhitespace();
+                int column = column(names, field, nameStart, nameEnd);
+                if (column < 0) {
+                    skipValue(0);
+                } else {
+                    if (nodes[column] != null) {
+                        throw NotHere.INSTANCE; // a column's field twice: the tokens keep the last
+                    }
+                    nodes[column] = scalar();
+                }
+                skipWhitespace();
+                byte c = b[i++];
+                if (c == '}') {
+                    break;
+                }
+                if (c != ',') {
+                    throw NotHere.INSTANCE;
+                }
+                skipWhitespace();
+            }
+        }
+        skipWhitespace();
+        if (i != n) {
+            throw NotHere.INSTANCE;
+        }
+        return nodes;
+    }
+
+    /** The column whose name is the bytes {@code from..to}, the one at {@code field} looked at first; -1 for none. */
+    private int column(byte[][] names, int field, int from, int to) {
+        if (field < names.length && matches(names[field], from, to)) {
+            return field;
+        }
+        for (int c = 0; c < names.length; c++) {
+            if (c != field && matches(names[c], from, to)) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    private boolean matches(byte[] name, int from, int to) {
+        if (name.length != to - from) {
+            return false;
+        }
+        for (int k = 0; k < name.length; k++) {
+            if (name[k] != b[from + k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A name without escapes, its opening quote read: where its bytes end; the reader is left after its quote. */
+    private int plainName() {
+        while (true) {
+            byte c = b[i];
+            if (c == '"') {
+                return i++;
+            }
+            if (c == '\\' || (c >= 0 && c < 0x20)) {
+                throw NotHere.INSTANCE;
+            }
+            i = c >= 0 ? i + 1 : utf8(i);
+        }
+    }
+
+    /** A column's value as the node Jackson's tokens give for it. */
+    private JsonNode scalar() {
+        byte c = b[i];
+        JsonNode node;
+        switch (c) {
+            case '"' -> node = TextNode.valueOf(string());
+            case 't' -> {
+                literal("true");
+                node = BooleanNode.TRUE;
+            }
+            case 'f' -> {
+                literal("false");
+                node = BooleanNode.FALSE;
+            }
+            case 'n' -> {
+                literal("null");
+                node = NullNode.getInstance();
+            }
+            default -> {
+                long v = longValue();
+                node = v == (int) v ? IntNode.valueOf((int) v) : LongNode.valueOf(v);
+            }
+        }
+        if (i < n && !isDelimiter(b[i])) {
+            throw NotHere.INSTANCE;
+        }
+        return node;
+    }
+
+    /** A string value, decoded (escapes as Jackson decodes them, each {@code \\u} escape one char). */
+    private String string() {
+        expect('"');
+        int start = i;
+        boolean ascii = true;
+        while (true) {
+            byte c = b[i];
+            if (c == '"') {
+                String s = new String(b, start, i - start, ascii ? StandardCharsets.ISO_8859_1
+                        : StandardCharsets.UTF_8);
+                i++;
+                return s;
+            }
+            if (c == '\\') {
+                break;
+            }
+            if (c >= 0 && c < 0x20) {
+                throw NotHere.INSTANCE;
+            }
+            if (c < 0) {
+                ascii = false;
+                i = utf8(i);
+            } else {
+                i++;
+            }
+        }
+        // an escape: decoded into chars (never more chars than the bytes left), from the string's start
+        char[] chars = new char[n - start];
+        int k = 0;
+        i = start;
+        while (true) {
+            byte c = b[i];
+            if (c == '"') {
+                i++;
+                return new String(chars, 0, k);
+            }
+            if (c >= 0x20) {
+                if (c != '\\') {
+                    chars[k++] = (char) c;
+                    i++;
+                    continue;
+                }
+                byte e = b[i + 1];
+                i += 2;
+                switch (e) {
+                    case '"', '\\', '/' -> chars[k++] = (char) e;
+                    case 'b' -> chars[k++] = '\b';
+                    case 'f' -> chars[k++] = '\f';
+                    case 'n' -> chars[k++] = '\n';
+                    case 'r' -> chars[k++] = '\r';
+                    case 't' -> chars[k++] = '\t';
+                    case 'u' -> {
+                        int code = 0;
+                        for (int h = 0; h < 4; h++) {
+                            code = code * 16 + hexDigit(b[i++]);
+                        }
+                        chars[k++] = (char) code;
+                    }
+                    default -> throw NotHere.INSTANCE;
+                }
+                continue;
+            }
+            if (c >= 0) {
+                throw NotHere.INSTANCE; // a control character
+            }
+            int end = utf8(i);
+            int lead = b[i] & 0xFF;
+            int codePoint;
+            if (end - i == 2) {
+                codePoint = (lead & 0x1F) << 6 | (b[i + 1] & 0x3F);
+            } else if (end - i == 3) {
+                codePoint = (lead & 0x0F) << 12 | (b[i + 1] & 0x3F) << 6 | (b[i + 2] & 0x3F);
+            } else {
+                codePoint = (lead & 0x07) << 18 | (b[i + 1] & 0x3F) << 12 | (b[i + 2] & 0x3F) << 6
+                        | (b[i + 3] & 0x3F);
+            }
+            k += Character.toChars(codePoint, chars, k);
+            i = end;
+        }
+    }
+
+    /** An integer within a long (no fraction, no exponent), as Jackson reads an int or a long. */
+    private long longValue() {
+        boolean negative = b[i] == '-';
+        if (negative) {
+            i++;
+        }
+        int start = i;
+        long v = 0;
+        while (i < n && b[i] >= '0' && b[i] <= '9') {
+            v = v * 10 + (b[i] - '0');
+            i++;
+        }
+        int digits = i - start;
+        if (digits < 1 || digits > 19 || (digits > 1 && b[start] == '0')) {
+            throw NotHere.INSTANCE;
+        }
+        if (i < n && (b[i] == '.' || b[i] == 'e' || b[i] == 'E')) {
+            throw NotHere.INSTANCE;
+        }
+        if (digits == 19) {
+            try {
+                return Long.parseLong(new String(b, negative ? start - 1 : start, negative ? 20 : 19,
+                        StandardCharsets.ISO_8859_1));
+            } catch (NumberFormatException e) {
+                throw NotHere.INSTANCE;
+            }
+        }
+        return negative ? -v : v;
+    }
+
+    // ---- passing over the other fields' values, checked by the grammar ----------------------------------------
+
+    private void skipWhitespace() {
+        while (i < n) {
+            byte c = b[i];
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                return;
+            }
+            i++;
+        }
+    }
+
+    private void expect(char c) {
+        if (b[i] != c) {
+            throw NotHere.INSTANCE;
+        }
+        i++;
+    }
+
+    private void literal(String word) {
+        for (int k = 0; k < word.length(); k++) {
+            if (b[i + k] != word.charAt(k)) {
+                throw NotHere.INSTANCE;
+            }
+        }
+        i += word.length();
+    }
+
+    private void skipValue(int depth) {
+        byte c = b[i];
+        switch (c) {
+            case '{' -> {
+                if (depth >= MAX_DEPTH) {
+                    throw NotHere.INSTANCE;
+                }
+                i++;
+                skipWhitespace();
+                if (b[i] == '}') {
+                    i++;
+                    break;
+                }
+                while (true) {
+                    skipString(true);
+                    skipWhitespace();
+                    expect(':');
+                    skipWhitespace();
+                    skipValue(depth + 1);
+                    skipWhitespace();
+                    byte next = b[i++];
+                    if (next == '}') {
+                        break;
+                    }
+                    if (next != ',') {
+                        throw NotHere.INSTANCE;
+                    }
+                    skipWhitespace();
+                }
+            }
+            case '[' -> {
+                if (depth >= MAX_DEPTH) {
+                    throw NotHere.INSTANCE;
+                }
+                i++;
+                skipWhitespace();
+                if (b[i] == ']') {
+                    i++;
+                    break;
+                }
+                while (true) {
+                    skipValue(depth + 1);
+                    skipWhitespace();
+                    byte next = b[i++];
+                    if (next == ']') {
+                        break;
+                    }
+                    if (next != ',') {
+                        throw NotHere.INSTANCE;
+                    }
+                    skipWhitespace();
+                }
+            }
+            case '"' -> skipString(false);
+            case 't' -> literal("true");
+            case 'f' -> literal("false");
+            case 'n' -> literal("null");
+            default -> skipNumber();
+        }
+        if (i < n && !isDelimiter(b[i])) {
+            throw NotHere.INSTANCE;
+        }
+    }
+
+    private static boolean isDelimiter(byte c) {
+        return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
+    }
+
+    /** A string, escapes checked; a name of at most 256 bytes when {@code name} (Jackson refuses very long names). */
+    private void skipString(boolean name) {
+        expect('"');
+        int start = i;
+        while (true) {
+            byte c = b[i];
+            if (c == '"') {
+                break;
+            }
+            if (c >= 0 && c < 0x20) {
+                throw NotHere.INSTANCE;
+            }
+            if (c == '\\') {
+                byte e = b[i + 1];
+                switch (e) {
+                    case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> i += 2;
+                    case 'u' -> {
+                        for (int k = 2; k < 6; k++) {
+                            hexDigit(b[i + k]);
+                        }
+                        i += 6;
+                    }
+                    default -> throw NotHere.INSTANCE;
+                }
+            } else {
+                i = c >= 0 ? i + 1 : utf8(i);
+            }
+        }
+        if (name && i - start > 256) {
+            throw NotHere.INSTANCE;
+        }
+        i++;
+    }
+
+    private void skipNumber() {
+        if (b[i] == '-') {
+            i++;
+        }
+        byte first = b[i];
+        if (first == '0') {
+            i++;
+        } else if (first >= '1' && first <= '9') {
+            while (i < n && isDigit(b[i])) {
+                i++;
+            }
+        } else {
+            throw NotHere.INSTANCE;
+        }
+        if (i < n && b[i] == '.') {
+            i++;
+            digits();
+        }
+        if (i < n && (b[i] == 'e' || b[i] == 'E')) {
+            i++;
+            if (i < n && (b[i] == '+' || b[i] == '-')) {
+                i++;
+            }
+            digits();
+        }
+    }
+
+    private void digits() {
+        int from = i;
+        while (i < n && isDigit(b[i])) {
+            i++;
+        }
+        if (i == from) {
+            throw NotHere.INSTANCE;
+        }
+    }
+
+    private static boolean isDigit(byte c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static int hexDigit(byte c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        throw NotHere.INSTANCE;
+    }
+
+    /**
+     * The end of the well-formed UTF-8 sequence of more than one byte starting at {@code at} (Unicode's table 3-7: no
+     * overlong form, no surrogate, nothing past U+10FFFF); anything else is left to Jackson.
+     */
+    private int utf8(int at) {
+        int lead = b[at] & 0xFF;
+        int count;
+        int low = 0x80;
+        int high = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            count = 1;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            count = 2;
+            if (lead == 0xE0) {
+                low = 0xA0;
+            } else if (lead == 0xED) {
+                high = 0x9F;
+            }
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            count = 3;
+            if (lead == 0xF0) {
+                low = 0x90;
+            } else if (lead == 0xF4) {
+                high = 0x8F;
+            }
+        } else {
+            throw NotHere.INSTANCE;
+        }
+        int second = b[at + 1] & 0xFF;
+        if (second < low || second > high) {
+            throw NotHere.INSTANCE;
+        }
+        for (int k = 2; k <= count; k++) {
+            int next = b[at + k] & 0xFF;
+            if (next < 0x80 || next > 0xBF) {
+                throw NotHere.INSTANCE;
+            }
+        }
+        return at + count + 1;
+    }
+}
