@@ -3,6 +3,7 @@ package dev.strangler.engine;
 import dev.strangler.contract.EventContract;
 import dev.strangler.contract.OutboxContract;
 import dev.strangler.contract.TableId;
+import dev.strangler.engine.connector.StranglerPostgresConnector;
 import dev.strangler.contract.TopicNames;
 import dev.strangler.contract.TransactionMetadata;
 import dev.strangler.engine.config.PipelineConfig;
@@ -54,7 +55,7 @@ final class DebeziumSettings {
         // first, so that no Kafka client setting it carries can stand in for a setting Strangler manages below
         p.putAll(offsetStore(config));
         p.setProperty("name", config.pipelineName());
-        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.setProperty("connector.class", StranglerPostgresConnector.class.getName());
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("database.hostname", source.endpoint().host().replaceAll("^\\[|]$", ""));
         p.setProperty("database.port", Integer.toString(source.endpoint().port()));

@@ -289,6 +289,24 @@ class PipelineStreamingIT {
         assertThat(queryLong(sandbox, db, "SELECT count(*) FROM pg_publication WHERE puballtables")).isZero();
     }
 
+    @Test
+    void shouldSummariseDebeziumsLastEventByTableInsteadOfRenderingTheRow() {
+        execute(sandbox, db, "INSERT INTO shop.products (id, sku, title, price) VALUES (9401, 'SKU-LAST', 'x', 1)");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(lastEvent("snapshot")).as("snapshot").matches("shop\\.[a-z_]+");
+            // a row rendered by Debezium's own summary reads "key: ..., value: ...": here only the table's name
+            assertThat(lastEvent("streaming")).as("streaming").matches("(shop|strangler)\\.[a-z_]+");
+        });
+    }
+
+    private static String lastEvent(String context) throws Exception {
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        var names = server.queryNames(new javax.management.ObjectName(
+                "debezium.postgres:type=connector-metrics,context=" + context + ",server=streaming,*"), null);
+        assertThat(names).as(context + " metrics").hasSize(1);
+        return String.valueOf(server.getAttribute(names.iterator().next(), "LastEvent"));
+    }
+
     private static List<Event> ofKey(List<Event> events, long id) {
         return events.stream().filter(e -> e.key().path("id").asLong() == id).collect(Collectors.toList());
     }
