@@ -296,15 +296,25 @@ class PipelineStreamingIT {
             assertThat(lastEvent("snapshot")).as("snapshot").matches("shop\\.[a-z_]+");
             // a row rendered by Debezium's own summary reads "key: ..., value: ...": here only the table's name
             assertThat(lastEvent("streaming")).as("streaming").matches("(shop|strangler)\\.[a-z_]+");
+            // the gauge debezium_streaming_behind_source_seconds reads it; Debezium's lag statistics are off
+            assertThat((Long) streamingAttribute("MilliSecondsBehindSource")).isNotNegative();
         });
     }
 
     private static String lastEvent(String context) throws Exception {
+        return String.valueOf(debeziumAttribute(context, "LastEvent"));
+    }
+
+    private static Object streamingAttribute(String attribute) throws Exception {
+        return debeziumAttribute("streaming", attribute);
+    }
+
+    private static Object debeziumAttribute(String context, String attribute) throws Exception {
         javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
         var names = server.queryNames(new javax.management.ObjectName(
                 "debezium.postgres:type=connector-metrics,context=" + context + ",server=streaming,*"), null);
         assertThat(names).as(context + " metrics").hasSize(1);
-        return String.valueOf(server.getAttribute(names.iterator().next(), "LastEvent"));
+        return server.getAttribute(names.iterator().next(), attribute);
     }
 
     private static List<Event> ofKey(List<Event> events, long id) {
