@@ -125,12 +125,20 @@ final class ConnectJson {
                 g.writeStartObject();
                 for (Field field : schema.fields()) {
                     g.writeFieldName(field.name());
-                    write(g, field.schema(), struct.getWithoutDefault(field.name()));
+                    write(g, field.schema(), valueWithoutDefault(struct, field));
                 }
                 g.writeEndObject();
             }
             default -> throw new IllegalArgumentException("unknown schema type " + schema.type());
         }
+    }
+
+    /**
+     * The field's value as set, null included: by index when the field has no default (most fields), since
+     * {@code getWithoutDefault(name)} looks the name up in a hash map for every field of every event.
+     */
+    private static Object valueWithoutDefault(Struct struct, Field field) {
+        return field.schema().defaultValue() == null ? struct.get(field) : struct.getWithoutDefault(field.name());
     }
 
     /** String keys make an object; other keys an array of [key, value] pairs, as Connect's converter does. */
