@@ -62,8 +62,8 @@ public final class RowDigests {
      * <p>Two subqueries, each kept apart by {@code OFFSET 0} (else the planner folds it into the query around it):
      * the inner computes each column's plain text once, where the digest input uses it twice (its length, then the
      * text) and PostgreSQL computes a repeated expression each time it appears; the outer computes the digest, so an
-     * aggregate over the result that spills to disk spills a bigint a row, not the texts. Measured on 1M rows
-     * (bench/README.md, "In-database mode", eighth session): 11.7 CPU-s of PostgreSQL before, 4.2-4.5 after.
+     * aggregate over the result that spills to disk spills two bigints a row, not the texts. Measured on 1M rows
+     * (bench/README.md, "In-database mode", eighth session): 11.5 CPU-s of PostgreSQL before, 4.8-5.5 after.
      */
     public static String digestsSql(List<ColumnType> columns, String carriedSql, String fromSql) {
         return "SELECT carried, " + digest64Sql(inputSql(columns.size())) + " AS digest FROM "
