@@ -83,9 +83,9 @@ final class InDatabaseCompare {
     /** PostgreSQL's row count and digest sum per bucket, every row of the table digested where it lies. */
     static BucketDigests tableDigests(Connection c, TableId table, RowCodec codec, KeyBuckets buckets)
             throws SQLException {
-        String digest = RowDigests.digest64Sql(RowDigests.digestInputSql(codec.columnTypes()));
-        String sql = "SELECT " + buckets.bucketSql(quote(codec.keyColumnTypes().get(0).name())) + " AS b, count(*), "
-                + "sum(" + digest + ") FROM " + table.quoted() + " GROUP BY 1";
+        String rows = RowDigests.digestsSql(codec.columnTypes(),
+                buckets.bucketSql(quote(codec.keyColumnTypes().get(0).name())), table.quoted());
+        String sql = "SELECT carried, count(*), sum(digest) FROM (" + rows + ") AS digests GROUP BY 1";
         BucketDigests digests = new BucketDigests();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setFetchSize(10_000);

@@ -13,15 +13,21 @@ import java.util.stream.Collectors;
  *                {@link Mode#AUTO}: in the database for tables that can be digested and hold at least
  *                {@code minRows} rows by PostgreSQL's estimate, a scan otherwise
  * @param minRows the estimated rows from which {@link Mode#AUTO} compares in the database
- * @param rowsPerBucket about how many rows a key bucket holds: one differing row costs fetching its bucket, and a
- *                      table of 1 billion rows has 100,000 buckets of the default 10,000 (a few MB of sums)
+ * @param rowsPerBucket about how many rows a key bucket holds: one differing row costs fetching its bucket; capped
+ *                      at {@link dev.strangler.parity.compare.KeyBuckets#MAX_BUCKETS} buckets a table (about 22 MB
+ *                      of sums), so from 10 million rows on the default's buckets grow (1 billion rows: 10,000 each)
  */
 public record TableCompare(Mode mode, long minRows, long rowsPerBucket) {
 
     /** From this estimated size AUTO compares in the database. */
     public static final long DEFAULT_MIN_ROWS = 1_000_000;
 
-    public static final long DEFAULT_ROWS_PER_BUCKET = 10_000;
+    /**
+     * Small enough that thousands of scattered differences fetch a small part of the table (10,000 at 10M rows: at
+     * most 10%; with 10,000 rows a bucket they hit every bucket), large enough that PostgreSQL's GROUP BY stays cheap
+     * (measured at 1M rows: 100 to 10,000 groups cost alike; bench/README.md, "In-database mode").
+     */
+    public static final long DEFAULT_ROWS_PER_BUCKET = 100;
 
     /**
      * A full scan: measured on the parity benchmark (bench/README.md, "In-database mode"; PostgreSQL, Kafka and the

@@ -11,9 +11,4 @@ import java.util.OptionalLong;
  *                      still be catching up with WAL it already holds right after a restart, so it proves nothing
  */
 public record SourcePositions(OptionalLong slotConfirmed, OptionalLong walEnd) {
-
-    /** A slot at that position on a server whose WAL end is not known (tests, a standby). */
-    public static SourcePositions slotOnly(OptionalLong slotConfirmed) {
-        return new SourcePositions(slotConfirmed, OptionalLong.empty());
-    }
 }

@@ -20,8 +20,13 @@ class StartPlanTest {
             "last_snapshot_record", false, "snapshot_completed", false));
 
     private static StartPlan decide(OptionalLong slot, Optional<StoredOffset> stored, SnapshotMode mode) {
-        return StartPlan.decide("orders", "strangler_orders", SourcePositions.slotOnly(slot), stored, mode,
+        return StartPlan.decide("orders", "strangler_orders", slotOnly(slot), stored, mode,
                 "offsets topic 'orders.offsets'");
+    }
+
+    /** A slot at that position on a server whose WAL end is not known (a standby). */
+    private static SourcePositions slotOnly(OptionalLong slotConfirmed) {
+        return new SourcePositions(slotConfirmed, OptionalLong.empty());
     }
 
     @Test
@@ -132,7 +137,7 @@ class StartPlanTest {
                 new SourcePositions(OptionalLong.of(300L), OptionalLong.of(500L)), Optional.of(published),
                 SnapshotMode.INITIAL, "offsets topic 'orders.offsets'").kind()).isEqualTo(StartPlan.Kind.RESUME);
         assertThat(StartPlan.decide("orders", "strangler_orders",
-                SourcePositions.slotOnly(OptionalLong.of(300L)), Optional.of(published),
+                slotOnly(OptionalLong.of(300L)), Optional.of(published),
                 SnapshotMode.INITIAL, "offsets topic 'orders.offsets'").kind()).isEqualTo(StartPlan.Kind.RESUME);
     }
 }

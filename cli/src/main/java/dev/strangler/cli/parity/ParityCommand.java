@@ -11,6 +11,7 @@ import dev.strangler.parity.ParityChecker;
 import dev.strangler.parity.ParityConfig;
 import dev.strangler.parity.TableCompare;
 import dev.strangler.parity.compare.CanonicalRowCodecs;
+import dev.strangler.parity.compare.KeyBuckets;
 import dev.strangler.parity.model.ParityReport;
 import dev.strangler.parity.repair.DifferencesFile;
 import dev.strangler.parity.report.JsonReportWriter;
@@ -147,6 +148,14 @@ public final class ParityCommand implements Callable<Integer> {
                     + "compared in the database (default: ${DEFAULT-VALUE}).")
     long inDatabaseMinRows;
 
+    @Option(names = "--in-database-rows-per-bucket", defaultValue = "" + TableCompare.DEFAULT_ROWS_PER_BUCKET,
+            paramLabel = "N",
+            description = "In the database: about how many rows a primary-key range holds. A differing row costs "
+                    + "reading its range; more, smaller ranges cost PostgreSQL a larger GROUP BY. At most "
+                    + KeyBuckets.MAX_BUCKETS + " ranges a table, so larger tables get larger ranges "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long inDatabaseRowsPerBucket;
+
     @Option(names = "--history", description = "List earlier runs from strangler.parity_run instead of checking.")
     boolean history;
 
@@ -191,9 +200,10 @@ public final class ParityCommand implements Callable<Integer> {
 
     private TableCompare tableCompare() {
         try {
-            return new TableCompare(TableCompare.Mode.parse(tableCompare), inDatabaseMinRows);
+            return new TableCompare(TableCompare.Mode.parse(tableCompare), inDatabaseMinRows, inDatabaseRowsPerBucket);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("--table-compare / --in-database-min-rows: " + e.getMessage());
+            throw new ConfigException("--table-compare / --in-database-min-rows / --in-database-rows-per-bucket: "
+                    + e.getMessage());
         }
     }
 

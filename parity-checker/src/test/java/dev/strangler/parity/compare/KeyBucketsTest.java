@@ -59,6 +59,16 @@ class KeyBucketsTest {
     }
 
     @Test
+    void shouldCapTheBucketsSoTheirSumsStayBoundedForAnyTableSize() {
+        KeyBuckets billion = KeyBuckets.forSpan(1, 1_000_000_000, 1_000_000_000, 100);
+        assertThat(billion.bucketOf(1_000_000_000) - billion.bucketOf(1) + 1).as("buckets over the span")
+                .isBetween(KeyBuckets.MAX_BUCKETS, KeyBuckets.MAX_BUCKETS + 1);
+        assertThat(billion.width()).as("rows a bucket once capped").isEqualTo(10_000);
+        KeyBuckets tenMillion = KeyBuckets.forSpan(1, 10_000_000, 10_000_000, 100);
+        assertThat(tenMillion.width()).as("below the cap: the rows asked for").isEqualTo(100);
+    }
+
+    @Test
     void shouldHandleTheWholeLongRangeASingleRowAndAnEmptyTable() {
         KeyBuckets huge = KeyBuckets.forSpan(Long.MIN_VALUE, Long.MAX_VALUE, 1_000_000, 10_000);
         assertThat(huge.width()).isPositive();

@@ -1,5 +1,6 @@
 package dev.strangler.parity.it;
 
+import static dev.strangler.parity.it.ParityReports.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -83,8 +84,7 @@ class HistoryContinuityIT {
             ParityReport report = f.check();
 
             assertThat(report.verdict()).as(describe(report)).isEqualTo(Verdict.NO_GO);
-            TableResult customers = report.tables().stream()
-                    .filter(t -> t.table().toString().equals("shop.customers")).findFirst().orElseThrow();
+            TableResult customers = table(report, "shop.customers");
             assertThat(customers.findings()).as("the state matches").isZero();
             assertThat(customers.historyGaps()).singleElement().satisfies(g -> {
                 assertThat(g.kind()).isEqualTo(HistoryGapKind.RESNAPSHOT_AFTER_STREAMING);
@@ -137,21 +137,17 @@ class HistoryContinuityIT {
             // 3 s a chunk query (evaluated once per query): 7 chunks of 1,024 rows, about 20 s in all
             snapshots.request(customers, Optional.of("(SELECT pg_sleep(3)) IS NOT NULL"));
             ParityReport during = await().atMost(Duration.ofSeconds(60)).until(f::check,
-                    r -> result(r, "shop.customers").verdict() == Verdict.UNVERIFIABLE);
+                    r -> table(r, "shop.customers").verdict() == Verdict.UNVERIFIABLE);
             // in progress, or (Debezium 3.6.1's race of a first chunk with a streamed change) failed: never GO
-            assertThat(result(during, "shop.customers").reason()).containsAnyOf("incremental snapshot of this table "
+            assertThat(table(during, "shop.customers").reason()).containsAnyOf("incremental snapshot of this table "
                     + "is in progress", "the last incremental snapshot of this table failed");
-            assertThat(result(during, "shop.products").verdict()).isEqualTo(Verdict.GO);
+            assertThat(table(during, "shop.products").verdict()).isEqualTo(Verdict.GO);
 
             snapshots.cancel(customers);
             ParityReport after = await().atMost(Duration.ofSeconds(60)).until(f::check,
-                    r -> result(r, "shop.customers").verdict() != Verdict.UNVERIFIABLE);
+                    r -> table(r, "shop.customers").verdict() != Verdict.UNVERIFIABLE);
             assertThat(after.verdict()).isEqualTo(Verdict.GO);
         }
-    }
-
-    private static TableResult result(ParityReport report, String table) {
-        return report.tables().stream().filter(t -> t.table().toString().equals(table)).findFirst().orElseThrow();
     }
 
     @Test
@@ -206,8 +202,7 @@ class HistoryContinuityIT {
             ParityReport gap = f.check(f.parityConfig("txngap", Duration.ofSeconds(60)));
             assertThat(gap.verdict()).as(describe(gap)).isEqualTo(Verdict.NO_GO);
             assertThat(gap.transactions().incomplete()).isEqualTo(1);
-            TableResult customers = gap.tables().stream()
-                    .filter(t -> t.table().toString().equals("shop.customers")).findFirst().orElseThrow();
+            TableResult customers = table(gap, "shop.customers");
             assertThat(customers.findings()).as("the state matches").isZero();
             assertThat(customers.historyGaps()).isEmpty();
             assertThat(customers.incompleteTransactions()).singleElement().satisfies(x -> {

@@ -1,5 +1,7 @@
 package dev.strangler.parity.it;
 
+import static dev.strangler.parity.it.ParityReports.describe;
+import static dev.strangler.parity.it.ParityReports.table;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strangler.parity.ParityChecker;
@@ -93,17 +95,6 @@ class InDatabaseParityIT {
         }
         assertThat(report.verdict()).as(describe(report)).isEqualTo(Verdict.GO);
         return report;
-    }
-
-    private static TableResult table(ParityReport report, String name) {
-        return report.tables().stream().filter(t -> t.table().toString().equals(name)).findFirst().orElseThrow();
-    }
-
-    private static String describe(ParityReport report) {
-        StringBuilder s = new StringBuilder(report.verdict() + " " + report.reason());
-        report.tables().forEach(t -> s.append("\n  ").append(t.table()).append(": ").append(t.verdict()).append(' ')
-                .append(t.reason()).append(' ').append(t.findingCounts()).append(' ').append(t.sample()));
-        return s.toString();
     }
 
     /** The differing keys' lines of differences.jsonl, without the header that names the run. */

@@ -142,7 +142,7 @@ class KafkaConnectEncodingsIT {
         assertThat(snapshot.eventEncoding()).as("the report says how events were read")
                 .isEqualTo("decimal.handling.mode=precise, time.precision.mode=adaptive, binary.handling.mode=bytes, "
                         + "interval.handling.mode=string");
-        assertThat(snapshot.verdict()).as(ParityCheckIT.describe(snapshot)).isEqualTo(Verdict.GO);
+        assertThat(snapshot.verdict()).as(ParityReports.describe(snapshot)).isEqualTo(Verdict.GO);
         assertThat(snapshot.tables().get(0).rowsInTable()).isEqualTo(3);
 
         execute("UPDATE shop.kinds SET price = 99999999.99, t3 = '00:00:00.001', at = '2038-01-19 03:14:08.000001' "
@@ -151,11 +151,11 @@ class KafkaConnectEncodingsIT {
                         + "'24:00:00', '00:00:00', '9999-12-31', '2000-01-01 00:00:00+00', '\\x00ff', 'live')",
                 "DELETE FROM shop.kinds WHERE id = 3");
         ParityReport live = check(CONNECT_DEFAULTS);
-        assertThat(live.verdict()).as(ParityCheckIT.describe(live)).isEqualTo(Verdict.GO);
+        assertThat(live.verdict()).as(ParityReports.describe(live)).isEqualTo(Verdict.GO);
         assertThat(live.tables().get(0).rowsInTable()).isEqualTo(3);
 
         ParityReport wrongSettings = check(EventEncoding.strangler());
-        assertThat(wrongSettings.verdict()).as("read with Strangler's settings: " + ParityCheckIT.describe(
+        assertThat(wrongSettings.verdict()).as("read with Strangler's settings: " + ParityReports.describe(
                 wrongSettings)).isEqualTo(Verdict.NO_GO);
         assertThat(wrongSettings.tables().get(0).sample()).anySatisfy(f -> {
             assertThat(f.kind()).isEqualTo(FindingKind.CONTENT_DIFFERS);

@@ -1,5 +1,7 @@
 package dev.strangler.parity.it;
 
+import static dev.strangler.parity.it.ParityReports.describe;
+import static dev.strangler.parity.it.ParityReports.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -69,10 +71,6 @@ class ParityCheckIT {
     @AfterAll
     void close() {
         sandbox.close();
-    }
-
-    private static TableResult table(ParityReport report, String name) {
-        return report.tables().stream().filter(t -> t.table().toString().equals(name)).findFirst().orElseThrow();
     }
 
     @Test
@@ -355,18 +353,6 @@ class ParityCheckIT {
             assertThat(report.verdict()).as(describe(report)).isEqualTo(Verdict.GO);
             assertThat(table(report, "shop.order_lines").visibleEventsByOp()).containsEntry(Operation.DELETE, 2L);
         }
-    }
-
-    static String describe(ParityReport report) {
-        StringBuilder s = new StringBuilder(report.verdict() + " " + (report.reason() == null ? "" : report.reason()));
-        for (TableResult t : report.tables()) {
-            s.append("\n  ").append(t.table()).append(' ').append(t.verdict()).append(" rows=").append(t.rowsInTable())
-                    .append(" live=").append(t.liveKeysInStream()).append(" visible=").append(t.visibleEventsByOp())
-                    .append(" afterCut=").append(t.eventsAfterCut()).append(" findings=").append(t.findingCounts())
-                    .append(" anomalies=").append(t.anomalies());
-            t.sample().stream().limit(3).forEach(f -> s.append("\n    ").append(f));
-        }
-        return s.toString();
     }
 
     /** Wraps a schemaless JSON payload the way Kafka Connect's JsonConverter writes with schemas.enable=true. */
