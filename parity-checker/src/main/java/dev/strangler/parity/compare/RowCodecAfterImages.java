@@ -238,7 +238,10 @@ final class RowCodecAfterImages {
         }
     }
 
-    /** The escape here as one code point (a surrogate pair's two escapes as one); the reader is left after it. */
+    /**
+     * The escape here as one code point, a surrogate pair's two escapes as one (the two chars Jackson gives for
+     * them); the reader is left after it.
+     */
     private int escape() {
         byte e = b[i + 1];
         i += 2;
@@ -342,24 +345,7 @@ final class RowCodecAfterImages {
                     i++;
                     continue;
                 }
-                byte e = b[i + 1];
-                i += 2;
-                switch (e) {
-                    case '"', '\\', '/' -> chars[k++] = (char) e;
-                    case 'b' -> chars[k++] = '\b';
-                    case 'f' -> chars[k++] = '\f';
-                    case 'n' -> chars[k++] = '\n';
-                    case 'r' -> chars[k++] = '\r';
-                    case 't' -> chars[k++] = '\t';
-                    case 'u' -> {
-                        int code = 0;
-                        for (int h = 0; h < 4; h++) {
-                            code = code * 16 + hexDigit(b[i++]);
-                        }
-                        chars[k++] = (char) code;
-                    }
-                    default -> throw NotHere.INSTANCE;
-                }
+                k += Character.toChars(escape(), chars, k); // a lone surrogate's escape is its one char
                 continue;
             }
             if (c >= 0) {
