@@ -38,7 +38,8 @@ public interface RowCodec {
 
     /**
      * The current row's canonical texts in column order. The table always has a value (SQL NULL has a canonical text
-     * of its own, equal on both sides), so the row is plain texts: spilled as they are, with no object per column.
+     * of its own, equal on both sides), so the row is plain texts, with no object per column; {@link #tableValues}
+     * spills them, or PostgreSQL's text for the columns compared raw.
      */
     String[] tableRow(ResultSet rs) throws SQLException;
 
