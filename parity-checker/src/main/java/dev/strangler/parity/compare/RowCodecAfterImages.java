@@ -226,10 +226,18 @@ final class RowCodecAfterImages {
                 }
                 continue;
             }
-            if (c >= 0 && c < 0x20) {
+            if (c >= 0x20) { // ASCII, compared byte by byte: most of a value, so no call per character
+                if (j == text.length || text[j] != c) {
+                    return false;
+                }
+                i++;
+                j++;
+                continue;
+            }
+            if (c >= 0) {
                 throw NotHere.INSTANCE; // a control character
             }
-            int end = c >= 0 ? i + 1 : utf8(i);
+            int end = utf8(i);
             if (text.length - j < end - i || !Arrays.equals(b, i, end, text, j, j + end - i)) {
                 return false;
             }
