@@ -66,6 +66,11 @@ public final class Canonicalizer {
         this.placeholderHstore = JsonDocs.hstore(java.util.Map.of(placeholder, placeholder));
     }
 
+    /** The TOAST placeholder's UTF-8: an event's string equal to it carries no value, whatever the table holds. */
+    public byte[] unavailablePlaceholderUtf8() {
+        return placeholderBytes.clone();
+    }
+
     /** A mapper for reading change events exactly (BigDecimal for non-integers, no length limits). */
     public static ObjectMapper eventMapper() {
         return JsonDocs.newMapper();
@@ -247,9 +252,12 @@ public final class Canonicalizer {
         /** The column's name as a key's JSON member name, followed by its colon. */
         private final String memberPrefix;
 
+        private final RawForm rawForm;
+
         private Column(ColumnType type) {
             this.type = type;
             this.kind = type.kind();
+            this.rawForm = RawForm.of(type, encoding);
             this.memberPrefix = quote(type.name()) + ':';
         }
 
@@ -265,6 +273,16 @@ public final class Canonicalizer {
         /** {@link Canonicalizer#readJson(JsonNode, ColumnType)} of this column. */
         public CanonicalValue readJson(JsonNode node) {
             return Canonicalizer.this.readJson(node, type, kind);
+        }
+
+        /** {@link Canonicalizer#fromPgText(String, ColumnType)} of this column. */
+        public String fromPgText(String text) {
+            return Canonicalizer.this.fromPgText(text, type, kind);
+        }
+
+        /** Which of this column's event values may be compared with PostgreSQL's text as they are. */
+        public RawForm rawForm() {
+            return rawForm;
         }
     }
 

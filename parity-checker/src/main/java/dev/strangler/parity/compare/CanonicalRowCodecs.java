@@ -14,6 +14,7 @@ import dev.strangler.parity.canonical.CanonicalValue;
 import dev.strangler.parity.canonical.Canonicalizer;
 import dev.strangler.parity.canonical.ColumnCatalog;
 import dev.strangler.parity.canonical.ColumnType;
+import dev.strangler.parity.canonical.RawForm;
 import dev.strangler.parity.stream.EnvelopeParser;
 import java.io.IOException;
 import java.sql.ResultSet;
@@ -73,6 +74,11 @@ public final class CanonicalRowCodecs {
         private final String selectList;
         /** The columns' names in UTF-8, for {@link RowCodecAfterImages}. */
         private final byte[][] nameBytes;
+        /** Per column, which of its event values are compared with the table's raw text ({@link RawForm}). */
+        private final RawForm[] rawForms;
+        private final boolean anyRaw;
+        private final byte[] placeholder;
+        private final PgTextColumns pgText = new PgTextColumns();
 
         Codec(Canonicalizer canonicalizer, List<ColumnType> columns, List<String> primaryKey) {
             this.canonicalizer = canonicalizer;
@@ -98,6 +104,14 @@ public final class CanonicalRowCodecs {
             for (int i = 0; i < nameBytes.length; i++) {
                 nameBytes[i] = names.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             }
+            this.rawForms = new RawForm[rules.length];
+            boolean raw = false;
+            for (int i = 0; i < rules.length; i++) {
+                rawForms[i] = rules[i].rawForm();
+                raw |= rawForms[i] != RawForm.NONE;
+            }
+            this.anyRaw = raw;
+            this.placeholder = canonicalizer.unavailablePlaceholderUtf8();
         }
 
         @Override
@@ -140,6 +154,57 @@ public final class CanonicalRowCodecs {
             String[] values = new String[rules.length];
             for (int i = 0; i < values.length; i++) {
                 values[i] = rules[i].fromJdbc(rs, i + 1);
+            }
+            return values;
+        }
+
+        @Override
+        public byte[][] tableValues(ResultSet rs) throws SQLException {
+            byte[][] values = new byte[rules.length][];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = rawForms[i] != RawForm.NONE ? pgText.read(rs, i + 1)
+                        : rules[i].fromJdbc(rs, i + 1).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            return values;
+        }
+
+        @Override
+        public boolean isRaw(int column) {
+            return rawForms[column] != RawForm.NONE;
+        }
+
+        @Override
+        public String tableCanonical(int column, byte[] value) {
+            if (rawForms[column] == RawForm.NONE) {
+                return RowCodec.super.tableCanonical(column, value);
+            }
+            return rules[column].fromPgText(value == null ? null : PgTextColumns.decode(value));
+        }
+
+        /**
+         * {@link #streamRow(byte[])}, a column whose event value is the table's text as it is left null. The TOAST
+         * placeholder is never taken as equal: the event then carries no value, whatever the table holds.
+         */
+        @Override
+        public CanonicalValue[] streamRow(byte[] afterJson, byte[][] tableValues) {
+            if (!anyRaw) {
+                return streamRow(afterJson);
+            }
+            byte[][] comparable = new byte[rules.length][];
+            for (int i = 0; i < comparable.length; i++) {
+                byte[] text = tableValues[i];
+                if (rawForms[i] != RawForm.NONE && text != null && !java.util.Arrays.equals(text, placeholder)) {
+                    comparable[i] = text;
+                }
+            }
+            boolean[] same = new boolean[rules.length];
+            JsonNode[] read = RowCodecAfterImages.read(afterJson, nameBytes, rawForms, comparable, same);
+            if (read == null) {
+                return streamRowByTokens(afterJson);
+            }
+            CanonicalValue[] values = new CanonicalValue[rules.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = same[i] ? null : rules[i].readJson(read[i]);
             }
             return values;
         }

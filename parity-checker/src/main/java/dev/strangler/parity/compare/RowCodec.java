@@ -2,6 +2,8 @@ package dev.strangler.parity.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strangler.parity.canonical.CanonicalValue;
+import dev.strangler.parity.canonical.RawForm;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -36,9 +38,43 @@ public interface RowCodec {
 
     /**
      * The current row's canonical texts in column order. The table always has a value (SQL NULL has a canonical text
-     * of its own, equal on both sides), so the row is plain texts: spilled as they are, with no object per column.
+     * of its own, equal on both sides), so the row is plain texts, with no object per column; {@link #tableValues}
+     * spills them, or PostgreSQL's text for the columns compared raw.
      */
     String[] tableRow(ResultSet rs) throws SQLException;
+
+    /**
+     * The current row as the comparison spills it: per column the UTF-8 of its {@link #tableRow} text, or for a
+     * column {@link #isRaw} PostgreSQL's own text of the value (null for SQL NULL), not canonicalised yet. This one
+     * canonicalises every column.
+     */
+    default byte[][] tableValues(ResultSet rs) throws SQLException {
+        String[] texts = tableRow(rs);
+        byte[][] values = new byte[texts.length][];
+        for (int i = 0; i < texts.length; i++) {
+            values[i] = texts[i] == null ? null : texts[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return values;
+    }
+
+    /** Whether {@link #tableValues} gives column {@code column}'s value as PostgreSQL's text. */
+    default boolean isRaw(int column) {
+        return false;
+    }
+
+    /** The canonical text of column {@code column}'s value as {@link #tableValues} gave it (null as it gave it). */
+    default String tableCanonical(int column, byte[] value) {
+        return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@link #streamRow(byte[])}, compared with the table's row as {@link #tableValues} gave it: a column whose
+     * event value is the table's raw text in a form that proves them equal ({@link RawForm}) is null, equal and not
+     * canonicalised. This one canonicalises every column.
+     */
+    default CanonicalValue[] streamRow(byte[] afterJson, byte[][] tableValues) {
+        return streamRow(afterJson);
+    }
 
     /**
      * An event's after-image in column order: per column a canonical value, or why the event shows none

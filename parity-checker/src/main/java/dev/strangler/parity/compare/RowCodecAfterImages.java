@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.strangler.parity.canonical.RawForm;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads a spilled after-image's fields by hand, for {@link CanonicalRowCodecs}' {@code streamRow(byte[])}: per
@@ -46,14 +48,24 @@ final class RowCodecAfterImages {
      * or null when the after-image is left to the tokens.
      */
     static JsonNode[] read(byte[] after, byte[][] names) {
+        return read(after, names, null, null, null);
+    }
+
+    /**
+     * {@link #read(byte[], byte[][])}, except that a column with a table text in {@code tableTexts} (null: none)
+     * whose field's value is that text byte for byte, in its {@code forms} (a JSON string's content with its escapes
+     * decoded, or an integer token), is marked in {@code same} and given no node: it is equal, as {@link RawForm}
+     * says, and needs no canonicalising. When this gives null, {@code same} is to be ignored.
+     */
+    static JsonNode[] read(byte[] after, byte[][] names, RawForm[] forms, byte[][] tableTexts, boolean[] same) {
         try {
-            return new RowCodecAfterImages(after).object(names);
+            return new RowCodecAfterImages(after).object(names, forms, tableTexts, same);
         } catch (NotHere | ArrayIndexOutOfBoundsException e) {
             return null;
         }
     }
 
-    private JsonNode[] object(byte[][] names) {
+    private JsonNode[] object(byte[][] names, RawForm[] forms, byte[][] tableTexts, boolean[] same) {
         JsonNode[] nodes = new JsonNode[names.length];
         skipWhitespace();
         expect('{');
@@ -72,10 +84,15 @@ final class RowCodecAfterImages {
                 if (column < 0) {
                     skipValue(0);
                 } else {
-                    if (nodes[column] != null) {
+                    if (nodes[column] != null || (same != null && same[column])) {
                         throw NotHere.INSTANCE; // a column's field twice: the tokens keep the last
                     }
-                    nodes[column] = scalar();
+                    if (tableTexts != null && tableTexts[column] != null
+                            && rawEquals(forms[column], tableTexts[column])) {
+                        same[column] = true;
+                    } else {
+                        nodes[column] = scalar();
+                    }
                 }
                 skipWhitespace();
                 byte c = b[i++];
@@ -163,6 +180,137 @@ final class RowCodecAfterImages {
         return node;
     }
 
+    /**
+     * Whether the value here is {@code text} in {@code form}; the reader is left after it when it is, where it was
+     * when not (the value is then read by {@link #scalar}, which checks it as it always did). Equal bytes are checked
+     * as {@link #scalar} checks them, so no value it would refuse is taken as equal.
+     */
+    private boolean rawEquals(RawForm form, byte[] text) {
+        int start = i;
+        byte c = b[i];
+        boolean equal;
+        if (c == '"') {
+            equal = form != RawForm.NONE && stringEquals(text);
+        } else if (form == RawForm.STRING_OR_INTEGER && (c == '-' || isDigit(c))) {
+            scalar(); // an integer within a long, or not here at all
+            equal = Arrays.equals(b, start, i, text, 0, text.length);
+        } else {
+            equal = false;
+        }
+        if (equal && (i >= n || isDelimiter(b[i]))) {
+            return true;
+        }
+        i = start;
+        return false;
+    }
+
+    /**
+     * Whether the string here, its escapes decoded, is the UTF-8 {@code text}; stops at the first byte that differs.
+     * A surrogate pair escaped as two {@code \\u} escapes is one character, as in the string Jackson gives; a lone
+     * surrogate is in no well-formed UTF-8, so never equal.
+     */
+    private boolean stringEquals(byte[] text) {
+        expect('"');
+        int j = 0;
+        while (true) {
+            byte c = b[i];
+            if (c == '"') {
+                i++;
+                return j == text.length;
+            }
+            if (c == '\\') {
+                int codePoint = escape();
+                j = utf8Equals(codePoint, text, j);
+                if (j < 0) {
+                    return false;
+                }
+                continue;
+            }
+            if (c >= 0x20) { // ASCII, compared byte by byte: most of a value, so no call per character
+                if (j == text.length || text[j] != c) {
+                    return false;
+                }
+                i++;
+                j++;
+                continue;
+            }
+            if (c >= 0) {
+                throw NotHere.INSTANCE; // a control character
+            }
+            int end = utf8(i);
+            if (text.length - j < end - i || !Arrays.equals(b, i, end, text, j, j + end - i)) {
+                return false;
+            }
+            j += end - i;
+            i = end;
+        }
+    }
+
+    /**
+     * The escape here as one code point, a surrogate pair's two escapes as one (the two chars Jackson gives for
+     * them); the reader is left after it.
+     */
+    private int escape() {
+        byte e = b[i + 1];
+        i += 2;
+        return switch (e) {
+            case '"', '\\', '/' -> e;
+            case 'b' -> '\b';
+            case 'f' -> '\f';
+            case 'n' -> '\n';
+            case 'r' -> '\r';
+            case 't' -> '\t';
+            case 'u' -> {
+                int code = hex4(i);
+                i += 4;
+                if (Character.isHighSurrogate((char) code) && b[i] == '\\' && b[i + 1] == 'u') {
+                    int low = hex4(i + 2);
+                    if (Character.isLowSurrogate((char) low)) {
+                        i += 6;
+                        yield Character.toCodePoint((char) code, (char) low);
+                    }
+                }
+                yield code;
+            }
+            default -> throw NotHere.INSTANCE;
+        };
+    }
+
+    private int hex4(int at) {
+        int code = 0;
+        for (int h = 0; h < 4; h++) {
+            code = code * 16 + hexDigit(b[at + h]);
+        }
+        return code;
+    }
+
+    /**
+     * Where {@code text} goes on after the UTF-8 of {@code codePoint} at {@code j}, or -1 when it does not hold
+     * that there (a lone surrogate never does).
+     */
+    private static int utf8Equals(int codePoint, byte[] text, int j) {
+        if (codePoint < 0x80) {
+            return j < text.length && text[j] == codePoint ? j + 1 : -1;
+        }
+        if (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE) {
+            return -1;
+        }
+        int length = codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+        if (text.length - j < length) {
+            return -1;
+        }
+        int lead = length == 2 ? 0xC0 : length == 3 ? 0xE0 : 0xF0;
+        if ((text[j] & 0xFF) != (lead | codePoint >> 6 * (length - 1))) {
+            return -1;
+        }
+        for (int k = 1; k < length; k++) {
+            if ((text[j + k] & 0xFF) != (0x80 | (codePoint >> 6 * (length - 1 - k) & 0x3F))) {
+                return -1;
+            }
+        }
+        return j + length;
+    }
+
     /** A string value, decoded (escapes as Jackson decodes them, each {@code \\u} escape one char). */
     private String string() {
         expect('"');
@@ -205,24 +353,7 @@ final class RowCodecAfterImages {
                     i++;
                     continue;
                 }
-                byte e = b[i + 1];
-                i += 2;
-                switch (e) {
-                    case '"', '\\', '/' -> chars[k++] = (char) e;
-                    case 'b' -> chars[k++] = '\b';
-                    case 'f' -> chars[k++] = '\f';
-                    case 'n' -> chars[k++] = '\n';
-                    case 'r' -> chars[k++] = '\r';
-                    case 't' -> chars[k++] = '\t';
-                    case 'u' -> {
-                        int code = 0;
-                        for (int h = 0; h < 4; h++) {
-                            code = code * 16 + hexDigit(b[i++]);
-                        }
-                        chars[k++] = (char) code;
-                    }
-                    default -> throw NotHere.INSTANCE;
-                }
+                k += Character.toChars(escape(), chars, k); // a lone surrogate's escape is its one char
                 continue;
             }
             if (c >= 0) {

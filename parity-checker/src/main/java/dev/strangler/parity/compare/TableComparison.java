@@ -212,13 +212,13 @@ public final class TableComparison implements AutoCloseable {
     /** Table side: called for every row of the table, read in the cut's transaction. */
     public void acceptRow(ResultSet rs) throws SQLException {
         String key = codec.key(rs);
-        String[] values = codec.tableRow(rs);
+        byte[][] values = codec.tableValues(rs);
         try {
             DataOutputStream out = rows.output(key);
             Partitions.writeString(out, key);
             out.writeInt(values.length);
-            for (String v : values) {
-                Partitions.writeString(out, v);
+            for (byte[] v : values) {
+                Partitions.writeBytes(out, v);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -567,15 +567,15 @@ public final class TableComparison implements AutoCloseable {
             try (DataInputStream in = rows.open(partition)) {
                 while (!Partitions.atEnd(in)) {
                     String key = Partitions.readString(in);
-                    String[] tableValues = new String[in.readInt()];
+                    byte[][] tableValues = new byte[in.readInt()][];
                     for (int i = 0; i < tableValues.length; i++) {
-                        tableValues[i] = Partitions.readString(in);
+                        tableValues[i] = Partitions.readBytes(in);
                     }
                     KeyState s = state.remove(key);
                     if (s == null || s.status != KeyState.LIVE) {
                         differing.add(new Differing(FindingKind.MISSING_IN_STREAM, key, -1, -1));
                         record(FindingKind.MISSING_IN_STREAM, new Finding(FindingKind.MISSING_IN_STREAM, key, null,
-                                summary(names, tableValues), s == null ? null : "(deleted)", s == null
+                                summary(names, canonical(tableValues)), s == null ? null : "(deleted)", s == null
                                 ? "no event for this key is visible at the cut" : "the stream's last visible event "
                                 + "for this key is a delete"));
                         continue;
@@ -583,7 +583,7 @@ public final class TableComparison implements AutoCloseable {
                     if (pass != Pass.REFOLD) {
                         liveKeys++;
                     }
-                    compareRow(key, names, tableValues, codec.streamRow(s.after));
+                    compareRow(key, names, tableValues, codec.streamRow(s.after, tableValues));
                 }
             }
             for (var entry : state.entrySet()) {
@@ -600,7 +600,21 @@ public final class TableComparison implements AutoCloseable {
             }
         }
 
-        private void compareRow(String key, List<String> names, String[] tableValues,
+        /** The table's row in canonical texts, as spilled before raw texts were. */
+        private String[] canonical(byte[][] tableValues) {
+            String[] texts = new String[tableValues.length];
+            for (int i = 0; i < texts.length; i++) {
+                texts[i] = codec.tableCanonical(i, tableValues[i]);
+            }
+            return texts;
+        }
+
+        /**
+         * @param streamValues per column the event's canonical value, or null where it is the table's raw text
+         *                     (equal, see {@link RowCodec#streamRow(byte[], byte[][])}); the table's value is
+         *                     canonicalised only where it is needed
+         */
+        private void compareRow(String key, List<String> names, byte[][] tableValues,
                                 CanonicalValue[] streamValues) {
             gaps.rowCompared();
             List<Finding> differences = null; // allocated only for a row that has some: most rows match
@@ -609,20 +623,25 @@ public final class TableComparison implements AutoCloseable {
             boolean unavailable = false;
             for (int i = 0; i < tableValues.length; i++) {
                 CanonicalValue v = i < streamValues.length ? streamValues[i] : CanonicalValue.ABSENT;
+                if (v == null) {
+                    continue;
+                }
                 String column = names.get(i);
                 switch (v.kind()) {
                     case VALUE -> {
-                        if (!v.text().equals(tableValues[i])) {
+                        String table = codec.tableCanonical(i, tableValues[i]);
+                        if (!v.text().equals(table)) {
                             differences = differences == null ? new ArrayList<>() : differences;
                             differences.add(new Finding(FindingKind.CONTENT_DIFFERS, key, column,
-                                    show(tableValues[i]), v.text(), null));
+                                    show(table), v.text(), null));
                         }
                     }
                     case UNREADABLE -> {
                         gaps.count(i, ColumnGap.UNREADABLE);
                         differences = differences == null ? new ArrayList<>() : differences;
-                        differences.add(new Finding(FindingKind.CONTENT_DIFFERS, key, column, show(tableValues[i]),
-                                null, ColumnGap.UNREADABLE, null, v.reason()));
+                        differences.add(new Finding(FindingKind.CONTENT_DIFFERS, key, column,
+                                show(codec.tableCanonical(i, tableValues[i])), null, ColumnGap.UNREADABLE, null,
+                                v.reason()));
                     }
                     case UNAVAILABLE -> {
                         gaps.count(i, ColumnGap.UNAVAILABLE);
