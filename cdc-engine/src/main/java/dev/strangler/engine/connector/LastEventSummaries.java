@@ -54,11 +54,6 @@ public final class LastEventSummaries {
         return replaced;
     }
 
-    /** The provider of a meter's LastEvent (tests). */
-    static EventMetadataProvider providerOf(CommonEventMeter meter) throws ReflectiveOperationException {
-        return (EventMetadataProvider) field(CommonEventMeter.class, "metadataProvider").get(meter);
-    }
-
     private static Object read(Class<?> owner, String name, Object instance) throws ReflectiveOperationException {
         return field(owner, name).get(instance);
     }

@@ -20,10 +20,6 @@ final class TableOnlySummary implements EventMetadataProvider {
         this.provider = provider;
     }
 
-    EventMetadataProvider wrapped() {
-        return provider;
-    }
-
     @Override
     public String toSummaryString(DataCollectionId source, OffsetContext offset, Object key, Struct value) {
         return source == null ? null : source.identifier();
