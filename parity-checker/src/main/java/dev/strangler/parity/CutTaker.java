@@ -28,6 +28,11 @@ final class CutTaker {
     }
 
     static Cut take(Connection c, ServerCapabilities server) throws SQLException {
+        // timestamptz printed in UTC, as Debezium writes it: equal values then compare raw, without canonicalising
+        // (RawForm.UTC_TIMESTAMP); any other zone reads the same, only slower. Set before the transaction begins.
+        try (Statement st = c.createStatement()) {
+            st.execute("SET TimeZone = 'UTC'");
+        }
         c.setAutoCommit(false);
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         c.setReadOnly(true);

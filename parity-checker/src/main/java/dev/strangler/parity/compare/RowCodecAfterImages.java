@@ -190,7 +190,8 @@ final class RowCodecAfterImages {
         byte c = b[i];
         boolean equal;
         if (c == '"') {
-            equal = form != RawForm.NONE && stringEquals(text);
+            equal = form == RawForm.UTC_TIMESTAMP ? utcTimestampEquals(text)
+                    : form != RawForm.NONE && stringEquals(text);
         } else if (form == RawForm.STRING_OR_INTEGER && (c == '-' || isDigit(c))) {
             scalar(); // an integer within a long, or not here at all
             equal = Arrays.equals(b, start, i, text, 0, text.length);
@@ -202,6 +203,67 @@ final class RowCodecAfterImages {
         }
         i = start;
         return false;
+    }
+
+    /** Where the fields of PostgreSQL's {@code yyyy-MM-dd HH:mm:ss} lie: digits, except these separators. */
+    private static final byte[] PG_DATE_TIME = "0000-00-00 00:00:00".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Whether the string here is {@code text}, PostgreSQL's timestamptz text in UTC ({@code yyyy-MM-dd HH:mm:ss[.f]+00}),
+     * as {@code yyyy-MM-ddTHH:mm:ss[.f]Z} with the same digits, its fraction (1 to 9 digits) equal up to trailing
+     * zeros ({@link RawForm#UTC_TIMESTAMP}). Only plain ASCII is taken: an escape, or anything else, is not equal
+     * here and is read by {@link #scalar}. The reader is left after the string when it is equal.
+     */
+    private boolean utcTimestampEquals(byte[] text) {
+        int t = PG_DATE_TIME.length;
+        if (text.length < t + 3 || text[text.length - 3] != '+' || text[text.length - 2] != '0'
+                || text[text.length - 1] != '0') {
+            return false;
+        }
+        int e = i + 1; // after the event string's opening quote
+        if (n - e < t + 2) {
+            return false;
+        }
+        for (int k = 0; k < t; k++) {
+            byte shape = PG_DATE_TIME[k];
+            if (shape == '0' ? !isDigit(text[k]) || b[e + k] != text[k]
+                    : text[k] != shape || b[e + k] != (k == 10 ? (byte) 'T' : shape)) {
+                return false;
+            }
+        }
+        int tableFraction = fractionEnd(text, t, text.length - 3);
+        int eventFraction = fractionEnd(b, e + t, n);
+        if (tableFraction < 0 || eventFraction < 0 || eventFraction + 1 >= n || b[eventFraction] != 'Z'
+                || b[eventFraction + 1] != '"' || tableFraction != text.length - 3) {
+            return false;
+        }
+        int tableDigits = tableFraction - t - (tableFraction > t ? 1 : 0);
+        int eventDigits = eventFraction - (e + t) - (eventFraction > e + t ? 1 : 0);
+        for (int k = 0; k < Math.max(tableDigits, eventDigits); k++) {
+            byte x = k < tableDigits ? text[t + 1 + k] : (byte) '0';
+            byte y = k < eventDigits ? b[e + t + 1 + k] : (byte) '0';
+            if (x != y) {
+                return false;
+            }
+        }
+        i = eventFraction + 2;
+        return true;
+    }
+
+    /**
+     * Where an optional fraction ({@code '.'} and 1 to 9 digits) starting at {@code from} ends, {@code from} itself
+     * when there is none; -1 when a {@code '.'} is not followed by 1 to 9 digits.
+     */
+    private static int fractionEnd(byte[] bytes, int from, int limit) {
+        if (from >= limit || bytes[from] != '.') {
+            return from;
+        }
+        int end = from + 1;
+        while (end < limit && isDigit(bytes[end])) {
+            end++;
+        }
+        int digits = end - from - 1;
+        return digits >= 1 && digits <= 9 ? end : -1;
     }
 
     /**

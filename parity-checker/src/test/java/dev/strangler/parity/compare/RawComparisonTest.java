@@ -77,7 +77,19 @@ class RawComparisonTest {
                     texts.add(pgJson(randomDocument(random, 0)));
                 }
             }
-            case "timestamptz" -> texts.addAll(List.of("2024-03-01 12:34:56.789+00", "2024-03-01 10:34:56.789+00"));
+            case "timestamptz" -> {
+                texts.addAll(List.of("2024-03-01 12:34:56.789+00", "2024-03-01 10:34:56.789+00",
+                        "2024-03-01 10:34:56+00", "2024-02-29 23:59:59.999999+00", "0001-01-01 00:00:00+00",
+                        "9999-12-31 23:59:59.5+00", "2024-03-01 12:34:56.789+01", "2024-03-01 12:34:56+05:30",
+                        "0044-03-15 12:00:00+00 BC", "10000-01-01 00:00:00+00", "infinity", "-infinity",
+                        "294247-01-10 04:00:25.2+00"));
+                for (int i = 0; i < 60; i++) {
+                    java.time.LocalDateTime at = java.time.LocalDateTime.of(1 + random.nextInt(9999),
+                            1 + random.nextInt(12), 1 + random.nextInt(28), random.nextInt(24), random.nextInt(60),
+                            random.nextInt(60), random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000) * 1000);
+                    texts.add(pgTimestamp(at, random.nextInt(8) == 0 ? "+02" : "+00"));
+                }
+            }
             case "money" -> texts.addAll(List.of("12.50", "-0.10", "1234"));
             case "float8" -> texts.addAll(List.of("1.5", "-0", "NaN", "1e+300", "12"));
             case "bool" -> texts.addAll(List.of("t", "f"));
@@ -111,6 +123,7 @@ class RawComparisonTest {
         switch (column.typeName()) {
             case "bpchar" -> values.add(JSON.writeValueAsString(text.stripTrailing()));
             case "uuid" -> values.add(JSON.writeValueAsString(text.toUpperCase(Locale.ROOT)));
+            case "timestamptz" -> values.addAll(debeziumTimestamps(text));
             case "jsonb", "json" -> {
                 values.add(JSON.writeValueAsString(JSON.readTree(text).toString()));
                 values.add(JSON.writeValueAsString(text.replace(": ", ":")));
@@ -167,6 +180,28 @@ class RawComparisonTest {
     }
 
     @Test
+    void debeziumsTextOfATimestamptzIsTakenAsEqualToPostgresUtcTextWhateverItsFractionsPadding() throws Exception {
+        Canonicalizer canonicalizer = new Canonicalizer();
+        RowCodec codec = CanonicalRowCodecs.codec(canonicalizer, COLUMNS, List.of("id"));
+        int at = COLUMNS.indexOf(ColumnType.scalar("at", "timestamptz"));
+        Random random = new Random(3);
+        int checked = 0;
+        for (String text : tableTexts(COLUMNS.get(at), random)) {
+            if (!text.matches("\\d{4}-.* [0-9:.]+\\+00")) {
+                continue;
+            }
+            byte[][] table = new byte[COLUMNS.size()][];
+            table[at] = text.getBytes(StandardCharsets.UTF_8);
+            for (String value : debeziumTimestamps(text).subList(0, 4)) {
+                byte[] after = ("{\"id\":1,\"at\":" + value + "}").getBytes(StandardCharsets.UTF_8);
+                assertThat(codec.streamRow(after, table)[at]).as("%s against %s", value, text).isNull();
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThan(200);
+    }
+
+    @Test
     void onlyTheTypesWhoseReadingsAgreeAreComparedRaw() {
         RowCodec strangler = CanonicalRowCodecs.codec(new Canonicalizer(), COLUMNS, List.of("id"));
         RowCodec precise = CanonicalRowCodecs.codec(new Canonicalizer(PLACEHOLDER,
@@ -181,8 +216,57 @@ class RawComparisonTest {
                 rawPrecise.add(COLUMNS.get(c).name());
             }
         }
-        assertThat(raw).containsExactly("id", "small", "t", "v", "c", "u", "n", "j", "mood");
-        assertThat(rawPrecise).containsExactly("id", "small", "t", "v", "c", "u", "j", "mood");
+        assertThat(raw).containsExactly("id", "small", "t", "v", "c", "u", "n", "j", "mood", "at");
+        assertThat(rawPrecise).containsExactly("id", "small", "t", "v", "c", "u", "j", "mood", "at");
+    }
+
+    /** PostgreSQL's text of a timestamptz in a session whose TimeZone is UTC (or prints the given offset). */
+    static String pgTimestamp(java.time.LocalDateTime at, String offset) {
+        String fraction = at.getNano() == 0 ? "" : String.format(Locale.ROOT, ".%06d", at.getNano() / 1000)
+                .replaceAll("0+$", "");
+        return String.format(Locale.ROOT, "%04d-%02d-%02d %02d:%02d:%02d%s%s", at.getYear(), at.getMonthValue(),
+                at.getDayOfMonth(), at.getHour(), at.getMinute(), at.getSecond(), fraction, offset);
+    }
+
+    /**
+     * What an event may carry for a timestamptz's PostgreSQL text: Debezium's ISO text of it (its fraction as is,
+     * padded to 6 and 9 digits, or dropped when zero), near misses one digit, one field or the zone away, and the
+     * same instant at another offset (canonically equal, never raw).
+     */
+    static List<String> debeziumTimestamps(String text) throws Exception {
+        List<String> values = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "(\\d{4}-\\d{2}-\\d{2}) (\\d{2}:\\d{2}:\\d{2})(?:\\.(\\d+))?\\+00").matcher(text);
+        if (!m.matches()) {
+            values.add(JSON.writeValueAsString(text.replace(' ', 'T')));
+            return values;
+        }
+        String date = m.group(1);
+        String time = m.group(2);
+        String fraction = m.group(3) == null ? "" : m.group(3);
+        for (String f : List.of(fraction, pad(fraction, 6), pad(fraction, 9), fraction + "0")) {
+            values.add(JSON.writeValueAsString(date + "T" + time + (f.isEmpty() ? "" : "." + f) + "Z"));
+        }
+        values.add(JSON.writeValueAsString(date + "T" + time + (fraction.isEmpty() ? ".1" : "." + fraction + "1") + "Z"));
+        values.add(JSON.writeValueAsString(date + "T" + time + "." + pad(fraction, 10) + "Z"));
+        values.add(JSON.writeValueAsString(date + " " + time + (fraction.isEmpty() ? "" : "." + fraction) + "Z"));
+        values.add(JSON.writeValueAsString(date + "T" + time + (fraction.isEmpty() ? "" : "." + fraction) + "+00:00"));
+        values.add(JSON.writeValueAsString(date + "T" + time + "Z").replace("T", "t"));
+        values.add(JSON.writeValueAsString(date + "T" + time.substring(0, 7) + (char) ('0' + (time.charAt(7) - '0' + 1)
+                % 10) + (fraction.isEmpty() ? "" : "." + fraction) + "Z"));
+        values.add(escapeEverything(date + "T" + time + (fraction.isEmpty() ? "" : "." + fraction) + "Z"));
+        java.time.OffsetDateTime at = java.time.OffsetDateTime.parse(date + "T" + time
+                + (fraction.isEmpty() ? "" : "." + fraction) + "Z");
+        values.add(JSON.writeValueAsString(at.withOffsetSameInstant(java.time.ZoneOffset.ofHours(3)).toString()));
+        return values;
+    }
+
+    private static String pad(String fraction, int digits) {
+        StringBuilder sb = new StringBuilder(fraction);
+        while (sb.length() < digits) {
+            sb.append('0');
+        }
+        return sb.toString();
     }
 
     /** A JSON string with every character escaped as {@code \\u}, surrogate pairs as two escapes. */
