@@ -254,11 +254,50 @@ public final class Canonicalizer {
 
         private final RawForm rawForm;
 
+        /** {@code {"name":} in ASCII for an integer column with an ASCII name, else null ({@link #integerKey}). */
+        private final byte[] integerKeyStart;
+
         private Column(ColumnType type) {
             this.type = type;
             this.kind = type.kind();
             this.rawForm = RawForm.of(type, encoding);
             this.memberPrefix = quote(type.name()) + ':';
+            String keyStart = "{" + memberPrefix;
+            boolean ascii = keyStart.chars().allMatch(ch -> ch < 0x80);
+            this.integerKeyStart = kind == TypeKind.INT && !type.isArray() && ascii
+                    ? keyStart.getBytes(StandardCharsets.ISO_8859_1) : null;
+        }
+
+        /** Whether {@link #integerKey} can build this column's keys (an integer column with an ASCII name). */
+        public boolean hasIntegerKey() {
+            return integerKeyStart != null;
+        }
+
+        /**
+         * This column as a table's one key column, its canonical key from PostgreSQL's text of the value in UTF-8,
+         * built from those bytes: the key {@link #canonicalKey(ResultSet, int[], Column[])} gives, without decoding
+         * the text. Null when the column is no integer (or its name not ASCII) or the text is not in the shape
+         * {@link #integer} keeps as it is; the caller then reads it that way.
+         */
+        public String integerKey(byte[] pgText) {
+            if (!hasIntegerKey() || pgText == null) {
+                return null;
+            }
+            int n = pgText.length;
+            int from = n > 0 && pgText[0] == '-' ? 1 : 0;
+            int digits = n - from;
+            if (digits < 1 || digits > 18 || (pgText[from] == '0' && (digits > 1 || from == 1))) {
+                return null;
+            }
+            for (int i = from; i < n; i++) {
+                if (pgText[i] < '0' || pgText[i] > '9') {
+                    return null;
+                }
+            }
+            byte[] key = java.util.Arrays.copyOf(integerKeyStart, integerKeyStart.length + n + 1);
+            System.arraycopy(pgText, 0, key, integerKeyStart.length, n);
+            key[key.length - 1] = '}';
+            return new String(key, StandardCharsets.ISO_8859_1);
         }
 
         public ColumnType type() {

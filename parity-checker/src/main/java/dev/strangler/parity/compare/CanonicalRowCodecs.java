@@ -146,6 +146,12 @@ public final class CanonicalRowCodecs {
 
         @Override
         public String key(ResultSet rs) throws SQLException {
+            if (keyRules.length == 1 && keyRules[0].hasIntegerKey()) {
+                String key = keyRules[0].integerKey(pgText.read(rs, keyIndexes[0]));
+                if (key != null) {
+                    return key;
+                }
+            }
             return canonicalizer.canonicalKey(rs, keyIndexes, keyRules);
         }
 

@@ -90,6 +90,36 @@ class CanonicalizerFastPathTest {
         return node.asText();
     }
 
+    /**
+     * A one-column integer key built from PostgreSQL's text bytes is the key the table's general reading builds
+     * (its member from the column's name, its value from the text), or left to that reading; never another key.
+     */
+    @Test
+    void integerKeysFromTheTablesTextBytesAreTheKeysOfTheGeneralReading() {
+        List<String> texts = new ArrayList<>(INTEGERS);
+        Random r = new Random(7);
+        for (int i = 0; i < 50_000; i++) {
+            texts.add(Long.toString(r.nextLong() >> r.nextInt(64)));
+        }
+        int built = 0;
+        for (ColumnType type : List.of(ColumnType.scalar("id", "int8"), ColumnType.scalar("n\"o", "int2"),
+                ColumnType.scalar("é", "int4"), ColumnType.scalar("id", "text"), ColumnType.arrayOf("ids", "int8"))) {
+            Canonicalizer.Column column = canon.column(type);
+            for (String text : texts) {
+                String key = column.integerKey(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                if (key != null) {
+                    assertThat(column.hasIntegerKey()).isTrue();
+                    assertThat(key).as("%s %s", type, text).isEqualTo("{" + JSON.valueToTree(type.name()) + ":"
+                            + column.fromPgText(text) + "}");
+                    built++;
+                }
+            }
+            assertThat(column.hasIntegerKey()).as("%s", type).isEqualTo(type.kind() == TypeKind.INT
+                    && !type.isArray() && !type.name().equals("é"));
+        }
+        assertThat(built).isGreaterThan(80_000);
+    }
+
     @Test
     void keysAreTheSameWithTheirColumnsLookedUpOnce() throws Exception {
         List<List<ColumnType>> keys = List.of(List.of(ColumnType.scalar("id", "int8")),
