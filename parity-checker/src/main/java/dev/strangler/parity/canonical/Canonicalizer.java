@@ -280,24 +280,31 @@ public final class Canonicalizer {
          * {@link #integer} keeps as it is; the caller then reads it that way.
          */
         public String integerKey(byte[] pgText) {
-            if (!hasIntegerKey() || pgText == null) {
+            if (!hasIntegerKey() || pgText == null || !isPlainInteger(pgText, 0, pgText.length)) {
                 return null;
             }
-            int n = pgText.length;
-            int from = n > 0 && pgText[0] == '-' ? 1 : 0;
-            int digits = n - from;
-            if (digits < 1 || digits > 18 || (pgText[from] == '0' && (digits > 1 || from == 1))) {
-                return null;
-            }
-            for (int i = from; i < n; i++) {
-                if (pgText[i] < '0' || pgText[i] > '9') {
-                    return null;
-                }
-            }
-            byte[] key = java.util.Arrays.copyOf(integerKeyStart, integerKeyStart.length + n + 1);
-            System.arraycopy(pgText, 0, key, integerKeyStart.length, n);
+            byte[] key = java.util.Arrays.copyOf(integerKeyStart, integerKeyStart.length + pgText.length + 1);
+            System.arraycopy(pgText, 0, key, integerKeyStart.length, pgText.length);
             key[key.length - 1] = '}';
             return new String(key, StandardCharsets.ISO_8859_1);
+        }
+
+        /**
+         * This column as a table's one key column, the canonical key of a record key's JSON when that already is
+         * it, byte for byte ({@code {"name":integer}} with this column's name and the integer as {@link #integer}
+         * keeps it): the key {@link #canonicalKey(JsonNode, Column[])} gives for it. Null otherwise.
+         */
+        public String integerKeyOfJson(byte[] keyJson) {
+            if (!hasIntegerKey() || keyJson == null) {
+                return null;
+            }
+            int start = integerKeyStart.length;
+            if (keyJson.length < start + 2 || keyJson[keyJson.length - 1] != '}'
+                    || !java.util.Arrays.equals(keyJson, 0, start, integerKeyStart, 0, start)
+                    || !isPlainInteger(keyJson, start, keyJson.length - 1)) {
+                return null;
+            }
+            return new String(keyJson, StandardCharsets.ISO_8859_1);
         }
 
         public ColumnType type() {
@@ -558,6 +565,21 @@ public final class Canonicalizer {
             }
         }
         return integerByBigInteger(text);
+    }
+
+    /** Whether {@code text[from..to)} is an integer in the shape {@link #integer} keeps as it is. */
+    static boolean isPlainInteger(byte[] text, int from, int to) {
+        int start = from < to && text[from] == '-' ? from + 1 : from;
+        int digits = to - start;
+        if (digits < 1 || digits > 18 || (text[start] == '0' && (digits > 1 || start > from))) {
+            return false;
+        }
+        for (int i = start; i < to; i++) {
+            if (text[i] < '0' || text[i] > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@link #integer} through BigInteger. */

@@ -145,6 +145,17 @@ public final class CanonicalRowCodecs {
         }
 
         @Override
+        public String key(dev.strangler.parity.stream.ChangeEvent event) {
+            if (event.keyJson() != null && keyRules.length == 1) {
+                String key = keyRules[0].integerKeyOfJson(event.keyJson());
+                if (key != null) {
+                    return key;
+                }
+            }
+            return key(event.key());
+        }
+
+        @Override
         public String key(ResultSet rs) throws SQLException {
             if (keyRules.length == 1 && keyRules[0].hasIntegerKey()) {
                 String key = keyRules[0].integerKey(pgText.read(rs, keyIndexes[0]));

@@ -34,6 +34,11 @@ public interface RowCodec {
 
     String key(JsonNode recordKey);
 
+    /** {@link #key(JsonNode)} of an event's record key, which a codec may build from the key's bytes. */
+    default String key(dev.strangler.parity.stream.ChangeEvent event) {
+        return key(event.key());
+    }
+
     String key(ResultSet rs) throws SQLException;
 
     /**

@@ -187,7 +187,7 @@ public final class TableComparison implements AutoCloseable {
                     java.util.Locale.ROOT) + " event, source lsn " + event.lsn());
             return;
         }
-        String key = codec.key(event.key());
+        String key = codec.key(event);
         try {
             streamRecords[stream.partitionOf(key)]++;
             DataOutputStream out = stream.output(key);

@@ -6,7 +6,8 @@ import dev.strangler.parity.model.Operation;
 /**
  * One record of a table topic, read as the standard Debezium envelope.
  *
- * @param key   the record key's payload (the primary key columns); may be null for a truncate
+ * @param key   the record key's payload (the primary key columns); may be null for a truncate, and is null in
+ *              the record when {@code keyJson} holds it unread ({@link #key()} reads it then)
  * @param op    the operation; null for a tombstone (a record without a value)
  * @param after the row after the change (null for deletes and tombstones)
  * @param txId  source.txId as Debezium reports it (a 32-bit xid while streaming)
@@ -17,9 +18,23 @@ import dev.strangler.parity.model.Operation;
  *                       key the table did not have, ordered by its topic position like a snapshot read
  * @param afterJson      the after-image as the record's own JSON bytes, when it was read without a tree
  *                       ({@link EnvelopeParser#parseForFold}; {@code after} is then null); else null
+ * @param keyJson        the record key's own JSON bytes when they are one integer member, left unread (then
+ *                       {@code key} is null): the fold builds its canonical key from them; else null
  */
 public record ChangeEvent(JsonNode key, Operation op, JsonNode after, long txId, long lsn, boolean snapshot,
-                          String snapshotMarker, long sourceTsMs, boolean repair, byte[] afterJson) {
+                          String snapshotMarker, long sourceTsMs, boolean repair, byte[] afterJson, byte[] keyJson) {
+
+    /** An event whose key, if any, is read. */
+    public ChangeEvent(JsonNode key, Operation op, JsonNode after, long txId, long lsn, boolean snapshot,
+                       String snapshotMarker, long sourceTsMs, boolean repair, byte[] afterJson) {
+        this(key, op, after, txId, lsn, snapshot, snapshotMarker, sourceTsMs, repair, afterJson, null);
+    }
+
+    /** The record key's payload, read from {@link #keyJson} when it was left unread. */
+    @Override
+    public JsonNode key() {
+        return key == null && keyJson != null ? EnvelopeScanner.plainIntegerKeyNode(keyJson) : key;
+    }
 
     /** An event read into a tree. */
     public ChangeEvent(JsonNode key, Operation op, JsonNode after, long txId, long lsn, boolean snapshot,
@@ -45,7 +60,8 @@ public record ChangeEvent(JsonNode key, Operation op, JsonNode after, long txId,
 
     /** The same event, marked as written by a repair. */
     public ChangeEvent asRepair() {
-        return new ChangeEvent(key, op, after, txId, lsn, snapshot, snapshotMarker, sourceTsMs, true, afterJson);
+        return new ChangeEvent(key, op, after, txId, lsn, snapshot, snapshotMarker, sourceTsMs, true, afterJson,
+                keyJson);
     }
 
     /** Whether the event has an after-image (a tree or its JSON bytes). */

@@ -53,8 +53,10 @@ final class EnvelopeScanner {
             return null;
         }
         try {
-            JsonNode key = keyBytes == null ? null : new EnvelopeScanner(keyBytes).key();
-            return new EnvelopeScanner(valueBytes).envelope(key);
+            // the usual key, one integer member, is kept as its bytes: the fold builds its canonical key from them
+            boolean plain = keyBytes != null && isPlainIntegerKey(keyBytes);
+            JsonNode key = keyBytes == null || plain ? null : new EnvelopeScanner(keyBytes).key();
+            return new EnvelopeScanner(valueBytes).envelope(key, plain ? keyBytes : null);
         } catch (NotHere | ArrayIndexOutOfBoundsException e) {
             return null;
         }
@@ -62,7 +64,7 @@ final class EnvelopeScanner {
 
     // ---- the envelope ----------------------------------------------------------------------------------------
 
-    private ChangeEvent envelope(JsonNode key) {
+    private ChangeEvent envelope(JsonNode key, byte[] keyJson) {
         skipWhitespace();
         expect('{');
         Operation op = null;
@@ -166,7 +168,48 @@ final class EnvelopeScanner {
             throw NotHere.INSTANCE;
         }
         boolean isSnapshot = !snapshot.equals("false") && !snapshot.isEmpty();
-        return new ChangeEvent(key, op, null, txId, lsn, isSnapshot, marker, tsMs, false, after);
+        return new ChangeEvent(key, op, null, txId, lsn, isSnapshot, marker, tsMs, false, after, keyJson);
+    }
+
+    /**
+     * Whether a record key is exactly {@code {"name":integer}}: a name of printable ASCII without escapes (not
+     * {@code schema} or {@code payload}), an integer within a long as {@link #longValue} reads it, no whitespace. Such
+     * a key reads as the tree {@link #key} builds for it ({@link #plainIntegerKeyNode}).
+     */
+    static boolean isPlainIntegerKey(byte[] k) {
+        int n = k.length;
+        if (n < 6 || k[0] != '{' || k[1] != '"' || k[n - 1] != '}') {
+            return false;
+        }
+        int i = 2;
+        while (i < n && k[i] != '"') {
+            if (k[i] < 0x20 || k[i] > 0x7E || k[i] == '\\') {
+                return false;
+            }
+            i++;
+        }
+        int nameLength = i - 2;
+        if (nameLength == 0 || nameLength > MAX_NAME || i + 2 >= n - 1 || k[i + 1] != ':'
+                || (nameLength == 6 && (new String(k, 2, 6, StandardCharsets.ISO_8859_1).equals("schema")))
+                || (nameLength == 7 && (new String(k, 2, 7, StandardCharsets.ISO_8859_1).equals("payload")))) {
+            return false;
+        }
+        int from = i + 2 + (k[i + 2] == '-' ? 1 : 0);
+        int digits = n - 1 - from;
+        if (digits < 1 || digits > 18 || (digits > 1 && k[from] == '0')) {
+            return false; // 19 digits may be past a long: read as the tree would be
+        }
+        for (int d = from; d < n - 1; d++) {
+            if (k[d] < '0' || k[d] > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The tree of a key {@link #isPlainIntegerKey} took. */
+    static JsonNode plainIntegerKeyNode(byte[] keyJson) {
+        return new EnvelopeScanner(keyJson).key();
     }
 
     private static boolean once(boolean seen) {

@@ -120,6 +120,34 @@ class CanonicalizerFastPathTest {
         assertThat(built).isGreaterThan(80_000);
     }
 
+    /** A record key's JSON taken as its canonical key as it is is the key its tree gives; never another one. */
+    @Test
+    void integerKeysTakenFromARecordKeysBytesAreTheKeysOfItsTree() throws Exception {
+        List<String> documents = new ArrayList<>();
+        for (String text : INTEGERS) {
+            documents.add("{\"id\":" + text + "}");
+        }
+        documents.addAll(List.of("{\"id\":7,\"x\":1}", "{\"ID\":7}", "{\"id\":\"7\"}", "{ \"id\":7}", "{\"id\":7 }"));
+        Random r = new Random(11);
+        for (int i = 0; i < 20_000; i++) {
+            documents.add("{\"id\":" + (r.nextLong() >> r.nextInt(64)) + "}");
+        }
+        int built = 0;
+        for (ColumnType type : List.of(ColumnType.scalar("id", "int8"), ColumnType.scalar("id", "int2"),
+                ColumnType.scalar("id", "numeric"))) {
+            Canonicalizer.Column[] rules = {canon.column(type)};
+            for (String document : documents) {
+                String key = rules[0].integerKeyOfJson(document.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                if (key != null) {
+                    assertThat(key).as("%s %s", type, document).isEqualTo(canon.canonicalKey(JSON.readTree(document),
+                            rules));
+                    built++;
+                }
+            }
+        }
+        assertThat(built).isGreaterThan(30_000);
+    }
+
     @Test
     void keysAreTheSameWithTheirColumnsLookedUpOnce() throws Exception {
         List<List<ColumnType>> keys = List.of(List.of(ColumnType.scalar("id", "int8")),

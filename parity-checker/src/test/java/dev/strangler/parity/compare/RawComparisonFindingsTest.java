@@ -37,7 +37,7 @@ import org.postgresql.core.Encoding;
 class RawComparisonFindingsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The types compared raw, and json and timestamptz (always canonicalised) beside them. */
+    /** The types compared raw (timestamptz among them), and json (always canonicalised) beside them. */
     private static final List<ColumnType> COLUMNS = RawComparisonTest.COLUMNS.stream()
             .filter(c -> !c.isArray() && !List.of("money", "float8", "bool", "bytea").contains(c.typeName()))
             .toList();

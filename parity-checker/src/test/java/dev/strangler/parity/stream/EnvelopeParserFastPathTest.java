@@ -58,6 +58,14 @@ class EnvelopeParserFastPathTest {
             "{\"after\":{\"id\":7,},\"op\":\"c\"}", "{\"after\":{\"id\":\"\\q\"},\"op\":\"c\"}",
             "{\"after\":{\"id\":7},\"op\":\"c\"");
 
+    /** Record keys around the one-integer shape the scanner keeps as bytes. */
+    static final List<String> KEYS = List.of("{\"id\":7}", "{\"id\":0}", "{\"id\":-0}", "{\"id\":007}",
+            "{\"id\":-12}", "{\"id\":123456789012345678}", "{\"id\":9223372036854775807}",
+            "{\"id\":-9223372036854775808}", "{\"id\":9223372036854775808}", "{\"schema\":7}", "{\"payload\":1}",
+            "{\"id\" :7}", "{ \"id\":7}", "{\"id\":7 }", "{\"i\\\"d\":7}", "{\"id\":7,\"x\":1}", "{\"é\":7}",
+            "{\"id\":1.5}", "{\"id\":1e3}", "{\"id\":\"7\"}", "{\"\":7}", "{\"id\":}", "{\"id\":-}", "{\"id\":7}x",
+            "{\"a\":1,\"a\":2}", "{\"id\":null}", "{}");
+
     private final EnvelopeParser parser = new EnvelopeParser();
 
     private static byte[] bytes(String s) {
@@ -100,6 +108,10 @@ class EnvelopeParserFastPathTest {
             same(KEY, value, false);
             same(KEY, value, true);
             same("{\"schema\":{},\"payload\":{\"id\":7}}", value, false);
+        }
+        for (String key : KEYS) {
+            same(key, VALUES.get(0), false);
+            same(key, VALUES.get(0), true);
         }
         same(KEY, null, false);
         same(null, VALUES.get(0), false);
