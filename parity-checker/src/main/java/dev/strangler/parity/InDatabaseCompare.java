@@ -102,54 +102,69 @@ final class InDatabaseCompare {
 
     /**
      * Reads the rows of the {@code differing} buckets into {@code comparison}, adjacent buckets as one key range
-     * (each an index range scan of the primary key); returns the rows read.
+     * (each an index range scan of the primary key); returns the rows read. One statement serves every range, its
+     * bounds as parameters: thousands of scattered differing buckets are thousands of executions of one prepared
+     * statement, not thousands of statements to prepare.
      */
     static long fetch(Connection c, TableId table, RowCodec codec, KeyBuckets buckets, SortedSet<Long> differing,
                       TableComparison comparison) throws SQLException {
-        String key = quote(codec.keyColumnTypes().get(0).name());
-        String select = "SELECT " + codec.selectList() + " FROM " + table.quoted() + " WHERE ";
-        long rows = 0;
-        Long first = null;
-        Long last = null;
-        for (long b : differing) {
-            if (last != null && b == last + 1) {
-                last = b;
-                continue;
-            }
-            if (first != null) {
-                rows += fetchRange(c, select, key, buckets.lowerBound(first), buckets.upperBound(last), comparison);
-            }
-            first = b;
-            last = b;
+        if (differing.isEmpty()) {
+            return 0;
         }
-        if (first != null) {
-            rows += fetchRange(c, select, key, buckets.lowerBound(first), buckets.upperBound(last), comparison);
+        String key = quote(codec.keyColumnTypes().get(0).name());
+        // inclusive bounds: a range open at either end of the long keys is the same statement with MIN or MAX_VALUE
+        String sql = "SELECT " + codec.selectList() + " FROM " + table.quoted() + " WHERE " + key + " >= ? AND "
+                + key + " <= ?";
+        long rows = 0;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            serverPrepared(ps);
+            ps.setFetchSize(5_000);
+            Long first = null;
+            Long last = null;
+            for (long b : differing) {
+                if (last != null && b == last + 1) {
+                    last = b;
+                    continue;
+                }
+                if (first != null) {
+                    rows += fetchRange(ps, buckets, first, last, comparison);
+                }
+                first = b;
+                last = b;
+            }
+            rows += fetchRange(ps, buckets, first, last, comparison);
         }
         return rows;
     }
 
-    private static long fetchRange(Connection c, String select, String key, Long from, Long to,
+    /** The rows of buckets {@code first} to {@code last} (adjacent, in key order). */
+    private static long fetchRange(PreparedStatement ps, KeyBuckets buckets, long first, long last,
                                    TableComparison comparison) throws SQLException {
-        String where = from == null && to == null ? "true" : from == null ? key + " < ?"
-                : to == null ? key + " >= ?" : key + " >= ? AND " + key + " < ?";
+        Long from = buckets.lowerBound(first);
+        Long to = buckets.upperBound(last);
+        if (to != null && to == Long.MIN_VALUE) {
+            return 0; // buckets wholly below the smallest long: no key is in them
+        }
+        ps.setLong(1, from == null ? Long.MIN_VALUE : from);
+        ps.setLong(2, to == null ? Long.MAX_VALUE : to - 1);
         long rows = 0;
-        try (PreparedStatement ps = c.prepareStatement(select + where)) {
-            int i = 1;
-            if (from != null) {
-                ps.setLong(i++, from);
-            }
-            if (to != null) {
-                ps.setLong(i, to);
-            }
-            ps.setFetchSize(5_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    comparison.acceptRow(rs);
-                    rows++;
-                }
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                comparison.acceptRow(rs);
+                rows++;
             }
         }
         return rows;
+    }
+
+    /**
+     * Has PostgreSQL parse and plan the statement once for all its executions: the driver would otherwise send it
+     * unnamed, parsed again, for its first few (prepareThreshold, 5 by default).
+     */
+    private static void serverPrepared(PreparedStatement ps) throws SQLException {
+        if (ps.isWrapperFor(org.postgresql.PGStatement.class)) {
+            ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(1);
+        }
     }
 
     private static String quote(String identifier) {

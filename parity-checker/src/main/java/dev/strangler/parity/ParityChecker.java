@@ -374,7 +374,7 @@ public final class ParityChecker {
     private TableResult compareBuckets(Connection c, TableId table, RowCodec codec, TableComparison comparison,
                                        KeyBuckets buckets, BucketDigests tableDigests, long tolerance,
                                        InDatabaseCompare.Choice method, long estimate) throws SQLException {
-        BucketDigests streamDigests = comparison.digestStream();
+        BucketDigests streamDigests = comparison.digestStream(tableDigests);
         java.util.TreeSet<Long> differing = streamDigests.differingFrom(tableDigests);
         long fetched = InDatabaseCompare.fetch(c, table, codec, buckets, differing, comparison);
         long matched = tableDigests.rows() - differing.stream().mapToLong(tableDigests::rows).sum();

@@ -78,9 +78,8 @@ public final class BucketDigests {
      */
     public TreeSet<Long> differingFrom(BucketDigests table) {
         TreeSet<Long> differing = new TreeSet<>();
-        buckets.forEach((bucket, s) -> {
-            Sum t = table.buckets.get(bucket);
-            if (t == null || s.unsure || t.unsure || s.rows != t.rows || s.digest != t.digest) {
+        buckets.keySet().forEach(bucket -> {
+            if (differs(bucket, table)) {
                 differing.add(bucket);
             }
         });
@@ -90,5 +89,20 @@ public final class BucketDigests {
             }
         });
         return differing;
+    }
+
+    /** Whether {@code bucket} is one of {@link #differingFrom}'s: a bucket on neither side has nothing to compare. */
+    public boolean differs(long bucket, BucketDigests table) {
+        Sum s = buckets.get(bucket);
+        Sum t = table.buckets.get(bucket);
+        if (s == null || t == null) {
+            return s != t;
+        }
+        return s.unsure || t.unsure || s.rows != t.rows || s.digest != t.digest;
+    }
+
+    /** Calls {@code action} with every bucket counted here. */
+    public void forEachBucket(java.util.function.LongConsumer action) {
+        buckets.keySet().forEach(action::accept);
     }
 }

@@ -89,6 +89,11 @@ final class Partitions implements AutoCloseable {
         return new DataInputStream(new BufferedReading(Files.newInputStream(file(partition)), 1 << 16));
     }
 
+    /** Deletes a partition's file once it is no longer needed, to give its space back before the others'. */
+    void delete(int partition) throws IOException {
+        Files.deleteIfExists(file(partition));
+    }
+
     private Path file(int partition) {
         return directory.resolve(name + "-" + partition + ".bin");
     }

@@ -48,6 +48,8 @@ public final class TableComparison implements AutoCloseable {
     private final int sampleSize;
     private final Partitions stream;
     private final Partitions rows;
+    /** The in-database comparison's folded keys of the buckets whose digests differ, for {@link Pass#REFOLD}. */
+    private final FoldedAside aside;
 
     private final Map<Operation, Long> visibleByOp = new EnumMap<>(Operation.class);
     private final Map<Operation, Long> afterCutByOp = new EnumMap<>(Operation.class);
@@ -68,8 +70,10 @@ public final class TableComparison implements AutoCloseable {
     private List<dev.strangler.parity.canonical.ColumnType> digestColumns;
     /** The stream's digests per bucket, summed by {@link #digestStream}. */
     private BucketDigests streamDigests;
-    /** While {@link #finishInBuckets} compares row by row: the buckets it compares. */
-    private java.util.Set<Long> comparedBuckets;
+    /** The table's digests per bucket, given to {@link #digestStream}. */
+    private BucketDigests tableDigests;
+    /** Records {@link Pass#REFOLD} read back from {@link #aside}: what the row-by-row compare costs the stream side. */
+    private long refoldRecordsRead;
 
     /** What a partition's pass does: the scan's fold and match, or the two passes of the in-database comparison. */
     private enum Pass {
@@ -78,9 +82,9 @@ public final class TableComparison implements AutoCloseable {
         /** Fold the stream and sum each live key's digest into its bucket; no table rows. */
         DIGEST,
         /**
-         * Fold again, keeping only keys of differing buckets, and match them against the table's rows fetched for
-         * those buckets. What the fold itself counts (anomalies, duplicates, transactions, live keys) was told by
-         * the DIGEST pass already and is not told again.
+         * Read back the differing buckets' keys as the DIGEST pass folded them and wrote them aside, and match them
+         * against the table's rows fetched for those buckets. What the fold itself counts (anomalies, duplicates,
+         * transactions, live keys) was told by the DIGEST pass already and is not told again.
          */
         REFOLD
     }
@@ -99,6 +103,7 @@ public final class TableComparison implements AutoCloseable {
         String prefix = table.toString().replaceAll("[^A-Za-z0-9_.-]", "_");
         this.stream = new Partitions(workDirectory, prefix + "-stream", partitions);
         this.rows = new Partitions(workDirectory, prefix + "-table", partitions);
+        this.aside = new FoldedAside(workDirectory, prefix + "-differing");
         this.streamRecords = new int[partitions];
     }
 
@@ -230,6 +235,11 @@ public final class TableComparison implements AutoCloseable {
         return rowsInTable;
     }
 
+    /** The stream's records the row-by-row compare of {@link #finishInBuckets} read: its cost on the stream side. */
+    long refoldRecordsRead() {
+        return refoldRecordsRead;
+    }
+
     /**
      * Compares partition by partition and returns the table's result.
      *
@@ -246,14 +256,18 @@ public final class TableComparison implements AutoCloseable {
     /**
      * In-database comparison, first pass: folds the stream (all it counts, anomalies and transactions included, is
      * told here, as {@link #finish} would) and sums each live key's row digest into its bucket. A key whose event
-     * does not show every column makes its bucket unsure. Rows may be accepted after this, for {@link
-     * #finishInBuckets}.
+     * does not show every column makes its bucket unsure. Each partition holds whole buckets, so once it is folded
+     * the buckets whose digests differ from {@code table}'s are known, and their keys' folded states are written
+     * aside for {@link #finishInBuckets}. Rows may be accepted after this, for {@link #finishInBuckets}.
+     *
+     * @param table the table's digests per bucket
      */
-    public BucketDigests digestStream() {
+    public BucketDigests digestStream(BucketDigests table) {
         if (buckets == null) {
             throw new IllegalStateException("digestStream needs inBuckets first");
         }
         stream.finishWriting();
+        tableDigests = table;
         streamDigests = new BucketDigests();
         comparePartitions(allPartitions(), p -> new PartitionCompare(p, Pass.DIGEST));
         return streamDigests;
@@ -264,12 +278,20 @@ public final class TableComparison implements AutoCloseable {
      * accepted meanwhile (exactly those of these buckets, read in the cut's snapshot), as {@link #finish} compares
      * every key, and counts the other buckets' rows as matching.
      *
+     * @param differing   the buckets whose digests differ: {@link #digestStream}'s sums' {@link
+     *                    BucketDigests#differingFrom} the table's, the buckets whose keys it wrote aside
      * @param matchedRows the table's rows in the buckets whose digests matched
      */
     public TableResult finishInBuckets(java.util.Set<Long> differing, long matchedRows, long tolerance,
                                        boolean acceptNotComparable) {
+        if (streamDigests == null) {
+            throw new IllegalStateException("finishInBuckets needs digestStream first");
+        }
+        if (!differing.equals(streamDigests.differingFrom(tableDigests))) {
+            throw new IllegalArgumentException("only the buckets whose digests differ can be compared row by row: "
+                    + "the DIGEST pass kept the keys of those only");
+        }
         rows.finishWriting();
-        comparedBuckets = differing;
         rowsInTable += matchedRows;
         gaps.rowsCompared(matchedRows);
         comparePartitions(differing.stream().mapToInt(this::partitionOfBucket).distinct().sorted().toArray(),
@@ -406,6 +428,7 @@ public final class TableComparison implements AutoCloseable {
         gaps.addAll(p.gaps);
         duplicates += p.duplicates; // zero in a REFOLD pass, which tells none of what its fold counts
         liveKeys += p.liveKeys;
+        refoldRecordsRead += p.asideRead;
     }
 
     /** The fold and match of one partition, with what it finds kept apart until {@link #add}. */
@@ -425,6 +448,7 @@ public final class TableComparison implements AutoCloseable {
         private final ColumnGapTally gaps = new ColumnGapTally(codec.columnNames(), sampleSize);
         private long duplicates;
         private long liveKeys;
+        private long asideRead;
 
         PartitionCompare(int partition, Pass pass) {
             this.partition = partition;
@@ -433,10 +457,17 @@ public final class TableComparison implements AutoCloseable {
 
         PartitionCompare run() {
             try {
-                if (pass == Pass.DIGEST) {
-                    digest(fold());
-                } else {
-                    compare(fold());
+                switch (pass) {
+                    case DIGEST -> {
+                        Map<String, KeyState> state = fold();
+                        // what REFOLD needs of it is written aside: the spill's peak stays the scan's (stream and
+                        // table), not the stream twice
+                        stream.delete(partition);
+                        digest(state);
+                    }
+                    case REFOLD -> compare(foldedAside());
+                    case SCAN -> compare(fold());
+                    default -> throw new IllegalStateException(pass.name());
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("reading spill files of " + table, e);
@@ -449,8 +480,7 @@ public final class TableComparison implements AutoCloseable {
         }
 
         private Map<String, KeyState> fold() throws IOException {
-            // sized for every record being a key of its own (a snapshot): no rehashing while it fills
-            Map<String, KeyState> state = new HashMap<>((int) Math.min(1 << 30, streamRecords[partition] * 4L / 3 + 1));
+            Map<String, KeyState> state = foldMap();
             try (DataInputStream in = stream.open(partition)) {
                 while (!Partitions.atEnd(in)) {
                     String key = Partitions.readString(in);
@@ -461,9 +491,6 @@ public final class TableComparison implements AutoCloseable {
                     long lsn = in.readLong();
                     long txId = in.readLong();
                     byte[] after = Partitions.readBytes(in);
-                    if (pass == Pass.REFOLD && !comparedBuckets.contains(buckets.bucketOf(integerKey(key)))) {
-                        continue; // its bucket matched: the DIGEST pass has told all this key's fold had to tell
-                    }
                     KeyState s = state.computeIfAbsent(key, k -> new KeyState());
                     if (apply(s, key, op, repair, lsn, txId, after)) {
                         s.partition = recordPartition;
@@ -471,6 +498,31 @@ public final class TableComparison implements AutoCloseable {
                     }
                 }
             }
+            return state;
+        }
+
+        /**
+         * Sized for every record being a key of its own (a snapshot): no rehashing while it fills. The same size in
+         * every pass, so the keys come out of it in the same order (extra keys are told in that order).
+         */
+        private Map<String, KeyState> foldMap() {
+            return new HashMap<>((int) Math.min(1 << 30, streamRecords[partition] * 4L / 3 + 1));
+        }
+
+        /**
+         * The compared buckets' keys of this partition, as the DIGEST pass folded them and wrote them aside in its
+         * map's order: put back into a map of the fold's size they come out in the fold's order.
+         */
+        private Map<String, KeyState> foldedAside() throws IOException {
+            Map<String, KeyState> state = foldMap();
+            asideRead = aside.read(partition, (key, status, recordPartition, recordOffset, after) -> {
+                KeyState s = new KeyState();
+                s.status = status;
+                s.partition = recordPartition;
+                s.offset = recordOffset;
+                s.after = after;
+                state.put(key, s);
+            });
             return state;
         }
 
@@ -486,7 +538,7 @@ public final class TableComparison implements AutoCloseable {
             }
             if (op == Operation.READ) {
                 if (s.snapshotLsn == lsn) {
-                    duplicates += pass == Pass.REFOLD ? 0 : 1;
+                    duplicates++;
                     return false;
                 }
                 s.snapshotLsn = lsn;
@@ -497,12 +549,10 @@ public final class TableComparison implements AutoCloseable {
                 return true;
             }
             if (lsn <= s.lastLsn) {
-                duplicates += pass == Pass.REFOLD ? 0 : 1; // sent again after a crash: at-least-once delivery, not a difference
+                duplicates++; // sent again after a crash: at-least-once delivery, not a difference
                 return false;
             }
-            if (pass != Pass.REFOLD) {
-                xids.add(txId);
-            }
+            xids.add(txId);
             switch (op) {
                 case CREATE -> {
                     if (s.status == KeyState.LIVE) {
@@ -536,14 +586,23 @@ public final class TableComparison implements AutoCloseable {
             return true;
         }
 
-        /** Sums each live key's digest into its bucket; a key whose event does not show every column: unsure. */
-        private void digest(Map<String, KeyState> state) {
+        /**
+         * Sums each live key's digest into its bucket (a key whose event does not show every column: unsure), then
+         * writes aside the keys of the buckets whose sums differ from the table's.
+         */
+        private void digest(Map<String, KeyState> state) throws IOException {
             digests = new BucketDigests();
+            // buckets of deleted keys with rows in the table: differing when no live key of the stream is in them
+            java.util.Set<Long> deletedInTable = new java.util.HashSet<>();
             java.security.MessageDigest md5 = dev.strangler.parity.canonical.RowDigests.md5();
             List<String> texts = new ArrayList<>(digestColumns.size());
             for (var entry : state.entrySet()) {
                 KeyState s = entry.getValue();
                 if (s.status != KeyState.LIVE) {
+                    long bucket = buckets.bucketOf(integerKey(entry.getKey()));
+                    if (tableDigests.rows(bucket) > 0) {
+                        deletedInTable.add(bucket);
+                    }
                     continue;
                 }
                 liveKeys++;
@@ -558,6 +617,29 @@ public final class TableComparison implements AutoCloseable {
                     digests.addUnsure(bucket); // compared value by value, where its gaps are told
                 } else {
                     digests.add(bucket, dev.strangler.parity.canonical.RowDigests.digest64(input, md5));
+                }
+            }
+            java.util.Set<Long> differ = new java.util.HashSet<>();
+            digests.forEachBucket(b -> {
+                if (digests.differs(b, tableDigests)) {
+                    differ.add(b);
+                }
+            });
+            deletedInTable.removeIf(b -> !digests.differs(b, tableDigests));
+            differ.addAll(deletedInTable);
+            if (!differ.isEmpty()) {
+                writeAside(state, differ);
+            }
+        }
+
+        /** The folded state of every key in the {@code differ} buckets (live or deleted), for the REFOLD pass. */
+        private void writeAside(Map<String, KeyState> state, java.util.Set<Long> differ) throws IOException {
+            try (DataOutputStream out = aside.create(partition)) {
+                for (var entry : state.entrySet()) {
+                    if (differ.contains(buckets.bucketOf(integerKey(entry.getKey())))) {
+                        KeyState s = entry.getValue();
+                        FoldedAside.write(out, entry.getKey(), s.status, s.partition, s.offset, s.after);
+                    }
                 }
             }
         }
@@ -679,9 +761,6 @@ public final class TableComparison implements AutoCloseable {
         }
 
         private void anomaly(AnomalyKind kind, String key, long lsn) {
-            if (pass == Pass.REFOLD) {
-                return; // told by the DIGEST pass
-            }
             anomalies.merge(kind, 1L, Long::sum);
             record(FindingKind.STREAM_ANOMALY, Finding.anomaly(kind, key, "source lsn " + lsn));
         }
@@ -740,5 +819,6 @@ public final class TableComparison implements AutoCloseable {
     public void close() {
         stream.close();
         rows.close();
+        aside.close();
     }
 }

@@ -130,7 +130,8 @@ class InBucketsComparisonTest {
         return JSON.createObjectNode().put("id", id).put("name", name).put("doc", doc);
     }
 
-    private record Outcome(TableResult result, Set<String> differingKeys) {
+    /** @param refoldRead the stream's records the row-by-row compare read (-1 for the scan, which has none) */
+    private record Outcome(TableResult result, Set<String> differingKeys, long refoldRead) {
     }
 
     private TableComparison comparison(Path dir, JsonRows codec, Set<String> keys) {
@@ -147,7 +148,7 @@ class InBucketsComparisonTest {
                 codec.current = r;
                 c.acceptRow(null);
             }
-            return new Outcome(c.finish(0, false), keys);
+            return new Outcome(c.finish(0, false), keys, -1);
         }
     }
 
@@ -163,7 +164,7 @@ class InBucketsComparisonTest {
                 tableDigests.add(buckets.bucketOf(r.path("id").asLong()),
                         RowDigests.digest64(input, RowDigests.md5()));
             }
-            TreeSet<Long> differing = c.digestStream().differingFrom(tableDigests);
+            TreeSet<Long> differing = c.digestStream(tableDigests).differingFrom(tableDigests);
             differingOut.addAll(differing);
             long matched = 0;
             for (JsonNode r : table.values()) {
@@ -174,23 +175,12 @@ class InBucketsComparisonTest {
                     matched++;
                 }
             }
-            return new Outcome(c.finishInBuckets(differing, matched, 0, false), keys);
+            TableResult result = c.finishInBuckets(differing, matched, 0, false);
+            return new Outcome(result, keys, c.refoldRecordsRead());
         }
     }
 
-    @Test
-    void shouldFindExactlyWhatTheScanFindsComparingOnlyTheBucketsWhoseDigestsDiffer(@TempDir Path dir)
-            throws Exception {
-        scenario();
-        Outcome scan = scan(java.nio.file.Files.createDirectories(dir.resolve("scan")));
-        KeyBuckets buckets = KeyBuckets.forSpan(-3_000, 3_000, table.size(), 100);
-        TreeSet<Long> differing = new TreeSet<>();
-        Outcome inDb = inBuckets(dir, buckets, differing);
-
-        assertThat(scan.result().count(FindingKind.CONTENT_DIFFERS)).as("the scenario's own findings").isEqualTo(1);
-        assertThat(scan.result().count(FindingKind.NOT_COMPARABLE)).isEqualTo(1);
-        assertThat(scan.result().count(FindingKind.STREAM_ANOMALY)).isEqualTo(1);
-        assertThat(scan.result().duplicates()).isEqualTo(1);
+    private static void assertSameAsTheScan(Outcome scan, Outcome inDb) {
         TableResult a = scan.result();
         TableResult b = inDb.result();
         assertThat(b.verdict()).isEqualTo(a.verdict());
@@ -204,7 +194,24 @@ class InBucketsComparisonTest {
         assertThat(b.columnGaps()).isEqualTo(a.columnGaps());
         assertThat(b.columnsNeverInStream()).isEqualTo(a.columnsNeverInStream());
         assertThat(new HashSet<>(b.sample())).isEqualTo(new HashSet<>(a.sample()));
-        assertThat(inDb.differingKeys()).isEqualTo(scan.differingKeys()).hasSize(5);
+        assertThat(inDb.differingKeys()).isEqualTo(scan.differingKeys());
+    }
+
+    @Test
+    void shouldFindExactlyWhatTheScanFindsComparingOnlyTheBucketsWhoseDigestsDiffer(@TempDir Path dir)
+            throws Exception {
+        scenario();
+        Outcome scan = scan(java.nio.file.Files.createDirectories(dir.resolve("scan")));
+        KeyBuckets buckets = KeyBuckets.forSpan(-3_000, 3_000, table.size(), 100);
+        TreeSet<Long> differing = new TreeSet<>();
+        Outcome inDb = inBuckets(dir, buckets, differing);
+        assertSameAsTheScan(scan, inDb);
+
+        assertThat(scan.result().count(FindingKind.CONTENT_DIFFERS)).as("the scenario's own findings").isEqualTo(1);
+        assertThat(scan.result().count(FindingKind.NOT_COMPARABLE)).isEqualTo(1);
+        assertThat(scan.result().count(FindingKind.STREAM_ANOMALY)).isEqualTo(1);
+        assertThat(scan.result().duplicates()).isEqualTo(1);
+        assertThat(scan.differingKeys()).hasSize(5);
 
         // the differing buckets: the changed, deleted, inserted and unavailable rows' and the ghost's. The jsonb 1.50
         // row matches here, its table digest being computed from canonical values; PostgreSQL prints 1.50, which
@@ -212,5 +219,71 @@ class InBucketsComparisonTest {
         assertThat(differing).containsExactlyInAnyOrder(buckets.bucketOf(ids.get(1)), buckets.bucketOf(ids.get(3_000)),
                 buckets.bucketOf(9_000_000_000L), buckets.bucketOf(ids.get(1_000)), buckets.bucketOf(5_000_000));
         assertThat(inDb.result().count(FindingKind.CONTENT_DIFFERS)).isEqualTo(1);
+    }
+
+    /**
+     * Every key has two events, 4 partitions hold 80 buckets of 100 keys; three rows differ, and a fourth key was
+     * created and deleted in the stream but is in the table (its bucket holds no live key of the stream).
+     */
+    private void scenarioOfManyBuckets() throws Exception {
+        long lsn = 100;
+        for (long id = 0; id < 8_000; id++) {
+            events.add(event(id, Operation.READ, "name " + id, "{}", 1, 50));
+            events.add(event(id, Operation.UPDATE, "v2 " + id, "{}", 2, ++lsn));
+            table.put(id, row(id, "v2 " + id, "{}"));
+            ids.add(id);
+        }
+        table.put(123L, row(123, "changed behind the pipeline", "{}"));
+        table.remove(4_567L);
+        long deleted = 1_000_000;
+        events.add(event(deleted, Operation.CREATE, "short-lived", "{}", 3, ++lsn));
+        events.add(new ChangeEvent(JSON.readTree("{\"id\":" + deleted + "}"), Operation.DELETE, null, 3, ++lsn,
+                false));
+        table.put(deleted, row(deleted, "short-lived", "{}"));
+    }
+
+    @Test
+    void shouldReadBackOnlyTheDifferingBucketsKeysNotTheirWholePartitions(@TempDir Path dir) throws Exception {
+        scenarioOfManyBuckets();
+        Outcome scan = scan(java.nio.file.Files.createDirectories(dir.resolve("scan")));
+        KeyBuckets buckets = KeyBuckets.forSpan(0, 7_999, 8_000, 100);
+        TreeSet<Long> differing = new TreeSet<>();
+        Outcome inDb = inBuckets(dir, buckets, differing);
+
+        assertSameAsTheScan(scan, inDb);
+        assertThat(scan.differingKeys()).as("changed, extra, and missing after a delete").hasSize(3);
+        assertThat(scan.result().sample()).anySatisfy(f -> assertThat(f.streamValue()).isEqualTo("(deleted)"));
+        assertThat(differing).containsExactlyInAnyOrder(buckets.bucketOf(123), buckets.bucketOf(4_567),
+                buckets.bucketOf(1_000_000));
+        // one record per key of the differing buckets (as folded at the cut), though each key has two events and
+        // each of these buckets shares its partition with about 19 others
+        long keysInDiffering = events.stream().map(e -> e.key().path("id").asLong())
+                .filter(id -> differing.contains(buckets.bucketOf(id))).distinct().count();
+        long recordsInTheirPartitions = 0;
+        try (TableComparison routing = comparison(java.nio.file.Files.createDirectories(dir.resolve("routing")),
+                new JsonRows(), new HashSet<>())) {
+            TableComparison c = routing.inBuckets(buckets, COLUMNS);
+            Set<Integer> partitions = new HashSet<>();
+            differing.forEach(b -> partitions.add(c.partitionOfBucket(b)));
+            recordsInTheirPartitions = events.stream()
+                    .filter(e -> partitions.contains(c.partitionOfBucket(buckets.bucketOf(e.key().path("id")
+                            .asLong())))).count();
+        }
+        assertThat(inDb.refoldRead()).isEqualTo(keysInDiffering)
+                .isLessThan(recordsInTheirPartitions / 10);
+    }
+
+    @Test
+    void shouldRefuseToCompareOtherBucketsThanThoseWhoseDigestsDiffer(@TempDir Path dir) throws Exception {
+        scenarioOfManyBuckets();
+        KeyBuckets buckets = KeyBuckets.forSpan(0, 7_999, 8_000, 100);
+        JsonRows codec = new JsonRows();
+        try (TableComparison c = comparison(dir, codec, new HashSet<>()).inBuckets(buckets, COLUMNS)) {
+            events.forEach(c::acceptEvent);
+            c.digestStream(new BucketDigests()); // an empty table: every bucket of the stream differs
+            // only those buckets' keys were kept aside: comparing fewer would count the rest as matching unread
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.finishInBuckets(Set.of(0L), 0, 0, false))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 }
