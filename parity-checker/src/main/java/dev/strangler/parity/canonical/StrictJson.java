@@ -1,5 +1,7 @@
 package dev.strangler.parity.canonical;
 
+import dev.strangler.parity.json.JsonBytes;
+import dev.strangler.parity.json.JsonBytes.NotHere;
 import java.math.BigDecimal;
 
 /**
@@ -20,15 +22,6 @@ final class StrictJson {
 
     static final int MAX_MEMBERS = 32;
     static final int MAX_DEPTH = 64;
-
-    /** Thrown, without a stack, where the document leaves the subset this reader writes. */
-    private static final class NotHere extends RuntimeException {
-        static final NotHere INSTANCE = new NotHere();
-
-        private NotHere() {
-            super(null, null, false, false);
-        }
-    }
 
     private final char[] s;
     private final int n;
@@ -374,7 +367,7 @@ final class StrictJson {
                 case 'u' -> {
                     int code = 0;
                     for (int k = 0; k < 4; k++) {
-                        code = code * 16 + hexDigit(s[i++]);
+                        code = code * 16 + JsonBytes.hexDigit(s[i++]);
                     }
                     decoded.append((char) code);
                 }
@@ -401,7 +394,7 @@ final class StrictJson {
         if (first == '0') {
             i++;
         } else if (first >= '1' && first <= '9') {
-            while (i < n && isDigit(s[i])) {
+            while (i < n && JsonBytes.isDigit(s[i])) {
                 i++;
             }
         } else {
@@ -412,13 +405,7 @@ final class StrictJson {
         boolean exponent = false;
         if (i < n && s[i] == '.') {
             i++;
-            int from = i;
-            while (i < n && isDigit(s[i])) {
-                i++;
-            }
-            if (i == from) {
-                throw NotHere.INSTANCE;
-            }
+            digits();
             fraction = true;
         }
         if (i < n && (s[i] == 'e' || s[i] == 'E')) {
@@ -426,13 +413,7 @@ final class StrictJson {
             if (i < n && (s[i] == '+' || s[i] == '-')) {
                 i++;
             }
-            int from = i;
-            while (i < n && isDigit(s[i])) {
-                i++;
-            }
-            if (i == from) {
-                throw NotHere.INSTANCE;
-            }
+            digits();
             exponent = true;
         }
         if (!fraction && !exponent && intEnd - intStart <= 18) {
@@ -448,21 +429,14 @@ final class StrictJson {
         put(plain != null ? plain : JsonDocs.number(new BigDecimal(text)));
     }
 
-    /** An ASCII hex digit's value (Jackson reads no other). */
-    private static int hexDigit(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
+    /** One or more digits, as the grammar wants after a point and in an exponent. */
+    private void digits() {
+        int from = i;
+        while (i < n && JsonBytes.isDigit(s[i])) {
+            i++;
         }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
+        if (i == from) {
+            throw NotHere.INSTANCE;
         }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        throw NotHere.INSTANCE;
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
     }
 }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.strangler.parity.canonical.RawForm;
+import dev.strangler.parity.json.JsonBytes;
+import dev.strangler.parity.json.JsonBytes.NotHere;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -19,20 +21,10 @@ import java.util.Arrays;
  * <p>Anything else gives null and the after-image is read with Jackson's tokens as before: a column's value that is
  * an object, an array, a fraction or an integer past a long, a field name with an escape, a column's field twice,
  * and any departure from RFC 8259 (ill-formed UTF-8, a control character in a string, a broken escape or number,
- * trailing text). CanonicalRowCodecsStreamRowTest compares it with the tokens and with the tree.
+ * trailing text: {@link JsonBytes}, the grammar the envelope scanner shares). CanonicalRowCodecsStreamRowTest compares
+ * it with the tokens and with the tree.
  */
 final class RowCodecAfterImages {
-
-    static final int MAX_DEPTH = 200;
-
-    /** Thrown, without a stack, where the after-image leaves what this reader reads. */
-    private static final class NotHere extends RuntimeException {
-        static final NotHere INSTANCE = new NotHere();
-
-        private NotHere() {
-            super(null, null, false, false);
-        }
-    }
 
     private final byte[] b;
     private final int n;
@@ -67,22 +59,22 @@ final class RowCodecAfterImages {
 
     private JsonNode[] object(byte[][] names, RawForm[] forms, byte[][] tableTexts, boolean[] same) {
         JsonNode[] nodes = new JsonNode[names.length];
-        skipWhitespace();
-        expect('{');
-        skipWhitespace();
+        i = JsonBytes.skipWhitespace(b, i);
+        i = JsonBytes.expect(b, i, '{');
+        i = JsonBytes.skipWhitespace(b, i);
         if (b[i] == '}') {
             i++;
         } else {
             for (int field = 0; ; field++) {
-                expect('"');
+                i = JsonBytes.expect(b, i, '"');
                 int nameStart = i;
                 int nameEnd = plainName();
-                skipWhitespace();
-                expect(':');
-                skipWhitespace();
+                i = JsonBytes.skipWhitespace(b, i);
+                i = JsonBytes.expect(b, i, ':');
+                i = JsonBytes.skipWhitespace(b, i);
                 int column = column(names, field, nameStart, nameEnd);
                 if (column < 0) {
-                    skipValue(0);
+                    i = JsonBytes.skipValue(b, i, 0);
                 } else {
                     if (nodes[column] != null || (same != null && same[column])) {
                         throw NotHere.INSTANCE; // a column's field twice: the tokens keep the last
@@ -94,7 +86,7 @@ final class RowCodecAfterImages {
                         nodes[column] = scalar();
                     }
                 }
-                skipWhitespace();
+                i = JsonBytes.skipWhitespace(b, i);
                 byte c = b[i++];
                 if (c == '}') {
                     break;
@@ -102,10 +94,10 @@ final class RowCodecAfterImages {
                 if (c != ',') {
                     throw NotHere.INSTANCE;
                 }
-                skipWhitespace();
+                i = JsonBytes.skipWhitespace(b, i);
             }
         }
-        skipWhitespace();
+        i = JsonBytes.skipWhitespace(b, i);
         if (i != n) {
             throw NotHere.INSTANCE;
         }
@@ -139,16 +131,12 @@ final class RowCodecAfterImages {
 
     /** A name without escapes, its opening quote read: where its bytes end; the reader is left after its quote. */
     private int plainName() {
-        while (true) {
-            byte c = b[i];
-            if (c == '"') {
-                return i++;
-            }
-            if (c == '\\' || (c >= 0 && c < 0x20)) {
-                throw NotHere.INSTANCE;
-            }
-            i = c >= 0 ? i + 1 : utf8(i);
+        int end = JsonBytes.unescapedEnd(b, i);
+        if (b[end] != '"') {
+            throw NotHere.INSTANCE;
         }
+        i = end + 1;
+        return end;
     }
 
     /** A column's value as the node Jackson's tokens give for it. */
@@ -158,23 +146,26 @@ final class RowCodecAfterImages {
         switch (c) {
             case '"' -> node = TextNode.valueOf(string());
             case 't' -> {
-                literal("true");
+                i = JsonBytes.literal(b, i, "true");
                 node = BooleanNode.TRUE;
             }
             case 'f' -> {
-                literal("false");
+                i = JsonBytes.literal(b, i, "false");
                 node = BooleanNode.FALSE;
             }
             case 'n' -> {
-                literal("null");
+                i = JsonBytes.literal(b, i, "null");
                 node = NullNode.getInstance();
             }
             default -> {
-                long v = longValue();
+                // an integer within a long (no fraction, no exponent), as Jackson reads an int or a long
+                int end = JsonBytes.integerEnd(b, i);
+                long v = JsonBytes.longValue(b, i, end);
+                i = end;
                 node = v == (int) v ? IntNode.valueOf((int) v) : LongNode.valueOf(v);
             }
         }
-        if (i < n && !isDelimiter(b[i])) {
+        if (i < n && !JsonBytes.isDelimiter(b[i])) {
             throw NotHere.INSTANCE;
         }
         return node;
@@ -192,13 +183,13 @@ final class RowCodecAfterImages {
         if (c == '"') {
             equal = form == RawForm.UTC_TIMESTAMP ? utcTimestampEquals(text)
                     : form != RawForm.NONE && stringEquals(text);
-        } else if (form == RawForm.STRING_OR_INTEGER && (c == '-' || isDigit(c))) {
+        } else if (form == RawForm.STRING_OR_INTEGER && (c == '-' || JsonBytes.isDigit(c))) {
             scalar(); // an integer within a long, or not here at all
             equal = Arrays.equals(b, start, i, text, 0, text.length);
         } else {
             equal = false;
         }
-        if (equal && (i >= n || isDelimiter(b[i]))) {
+        if (equal && (i >= n || JsonBytes.isDelimiter(b[i]))) {
             return true;
         }
         i = start;
@@ -226,7 +217,7 @@ final class RowCodecAfterImages {
         }
         for (int k = 0; k < t; k++) {
             byte shape = PG_DATE_TIME[k];
-            if (shape == '0' ? !isDigit(text[k]) || b[e + k] != text[k]
+            if (shape == '0' ? !JsonBytes.isDigit(text[k]) || b[e + k] != text[k]
                     : text[k] != shape || b[e + k] != (k == 10 ? (byte) 'T' : shape)) {
                 return false;
             }
@@ -259,7 +250,7 @@ final class RowCodecAfterImages {
             return from;
         }
         int end = from + 1;
-        while (end < limit && isDigit(bytes[end])) {
+        while (end < limit && JsonBytes.isDigit(bytes[end])) {
             end++;
         }
         int digits = end - from - 1;
@@ -272,7 +263,7 @@ final class RowCodecAfterImages {
      * surrogate is in no well-formed UTF-8, so never equal.
      */
     private boolean stringEquals(byte[] text) {
-        expect('"');
+        i = JsonBytes.expect(b, i, '"');
         int j = 0;
         while (true) {
             byte c = b[i];
@@ -299,7 +290,7 @@ final class RowCodecAfterImages {
             if (c >= 0) {
                 throw NotHere.INSTANCE; // a control character
             }
-            int end = utf8(i);
+            int end = JsonBytes.utf8End(b, i);
             if (text.length - j < end - i || !Arrays.equals(b, i, end, text, j, j + end - i)) {
                 return false;
             }
@@ -341,7 +332,7 @@ final class RowCodecAfterImages {
     private int hex4(int at) {
         int code = 0;
         for (int h = 0; h < 4; h++) {
-            code = code * 16 + hexDigit(b[at + h]);
+            code = code * 16 + JsonBytes.hexDigit(b[at + h]);
         }
         return code;
     }
@@ -375,29 +366,12 @@ final class RowCodecAfterImages {
 
     /** A string value, decoded (escapes as Jackson decodes them, each {@code \\u} escape one char). */
     private String string() {
-        expect('"');
+        i = JsonBytes.expect(b, i, '"');
         int start = i;
-        boolean ascii = true;
-        while (true) {
-            byte c = b[i];
-            if (c == '"') {
-                String s = new String(b, start, i - start, ascii ? StandardCharsets.ISO_8859_1
-                        : StandardCharsets.UTF_8);
-                i++;
-                return s;
-            }
-            if (c == '\\') {
-                break;
-            }
-            if (c >= 0 && c < 0x20) {
-                throw NotHere.INSTANCE;
-            }
-            if (c < 0) {
-                ascii = false;
-                i = utf8(i);
-            } else {
-                i++;
-            }
+        int plainEnd = JsonBytes.unescapedEnd(b, start);
+        if (b[plainEnd] == '"') {
+            i = plainEnd + 1;
+            return new String(b, start, plainEnd - start, StandardCharsets.UTF_8);
         }
         // an escape: decoded into chars (never more chars than the bytes left), from the string's start
         char[] chars = new char[n - start];
@@ -421,7 +395,7 @@ final class RowCodecAfterImages {
             if (c >= 0) {
                 throw NotHere.INSTANCE; // a control character
             }
-            int end = utf8(i);
+            int end = JsonBytes.utf8End(b, i);
             int lead = b[i] & 0xFF;
             int codePoint;
             if (end - i == 2) {
@@ -435,260 +409,5 @@ final class RowCodecAfterImages {
             k += Character.toChars(codePoint, chars, k);
             i = end;
         }
-    }
-
-    /** An integer within a long (no fraction, no exponent), as Jackson reads an int or a long. */
-    private long longValue() {
-        boolean negative = b[i] == '-';
-        if (negative) {
-            i++;
-        }
-        int start = i;
-        long v = 0;
-        while (i < n && b[i] >= '0' && b[i] <= '9') {
-            v = v * 10 + (b[i] - '0');
-            i++;
-        }
-        int digits = i - start;
-        if (digits < 1 || digits > 19 || (digits > 1 && b[start] == '0')) {
-            throw NotHere.INSTANCE;
-        }
-        if (i < n && (b[i] == '.' || b[i] == 'e' || b[i] == 'E')) {
-            throw NotHere.INSTANCE;
-        }
-        if (digits == 19) {
-            try {
-                return Long.parseLong(new String(b, negative ? start - 1 : start, negative ? 20 : 19,
-                        StandardCharsets.ISO_8859_1));
-            } catch (NumberFormatException e) {
-                throw NotHere.INSTANCE;
-            }
-        }
-        return negative ? -v : v;
-    }
-
-    // ---- passing over the other fields' values, checked by the grammar ----------------------------------------
-
-    private void skipWhitespace() {
-        while (i < n) {
-            byte c = b[i];
-            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-                return;
-            }
-            i++;
-        }
-    }
-
-    private void expect(char c) {
-        if (b[i] != c) {
-            throw NotHere.INSTANCE;
-        }
-        i++;
-    }
-
-    private void literal(String word) {
-        for (int k = 0; k < word.length(); k++) {
-            if (b[i + k] != word.charAt(k)) {
-                throw NotHere.INSTANCE;
-            }
-        }
-        i += word.length();
-    }
-
-    private void skipValue(int depth) {
-        byte c = b[i];
-        switch (c) {
-            case '{' -> {
-                if (depth >= MAX_DEPTH) {
-                    throw NotHere.INSTANCE;
-                }
-                i++;
-                skipWhitespace();
-                if (b[i] == '}') {
-                    i++;
-                    break;
-                }
-                while (true) {
-                    skipString(true);
-                    skipWhitespace();
-                    expect(':');
-                    skipWhitespace();
-                    skipValue(depth + 1);
-                    skipWhitespace();
-                    byte next = b[i++];
-                    if (next == '}') {
-                        break;
-                    }
-                    if (next != ',') {
-                        throw NotHere.INSTANCE;
-                    }
-                    skipWhitespace();
-                }
-            }
-            case '[' -> {
-                if (depth >= MAX_DEPTH) {
-                    throw NotHere.INSTANCE;
-                }
-                i++;
-                skipWhitespace();
-                if (b[i] == ']') {
-                    i++;
-                    break;
-                }
-                while (true) {
-                    skipValue(depth + 1);
-                    skipWhitespace();
-                    byte next = b[i++];
-                    if (next == ']') {
-                        break;
-                    }
-                    if (next != ',') {
-                        throw NotHere.INSTANCE;
-                    }
-                    skipWhitespace();
-                }
-            }
-            case '"' -> skipString(false);
-            case 't' -> literal("true");
-            case 'f' -> literal("false");
-            case 'n' -> literal("null");
-            default -> skipNumber();
-        }
-        if (i < n && !isDelimiter(b[i])) {
-            throw NotHere.INSTANCE;
-        }
-    }
-
-    private static boolean isDelimiter(byte c) {
-        return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
-    }
-
-    /** A string, escapes checked; a name of at most 256 bytes when {@code name} (Jackson refuses very long names). */
-    private void skipString(boolean name) {
-        expect('"');
-        int start = i;
-        while (true) {
-            byte c = b[i];
-            if (c == '"') {
-                break;
-            }
-            if (c >= 0 && c < 0x20) {
-                throw NotHere.INSTANCE;
-            }
-            if (c == '\\') {
-                byte e = b[i + 1];
-                switch (e) {
-                    case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> i += 2;
-                    case 'u' -> {
-                        for (int k = 2; k < 6; k++) {
-                            hexDigit(b[i + k]);
-                        }
-                        i += 6;
-                    }
-                    default -> throw NotHere.INSTANCE;
-                }
-            } else {
-                i = c >= 0 ? i + 1 : utf8(i);
-            }
-        }
-        if (name && i - start > 256) {
-            throw NotHere.INSTANCE;
-        }
-        i++;
-    }
-
-    private void skipNumber() {
-        if (b[i] == '-') {
-            i++;
-        }
-        byte first = b[i];
-        if (first == '0') {
-            i++;
-        } else if (first >= '1' && first <= '9') {
-            while (i < n && isDigit(b[i])) {
-                i++;
-            }
-        } else {
-            throw NotHere.INSTANCE;
-        }
-        if (i < n && b[i] == '.') {
-            i++;
-            digits();
-        }
-        if (i < n && (b[i] == 'e' || b[i] == 'E')) {
-            i++;
-            if (i < n && (b[i] == '+' || b[i] == '-')) {
-                i++;
-            }
-            digits();
-        }
-    }
-
-    private void digits() {
-        int from = i;
-        while (i < n && isDigit(b[i])) {
-            i++;
-        }
-        if (i == from) {
-            throw NotHere.INSTANCE;
-        }
-    }
-
-    private static boolean isDigit(byte c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static int hexDigit(byte c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        throw NotHere.INSTANCE;
-    }
-
-    /**
-     * The end of the well-formed UTF-8 sequence of more than one byte starting at {@code at} (Unicode's table 3-7: no
-     * overlong form, no surrogate, nothing past U+10FFFF); anything else is left to Jackson.
-     */
-    private int utf8(int at) {
-        int lead = b[at] & 0xFF;
-        int count;
-        int low = 0x80;
-        int high = 0xBF;
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            count = 1;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            count = 2;
-            if (lead == 0xE0) {
-                low = 0xA0;
-            } else if (lead == 0xED) {
-                high = 0x9F;
-            }
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            count = 3;
-            if (lead == 0xF0) {
-                low = 0x90;
-            } else if (lead == 0xF4) {
-                high = 0x8F;
-            }
-        } else {
-            throw NotHere.INSTANCE;
-        }
-        int second = b[at + 1] & 0xFF;
-        if (second < low || second > high) {
-            throw NotHere.INSTANCE;
-        }
-        for (int k = 2; k <= count; k++) {
-            int next = b[at + k] & 0xFF;
-            if (next < 0x80 || next > 0xBF) {
-                throw NotHere.INSTANCE;
-            }
-        }
-        return at + count + 1;
     }
 }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.strangler.parity.json.JsonBytes;
+import dev.strangler.parity.json.JsonBytes.NotHere;
 import dev.strangler.parity.model.Operation;
 import java.nio.charset.StandardCharsets;
 
@@ -15,8 +17,8 @@ import java.nio.charset.StandardCharsets;
  * {@link EnvelopeParser#parseWithoutTree} for the envelopes Debezium writes, read by hand from the record's bytes:
  * no parser object, no string per field name, the after-image's extent found by scanning its bytes, a flat record key
  * built as the tree Jackson would build. Every value it passes over is checked as strictly as RFC 8259 asks (well-formed
- * UTF-8, no control character in a string, escapes and numbers by the grammar), so whatever it reads Jackson reads the
- * same way.
+ * UTF-8, no control character in a string, escapes and numbers by the grammar: {@link JsonBytes}, which the
+ * after-image reader shares), so whatever it reads Jackson reads the same way.
  *
  * <p>Anything else gives null, and the record is read with Jackson's tokens (then its tree), which is the rule: a
  * field name with an escape or of more than {@value #MAX_NAME} bytes, a field the fold reads given twice, a value of
@@ -26,17 +28,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class EnvelopeScanner {
 
-    static final int MAX_NAME = 256;
-    static final int MAX_DEPTH = 200;
-
-    /** Thrown, without a stack, where the record leaves what this reader reads. */
-    private static final class NotHere extends RuntimeException {
-        static final NotHere INSTANCE = new NotHere();
-
-        private NotHere() {
-            super(null, null, false, false);
-        }
-    }
+    static final int MAX_NAME = JsonBytes.MAX_NAME;
+    static final int MAX_DEPTH = JsonBytes.MAX_DEPTH;
 
     private final byte[] b;
     private final int n;
@@ -65,8 +58,8 @@ final class EnvelopeScanner {
     // ---- the envelope ----------------------------------------------------------------------------------------
 
     private ChangeEvent envelope(JsonNode key, byte[] keyJson) {
-        skipWhitespace();
-        expect('{');
+        i = JsonBytes.skipWhitespace(b, i);
+        i = JsonBytes.expect(b, i, '{');
         Operation op = null;
         byte[] after = null;
         boolean seenAfter = false;
@@ -76,14 +69,14 @@ final class EnvelopeScanner {
         long tsMs = -1;
         String snapshot = "false";
         String marker = null;
-        skipWhitespace();
+        i = JsonBytes.skipWhitespace(b, i);
         if (b[i] != '}') {
             while (true) {
                 int nameStart = i + 1;
                 int nameEnd = name();
-                skipWhitespace();
-                expect(':');
-                skipWhitespace();
+                i = JsonBytes.skipWhitespace(b, i);
+                i = JsonBytes.expect(b, i, ':');
+                i = JsonBytes.skipWhitespace(b, i);
                 if (is(nameStart, nameEnd, "op")) {
                     if (op != null) {
                         throw NotHere.INSTANCE;
@@ -96,10 +89,10 @@ final class EnvelopeScanner {
                     seenAfter = true;
                     if (b[i] == '{') {
                         int start = i;
-                        skipValue(0);
+                        i = JsonBytes.skipValue(b, i, 0);
                         after = java.util.Arrays.copyOfRange(b, start, i);
                     } else {
-                        literal("null");
+                        i = JsonBytes.literal(b, i, "null");
                     }
                 } else if (is(nameStart, nameEnd, "source")) {
                     if (seenSource) {
@@ -107,19 +100,19 @@ final class EnvelopeScanner {
                     }
                     seenSource = true;
                     // the source's fields, each at most once (the tree would keep the last of two)
-                    expect('{');
+                    i = JsonBytes.expect(b, i, '{');
                     boolean seenTxId = false;
                     boolean seenLsn = false;
                     boolean seenTsMs = false;
                     boolean seenSnapshot = false;
-                    skipWhitespace();
+                    i = JsonBytes.skipWhitespace(b, i);
                     if (b[i] != '}') {
                         while (true) {
                             int fieldStart = i + 1;
                             int fieldEnd = name();
-                            skipWhitespace();
-                            expect(':');
-                            skipWhitespace();
+                            i = JsonBytes.skipWhitespace(b, i);
+                            i = JsonBytes.expect(b, i, ':');
+                            i = JsonBytes.skipWhitespace(b, i);
                             if (is(fieldStart, fieldEnd, "txId")) {
                                 seenTxId = once(seenTxId);
                                 txId = longValue();
@@ -134,15 +127,15 @@ final class EnvelopeScanner {
                                 if (b[i] == '"') {
                                     snapshot = plainString();
                                 } else if (b[i] == 't') {
-                                    literal("true");
+                                    i = JsonBytes.literal(b, i, "true");
                                     snapshot = "true";
                                 } else {
-                                    literal("false");
+                                    i = JsonBytes.literal(b, i, "false");
                                     snapshot = "false";
                                 }
                                 marker = snapshot;
                             } else {
-                                skipValue(1);
+                                i = JsonBytes.skipValue(b, i, 1);
                             }
                             if (!endOfMember()) {
                                 break;
@@ -154,7 +147,7 @@ final class EnvelopeScanner {
                 } else if (is(nameStart, nameEnd, "schema") || is(nameStart, nameEnd, "payload")) {
                     throw NotHere.INSTANCE; // maybe a schemas-on wrapper: the tree decides
                 } else {
-                    skipValue(0);
+                    i = JsonBytes.skipValue(b, i, 0);
                 }
                 if (!endOfMember()) {
                     break;
@@ -163,7 +156,7 @@ final class EnvelopeScanner {
         } else {
             i++;
         }
-        skipWhitespace();
+        i = JsonBytes.skipWhitespace(b, i);
         if (i != n || op == null) {
             throw NotHere.INSTANCE;
         }
@@ -221,7 +214,7 @@ final class EnvelopeScanner {
 
     /** After a member's value: true at a comma (and the next member's name ahead), false at the closing brace. */
     private boolean endOfMember() {
-        skipWhitespace();
+        i = JsonBytes.skipWhitespace(b, i);
         byte c = b[i++];
         if (c == '}') {
             return false;
@@ -229,7 +222,7 @@ final class EnvelopeScanner {
         if (c != ',') {
             throw NotHere.INSTANCE;
         }
-        skipWhitespace();
+        i = JsonBytes.skipWhitespace(b, i);
         return true;
     }
 
@@ -238,10 +231,10 @@ final class EnvelopeScanner {
      * escapes, integers within a long as an int or long node, booleans, null), each name once.
      */
     private JsonNode key() {
-        skipWhitespace();
-        expect('{');
+        i = JsonBytes.skipWhitespace(b, i);
+        i = JsonBytes.expect(b, i, '{');
         ObjectNode key = JsonNodeFactory.instance.objectNode();
-        skipWhitespace();
+        i = JsonBytes.skipWhitespace(b, i);
         if (b[i] != '}') {
             while (true) {
                 int nameStart = i + 1;
@@ -250,21 +243,21 @@ final class EnvelopeScanner {
                 if (name.equals("schema") || name.equals("payload") || key.has(name)) {
                     throw NotHere.INSTANCE; // a schemas-on wrapper, or a name twice: the tree decides
                 }
-                skipWhitespace();
-                expect(':');
-                skipWhitespace();
+                i = JsonBytes.skipWhitespace(b, i);
+                i = JsonBytes.expect(b, i, ':');
+                i = JsonBytes.skipWhitespace(b, i);
                 byte c = b[i];
                 JsonNode value;
                 if (c == '"') {
                     value = TextNode.valueOf(plainString());
                 } else if (c == 't') {
-                    literal("true");
+                    i = JsonBytes.literal(b, i, "true");
                     value = BooleanNode.TRUE;
                 } else if (c == 'f') {
-                    literal("false");
+                    i = JsonBytes.literal(b, i, "false");
                     value = BooleanNode.FALSE;
                 } else if (c == 'n') {
-                    literal("null");
+                    i = JsonBytes.literal(b, i, "null");
                     value = NullNode.getInstance();
                 } else {
                     long v = longValue();
@@ -278,31 +271,14 @@ final class EnvelopeScanner {
         } else {
             i++;
         }
-        skipWhitespace();
+        i = JsonBytes.skipWhitespace(b, i);
         if (i != n) {
             throw NotHere.INSTANCE;
         }
         return key;
     }
 
-    // ---- tokens ----------------------------------------------------------------------------------------------
-
-    private void skipWhitespace() {
-        while (i < n) {
-            byte c = b[i];
-            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-                return;
-            }
-            i++;
-        }
-    }
-
-    private void expect(char c) {
-        if (b[i] != c) {
-            throw NotHere.INSTANCE;
-        }
-        i++;
-    }
+    // ---- tokens (the grammar is JsonBytes'; these keep the reader's position) -----------------------------------
 
     private boolean is(int from, int to, String ascii) {
         if (to - from != ascii.length()) {
@@ -318,271 +294,31 @@ final class EnvelopeScanner {
 
     /** A member name without escapes: where its text ends (its closing quote); the parser is left after it. */
     private int name() {
-        expect('"');
-        int start = i;
-        while (true) {
-            byte c = b[i];
-            if (c == '"') {
-                break;
-            }
-            if (c == '\\' || (c >= 0 && c < 0x20)) {
-                throw NotHere.INSTANCE;
-            }
-            i = c >= 0 ? i + 1 : utf8(i);
-        }
-        if (i - start > MAX_NAME) {
+        int start = i + 1;
+        int end = JsonBytes.unescapedEnd(b, JsonBytes.expect(b, i, '"'));
+        if (b[end] != '"' || end - start > MAX_NAME) {
             throw NotHere.INSTANCE;
         }
-        return i++;
+        i = end + 1;
+        return end;
     }
 
     /** A string value without escapes, decoded. */
     private String plainString() {
-        expect('"');
-        int start = i;
-        boolean ascii = true;
-        while (true) {
-            byte c = b[i];
-            if (c == '"') {
-                break;
-            }
-            if (c == '\\' || (c >= 0 && c < 0x20)) {
-                throw NotHere.INSTANCE;
-            }
-            if (c < 0) {
-                ascii = false;
-                i = utf8(i);
-            } else {
-                i++;
-            }
+        int end = JsonBytes.unescapedEnd(b, JsonBytes.expect(b, i, '"'));
+        if (b[end] != '"') {
+            throw NotHere.INSTANCE;
         }
-        String s = new String(b, start, i - start, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-        i++;
+        String s = new String(b, i + 1, end - i - 1, StandardCharsets.UTF_8);
+        i = end + 1;
         return s;
     }
 
     /** An integer within a long (no fraction, no exponent), as Jackson reads an int or a long. */
     private long longValue() {
-        boolean negative = b[i] == '-';
-        if (negative) {
-            i++;
-        }
-        int start = i;
-        long v = 0;
-        while (i < n && b[i] >= '0' && b[i] <= '9') {
-            v = v * 10 + (b[i] - '0');
-            i++;
-        }
-        int digits = i - start;
-        if (digits < 1 || digits > 19 || (digits > 1 && b[start] == '0')) {
-            throw NotHere.INSTANCE;
-        }
-        if (i < n && (b[i] == '.' || b[i] == 'e' || b[i] == 'E')) {
-            throw NotHere.INSTANCE;
-        }
-        if (digits == 19) {
-            // may be past a long (Jackson's BigInteger then): read exactly, or leave it
-            try {
-                return Long.parseLong(new String(b, negative ? start - 1 : start, negative ? 20 : 19,
-                        StandardCharsets.ISO_8859_1));
-            } catch (NumberFormatException e) {
-                throw NotHere.INSTANCE;
-            }
-        }
-        return negative ? -v : v;
-    }
-
-    private void literal(String word) {
-        for (int k = 0; k < word.length(); k++) {
-            if (b[i + k] != word.charAt(k)) {
-                throw NotHere.INSTANCE;
-            }
-        }
-        i += word.length();
-    }
-
-    /** Passes over one value, checking it by the grammar. */
-    private void skipValue(int depth) {
-        byte c = b[i];
-        switch (c) {
-            case '{' -> {
-                if (depth >= MAX_DEPTH) {
-                    throw NotHere.INSTANCE;
-                }
-                i++;
-                skipWhitespace();
-                if (b[i] == '}') {
-                    i++;
-                    return;
-                }
-                while (true) {
-                    skipString(true);
-                    skipWhitespace();
-                    expect(':');
-                    skipWhitespace();
-                    skipValue(depth + 1);
-                    if (!endOfMember()) {
-                        return;
-                    }
-                }
-            }
-            case '[' -> {
-                if (depth >= MAX_DEPTH) {
-                    throw NotHere.INSTANCE;
-                }
-                i++;
-                skipWhitespace();
-                if (b[i] == ']') {
-                    i++;
-                    return;
-                }
-                while (true) {
-                    skipValue(depth + 1);
-                    skipWhitespace();
-                    byte next = b[i++];
-                    if (next == ']') {
-                        return;
-                    }
-                    if (next != ',') {
-                        throw NotHere.INSTANCE;
-                    }
-                    skipWhitespace();
-                }
-            }
-            case '"' -> skipString(false);
-            case 't' -> literal("true");
-            case 'f' -> literal("false");
-            case 'n' -> literal("null");
-            default -> skipNumber();
-        }
-        if (i < n && !isDelimiter(b[i])) {
-            throw NotHere.INSTANCE; // e.g. "truex", "1x": the grammar wants whitespace or punctuation next
-        }
-    }
-
-    private static boolean isDelimiter(byte c) {
-        return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
-    }
-
-    /** A string, escapes checked; a name (of at most {@value #MAX_NAME} bytes) when {@code name}. */
-    private void skipString(boolean name) {
-        expect('"');
-        int start = i;
-        while (true) {
-            byte c = b[i];
-            if (c == '"') {
-                break;
-            }
-            if (c >= 0 && c < 0x20) {
-                throw NotHere.INSTANCE;
-            }
-            if (c == '\\') {
-                byte e = b[i + 1];
-                switch (e) {
-                    case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> i += 2;
-                    case 'u' -> {
-                        for (int k = 2; k < 6; k++) {
-                            if (!isHex(b[i + k])) {
-                                throw NotHere.INSTANCE;
-                            }
-                        }
-                        i += 6;
-                    }
-                    default -> throw NotHere.INSTANCE;
-                }
-            } else {
-                i = c >= 0 ? i + 1 : utf8(i);
-            }
-        }
-        if (name && i - start > MAX_NAME) {
-            throw NotHere.INSTANCE;
-        }
-        i++;
-    }
-
-    private static boolean isHex(byte c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    }
-
-    private void skipNumber() {
-        if (b[i] == '-') {
-            i++;
-        }
-        byte first = b[i];
-        if (first == '0') {
-            i++;
-        } else if (first >= '1' && first <= '9') {
-            while (i < n && isDigit(b[i])) {
-                i++;
-            }
-        } else {
-            throw NotHere.INSTANCE;
-        }
-        if (i < n && b[i] == '.') {
-            i++;
-            digits();
-        }
-        if (i < n && (b[i] == 'e' || b[i] == 'E')) {
-            i++;
-            if (i < n && (b[i] == '+' || b[i] == '-')) {
-                i++;
-            }
-            digits();
-        }
-    }
-
-    private void digits() {
-        int from = i;
-        while (i < n && isDigit(b[i])) {
-            i++;
-        }
-        if (i == from) {
-            throw NotHere.INSTANCE;
-        }
-    }
-
-    private static boolean isDigit(byte c) {
-        return c >= '0' && c <= '9';
-    }
-
-    /**
-     * The end of the well-formed UTF-8 sequence of more than one byte starting at {@code at} (Unicode's table 3-7: no
-     * overlong form, no surrogate, nothing past U+10FFFF); anything else is left to Jackson.
-     */
-    private int utf8(int at) {
-        int lead = b[at] & 0xFF;
-        int count;
-        int low = 0x80;
-        int high = 0xBF;
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            count = 1;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            count = 2;
-            if (lead == 0xE0) {
-                low = 0xA0;
-            } else if (lead == 0xED) {
-                high = 0x9F;
-            }
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            count = 3;
-            if (lead == 0xF0) {
-                low = 0x90;
-            } else if (lead == 0xF4) {
-                high = 0x8F;
-            }
-        } else {
-            throw NotHere.INSTANCE;
-        }
-        int second = b[at + 1] & 0xFF;
-        if (second < low || second > high) {
-            throw NotHere.INSTANCE;
-        }
-        for (int k = 2; k <= count; k++) {
-            int next = b[at + k] & 0xFF;
-            if (next < 0x80 || next > 0xBF) {
-                throw NotHere.INSTANCE;
-            }
-        }
-        return at + count + 1;
+        int end = JsonBytes.integerEnd(b, i);
+        long v = JsonBytes.longValue(b, i, end);
+        i = end;
+        return v;
     }
 }
