@@ -1,6 +1,7 @@
 package dev.strangler.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,7 @@ import dev.strangler.engine.config.PipelineConfig;
 import dev.strangler.engine.config.PipelineConfigLoader;
 import dev.strangler.parity.ParityChecker;
 import dev.strangler.parity.ParityConfig;
+import dev.strangler.parity.ParityException;
 import dev.strangler.parity.Progress;
 import dev.strangler.parity.compare.CanonicalRowCodecs;
 import dev.strangler.parity.model.ParityReport;
@@ -123,7 +125,10 @@ class ReadReplicaIT {
         CliRun before = CliRun.of(new DoctorCommand(), "--config", file.toString(), "--no-kafka");
         assertThat(before.out().lines()).as(before.out()).noneMatch(line -> line.startsWith("FAIL"));
         assertThat(before.out()).contains("PASS  primary", "a standby (read replica)", "PASS  hot_standby_feedback",
-                "PASS  primary_slot_name", "PASS  wal_level on the primary", "does not exist yet");
+                "PASS  primary_slot_name", "PASS  wal_level on the primary", "does not exist yet",
+                "WARN  max_standby_streaming_delay");
+        assertThat(before.out().replaceAll("\\s+", " ")).contains("30 s: a parity check holds one snapshot here",
+                "ALTER SYSTEM SET max_standby_streaming_delay = '15min'");
 
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicLong inserted = new AtomicLong();
@@ -156,6 +161,8 @@ class ReadReplicaIT {
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                     .untilAsserted(() -> assertThat(ids(config, null)).containsAll(onPrimary));
 
+            // the standby feeds a new slot's catalog_xmin back with its next feedback message, not at creation
+            standby.awaitCatalogXminFedBack();
             CliRun during = CliRun.of(new DoctorCommand(), "--config", file.toString(), "--no-kafka");
             System.out.println("ReadReplicaIT doctor while the pipeline runs:\n" + during.out());
             assertThat(during.out().lines()).as(during.out()).noneMatch(line -> line.startsWith("FAIL"));
@@ -223,8 +230,62 @@ class ReadReplicaIT {
                 + "'strangler_alone'")).isEqualTo("1");
     }
 
+    /**
+     * A real recovery conflict: the standby without feedback and cancelling conflicting queries at once, the cut held
+     * while the check waits for the (stopped) pipeline's slot, rows the cut sees deleted and vacuumed on the primary.
+     */
     @Test
     @Order(3)
+    void aRecoveryConflictEndsTheParityCheckWithOneLineNamingTheFixAndNothingStored() throws Exception {
+        Map<String, String> settings = standbySource("replica");
+        settings.put("source.primary.url", primary.jdbcUrl(DB));
+        PipelineConfig config = new PipelineConfigLoader(Map.of()).fromMap(settings);
+        ParityConfig parity = ParitySettings.from(config, List.of(), 0, Map.of(), Duration.ofSeconds(2), 10, null);
+        long runsBefore = Long.parseLong(single(primary, "SELECT count(*)::text FROM strangler.parity_run"));
+        Path differences = dir.resolve("conflict").resolve("differences.jsonl");
+        AtomicBoolean removed = new AtomicBoolean();
+        Progress removeWhatTheCutSees = new Progress() {
+            @Override
+            public void waiting(String slot, long bytesBehind, Duration waited, Duration timeout) {
+                if (removed.compareAndSet(false, true)) {
+                    onPrimary("DELETE FROM bank.accounts WHERE id <= 100", "VACUUM bank.accounts");
+                    standby.awaitReplayed(); // replay cancelled the cut on its way (no delay allowed)
+                }
+            }
+        };
+        standbySettings("ALTER SYSTEM SET hot_standby_feedback = off",
+                "ALTER SYSTEM SET max_standby_streaming_delay = 0");
+        try {
+            // the walreceiver withdraws its xmin from the primary's slot when feedback is turned off
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    single(primary, "SELECT (xmin IS NULL)::text FROM pg_replication_slots WHERE slot_name = '"
+                            + standby.primarySlot() + "'").equals("true"));
+            assertThatThrownBy(() -> new ParityChecker(parity, CanonicalRowCodecs.factory(
+                    parity.unavailableValuePlaceholder()), removeWhatTheCutSees).writingDifferingKeysTo(differences)
+                    .run())
+                    .isInstanceOf(ParityException.class)
+                    .satisfies(e -> {
+                        String line = ErrorReporter.oneLine(e);
+                        System.out.println("ReadReplicaIT recovery conflict: " + line);
+                        assertThat(line).contains("was cancelled by the standby", "a recovery conflict:",
+                                "conflict with recovery", "row versions that must be removed",
+                                "hot_standby_feedback = on", "raise max_standby_streaming_delay", "run the check again");
+                        assertThat(ExitCodes.forException(e)).isEqualTo(ExitCodes.SOURCE_NOT_READY);
+                    });
+        } finally {
+            // SET, not RESET: SandboxStandby turned feedback on in postgresql.auto.conf, which RESET would empty
+            standbySettings("ALTER SYSTEM SET hot_standby_feedback = on",
+                    "ALTER SYSTEM RESET max_standby_streaming_delay");
+            standby.awaitFeedback();
+        }
+        assertThat(removed).as("the rows were removed while the cut was held").isTrue();
+        assertThat(differences).doesNotExist();
+        assertThat(Long.parseLong(single(primary, "SELECT count(*)::text FROM strangler.parity_run")))
+                .as("no parity run stored").isEqualTo(runsBefore);
+    }
+
+    @Test
+    @Order(4)
     void theDoctorRefusesAStandbyOfAVersionThatCannotDecodeThere() throws Exception {
         try (SandboxPostgres old = SandboxPostgres.start("12", Map.of());
              SandboxStandby oldStandby = SandboxStandby.start(old)) {
@@ -241,6 +302,26 @@ class ReadReplicaIT {
             assertThat(doctor.out()).contains("FAIL  primary");
             assertThat(doctor.out().replaceAll("\\s+", " ")).contains("PostgreSQL 12.22 cannot decode on a standby "
                     + "(16+ can)", "upgrade to PostgreSQL 16+ to stream from a read replica");
+        }
+    }
+
+    private void onPrimary(String... statements) {
+        try (Connection c = primary.connect(DB); Statement st = c.createStatement()) {
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** ALTER SYSTEM on the standby (it writes postgresql.auto.conf, which recovery allows), then a reload. */
+    private void standbySettings(String... statements) throws Exception {
+        try (Connection c = standby.server().connect(); Statement st = c.createStatement()) {
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+            st.execute("SELECT pg_reload_conf()");
         }
     }
 

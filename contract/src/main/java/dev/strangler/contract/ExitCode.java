@@ -20,7 +20,9 @@ public enum ExitCode {
             + "`max.message.bytes`); `sink`: a bad event (it does not match its mapping, or the legacy database refused "
             + "it) with `sink.errors=stop`"),
     SOURCE_NOT_READY(69, "PostgreSQL not ready (unreachable, `wal_level`, privilege, missing table, slot in use...), "
-            + "or the parity check could not run (also: too little free space for its spill files in `--work-dir`); "
+            + "or the parity check could not run (also: too little free space for its spill files in `--work-dir`; a "
+            + "standby source cancelled it in a recovery conflict, which the message says how to avoid before running "
+            + "it again); "
             + "`sink`: the legacy database it writes not ready (a mapped table, "
             + "column or unique key missing, a privilege, the sink's tables not migrated, a publication that would "
             + "echo); the `./strangler` launcher: no `java` found"),

@@ -200,7 +200,8 @@ public final class ParityChecker {
                 }
             }
         } catch (SQLException e) {
-            throw new ParityException("parity check against " + redactedSource() + " failed: " + firstLine(e), e);
+            throw RecoveryConflict.of(e, redactedSource()).orElseGet(() -> new ParityException(
+                    "parity check against " + redactedSource() + " failed: " + firstLine(e), e));
         } catch (UncheckedIOException e) {
             throw new ParityException("parity check could not use its spill files in " + SpillSpace.root(config)
                     + ": " + e.getMessage() + "; point --work-dir at a file system with more room", e);

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * (the zonky bundle ships only initdb, pg_ctl and postgres): a physical slot on the primary that keeps the WAL from
  * before the backup, a copy of the data directory between {@code pg_backup_start} and {@code pg_backup_stop}, the
  * returned {@code backup_label}, {@code standby.signal}, and {@code primary_conninfo} / {@code primary_slot_name} /
- * {@code hot_standby_feedback = on} in {@code postgresql.auto.conf}. The standby runs the primary's binaries with the
+ * {@code hot_standby_feedback = on} in {@code postgresql.auto.conf}, and {@link #start} returns once the primary holds
+ * the standby's feedback. The standby runs the primary's binaries with the
  * primary's settings (wal_level=logical included, which PostgreSQL 16+ needs on a standby for logical decoding).
  *
  * <p>For tests of a read replica as the pipeline's source, and of a failover ({@link #startSyncingSlots} keeps
@@ -78,6 +79,7 @@ public final class SandboxStandby implements AutoCloseable {
             SandboxStandby standby = new SandboxStandby(primary, server, slot);
             LOG.info("standby of {} listening on {}:{} (physical slot {} on the primary)", primary, server.host(),
                     server.port(), slot);
+            standby.awaitFeedback();
             return standby;
         } catch (RuntimeException e) {
             primary.dropReplicationSlot(slot);
@@ -135,6 +137,66 @@ public final class SandboxStandby implements AutoCloseable {
     }
 
     /**
+     * Waits until the primary's physical slot shows the standby's {@code hot_standby_feedback} ({@code xmin} set).
+     * Until then nothing holds the primary's vacuum back: it may remove row versions a query on the standby still
+     * sees (the query is cancelled, a recovery conflict) and catalog rows a logical slot created there needs (the
+     * slot is invalidated). The walreceiver sends no feedback before the standby accepts connections, so the first
+     * one comes one {@code wal_receiver_status_interval} after that, not at once.
+     */
+    public void awaitFeedback() {
+        long started = System.nanoTime();
+        awaitOnPrimary("SELECT xmin IS NOT NULL FROM pg_replication_slots WHERE slot_name = ?", primarySlot,
+                "the standby's feedback (xmin of slot " + primarySlot + ")");
+        LOG.info("the primary holds the standby's xmin after {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * Waits until the primary's physical slot holds catalog rows back at least as far as every logical slot on the
+     * standby needs ({@code catalog_xmin}): the standby feeds a new slot's catalog_xmin back with its next feedback
+     * message, not when the slot is created.
+     */
+    public void awaitCatalogXminFedBack() {
+        String needed;
+        try (Connection s = server.connect(); Statement st = s.createStatement();
+             ResultSet rs = st.executeQuery("SELECT min(catalog_xmin::text::bigint)::text FROM pg_replication_slots "
+                     + "WHERE slot_type = 'logical'")) {
+            rs.next();
+            needed = rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the standby's slots failed: " + e.getMessage(), e);
+        }
+        if (needed == null) {
+            throw new IllegalStateException("no logical slot on the standby holds a catalog_xmin");
+        }
+        awaitOnPrimary("SELECT catalog_xmin::text::bigint <= " + Long.parseLong(needed) + " FROM pg_replication_slots "
+                + "WHERE slot_name = ?", primarySlot, "catalog_xmin " + needed + " fed back to slot " + primarySlot);
+    }
+
+    private void awaitOnPrimary(String sql, String parameter, String what) {
+        long deadline = System.nanoTime() + REPLAY_WAIT.toNanos();
+        try (Connection p = primary.connect(); PreparedStatement st = p.prepareStatement(sql)) {
+            st.setString(1, parameter);
+            while (true) {
+                try (ResultSet rs = st.executeQuery()) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no " + what + " on the primary within "
+                            + REPLAY_WAIT.toSeconds() + "s; see " + server.logFile());
+                }
+                Thread.sleep(50);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("waiting for " + what + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + what, e);
+        }
+    }
+
+    /**
      * Promotes the standby ({@code pg_promote()}, waiting up to 60 s): it leaves recovery, takes a new timeline and
      * accepts writes; it no longer follows the primary.
      */
@@ -187,6 +249,9 @@ public final class SandboxStandby implements AutoCloseable {
                     + (syncSlots ? " dbname=postgres" : "") + "'\n"
                     + "primary_slot_name = '" + slot + "'\n"
                     + "hot_standby_feedback = on\n"
+                    // feedback every second, not every 10 s: the first one (sent only once the standby accepts
+                    // connections) and a new slot's catalog_xmin reach the primary before a test goes on
+                    + "wal_receiver_status_interval = 1\n"
                     + (syncSlots ? "sync_replication_slots = on\n" : ""), StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (SQLException e) {

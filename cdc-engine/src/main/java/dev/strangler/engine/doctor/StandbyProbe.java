@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * What a read replica as the source needs (README, "A read replica as the source"): PostgreSQL 16+, hot_standby_feedback
  * on, a physical slot on the primary for the standby (so the primary keeps the catalog rows the standby's logical slot
- * needs across disconnects), wal_level=logical on the primary, a slot on the standby that no conflict has invalidated
+ * needs across disconnects), a max_standby_streaming_delay that lets a parity check's cut finish, wal_level=logical
+ * on the primary, a slot on the standby that no conflict has invalidated
  * and whose catalog_xmin the primary holds, and somewhere to write (source.primary.url) or what is missing without it
  * (the publication and schema strangler checks FAIL when what the pipeline would create there is missing).
  * On a primary it says only that; {@code source.primary.url} then is not used.
@@ -52,11 +53,14 @@ final class StandbyProbe implements Probe {
                 : Check.warn(ROLE, "a standby (read replica): the slot lives here, and " + StandbySource.WITHOUT_PRIMARY,
                         "set " + PipelineKeys.SOURCE_PRIMARY_URL.name() + "=jdbc:postgresql://PRIMARY:5432/"
                                 + source.endpoint().database() + " (the same role logs in there)"));
-        checks.add(Sql.bool(c, "SELECT current_setting('hot_standby_feedback')::boolean")
+        boolean feedback = Sql.bool(c, "SELECT current_setting('hot_standby_feedback')::boolean");
+        checks.add(feedback
                 ? Check.pass("hot_standby_feedback", "on: the primary keeps the catalog rows the slot here needs")
                 : Check.fail("hot_standby_feedback", "off: the primary's vacuum removes catalog rows the slot on this "
                         + "standby still needs, and PostgreSQL then invalidates the slot (changes lost)",
                         "on the standby: ALTER SYSTEM SET hot_standby_feedback = on; SELECT pg_reload_conf();"));
+        checks.add(StandbyDelayCheck.of(Sql.number(c, "SELECT setting::bigint FROM pg_settings WHERE name = "
+                + "'max_standby_streaming_delay'"), feedback));
         String physicalSlot = Sql.string(c, "SELECT current_setting('primary_slot_name')").orElse("");
         checks.add(physicalSlot.isEmpty()
                 ? Check.warn("primary_slot_name", "unset: hot_standby_feedback holds the primary's catalog rows only "
