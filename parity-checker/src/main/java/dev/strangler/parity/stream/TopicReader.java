@@ -73,23 +73,33 @@ public final class TopicReader implements AutoCloseable {
         return new TopicExtent(true, earliest, end);
     }
 
-    /**
-     * Delivers every record between the extent's earliest and end offsets, partition by partition, in offset order,
-     * on the calling thread. The consumer polls on a thread of its own meanwhile, a few batches ahead: fetching and
-     * decoding records (a quarter of a topic read's CPU) overlaps with what {@code sink} does with them.
-     */
+    /** Delivers every record between the extent's earliest and end offsets, partition by partition. */
     public void read(String topic, TopicExtent extent, Consumer<ConsumerRecord<byte[], byte[]>> sink,
                      Progress progress) {
         long total = extent.records();
         long consumed = 0;
         long lastReport = System.nanoTime();
-        try (Fetcher fetcher = new Fetcher(topic, extent)) {
-            for (List<ConsumerRecord<byte[], byte[]>> batch = fetcher.next(); !batch.isEmpty();
-                 batch = fetcher.next()) {
-                for (ConsumerRecord<byte[], byte[]> record : batch) {
+        for (var entry : extent.end().entrySet()) {
+            TopicPartition tp = new TopicPartition(topic, entry.getKey());
+            long from = extent.earliest().getOrDefault(entry.getKey(), 0L);
+            long to = entry.getValue();
+            if (from >= to) {
+                continue;
+            }
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, from);
+            long position = from;
+            while (position < to) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.offset() >= to) {
+                        position = to;
+                        break;
+                    }
                     sink.accept(record);
+                    consumed++;
+                    position = record.offset() + 1;
                 }
-                consumed += batch.size();
+                position = Math.max(position, Math.min(consumer.position(tp), to));
                 if (System.nanoTime() - lastReport > 1_000_000_000L) {
                     progress.consuming(topic, consumed, total);
                     lastReport = System.nanoTime();
@@ -97,108 +107,6 @@ public final class TopicReader implements AutoCloseable {
             }
         }
         progress.consuming(topic, consumed, total);
-    }
-
-    /**
-     * Polls the extent's records on its own thread into a short queue; {@link #next} hands them over in order. Only
-     * this thread touches the consumer while it runs; {@link #close} stops it and waits for it, so the consumer is
-     * free again for the next read, also when the sink failed halfway.
-     */
-    private final class Fetcher implements AutoCloseable {
-        /** Batches of at most max.poll.records each: enough to keep the sink busy while the next one is fetched. */
-        private static final int BATCHES_AHEAD = 2;
-        private static final List<ConsumerRecord<byte[], byte[]>> END = List.of();
-
-        private final java.util.concurrent.BlockingQueue<List<ConsumerRecord<byte[], byte[]>>> batches =
-                new java.util.concurrent.ArrayBlockingQueue<>(BATCHES_AHEAD);
-        private final Thread thread;
-        private volatile boolean stopped;
-        private volatile RuntimeException failure;
-
-        Fetcher(String topic, TopicExtent extent) {
-            thread = new Thread(() -> fetch(topic, extent), "strangler-parity-fetch-" + topic);
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        private void fetch(String topic, TopicExtent extent) {
-            try {
-                for (var entry : extent.end().entrySet()) {
-                    TopicPartition tp = new TopicPartition(topic, entry.getKey());
-                    long from = extent.earliest().getOrDefault(entry.getKey(), 0L);
-                    long to = entry.getValue();
-                    if (from >= to) {
-                        continue;
-                    }
-                    consumer.assign(List.of(tp));
-                    consumer.seek(tp, from);
-                    long position = from;
-                    while (position < to && !stopped) {
-                        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
-                        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                            if (record.offset() >= to) {
-                                position = to;
-                                break;
-                            }
-                            batch.add(record);
-                            position = record.offset() + 1;
-                        }
-                        position = Math.max(position, Math.min(consumer.position(tp), to));
-                        if (!batch.isEmpty()) {
-                            hand(batch);
-                        }
-                    }
-                }
-            } catch (RuntimeException e) {
-                failure = e;
-            } finally {
-                hand(END);
-            }
-        }
-
-        /** Queues a batch, waiting for room unless the reader stopped (then nothing is wanted any more). */
-        private void hand(List<ConsumerRecord<byte[], byte[]>> batch) {
-            try {
-                while (!stopped && !batches.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    // the sink is behind: wait for it
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stopped = true;
-            }
-        }
-
-        /** The next batch in offset order; empty at the end. Rethrows what the consumer threw. */
-        List<ConsumerRecord<byte[], byte[]>> next() {
-            List<ConsumerRecord<byte[], byte[]>> batch;
-            try {
-                batch = batches.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while reading a topic", e);
-            }
-            if (batch == END && failure != null) {
-                throw failure;
-            }
-            return batch;
-        }
-
-        @Override
-        public void close() {
-            stopped = true;
-            batches.clear();
-            boolean interrupted = false;
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     private static List<TopicPartition> partitions(String topic, List<PartitionInfo> infos) {

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The topic read against a real broker: every record of the extent once, in offset order per partition, while the
- * consumer fetches ahead on a thread of its own; a sink that fails stops the read with its own exception, leaves no
- * fetching thread behind, and the same reader reads the topic again in full.
+ * The topic read against a real broker: every record of the extent once, in offset order per partition, over several
+ * polls; a sink that fails stops the read with its own exception, and the same reader reads the topic again in full
+ * (the checker reads several topics with one reader).
  */
 class TopicReaderIT {
 
@@ -76,7 +76,6 @@ class TopicReaderIT {
                 before.add(new String(record.value(), StandardCharsets.UTF_8));
             }, Progress.NONE)).isSameAs(stop);
             assertThat(before).hasSize(7_000);
-            assertThat(fetchThreads()).isEmpty();
 
             List<String> read = new ArrayList<>();
             long[] lastOffset = {-1, -1};
@@ -93,12 +92,6 @@ class TopicReaderIT {
             }
             assertThat(read).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(read).doesNotHaveDuplicates();
-            assertThat(fetchThreads()).isEmpty();
         }
-    }
-
-    private static List<String> fetchThreads() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                .filter(n -> n.startsWith("strangler-parity-fetch-")).toList();
     }
 }
