@@ -329,7 +329,7 @@ public final class ParityChecker {
             if (WORKERS < 2) {
                 readTopic.run();
                 if (buckets == null) {
-                    scan(c, table, codec, comparison, estimate, null);
+                    new TableScan(progress).scan(c, table, codec, comparison, estimate, () -> false);
                 } else {
                     tableDigests = digest(c, table, codec, buckets, estimate);
                 }
@@ -338,7 +338,7 @@ public final class ParityChecker {
                 // other spill files) share nothing until the compare: each gets a core
                 try (Background streamSide = Background.start("strangler-parity-topic", readTopic)) {
                     if (buckets == null) {
-                        scan(c, table, codec, comparison, estimate, streamSide);
+                        new TableScan(progress).scan(c, table, codec, comparison, estimate, streamSide::failed);
                     } else {
                         tableDigests = digest(c, table, codec, buckets, estimate);
                     }
@@ -400,30 +400,6 @@ public final class ParityChecker {
             }
         }, progress);
         return boundaries.completeSnapshotStart();
-    }
-
-    /** @param streamSide the topic read running meanwhile, or null: a scan stops early once that read failed */
-    private void scan(Connection c, TableId table, RowCodec codec, TableComparison comparison, long estimate,
-                      Background streamSide) throws SQLException {
-        String sql = "SELECT " + codec.selectList() + " FROM " + table.quoted();
-        progress.scanning(table.toString(), 0, estimate); // the scan's start, for whoever times it
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setFetchSize(5_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                long last = System.nanoTime();
-                while (rs.next()) {
-                    comparison.acceptRow(rs);
-                    if (System.nanoTime() - last > 1_000_000_000L) {
-                        if (streamSide != null && streamSide.failed()) {
-                            return; // its failure is the run's: no use finishing the scan
-                        }
-                        progress.scanning(table.toString(), comparison.rowsScanned(), estimate);
-                        last = System.nanoTime();
-                    }
-                }
-            }
-        }
-        progress.scanning(table.toString(), comparison.rowsScanned(), estimate);
     }
 
     private static long estimateRows(Connection c, TableId table) throws SQLException {

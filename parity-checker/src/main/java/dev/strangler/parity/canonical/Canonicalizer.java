@@ -476,6 +476,24 @@ public final class Canonicalizer {
         return sb.append('}').toString();
     }
 
+    /**
+     * {@link #canonicalKey(ResultSet, int[], Column[])} of key values given as PostgreSQL's texts, in key order (null
+     * for SQL NULL): the key of a row read by {@code COPY TO}.
+     */
+    public String canonicalKeyOfPgTexts(String[] pgTexts, Column[] keyColumns) {
+        if (pgTexts.length != keyColumns.length) {
+            throw new IllegalArgumentException("pgTexts and keyColumns differ in length");
+        }
+        StringBuilder sb = new StringBuilder(64).append('{');
+        for (int i = 0; i < pgTexts.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(keyColumns[i].memberPrefix).append(keyColumns[i].fromPgText(pgTexts[i]));
+        }
+        return sb.append('}').toString();
+    }
+
     /** {@link #canonicalKey(JsonNode, List)} with the key columns' rules looked up once. */
     public String canonicalKey(JsonNode keyJson, Column[] keyColumns) {
         if (keyJson == null || !keyJson.isObject()) {

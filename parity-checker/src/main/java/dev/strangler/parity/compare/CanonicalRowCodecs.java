@@ -167,6 +167,34 @@ public final class CanonicalRowCodecs {
         }
 
         @Override
+        public String key(byte[][] rowTexts) {
+            if (keyRules.length == 1 && keyRules[0].hasIntegerKey()) {
+                String key = keyRules[0].integerKey(rowTexts[keyIndexes[0] - 1]);
+                if (key != null) {
+                    return key;
+                }
+            }
+            String[] texts = new String[keyRules.length];
+            for (int i = 0; i < texts.length; i++) {
+                byte[] text = rowTexts[keyIndexes[i] - 1];
+                texts[i] = text == null ? null : PgTextColumns.decode(text);
+            }
+            return canonicalizer.canonicalKeyOfPgTexts(texts, keyRules);
+        }
+
+        @Override
+        public byte[][] tableValues(byte[][] rowTexts) {
+            byte[][] values = new byte[rules.length][];
+            for (int i = 0; i < values.length; i++) {
+                byte[] text = rowTexts[i];
+                values[i] = rawForms[i] != RawForm.NONE ? text
+                        : rules[i].fromPgText(text == null ? null : PgTextColumns.decode(text))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            return values;
+        }
+
+        @Override
         public String[] tableRow(ResultSet rs) throws SQLException {
             String[] values = new String[rules.length];
             for (int i = 0; i < values.length; i++) {

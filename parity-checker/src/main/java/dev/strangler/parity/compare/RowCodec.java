@@ -62,6 +62,20 @@ public interface RowCodec {
         return values;
     }
 
+    /**
+     * {@link #key(ResultSet)} of a row given as its columns' PostgreSQL texts in {@link #selectList} order (UTF-8, null
+     * for SQL NULL), as a {@code COPY ... TO STDOUT} of the same SELECT prints it ({@link PgCopyText}). Codecs that
+     * scan a table implement it.
+     */
+    default String key(byte[][] rowTexts) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " reads rows from a result set only");
+    }
+
+    /** {@link #tableValues(ResultSet)} of a row given as {@link #key(byte[][])} takes it. */
+    default byte[][] tableValues(byte[][] rowTexts) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " reads rows from a result set only");
+    }
+
     /** Whether {@link #tableValues} gives column {@code column}'s value as PostgreSQL's text. */
     default boolean isRaw(int column) {
         return false;

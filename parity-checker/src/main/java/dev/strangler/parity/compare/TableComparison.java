@@ -216,8 +216,18 @@ public final class TableComparison implements AutoCloseable {
 
     /** Table side: called for every row of the table, read in the cut's transaction. */
     public void acceptRow(ResultSet rs) throws SQLException {
-        String key = codec.key(rs);
-        byte[][] values = codec.tableValues(rs);
+        spillRow(codec.key(rs), codec.tableValues(rs));
+    }
+
+    /**
+     * Table side: a row of the table read in the cut's transaction, as its columns' texts in the codec's select list
+     * order ({@link RowCodec#key(byte[][])}).
+     */
+    public void acceptRowTexts(byte[][] rowTexts) {
+        spillRow(codec.key(rowTexts), codec.tableValues(rowTexts));
+    }
+
+    private void spillRow(String key, byte[][] values) {
         try {
             DataOutputStream out = rows.output(key);
             Partitions.writeString(out, key);

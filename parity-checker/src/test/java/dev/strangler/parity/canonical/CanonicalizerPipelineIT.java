@@ -319,6 +319,64 @@ class CanonicalizerPipelineIT {
         assertJdbcEqualsEvents("", "IntervalStyle iso_8601", "SET IntervalStyle = 'iso_8601'");
     }
 
+    /**
+     * The table scan reads rows by COPY TO STDOUT (TableScan, PgCopyText): every key and spilled value of every row
+     * of the three tables (every type, a composite key of five types, TOASTed values) is the one the same codec reads
+     * from a result set of the same SELECT, whatever the session prints values like.
+     */
+    @Test
+    void everyRowReadByCopyGivesTheKeyAndValuesOfItsResultSet() throws Exception {
+        List<String[]> sessions = List.of(new String[0],
+                new String[] {"SET TimeZone = 'Asia/Kathmandu'", "SET IntervalStyle = 'sql_standard'",
+                        "SET bytea_output = 'escape'"},
+                new String[] {"SET TimeZone = 'America/St_Johns'", "SET IntervalStyle = 'iso_8601'"});
+        for (String[] session : sessions) {
+            for (String table : List.of("all_types", "composite", "toasted")) {
+                try (Connection c = connect("")) {
+                    try (Statement st = c.createStatement()) {
+                        for (String sql : session) {
+                            st.execute(sql);
+                        }
+                    }
+                    c.setAutoCommit(false);
+                    var codec = dev.strangler.parity.compare.CanonicalRowCodecs.factory(
+                            dev.strangler.parity.ParityConfig.DEBEZIUM_UNAVAILABLE_VALUE)
+                            .create(c, new dev.strangler.contract.TableId("canon", table));
+                    String select = "SELECT " + codec.selectList() + " FROM canon." + table;
+                    Map<String, List<String>> byResultSet = new TreeMap<>();
+                    try (PreparedStatement ps = c.prepareStatement(select)) {
+                        ps.setFetchSize(3); // as a scan streams them
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                byResultSet.put(codec.key(rs), shown(codec.tableValues(rs)));
+                            }
+                        }
+                    }
+                    Map<String, List<String>> byCopy = new TreeMap<>();
+                    var copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
+                            .copyOut("COPY (" + select + ") TO STDOUT");
+                    byte[] row;
+                    while ((row = copy.readFromCopy()) != null) {
+                        byte[][] texts = dev.strangler.parity.compare.PgCopyText.columns(row,
+                                codec.columnNames().size());
+                        byCopy.put(codec.key(texts), shown(codec.tableValues(texts)));
+                    }
+                    c.rollback();
+                    assertThat(byResultSet).as(table + " " + String.join("; ", session)).isNotEmpty();
+                    assertThat(byCopy).as(table + " " + String.join("; ", session)).isEqualTo(byResultSet);
+                }
+            }
+        }
+    }
+
+    private static List<String> shown(byte[][] values) {
+        List<String> shown = new ArrayList<>();
+        for (byte[] v : values) {
+            shown.add(v == null ? "(null)" : new String(v, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return shown;
+    }
+
     private void assertJdbcEqualsEvents(String urlSuffix, String how, String... session) throws Exception {
         Map<Integer, Map<String, String>> jdbc = readJdbc(urlSuffix, session);
         SoftAssertions softly = new SoftAssertions();
