@@ -136,7 +136,9 @@ public final class ParityBenchmark {
                       --rows N               rows in the table (default 10000000)
                       --rows-per-tx N        rows per loading transaction (default 1000000)
                       --check-xmx SIZE       -Xmx of the parity check's JVM (default 512m)
-                      --check-jvm-arg ARG    extra JVM argument for the parity check (repeatable)
+                      --check-jvm-arg ARG    extra JVM argument for the parity check (repeatable); without a
+                                             -XX:+Use...GC among them the check runs with -XX:+UseParallelGC,
+                                             as `./strangler parity` ships (-XX:+UseG1GC for the JVM's default)
                       --pipeline-xmx SIZE    -Xmx of the pipeline's JVM (default 512m)
                       --set KEY=VALUE        pipeline property (repeatable)
                       --timeout-seconds N    bound of the snapshot and of the check, each (default 3600)
@@ -538,7 +540,7 @@ public final class ParityBenchmark {
         try (var w = Files.newBufferedWriter(file)) {
             p.store(w, "parity benchmark check");
         }
-        List<String> jvmArgs = new ArrayList<>(options.checkJvmArgs);
+        List<String> jvmArgs = checkJvmArgs(options.checkJvmArgs);
         LOG.info("parity check ({}) in its own JVM (-Xmx{}{}) ...", mode, options.checkXmx,
                 jvmArgs.isEmpty() ? "" : " " + String.join(" ", jvmArgs));
         long[] lastLog = {0};
@@ -648,7 +650,7 @@ public final class ParityBenchmark {
         out.printf(Locale.ROOT, "parity check JVM (-Xmx%s%s): heap used peak %s (sampled every 100 ms), heap "
                         + "committed peak %s, non-heap committed peak %s, RSS peak %s (VmHWM %s); GC %d "
                         + "collections, %.1f s; spill files at the end of the scan %s%n",
-                options.checkXmx, options.checkJvmArgs.isEmpty() ? "" : " " + String.join(" ", options.checkJvmArgs),
+                options.checkXmx, " " + String.join(" ", checkJvmArgs(options.checkJvmArgs)),
                 DrainBenchmark.mb(heapPeak), DrainBenchmark.mb(check.num("heapCommittedPeakBytes")),
                 DrainBenchmark.mb(check.num("nonHeapCommittedPeakBytes")), DrainBenchmark.mb(rss),
                 DrainBenchmark.mb(check.num("vmHwmBytes")), check.num("gcCount"), check.num("gcMillis") / 1000.0,
@@ -729,5 +731,15 @@ public final class ParityBenchmark {
 
     private static String rate(double perSecond) {
         return Double.isNaN(perSecond) ? "n/a" : String.format(Locale.ROOT, "%,.0f", perSecond);
+    }
+
+    /** The check JVM's arguments: the given ones, with the collector the `strangler` launcher ships when none is. */
+    static List<String> checkJvmArgs(List<String> given) {
+        List<String> args = new ArrayList<>();
+        if (given.stream().noneMatch(a -> a.startsWith("-XX:+Use") && a.endsWith("GC"))) {
+            args.add("-XX:+UseParallelGC");
+        }
+        args.addAll(given);
+        return args;
     }
 }

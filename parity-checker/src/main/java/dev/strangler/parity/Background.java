@@ -7,15 +7,23 @@ package dev.strangler.parity;
  */
 final class Background implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Background.class);
+
     private final Thread thread;
     private volatile Throwable failure;
 
     private Background(String name, Runnable task) {
         this.thread = new Thread(() -> {
+            long started = System.nanoTime();
             try {
                 task.run();
             } catch (Throwable t) {
                 failure = t;
+            } finally {
+                // how much of its time the task ran, for whoever profiles a check (CPU-bound, or waiting)
+                LOG.debug("{} ended after {} ms, {} ms of CPU on its thread", name,
+                        (System.nanoTime() - started) / 1_000_000,
+                        java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1_000_000);
             }
         }, name);
         thread.setDaemon(true);
