@@ -254,6 +254,8 @@ public final class Canonicalizer {
 
         private final RawForm rawForm;
 
+        private final RawPlainText rawPlainText;
+
         /** {@code {"name":} in ASCII for an integer column with an ASCII name, else null ({@link #integerKey}). */
         private final byte[] integerKeyStart;
 
@@ -261,6 +263,7 @@ public final class Canonicalizer {
             this.type = type;
             this.kind = type.kind();
             this.rawForm = RawForm.of(type, encoding);
+            this.rawPlainText = RawPlainText.of(type, encoding);
             this.memberPrefix = quote(type.name()) + ':';
             String keyStart = "{" + memberPrefix;
             boolean ascii = keyStart.chars().allMatch(ch -> ch < 0x80);
@@ -329,6 +332,11 @@ public final class Canonicalizer {
         /** Which of this column's event values may be compared with PostgreSQL's text as they are. */
         public RawForm rawForm() {
             return rawForm;
+        }
+
+        /** Which of this column's event values spell their plain text in a row's digest input as they are. */
+        public RawPlainText rawPlainText() {
+            return rawPlainText;
         }
     }
 

@@ -595,7 +595,6 @@ public final class TableComparison implements AutoCloseable {
             // buckets of deleted keys with rows in the table: differing when no live key of the stream is in them
             java.util.Set<Long> deletedInTable = new java.util.HashSet<>();
             java.security.MessageDigest md5 = dev.strangler.parity.canonical.RowDigests.md5();
-            List<String> texts = new ArrayList<>(digestColumns.size());
             for (var entry : state.entrySet()) {
                 KeyState s = entry.getValue();
                 if (s.status != KeyState.LIVE) {
@@ -607,16 +606,11 @@ public final class TableComparison implements AutoCloseable {
                 }
                 liveKeys++;
                 long bucket = buckets.bucketOf(integerKey(entry.getKey()));
-                texts.clear();
-                for (CanonicalValue v : codec.streamRow(s.after)) {
-                    texts.add(v.isValue() ? v.text() : null);
-                }
-                String input = texts.size() == digestColumns.size()
-                        ? dev.strangler.parity.canonical.RowDigests.digestInput(digestColumns, texts) : null;
-                if (input == null) {
+                long digest = codec.digest64(s.after, digestColumns, md5);
+                if (digest == RowCodec.UNSURE) {
                     digests.addUnsure(bucket); // compared value by value, where its gaps are told
                 } else {
-                    digests.add(bucket, dev.strangler.parity.canonical.RowDigests.digest64(input, md5));
+                    digests.add(bucket, digest);
                 }
             }
             java.util.Set<Long> differ = new java.util.HashSet<>();
