@@ -575,8 +575,11 @@ public final class Canonicalizer {
         return integerByBigInteger(text);
     }
 
-    /** Whether {@code text[from..to)} is an integer in the shape {@link #integer} keeps as it is. */
-    static boolean isPlainInteger(byte[] text, int from, int to) {
+    /**
+     * Whether {@code text[from..to)} is an integer in the shape {@link #integer} keeps as it is: an optional minus,
+     * then 1 to 18 digits without a leading zero, or 0 ({@code -0} is not).
+     */
+    public static boolean isPlainInteger(byte[] text, int from, int to) {
         int start = from < to && text[from] == '-' ? from + 1 : from;
         int digits = to - start;
         if (digits < 1 || digits > 18 || (text[start] == '0' && (digits > 1 || start > from))) {
