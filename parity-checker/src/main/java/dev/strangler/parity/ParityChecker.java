@@ -376,13 +376,13 @@ public final class ParityChecker {
                                        KeyBuckets buckets, BucketDigests tableDigests, long tolerance,
                                        InDatabaseCompare.Choice method, long estimate) throws SQLException {
         BucketDigests streamDigests = comparison.digestStream(tableDigests);
-        java.util.TreeSet<Long> differing = streamDigests.differingFrom(tableDigests);
+        java.util.NavigableSet<Long> differing = comparison.differingBuckets();
         long fetched = InDatabaseCompare.fetch(c, table, codec, buckets, differing, comparison);
         long matched = tableDigests.rows() - differing.stream().mapToLong(tableDigests::rows).sum();
         long compared = streamDigests.unionSize(tableDigests);
         LOG.info("{}: {} of {} key buckets (width {}) differ; {} rows fetched", table, differing.size(), compared,
                 buckets.width(), fetched);
-        return comparison.finishInBuckets(differing, matched, tolerance, config.acceptNotComparable())
+        return comparison.finishInBuckets(matched, tolerance, config.acceptNotComparable())
                 .withCompareMethod(new CompareMethod(CompareMethod.Kind.IN_DATABASE, method.reason(), compared,
                         differing.size(), fetched));
     }

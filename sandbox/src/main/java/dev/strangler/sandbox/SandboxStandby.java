@@ -106,34 +106,16 @@ public final class SandboxStandby implements AutoCloseable {
      * position, not the write position: zonky runs with synchronous_commit=off, so a commit may not be written yet).
      */
     public void awaitReplayed() {
+        String target;
         try (Connection p = primary.connect(); Statement ps = p.createStatement();
              ResultSet at = ps.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
             at.next();
-            String target = at.getString(1);
-            long deadline = System.nanoTime() + REPLAY_WAIT.toNanos();
-            try (Connection s = server.connect(); PreparedStatement st = s.prepareStatement(
-                    "SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn")) {
-                st.setString(1, target);
-                while (true) {
-                    try (ResultSet rs = st.executeQuery()) {
-                        rs.next();
-                        if (rs.getBoolean(1)) {
-                            return;
-                        }
-                    }
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("the standby did not replay up to " + target + " within "
-                                + REPLAY_WAIT.toSeconds() + "s; see " + server.logFile());
-                    }
-                    Thread.sleep(50);
-                }
-            }
+            target = at.getString(1);
         } catch (SQLException e) {
-            throw new IllegalStateException("waiting for the standby to replay failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the standby", e);
+            throw new IllegalStateException("reading the primary's WAL insert position failed: " + e.getMessage(), e);
         }
+        awaitTrue(server, "standby", "SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn", target,
+                "replay up to " + target);
     }
 
     /**
@@ -145,8 +127,8 @@ public final class SandboxStandby implements AutoCloseable {
      */
     public void awaitFeedback() {
         long started = System.nanoTime();
-        awaitOnPrimary("SELECT xmin IS NOT NULL FROM pg_replication_slots WHERE slot_name = ?", primarySlot,
-                "the standby's feedback (xmin of slot " + primarySlot + ")");
+        awaitTrue(primary, "primary", "SELECT xmin IS NOT NULL FROM pg_replication_slots WHERE slot_name = ?",
+                primarySlot, "the standby's feedback (xmin of slot " + primarySlot + ")");
         LOG.info("the primary holds the standby's xmin after {} ms", (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -168,13 +150,18 @@ public final class SandboxStandby implements AutoCloseable {
         if (needed == null) {
             throw new IllegalStateException("no logical slot on the standby holds a catalog_xmin");
         }
-        awaitOnPrimary("SELECT catalog_xmin::text::bigint <= " + Long.parseLong(needed) + " FROM pg_replication_slots "
-                + "WHERE slot_name = ?", primarySlot, "catalog_xmin " + needed + " fed back to slot " + primarySlot);
+        awaitTrue(primary, "primary", "SELECT catalog_xmin::text::bigint <= " + Long.parseLong(needed)
+                + " FROM pg_replication_slots WHERE slot_name = ?", primarySlot,
+                "catalog_xmin " + needed + " fed back to slot " + primarySlot);
     }
 
-    private void awaitOnPrimary(String sql, String parameter, String what) {
+    /**
+     * Polls {@code sql} (one boolean, {@code parameter} its one parameter) on {@code on}, called {@code onName} in
+     * the error, until it is true; up to {@link #REPLAY_WAIT}.
+     */
+    private void awaitTrue(SandboxPostgres on, String onName, String sql, String parameter, String what) {
         long deadline = System.nanoTime() + REPLAY_WAIT.toNanos();
-        try (Connection p = primary.connect(); PreparedStatement st = p.prepareStatement(sql)) {
+        try (Connection c = on.connect(); PreparedStatement st = c.prepareStatement(sql)) {
             st.setString(1, parameter);
             while (true) {
                 try (ResultSet rs = st.executeQuery()) {
@@ -183,7 +170,7 @@ public final class SandboxStandby implements AutoCloseable {
                     }
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("no " + what + " on the primary within "
+                    throw new IllegalStateException("no " + what + " on the " + onName + " within "
                             + REPLAY_WAIT.toSeconds() + "s; see " + server.logFile());
                 }
                 Thread.sleep(50);

@@ -254,6 +254,8 @@ public final class Canonicalizer {
 
         private final RawForm rawForm;
 
+        private final RawPlainText rawPlainText;
+
         /** {@code {"name":} in ASCII for an integer column with an ASCII name, else null ({@link #integerKey}). */
         private final byte[] integerKeyStart;
 
@@ -261,6 +263,7 @@ public final class Canonicalizer {
             this.type = type;
             this.kind = type.kind();
             this.rawForm = RawForm.of(type, encoding);
+            this.rawPlainText = RawPlainText.of(type, encoding);
             this.memberPrefix = quote(type.name()) + ':';
             String keyStart = "{" + memberPrefix;
             boolean ascii = keyStart.chars().allMatch(ch -> ch < 0x80);
@@ -329,6 +332,11 @@ public final class Canonicalizer {
         /** Which of this column's event values may be compared with PostgreSQL's text as they are. */
         public RawForm rawForm() {
             return rawForm;
+        }
+
+        /** Which of this column's event values spell their plain text in a row's digest input as they are. */
+        public RawPlainText rawPlainText() {
+            return rawPlainText;
         }
     }
 
@@ -585,8 +593,11 @@ public final class Canonicalizer {
         return integerByBigInteger(text);
     }
 
-    /** Whether {@code text[from..to)} is an integer in the shape {@link #integer} keeps as it is. */
-    static boolean isPlainInteger(byte[] text, int from, int to) {
+    /**
+     * Whether {@code text[from..to)} is an integer in the shape {@link #integer} keeps as it is: an optional minus,
+     * then 1 to 18 digits without a leading zero, or 0 ({@code -0} is not).
+     */
+    public static boolean isPlainInteger(byte[] text, int from, int to) {
         int start = from < to && text[from] == '-' ? from + 1 : from;
         int digits = to - start;
         if (digits < 1 || digits > 18 || (text[start] == '0' && (digits > 1 || start > from))) {

@@ -19,7 +19,8 @@ import java.util.Optional;
  * {@code V<bytes>:<text>} with the UTF-8 length of the column's <em>plain text</em>, so the input is unambiguous
  * whatever the values hold. The plain text is what PostgreSQL prints for the value with a few normalisations that
  * the canonical form also makes (numeric without trailing zeros, timestamps in ISO form, timestamptz in UTC, jsonb
- * through {@code ::jsonb::text}); the checker derives it from the canonical text. The digest is the first 64 bits of
+ * through {@code ::jsonb::text}); the checker derives it from the canonical text, or takes it from the event's raw
+ * JSON where that already spells it ({@link RawPlainText}, the same bytes). The digest is the first 64 bits of
  * {@code md5} of the input, which a range sums (PostgreSQL exactly, the checker modulo 2^64).
  *
  * <p>A value whose two plain texts disagree although the values are equal (a BC date or timestamp, a year past
@@ -156,8 +157,125 @@ public final class RowDigests {
 
     /** What {@link #digest64Sql} computes, from the digest input; {@code md5} a reusable MessageDigest for MD5. */
     public static long digest64(String input, MessageDigest md5) {
-        byte[] d = md5.digest(input.getBytes(StandardCharsets.UTF_8));
-        return (unsigned(d, 0) << 32) | unsigned(d, 4);
+        return digest64(md5.digest(input.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static long digest64(byte[] md5Digest) {
+        return (unsigned(md5Digest, 0) << 32) | unsigned(md5Digest, 4);
+    }
+
+    /**
+     * A digest input built as UTF-8 bytes, column by column, for a row whose plain texts are taken from an event's
+     * raw JSON where they can be ({@link RawPlainText}) and from canonical texts elsewhere: the bytes of
+     * {@link #digestInput} for the same row. One per row; not thread-safe.
+     */
+    public static final class Input {
+        /** Room kept before a value's text for its item's head {@code V<bytes>:} (an int's digits at most). */
+        private static final int HEAD = 12;
+        /** The input so far; {@link RawPlainText} works on a value's text in place. */
+        byte[] bytes;
+        private int length;
+
+        /** @param expected the bytes the input is likely to need (it grows past them) */
+        public Input(int expected) {
+            this.bytes = new byte[Math.max(16, expected)];
+        }
+
+        /** A NULL column's item. */
+        public void appendNull() {
+            ensure(1);
+            bytes[length++] = 'N';
+        }
+
+        /** A column's item from its canonical text ({@link Canonicalizer#NULL} for SQL NULL), as digestInput does. */
+        public void appendCanonical(String canonical, ColumnType column) {
+            if (canonical.equals(Canonicalizer.NULL)) {
+                appendNull();
+                return;
+            }
+            byte[] plain = plainText(canonical, column).getBytes(StandardCharsets.UTF_8);
+            int mark = openValue();
+            append(plain, 0, plain.length);
+            closeValue(mark);
+        }
+
+        /**
+         * Starts a value's item; its plain text's bytes are then appended, and {@link #closeValue} writes the item's
+         * head before them (or {@link #cancelValue} drops them).
+         */
+        int openValue() {
+            ensure(HEAD);
+            int mark = length;
+            length += HEAD;
+            return mark;
+        }
+
+        /** Writes {@code V<bytes>:} before the text appended since {@link #openValue} gave {@code mark}. */
+        void closeValue(int mark) {
+            int textStart = mark + HEAD;
+            int textLength = length - textStart;
+            int at = mark;
+            bytes[at++] = 'V';
+            at = writeDigits(textLength, at);
+            bytes[at++] = ':';
+            System.arraycopy(bytes, textStart, bytes, at, textLength);
+            length = at + textLength;
+        }
+
+        /** Drops what was appended since {@link #openValue} gave {@code mark}. */
+        void cancelValue(int mark) {
+            length = mark;
+        }
+
+        private int writeDigits(int value, int at) {
+            if (value >= 10) {
+                at = writeDigits(value / 10, at);
+            }
+            bytes[at] = (byte) ('0' + value % 10);
+            return at + 1;
+        }
+
+        void append(byte b) {
+            ensure(1);
+            bytes[length++] = b;
+        }
+
+        void append(byte[] from, int start, int end) {
+            ensure(end - start);
+            System.arraycopy(from, start, bytes, length, end - start);
+            length += end - start;
+        }
+
+        /** The last byte appended. */
+        byte last() {
+            return bytes[length - 1];
+        }
+
+        /** Drops the last {@code count} bytes appended. */
+        void drop(int count) {
+            length -= count;
+        }
+
+        int length() {
+            return length;
+        }
+
+        private void ensure(int more) {
+            if (bytes.length - length < more) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
+        }
+
+        /** The input's bytes, for tests. */
+        byte[] toByteArray() {
+            return java.util.Arrays.copyOf(bytes, length);
+        }
+
+        /** {@link RowDigests#digest64(String, MessageDigest)} of this input. */
+        public long digest64(MessageDigest md5) {
+            md5.update(bytes, 0, length);
+            return RowDigests.digest64(md5.digest());
+        }
     }
 
     /** A new MessageDigest for MD5 (one per thread: it is not thread-safe). */

@@ -15,8 +15,11 @@ import dev.strangler.parity.canonical.Canonicalizer;
 import dev.strangler.parity.canonical.ColumnCatalog;
 import dev.strangler.parity.canonical.ColumnType;
 import dev.strangler.parity.canonical.RawForm;
+import dev.strangler.parity.canonical.RawPlainText;
+import dev.strangler.parity.canonical.RowDigests;
 import dev.strangler.parity.stream.EnvelopeParser;
 import java.io.IOException;
+import java.security.MessageDigest;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -78,6 +81,8 @@ public final class CanonicalRowCodecs {
         private final RawForm[] rawForms;
         private final boolean anyRaw;
         private final byte[] placeholder;
+        /** Per column, which of its event values spell their digest's plain text ({@link RawPlainText}). */
+        private final RawPlainText[] plainTexts;
         private final PgTextColumns pgText = new PgTextColumns();
 
         Codec(Canonicalizer canonicalizer, List<ColumnType> columns, List<String> primaryKey) {
@@ -112,6 +117,10 @@ public final class CanonicalRowCodecs {
             }
             this.anyRaw = raw;
             this.placeholder = canonicalizer.unavailablePlaceholderUtf8();
+            this.plainTexts = new RawPlainText[rules.length];
+            for (int i = 0; i < rules.length; i++) {
+                plainTexts[i] = rules[i].rawPlainText();
+            }
         }
 
         @Override
@@ -252,6 +261,47 @@ public final class CanonicalRowCodecs {
                 values[i] = same[i] ? null : rules[i].readJson(read[i]);
             }
             return values;
+        }
+
+        /**
+         * {@link RowCodec#digest64}'s digest, its input built from the after-image's bytes: a column's value that
+         * spells its plain text ({@link RawPlainText}) is copied (or cut) from them, JSON null is {@code N}, and only
+         * the other values are canonicalised, each read on its own as the tree would hold it. An after-image the
+         * span reader leaves, or a value Jackson does not read, goes the canonical way as a whole.
+         */
+        @Override
+        public long digest64(byte[] afterJson, List<ColumnType> digestColumns, MessageDigest md5) {
+            if (!digestColumns.equals(columns)) {
+                return RowCodec.super.digest64(afterJson, digestColumns, md5);
+            }
+            int[] spans = new int[2 * rules.length];
+            if (!RowCodecAfterImages.spans(afterJson, nameBytes, spans)) {
+                return RowCodec.super.digest64(afterJson, digestColumns, md5);
+            }
+            RowDigests.Input input = new RowDigests.Input(afterJson.length + 8 * rules.length);
+            for (int c = 0; c < rules.length; c++) {
+                int from = spans[2 * c];
+                int to = spans[2 * c + 1];
+                if (from < 0) {
+                    return UNSURE; // absent: the canonical way has no input either
+                }
+                if (afterJson[from] == 'n') {
+                    input.appendNull(); // null, the grammar checked: SQL NULL in every column
+                } else if (!plainTexts[c].append(afterJson, from, to, placeholder, input)) {
+                    JsonNode node;
+                    try {
+                        node = EVENTS.readTree(afterJson, from, to - from);
+                    } catch (IOException e) {
+                        return RowCodec.super.digest64(afterJson, digestColumns, md5);
+                    }
+                    CanonicalValue value = rules[c].readJson(node);
+                    if (!value.isValue()) {
+                        return UNSURE;
+                    }
+                    input.appendCanonical(value.text(), columns.get(c));
+                }
+            }
+            return input.digest64(md5);
         }
 
         @Override

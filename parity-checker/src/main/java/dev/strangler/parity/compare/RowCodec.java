@@ -2,10 +2,14 @@ package dev.strangler.parity.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strangler.parity.canonical.CanonicalValue;
+import dev.strangler.parity.canonical.ColumnType;
 import dev.strangler.parity.canonical.RawForm;
+import dev.strangler.parity.canonical.RowDigests;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -101,6 +105,31 @@ public interface RowCodec {
      * {@link CanonicalValue.Kind#UNREADABLE} with the reason).
      */
     CanonicalValue[] streamRow(JsonNode after);
+
+    /** What {@link #digest64} gives for an after-image whose row has no digest: compare its bucket row by row. */
+    long UNSURE = Long.MIN_VALUE;
+
+    /**
+     * The in-database comparison's 64-bit digest ({@link RowDigests#digest64}) of an after-image's row over
+     * {@code columns} (the codec's {@link #columnTypes()}), or {@link #UNSURE} when a column shows no value (absent,
+     * the TOAST placeholder, unreadable): the digest of {@link RowDigests#digestInput} of {@link #streamRow(byte[])}'s
+     * canonical texts. A codec may build the same input more directly. A row whose digest happens to be
+     * {@link #UNSURE} is taken as unsure too, which costs its bucket a row-by-row compare and nothing else.
+     *
+     * @param md5 a MessageDigest for MD5 ({@link RowDigests#md5()}), one per thread
+     */
+    default long digest64(byte[] afterJson, List<ColumnType> columns, MessageDigest md5) {
+        CanonicalValue[] values = streamRow(afterJson);
+        if (values.length != columns.size()) {
+            return UNSURE;
+        }
+        List<String> texts = new ArrayList<>(values.length);
+        for (CanonicalValue v : values) {
+            texts.add(v.isValue() ? v.text() : null);
+        }
+        String input = RowDigests.digestInput(columns, texts);
+        return input == null ? UNSURE : RowDigests.digest64(input, md5);
+    }
 
     /**
      * {@link #streamRow(JsonNode)} of an after-image given as its JSON bytes (what the comparison spills). This one

@@ -51,14 +51,31 @@ final class RowCodecAfterImages {
      */
     static JsonNode[] read(byte[] after, byte[][] names, RawForm[] forms, byte[][] tableTexts, boolean[] same) {
         try {
-            return new RowCodecAfterImages(after).object(names, forms, tableTexts, same);
+            return new RowCodecAfterImages(after).object(names, forms, tableTexts, same, null);
         } catch (NotHere | ArrayIndexOutOfBoundsException e) {
             return null;
         }
     }
 
-    private JsonNode[] object(byte[][] names, RawForm[] forms, byte[][] tableTexts, boolean[] same) {
-        JsonNode[] nodes = new JsonNode[names.length];
+    /**
+     * Where each column's value lies in the after-image, for the digest's raw reading: {@code spans[2c]} where
+     * column {@code c}'s field's value starts, {@code spans[2c + 1]} where it ends (-1 and -1 for a column without
+     * a field), every value checked by the grammar ({@link JsonBytes#skipValue}), whatever its kind. False, and
+     * {@code spans} to be ignored, for the after-images {@link #read(byte[], byte[][])} leaves to the tokens for
+     * their shape (a field name with an escape, a column's field twice, not one object).
+     */
+    static boolean spans(byte[] after, byte[][] names, int[] spans) {
+        java.util.Arrays.fill(spans, -1);
+        try {
+            new RowCodecAfterImages(after).object(names, null, null, null, spans);
+            return true;
+        } catch (NotHere | ArrayIndexOutOfBoundsException e) {
+            return false;
+        }
+    }
+
+    private JsonNode[] object(byte[][] names, RawForm[] forms, byte[][] tableTexts, boolean[] same, int[] spans) {
+        JsonNode[] nodes = spans == null ? new JsonNode[names.length] : null;
         i = JsonBytes.skipWhitespace(b, i);
         i = JsonBytes.expect(b, i, '{');
         i = JsonBytes.skipWhitespace(b, i);
@@ -75,6 +92,13 @@ final class RowCodecAfterImages {
                 int column = column(names, field, nameStart, nameEnd);
                 if (column < 0) {
                     i = JsonBytes.skipValue(b, i, 0);
+                } else if (spans != null) {
+                    if (spans[2 * column] >= 0) {
+                        throw NotHere.INSTANCE; // a column's field twice
+                    }
+                    spans[2 * column] = i;
+                    i = JsonBytes.skipValue(b, i, 0);
+                    spans[2 * column + 1] = i;
                 } else {
                     if (nodes[column] != null || (same != null && same[column])) {
                         throw NotHere.INSTANCE; // a column's field twice: the tokens keep the last

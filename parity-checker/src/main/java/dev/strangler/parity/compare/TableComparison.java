@@ -72,6 +72,8 @@ public final class TableComparison implements AutoCloseable {
     private BucketDigests streamDigests;
     /** The table's digests per bucket, given to {@link #digestStream}. */
     private BucketDigests tableDigests;
+    /** The buckets whose digests differ, known once {@link #digestStream} has summed the stream's. */
+    private java.util.NavigableSet<Long> differingBuckets;
     /** Records {@link Pass#REFOLD} read back from {@link #aside}: what the row-by-row compare costs the stream side. */
     private long refoldRecordsRead;
 
@@ -280,27 +282,33 @@ public final class TableComparison implements AutoCloseable {
         tableDigests = table;
         streamDigests = new BucketDigests();
         comparePartitions(allPartitions(), p -> new PartitionCompare(p, Pass.DIGEST));
+        differingBuckets = java.util.Collections.unmodifiableNavigableSet(streamDigests.differingFrom(tableDigests));
         return streamDigests;
     }
 
     /**
-     * In-database comparison, second pass: compares the keys of the {@code differing} buckets with the table's rows
-     * accepted meanwhile (exactly those of these buckets, read in the cut's snapshot), as {@link #finish} compares
-     * every key, and counts the other buckets' rows as matching.
+     * The buckets whose digests differ ({@link #digestStream}'s sums {@link BucketDigests#differingFrom} the
+     * table's), in key order: those whose keys it wrote aside, whose rows {@link #finishInBuckets} compares.
+     */
+    public java.util.NavigableSet<Long> differingBuckets() {
+        if (differingBuckets == null) {
+            throw new IllegalStateException("differingBuckets needs digestStream first");
+        }
+        return differingBuckets;
+    }
+
+    /**
+     * In-database comparison, second pass: compares the keys of the {@link #differingBuckets()} with the table's
+     * rows accepted meanwhile (exactly those of these buckets, read in the cut's snapshot), as {@link #finish}
+     * compares every key, and counts the other buckets' rows as matching.
      *
-     * @param differing   the buckets whose digests differ: {@link #digestStream}'s sums' {@link
-     *                    BucketDigests#differingFrom} the table's, the buckets whose keys it wrote aside
      * @param matchedRows the table's rows in the buckets whose digests matched
      */
-    public TableResult finishInBuckets(java.util.Set<Long> differing, long matchedRows, long tolerance,
-                                       boolean acceptNotComparable) {
+    public TableResult finishInBuckets(long matchedRows, long tolerance, boolean acceptNotComparable) {
         if (streamDigests == null) {
             throw new IllegalStateException("finishInBuckets needs digestStream first");
         }
-        if (!differing.equals(streamDigests.differingFrom(tableDigests))) {
-            throw new IllegalArgumentException("only the buckets whose digests differ can be compared row by row: "
-                    + "the DIGEST pass kept the keys of those only");
-        }
+        java.util.Set<Long> differing = differingBuckets;
         rows.finishWriting();
         rowsInTable += matchedRows;
         gaps.rowsCompared(matchedRows);
@@ -605,7 +613,6 @@ public final class TableComparison implements AutoCloseable {
             // buckets of deleted keys with rows in the table: differing when no live key of the stream is in them
             java.util.Set<Long> deletedInTable = new java.util.HashSet<>();
             java.security.MessageDigest md5 = dev.strangler.parity.canonical.RowDigests.md5();
-            List<String> texts = new ArrayList<>(digestColumns.size());
             for (var entry : state.entrySet()) {
                 KeyState s = entry.getValue();
                 if (s.status != KeyState.LIVE) {
@@ -617,16 +624,11 @@ public final class TableComparison implements AutoCloseable {
                 }
                 liveKeys++;
                 long bucket = buckets.bucketOf(integerKey(entry.getKey()));
-                texts.clear();
-                for (CanonicalValue v : codec.streamRow(s.after)) {
-                    texts.add(v.isValue() ? v.text() : null);
-                }
-                String input = texts.size() == digestColumns.size()
-                        ? dev.strangler.parity.canonical.RowDigests.digestInput(digestColumns, texts) : null;
-                if (input == null) {
+                long digest = codec.digest64(s.after, digestColumns, md5);
+                if (digest == RowCodec.UNSURE) {
                     digests.addUnsure(bucket); // compared value by value, where its gaps are told
                 } else {
-                    digests.add(bucket, dev.strangler.parity.canonical.RowDigests.digest64(input, md5));
+                    digests.add(bucket, digest);
                 }
             }
             java.util.Set<Long> differ = new java.util.HashSet<>();

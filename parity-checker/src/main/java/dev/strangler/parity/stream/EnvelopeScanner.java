@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.strangler.parity.canonical.Canonicalizer;
 import dev.strangler.parity.json.JsonBytes;
 import dev.strangler.parity.json.JsonBytes.NotHere;
 import dev.strangler.parity.model.Operation;
@@ -166,7 +167,8 @@ final class EnvelopeScanner {
 
     /**
      * Whether a record key is exactly {@code {"name":integer}}: a name of printable ASCII without escapes (not
-     * {@code schema} or {@code payload}), an integer within a long as {@link #longValue} reads it, no whitespace. Such
+     * {@code schema} or {@code payload}), an integer in the shape {@link Canonicalizer#isPlainInteger} keeps (within
+     * a long as {@link #longValue} reads it), no whitespace. Such
      * a key reads as the tree {@link #key} builds for it ({@link #plainIntegerKeyNode}).
      */
     static boolean isPlainIntegerKey(byte[] k) {
@@ -187,17 +189,8 @@ final class EnvelopeScanner {
                 || (nameLength == 7 && (new String(k, 2, 7, StandardCharsets.ISO_8859_1).equals("payload")))) {
             return false;
         }
-        int from = i + 2 + (k[i + 2] == '-' ? 1 : 0);
-        int digits = n - 1 - from;
-        if (digits < 1 || digits > 18 || (digits > 1 && k[from] == '0')) {
-            return false; // 19 digits may be past a long: read as the tree would be
-        }
-        for (int d = from; d < n - 1; d++) {
-            if (k[d] < '0' || k[d] > '9') {
-                return false;
-            }
-        }
-        return true;
+        // at most 18 digits: 19 may be past a long, read as the tree would be
+        return Canonicalizer.isPlainInteger(k, i + 2, n - 1);
     }
 
     /** The tree of a key {@link #isPlainIntegerKey} took. */
