@@ -452,6 +452,9 @@ public final class TableComparison implements AutoCloseable {
         record Differing(FindingKind kind, String key, int partition, long offset) {
         }
 
+        /** Keys the REFOLD pass's long-keyed map holds before it first grows. */
+        private static final int ASIDE_START = 1024;
+
         private final int partition;
         private final Pass pass;
         /** Whether the fold holds keys as longs; a partition with a key that is no integer is folded again by text. */
@@ -536,10 +539,13 @@ public final class TableComparison implements AutoCloseable {
 
         /**
          * The compared buckets' keys of this partition, as the DIGEST pass folded them and wrote them aside in its
-         * map's order: put back in that order into a map of the fold's size they come out in the fold's order.
+         * map's order: put back in that order into a map of the fold's size they come out in the fold's order. Held
+         * as longs, whose order does not depend on the map's size, they start in a small map that grows: the keys
+         * aside are mostly a few buckets' of the partition's hundreds.
          */
         private KeyStates<KeyState> foldedAside() throws IOException {
-            KeyStates<KeyState> state = foldMap();
+            KeyStates<KeyState> state = integerKeys ? new IntegerKeyedStates<>(Math.min(ASIDE_START,
+                    streamRecords[partition])) : foldMap();
             asideRead = aside.read(partition, (key, status, recordPartition, recordOffset, after) -> {
                 KeyState s = new KeyState();
                 s.status = status;
