@@ -21,7 +21,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
@@ -62,6 +61,8 @@ public final class TableComparison implements AutoCloseable {
     private int workers = 1;
     /** Records spilled per stream partition: the size of its fold's map, known before it is filled. */
     private final int[] streamRecords;
+    /** Whether folds hold keys as longs ({@link IntegerKeyedStates}): the key is one integer column. */
+    private boolean integerKeys;
     private long duplicates;
     private long rowsInTable;
     private long liveKeys;
@@ -107,6 +108,21 @@ public final class TableComparison implements AutoCloseable {
         this.rows = new Partitions(workDirectory, prefix + "-table", partitions);
         this.aside = new FoldedAside(workDirectory, prefix + "-differing");
         this.streamRecords = new int[partitions];
+        this.integerKeys = isOneIntegerColumn(codec.keyColumnTypes());
+    }
+
+    private static boolean isOneIntegerColumn(List<dev.strangler.parity.canonical.ColumnType> key) {
+        return key.size() == 1 && !key.get(0).isArray()
+                && java.util.Set.of("int2", "int4", "int8").contains(key.get(0).typeName());
+    }
+
+    /**
+     * Whether folds hold keys as longs; by default when the key is one integer column. For tests: the same check by
+     * the keys' texts, to compare the two.
+     */
+    TableComparison holdingKeysAsLongs(boolean longs) {
+        this.integerKeys = longs;
+        return this;
     }
 
     /**
@@ -261,7 +277,7 @@ public final class TableComparison implements AutoCloseable {
     public TableResult finish(long tolerance, boolean acceptNotComparable) {
         stream.finishWriting();
         rows.finishWriting();
-        comparePartitions(allPartitions(), p -> new PartitionCompare(p, Pass.SCAN));
+        comparePartitions(allPartitions(), p -> new PartitionCompare(p, Pass.SCAN, integerKeys));
         return result(tolerance, acceptNotComparable);
     }
 
@@ -281,7 +297,7 @@ public final class TableComparison implements AutoCloseable {
         stream.finishWriting();
         tableDigests = table;
         streamDigests = new BucketDigests();
-        comparePartitions(allPartitions(), p -> new PartitionCompare(p, Pass.DIGEST));
+        comparePartitions(allPartitions(), p -> new PartitionCompare(p, Pass.DIGEST, integerKeys));
         differingBuckets = java.util.Collections.unmodifiableNavigableSet(streamDigests.differingFrom(tableDigests));
         return streamDigests;
     }
@@ -313,7 +329,7 @@ public final class TableComparison implements AutoCloseable {
         rowsInTable += matchedRows;
         gaps.rowsCompared(matchedRows);
         comparePartitions(differing.stream().mapToInt(this::partitionOfBucket).distinct().sorted().toArray(),
-                p -> new PartitionCompare(p, Pass.REFOLD));
+                p -> new PartitionCompare(p, Pass.REFOLD, integerKeys));
         return result(tolerance, acceptNotComparable);
     }
 
@@ -454,8 +470,13 @@ public final class TableComparison implements AutoCloseable {
         record Differing(FindingKind kind, String key, int partition, long offset) {
         }
 
+        /** Keys the REFOLD pass's long-keyed map holds before it first grows. */
+        private static final int ASIDE_START = 1024;
+
         private final int partition;
         private final Pass pass;
+        /** Whether the fold holds keys as longs; a partition with a key that is no integer is folded again by text. */
+        private final boolean integerKeys;
         /** The DIGEST pass's sums for this partition's buckets. */
         private BucketDigests digests;
         private final Map<FindingKind, Long> counts = new EnumMap<>(FindingKind.class);
@@ -468,16 +489,18 @@ public final class TableComparison implements AutoCloseable {
         private long liveKeys;
         private long asideRead;
 
-        PartitionCompare(int partition, Pass pass) {
+        PartitionCompare(int partition, Pass pass, boolean integerKeys) {
             this.partition = partition;
             this.pass = pass;
+            this.integerKeys = integerKeys;
         }
 
+        /** Runs the pass; returns what it found, which is another compare's when the partition is folded by text. */
         PartitionCompare run() {
             try {
                 switch (pass) {
                     case DIGEST -> {
-                        Map<String, KeyState> state = fold();
+                        KeyStates<KeyState> state = fold();
                         // what REFOLD needs of it is written aside: the spill's peak stays the scan's (stream and
                         // table), not the stream twice
                         stream.delete(partition);
@@ -487,6 +510,9 @@ public final class TableComparison implements AutoCloseable {
                     case SCAN -> compare(fold());
                     default -> throw new IllegalStateException(pass.name());
                 }
+            } catch (IntegerKeyedStates.NotIntegerKey e) {
+                // thrown while folding, before anything of the pass is told or written: start again, by text
+                return new PartitionCompare(partition, pass, false).run();
             } catch (IOException e) {
                 throw new UncheckedIOException("reading spill files of " + table, e);
             }
@@ -497,8 +523,8 @@ public final class TableComparison implements AutoCloseable {
             comparison.add(this);
         }
 
-        private Map<String, KeyState> fold() throws IOException {
-            Map<String, KeyState> state = foldMap();
+        private KeyStates<KeyState> fold() throws IOException {
+            KeyStates<KeyState> state = foldMap();
             try (DataInputStream in = stream.open(partition)) {
                 while (!Partitions.atEnd(in)) {
                     String key = Partitions.readString(in);
@@ -509,7 +535,7 @@ public final class TableComparison implements AutoCloseable {
                     long lsn = in.readLong();
                     long txId = in.readLong();
                     byte[] after = Partitions.readBytes(in);
-                    KeyState s = state.computeIfAbsent(key, k -> new KeyState());
+                    KeyState s = state.computeIfAbsent(key, KeyState::new);
                     if (apply(s, key, op, repair, lsn, txId, after)) {
                         s.partition = recordPartition;
                         s.offset = recordOffset;
@@ -520,19 +546,24 @@ public final class TableComparison implements AutoCloseable {
         }
 
         /**
-         * Sized for every record being a key of its own (a snapshot): no rehashing while it fills. The same size in
-         * every pass, so the keys come out of it in the same order (extra keys are told in that order).
+         * Sized for every record being a key of its own (a snapshot): no rehashing while it fills. Its keys come out
+         * in the same order in every pass (extra keys are told in that order): by text, a map of the same size; as
+         * longs, the order the keys were first put.
          */
-        private Map<String, KeyState> foldMap() {
-            return new HashMap<>((int) Math.min(1 << 30, streamRecords[partition] * 4L / 3 + 1));
+        private KeyStates<KeyState> foldMap() {
+            return integerKeys ? new IntegerKeyedStates<>(streamRecords[partition])
+                    : KeyStates.byText(streamRecords[partition]);
         }
 
         /**
          * The compared buckets' keys of this partition, as the DIGEST pass folded them and wrote them aside in its
-         * map's order: put back into a map of the fold's size they come out in the fold's order.
+         * map's order: put back in that order into a map of the fold's size they come out in the fold's order. Held
+         * as longs, whose order does not depend on the map's size, they start in a small map that grows: the keys
+         * aside are mostly a few buckets' of the partition's hundreds.
          */
-        private Map<String, KeyState> foldedAside() throws IOException {
-            Map<String, KeyState> state = foldMap();
+        private KeyStates<KeyState> foldedAside() throws IOException {
+            KeyStates<KeyState> state = integerKeys ? new IntegerKeyedStates<>(Math.min(ASIDE_START,
+                    streamRecords[partition])) : foldMap();
             asideRead = aside.read(partition, (key, status, recordPartition, recordOffset, after) -> {
                 KeyState s = new KeyState();
                 s.status = status;
@@ -608,12 +639,12 @@ public final class TableComparison implements AutoCloseable {
          * Sums each live key's digest into its bucket (a key whose event does not show every column: unsure), then
          * writes aside the keys of the buckets whose sums differ from the table's.
          */
-        private void digest(Map<String, KeyState> state) throws IOException {
+        private void digest(KeyStates<KeyState> state) throws IOException {
             digests = new BucketDigests();
             // buckets of deleted keys with rows in the table: differing when no live key of the stream is in them
             java.util.Set<Long> deletedInTable = new java.util.HashSet<>();
             java.security.MessageDigest md5 = dev.strangler.parity.canonical.RowDigests.md5();
-            for (var entry : state.entrySet()) {
+            for (var entry : state.entries()) {
                 KeyState s = entry.getValue();
                 if (s.status != KeyState.LIVE) {
                     long bucket = buckets.bucketOf(integerKey(entry.getKey()));
@@ -645,9 +676,9 @@ public final class TableComparison implements AutoCloseable {
         }
 
         /** The folded state of every key in the {@code differ} buckets (live or deleted), for the REFOLD pass. */
-        private void writeAside(Map<String, KeyState> state, java.util.Set<Long> differ) throws IOException {
+        private void writeAside(KeyStates<KeyState> state, java.util.Set<Long> differ) throws IOException {
             try (DataOutputStream out = aside.create(partition)) {
-                for (var entry : state.entrySet()) {
+                for (var entry : state.entries()) {
                     if (differ.contains(buckets.bucketOf(integerKey(entry.getKey())))) {
                         KeyState s = entry.getValue();
                         FoldedAside.write(out, entry.getKey(), s.status, s.partition, s.offset, s.after);
@@ -656,7 +687,7 @@ public final class TableComparison implements AutoCloseable {
             }
         }
 
-        private void compare(Map<String, KeyState> state) throws IOException {
+        private void compare(KeyStates<KeyState> state) throws IOException {
             List<String> names = codec.columnNames();
             try (DataInputStream in = rows.open(partition)) {
                 while (!Partitions.atEnd(in)) {
@@ -680,7 +711,7 @@ public final class TableComparison implements AutoCloseable {
                     compareRow(key, names, tableValues, codec.streamRow(s.after, tableValues));
                 }
             }
-            for (var entry : state.entrySet()) {
+            for (var entry : state.entries()) {
                 if (entry.getValue().status == KeyState.LIVE) {
                     if (pass != Pass.REFOLD) {
                         liveKeys++;

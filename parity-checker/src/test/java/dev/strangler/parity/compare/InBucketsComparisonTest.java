@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strangler.contract.TableId;
-import dev.strangler.parity.canonical.CanonicalValue;
 import dev.strangler.parity.canonical.Canonicalizer;
 import dev.strangler.parity.canonical.ColumnType;
 import dev.strangler.parity.canonical.RowDigests;
@@ -14,7 +13,6 @@ import dev.strangler.parity.model.Operation;
 import dev.strangler.parity.model.TableResult;
 import dev.strangler.parity.stream.ChangeEvent;
 import java.nio.file.Path;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,62 +35,6 @@ class InBucketsComparisonTest {
     private static final List<ColumnType> COLUMNS = List.of(ColumnType.scalar("id", "int8"),
             ColumnType.scalar("name", "text"), ColumnType.scalar("doc", "jsonb"));
     private static final RowCodec REAL = CanonicalRowCodecs.codec(new Canonicalizer(), COLUMNS, List.of("id"));
-
-    /** The real codec, with table rows given as JSON objects (canonicalised as events are) instead of a ResultSet. */
-    private static final class JsonRows implements RowCodec {
-        JsonNode current;
-
-        @Override
-        public List<String> columnNames() {
-            return REAL.columnNames();
-        }
-
-        @Override
-        public List<ColumnType> columnTypes() {
-            return REAL.columnTypes();
-        }
-
-        @Override
-        public List<ColumnType> keyColumnTypes() {
-            return REAL.keyColumnTypes();
-        }
-
-        @Override
-        public String selectList() {
-            return REAL.selectList();
-        }
-
-        @Override
-        public String key(JsonNode recordKey) {
-            return REAL.key(recordKey);
-        }
-
-        @Override
-        public String key(ResultSet rs) {
-            return REAL.key(JSON.createObjectNode().put("id", current.path("id").asLong()));
-        }
-
-        @Override
-        public String[] tableRow(ResultSet rs) {
-            CanonicalValue[] values = REAL.streamRow(current);
-            String[] texts = new String[values.length];
-            for (int i = 0; i < texts.length; i++) {
-                texts[i] = values[i].value();
-            }
-            return texts;
-        }
-
-        @Override
-        public CanonicalValue[] streamRow(JsonNode after) {
-            return REAL.streamRow(after);
-        }
-
-        /** The real codec's digest, from the after-image's bytes where it can: what the DIGEST pass runs. */
-        @Override
-        public long digest64(byte[] afterJson, List<ColumnType> columns, java.security.MessageDigest md5) {
-            return REAL.digest64(afterJson, columns, md5);
-        }
-    }
 
     /** The events and the table, with every kind of difference, several partitions' worth of keys and gaps. */
     private final List<ChangeEvent> events = new ArrayList<>();
@@ -136,18 +78,24 @@ class InBucketsComparisonTest {
         return JSON.createObjectNode().put("id", id).put("name", name).put("doc", doc);
     }
 
-    /** @param refoldRead the stream's records the row-by-row compare read (-1 for the scan, which has none) */
-    private record Outcome(TableResult result, Set<String> differingKeys, long refoldRead) {
+    /**
+     * @param refoldRead the stream's records the row-by-row compare read (-1 for the scan, which has none)
+     * @param told       the differing keys in the order they were told
+     */
+    private record Outcome(TableResult result, Set<String> differingKeys, long refoldRead, List<String> told) {
+        Outcome(TableResult result, List<String> told, long refoldRead) {
+            this(result, new HashSet<>(told), refoldRead, told);
+        }
     }
 
-    private TableComparison comparison(Path dir, JsonRows codec, Set<String> keys) {
+    private TableComparison comparison(Path dir, JsonRows codec, java.util.Collection<String> keys) {
         return new TableComparison(new TableId("shop", "t"), "p.shop.t", codec, tx -> tx <= 100, 4, dir, 1_000)
                 .comparingWith(2).recordingKeys((t, kind, key, partition, offset) -> keys.add(kind + " " + key));
     }
 
     private Outcome scan(Path dir) throws Exception {
-        JsonRows codec = new JsonRows();
-        Set<String> keys = new HashSet<>();
+        JsonRows codec = new JsonRows(REAL);
+        List<String> keys = new ArrayList<>();
         try (TableComparison c = comparison(dir, codec, keys)) {
             events.forEach(c::acceptEvent);
             for (JsonNode r : table.values()) {
@@ -159,8 +107,8 @@ class InBucketsComparisonTest {
     }
 
     private Outcome inBuckets(Path dir, KeyBuckets buckets, TreeSet<Long> differingOut) throws Exception {
-        JsonRows codec = new JsonRows();
-        Set<String> keys = new HashSet<>();
+        JsonRows codec = new JsonRows(REAL);
+        List<String> keys = new ArrayList<>();
         try (TableComparison c = comparison(dir, codec, keys).inBuckets(buckets, COLUMNS)) {
             events.forEach(c::acceptEvent);
             BucketDigests tableDigests = new BucketDigests();
@@ -268,7 +216,7 @@ class InBucketsComparisonTest {
                 .filter(id -> differing.contains(buckets.bucketOf(id))).distinct().count();
         long recordsInTheirPartitions = 0;
         try (TableComparison routing = comparison(java.nio.file.Files.createDirectories(dir.resolve("routing")),
-                new JsonRows(), new HashSet<>())) {
+                new JsonRows(REAL), new HashSet<>())) {
             TableComparison c = routing.inBuckets(buckets, COLUMNS);
             Set<Integer> partitions = new HashSet<>();
             differing.forEach(b -> partitions.add(c.partitionOfBucket(b)));
@@ -280,11 +228,58 @@ class InBucketsComparisonTest {
                 .isLessThan(recordsInTheirPartitions / 10);
     }
 
+    /**
+     * The keys are folded as longs: the REFOLD pass reads back the DIGEST pass's keys in the order it folded them, and
+     * tells the extra ones in that order, partition by partition, as a scan routed by bucket would.
+     */
+    @Test
+    void shouldTellExtraKeysInTheOrderTheDigestPassFoldedThem(@TempDir Path dir) throws Exception {
+        Random random = new Random(8);
+        List<Long> shuffled = new ArrayList<>();
+        for (long id = 0; id < 8_000; id++) {
+            shuffled.add(id);
+        }
+        java.util.Collections.shuffle(shuffled, random);
+        long lsn = 100;
+        for (long id : shuffled) {
+            events.add(event(id, Operation.READ, "name " + id, "{}", 1, 50));
+            if (id % 37 != 0) {
+                table.put(id, row(id, "name " + id, "{}"));
+            }
+        }
+        for (int i = 0; i < 2_000; i++) {
+            long id = random.nextInt(9_000); // some keys first seen here, none of them in the table
+            events.add(event(id, Operation.UPDATE, "v " + i, "{}", 2, ++lsn));
+            if (table.containsKey(id)) {
+                table.put(id, row(id, "v " + i, "{}"));
+            }
+        }
+        KeyBuckets buckets = KeyBuckets.forSpan(0, 7_999, 8_000, 100);
+        Outcome inDb = inBuckets(dir, buckets, new TreeSet<>());
+
+        List<String> extra = inDb.told().stream().filter(k -> k.startsWith(FindingKind.EXTRA_IN_STREAM + " "))
+                .map(k -> k.substring(k.indexOf(' ') + 1)).toList();
+        try (TableComparison routing = comparison(java.nio.file.Files.createDirectories(dir.resolve("routing")),
+                new JsonRows(REAL), new HashSet<>())) {
+            TableComparison c = routing.inBuckets(buckets, COLUMNS);
+            List<String> expected = events.stream().map(e -> e.key().path("id").asLong()).distinct()
+                    .map(id -> REAL.key(idKey(id))).filter(new HashSet<>(extra)::contains)
+                    .sorted(java.util.Comparator.comparingInt(k -> c.partitionOfBucket(buckets.bucketOf(
+                            TableComparison.integerKey(k)))))
+                    .toList();
+            assertThat(extra).hasSizeGreaterThan(300).containsExactlyElementsOf(expected);
+        }
+    }
+
+    private static JsonNode idKey(long id) {
+        return JSON.createObjectNode().put("id", id);
+    }
+
     @Test
     void theDifferingBucketsAreKnownOnceTheStreamIsDigested(@TempDir Path dir) throws Exception {
         scenarioOfManyBuckets();
         KeyBuckets buckets = KeyBuckets.forSpan(0, 7_999, 8_000, 100);
-        JsonRows codec = new JsonRows();
+        JsonRows codec = new JsonRows(REAL);
         try (TableComparison c = comparison(dir, codec, new HashSet<>()).inBuckets(buckets, COLUMNS)) {
             events.forEach(c::acceptEvent);
             org.assertj.core.api.Assertions.assertThatThrownBy(c::differingBuckets)

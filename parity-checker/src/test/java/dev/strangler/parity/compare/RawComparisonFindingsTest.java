@@ -42,11 +42,19 @@ class RawComparisonFindingsTest {
             .filter(c -> !c.isArray() && !List.of("money", "float8", "bool", "bytea").contains(c.typeName()))
             .toList();
 
-    /** {@link CanonicalRowCodecs}' codec with only the canonical reading: the comparison as it was. */
+    /**
+     * {@link CanonicalRowCodecs}' codec with only the canonical reading: the comparison as it was. Its key is the
+     * same integer column, so both comparisons hold keys as longs and tell extra keys in the same order.
+     */
     private record CanonicalOnly(RowCodec codec) implements RowCodec {
         @Override
         public List<String> columnNames() {
             return codec.columnNames();
+        }
+
+        @Override
+        public List<ColumnType> keyColumnTypes() {
+            return codec.keyColumnTypes();
         }
 
         @Override
