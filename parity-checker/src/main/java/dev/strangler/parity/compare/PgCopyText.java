@@ -84,13 +84,13 @@ public final class PgCopyText {
                 case 't' -> out[n++] = '\t';
                 case 'v' -> out[n++] = 0x0B;
                 case 'x' -> {
-                    int value = i < to ? hexValue(row[i]) : -1;
+                    int value = i < to ? Character.digit(row[i] & 0xFF, 16) : -1; // ASCII's hex digits only
                     if (value < 0) {
                         out[n++] = 'x'; // no hex digit follows: the x itself
                         break;
                     }
                     i++;
-                    int second = i < to ? hexValue(row[i]) : -1;
+                    int second = i < to ? Character.digit(row[i] & 0xFF, 16) : -1;
                     if (second >= 0) {
                         value = value * 16 + second;
                         i++;
@@ -111,18 +111,5 @@ public final class PgCopyText {
             }
         }
         return Arrays.copyOf(out, n);
-    }
-
-    private static int hexValue(byte c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
     }
 }
