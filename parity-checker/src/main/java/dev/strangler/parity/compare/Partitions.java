@@ -1,8 +1,6 @@
 package dev.strangler.parity.compare;
 
 import dev.strangler.parity.spill.OwnerOnly;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -15,14 +13,19 @@ import java.nio.file.Path;
 /**
  * Spill files for one side of one table, split by key hash into a fixed number of partitions, so the comparison holds
  * only one partition's keys in memory at a time: memory is bounded by (rows / partitions), not by the table's size.
- * Records are appended in arrival order, so a key's events keep their order within its partition. The files hold row
- * values in plain text: only their owner may read them ({@link OwnerOnly}).
+ * Records are appended in arrival order, so a key's events keep their order within its partition. The files are LZ4
+ * blocks ({@link Lz4Blocks}) of row values, which is not encryption: only their owner may read them
+ * ({@link OwnerOnly}). One thread writes a side's partitions (they share one compression buffer).
  */
 final class Partitions implements AutoCloseable {
 
     private final Path directory;
     private final String name;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Partitions.class);
+
     private final DataOutputStream[] outputs;
+    private final Lz4Blocks.Writing[] blocks;
+    private boolean writingFinished;
     /** Which partition a key goes to; by default its hash (see {@link #routeBy}). */
     private java.util.function.ToIntFunction<String> router;
 
@@ -30,9 +33,13 @@ final class Partitions implements AutoCloseable {
         this.directory = directory;
         this.name = name;
         this.outputs = new DataOutputStream[count];
+        this.blocks = new Lz4Blocks.Writing[count];
+        int blockSize = bufferSize(count);
+        byte[] scratch = Lz4Blocks.scratchFor(blockSize);
         try {
             for (int i = 0; i < count; i++) {
-                outputs[i] = new DataOutputStream(new Buffered(OwnerOnly.newFile(file(i)), bufferSize(count)));
+                blocks[i] = new Lz4Blocks.Writing(OwnerOnly.newFile(file(i)), blockSize, scratch);
+                outputs[i] = new DataOutputStream(blocks[i]);
             }
         } catch (IOException e) {
             close();
@@ -41,8 +48,8 @@ final class Partitions implements AutoCloseable {
     }
 
     /**
-     * Write buffers share a fixed budget (16 MB per side), so a table split into thousands of partitions does not
-     * spend the heap on buffers: 64 KB each up to 256 partitions, down to 4 KB.
+     * Write buffers (one LZ4 block each) share a fixed budget (16 MB per side), so a table split into thousands of
+     * partitions does not spend the heap on buffers: 64 KB each up to 256 partitions, down to 4 KB.
      */
     static int bufferSize(int partitions) {
         return Math.max(4 << 10, Math.min(64 << 10, (16 << 20) / partitions));
@@ -83,10 +90,21 @@ final class Partitions implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
+        if (!writingFinished && LOG.isDebugEnabled()) {
+            long raw = 0;
+            long stored = 0;
+            for (Lz4Blocks.Writing b : blocks) {
+                raw += b.rawBytes();
+                stored += b.storedBytes();
+            }
+            LOG.debug("spill {}: {} bytes written as {} bytes of LZ4 blocks in {} files", name, raw, stored,
+                    blocks.length);
+        }
+        writingFinished = true;
     }
 
     DataInputStream open(int partition) throws IOException {
-        return new DataInputStream(new BufferedReading(Files.newInputStream(file(partition)), 1 << 16));
+        return new DataInputStream(new Lz4Blocks.Reading(Files.newInputStream(file(partition)), 1 << 16));
     }
 
     /** Deletes a partition's file once it is no longer needed, to give its space back before the others'. */
@@ -162,143 +180,6 @@ final class Partitions implements AutoCloseable {
         }
         in.reset();
         return false;
-    }
-
-    /**
-     * A write buffer without the locks of {@link BufferedOutputStream}: a spill file is written by one thread, and
-     * {@link DataOutputStream} calls it once per byte of an int.
-     */
-    private static final class Buffered extends java.io.OutputStream {
-        private final java.io.OutputStream out;
-        private final byte[] buffer;
-        private int count;
-
-        Buffered(java.io.OutputStream out, int size) {
-            this.out = out;
-            this.buffer = new byte[size];
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            if (count == buffer.length) {
-                flushBuffer();
-            }
-            buffer[count++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            if (len >= buffer.length) {
-                flushBuffer();
-                out.write(b, off, len);
-                return;
-            }
-            if (len > buffer.length - count) {
-                flushBuffer();
-            }
-            System.arraycopy(b, off, buffer, count, len);
-            count += len;
-        }
-
-        private void flushBuffer() throws IOException {
-            if (count > 0) {
-                out.write(buffer, 0, count);
-                count = 0;
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            flushBuffer();
-            out.flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-            try (java.io.OutputStream closing = out) {
-                flushBuffer();
-            }
-        }
-    }
-
-    /** A read buffer without the locks of {@link BufferedInputStream}, with the one-byte mark {@link #atEnd} uses. */
-    private static final class BufferedReading extends java.io.InputStream {
-        private final java.io.InputStream in;
-        private final byte[] buffer;
-        private int position;
-        private int limit;
-        private int mark = -1;
-
-        BufferedReading(java.io.InputStream in, int size) {
-            this.in = in;
-            this.buffer = new byte[size];
-        }
-
-        /** Fills the buffer when it is used up; false at the end of the file. */
-        private boolean fill() throws IOException {
-            if (position < limit) {
-                return true;
-            }
-            int n = in.read(buffer, 0, buffer.length);
-            while (n == 0) {
-                n = in.read(buffer, 0, buffer.length);
-            }
-            mark = mark == limit ? 0 : -1; // marked at the end of the old buffer: the new one's first byte
-            position = 0;
-            limit = Math.max(0, n);
-            return n > 0;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (!fill()) {
-                return -1;
-            }
-            return buffer[position++] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            if (position >= limit && len >= buffer.length) {
-                return in.read(b, off, len);
-            }
-            if (!fill()) {
-                return -1;
-            }
-            int n = Math.min(len, limit - position);
-            System.arraycopy(buffer, position, b, off, n);
-            position += n;
-            return n;
-        }
-
-        @Override
-        public boolean markSupported() {
-            return true;
-        }
-
-        @Override
-        public void mark(int readLimit) {
-            if (readLimit > 1) {
-                throw new UnsupportedOperationException("a spill file's reader marks one byte only");
-            }
-            mark = position;
-        }
-
-        @Override
-        public void reset() throws IOException {
-            if (mark < 0) {
-                throw new IOException("no mark to reset to");
-            }
-            position = mark;
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
     }
 
     static EOFException truncated() {
