@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * Files and directories only their owner can open, with the permissions given when they are created: a chmod
  * afterwards would leave a moment in which another user could open the file (and keep it open). Spill files hold row
- * values in plain text.
+ * values (LZ4-compressed, which anyone who can open them can undo).
  */
 public final class OwnerOnly {
 
