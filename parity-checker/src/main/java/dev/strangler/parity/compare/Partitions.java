@@ -19,10 +19,10 @@ import java.nio.file.Path;
  */
 final class Partitions implements AutoCloseable {
 
-    private final Path directory;
-    private final String name;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Partitions.class);
 
+    private final Path directory;
+    private final String name;
     private final DataOutputStream[] outputs;
     private final Lz4Blocks.Writing[] blocks;
     private boolean writingFinished;
