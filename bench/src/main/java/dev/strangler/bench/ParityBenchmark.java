@@ -137,8 +137,8 @@ public final class ParityBenchmark {
                       --rows-per-tx N        rows per loading transaction (default 1000000)
                       --check-xmx SIZE       -Xmx of the parity check's JVM (default 512m)
                       --check-jvm-arg ARG    extra JVM argument for the parity check (repeatable); without a
-                                             -XX:+Use...GC among them the check runs with -XX:+UseParallelGC,
-                                             as `./strangler parity` ships (-XX:+UseG1GC for the JVM's default)
+                                             -XX:+Use...GC among them the check runs with -XX:+UseG1GC, as
+                                             `./strangler parity` ships (-XX:+UseParallelGC to compare)
                       --pipeline-xmx SIZE    -Xmx of the pipeline's JVM (default 512m)
                       --set KEY=VALUE        pipeline property (repeatable)
                       --timeout-seconds N    bound of the snapshot and of the check, each (default 3600)
@@ -737,7 +737,7 @@ public final class ParityBenchmark {
     static List<String> checkJvmArgs(List<String> given) {
         List<String> args = new ArrayList<>();
         if (given.stream().noneMatch(a -> a.startsWith("-XX:+Use") && a.endsWith("GC"))) {
-            args.add("-XX:+UseParallelGC");
+            args.add("-XX:+UseG1GC");
         }
         args.addAll(given);
         return args;

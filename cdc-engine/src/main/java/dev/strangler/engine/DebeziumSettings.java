@@ -169,7 +169,6 @@ final class DebeziumSettings {
         p.setProperty("read.only", Boolean.toString(readOnlySnapshots));
     }
 
-    /** The Debezium include-list entry of a table: a regular expression that matches exactly it. */
     /**
      * Debezium's reselect post-processor, for unchanged TOASTed values only: a NULL is a value the row has (its
      * default would re-read every NULL column of every event).
@@ -185,6 +184,7 @@ final class DebeziumSettings {
         p.setProperty(prefix + "reselect.null.values", "false");
     }
 
+    /** The Debezium include-list entry of a table: a regular expression that matches exactly it. */
     static String includePattern(TableId table) {
         return java.util.regex.Pattern.quote(table.schema()) + "\\." + java.util.regex.Pattern.quote(table.table());
     }
@@ -252,7 +252,6 @@ final class DebeziumSettings {
         p.setProperty(t + "table.op.invalid.behavior", "warn");
     }
 
-    /** A string literal as SQL (the pipeline name is validated too; this keeps the query safe on its own). */
     /**
      * How often the heartbeat is written, if at all. A catch-up before the snapshot ends at the first change after it
      * began, holding the snapshot's transaction open until then: a heartbeat at least this often makes sure one comes
@@ -267,6 +266,7 @@ final class DebeziumSettings {
         return heartbeat;
     }
 
+    /** A string literal as SQL (the pipeline name is validated too; this keeps the query safe on its own). */
     static String sqlLiteral(String value) {
         return "'" + value.replace("'", "''") + "'";
     }
