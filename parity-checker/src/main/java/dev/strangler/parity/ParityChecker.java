@@ -73,7 +73,7 @@ public final class ParityChecker {
     private Path differingKeysFile;
 
     public ParityChecker(ParityConfig config, RowCodecFactory codecs, Progress progress) {
-        this(config, codecs, progress, SpillEstimate.fromTableSizes(), null);
+        this(config, codecs, progress, SpillEstimate.fromTableSizesAndSample(), null);
     }
 
     /** @param spillEstimate the spill space the run needs, checked against the free space before it writes */
@@ -83,7 +83,7 @@ public final class ParityChecker {
 
     /** @param sink a sink whose tables are checked too (see below) */
     public ParityChecker(ParityConfig config, RowCodecFactory codecs, Progress progress, SinkModel.Loader sink) {
-        this(config, codecs, progress, SpillEstimate.fromTableSizes(), sink);
+        this(config, codecs, progress, SpillEstimate.fromTableSizesAndSample(), sink);
     }
 
     /**

@@ -8,12 +8,16 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Prepares a run's spill directory before the run writes a row: its own locked directory, the leftovers of killed
  * runs swept away (they count against the free space), then the free space checked against the estimate.
  */
 final class SpillSpace {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SpillSpace.class);
 
     private SpillSpace() {
     }
@@ -36,7 +40,11 @@ final class SpillSpace {
         }
         try {
             new StaleSpillSweep().sweepAround(dir);
-            requireSpace(root, dir.usableSpace(), estimate.of(c, config.tables()));
+            long free = dir.usableSpace();
+            SpillEstimate.Need need = estimate.of(c, config.tables());
+            requireSpace(root, free, need);
+            LOG.info("spill space in {}: {} free, {} needed at most ({})", root, human(free), human(need.bytes()),
+                    need.basis());
             return dir;
         } catch (RuntimeException | SQLException e) {
             dir.close();

@@ -183,8 +183,9 @@ public final class ParityCommand implements Callable<Integer> {
             return printHistory(parity, stdout);
         }
         StderrProgress progress = new StderrProgress(spec.commandLine().getErr(), System.console() != null);
+        SpillEstimate spillEstimate = skipSpaceCheck ? SpillEstimate.NONE : SpillEstimate.fromTableSizesAndSample();
         ParityReport report = new ParityChecker(parity, CanonicalRowCodecs.factory(parity.unavailableValuePlaceholder(),
-                parity.eventEncoding()), progress, skipSpaceCheck ? SpillEstimate.NONE : SpillEstimate.fromTableSizes(),
+                parity.eventEncoding()), progress, spillEstimate,
                 sink == null ? null : SinkParityModel.loader(sink))
                 .writingDifferingKeysTo(out.resolve(DifferencesFile.NAME)).run();
         progress.finish();

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How many bytes a run's spill files will take at their peak, asked before the run writes any. Tables are checked
@@ -24,10 +25,16 @@ public interface SpillEstimate {
      * ({@code SpillEstimateIT}: uuid, text, boolean, date, text[], two timestamptz). 3.5 leaves room above both. It cannot see two things: a topic with
      * many updates per row spills one after-image per visible event, and TOASTed values are counted compressed.
      * These are bytes before the spill files' LZ4 blocks: on the benchmark's table the files take 4.7 (table side) to
-     * 5.6 (stream side) times less, but a table of random bytes would hardly shrink, so the check asks for the
-     * uncompressed figure.
+     * 5.6 (stream side) times less; {@link #fromTableSizesAndSample()} scales by a sample's compression.
      */
     double TABLE_SIZE_RATIO = 3.5;
+
+    /**
+     * How much worse than its sample the spill may compress: the table side's texts compress about as the sampled
+     * row texts do, the stream side's after-images better (they repeat the column names); the margin covers a
+     * sample that missed the table's less compressible part.
+     */
+    double SAMPLE_MARGIN = 2.0;
 
     /** The need, with the numbers it came from (for the refusal's message). */
     record Need(long bytes, String basis) {
@@ -38,9 +45,37 @@ public interface SpillEstimate {
     /** No estimate, so no check ({@code --skip-space-check}): for a file system that reports its space wrongly. */
     SpillEstimate NONE = (c, tables) -> new Need(0, "not estimated");
 
+    /**
+     * The uncompressed bound of {@link #fromTableSizes()} times {@link #SAMPLE_MARGIN} times the LZ4 ratio of a
+     * sample of the largest table's rows ({@link CompressionSample}), never more than the bound: a table of random
+     * bytes still asks for all of it. A table too small to sample keeps the bound.
+     */
+    static SpillEstimate fromTableSizesAndSample() {
+        return (c, tables) -> {
+            Largest largest = Largest.of(c, tables);
+            Need bound = largest.uncompressedNeed();
+            if (largest.table() == null) {
+                return bound;
+            }
+            Optional<CompressionSample.Ratio> ratio = CompressionSample.of(c, largest.table());
+            if (ratio.isEmpty()) {
+                return new Need(bound.bytes(), bound.basis() + "; too few rows to sample their compression");
+            }
+            double factor = Math.min(1.0, SAMPLE_MARGIN * ratio.get().storedPerRaw());
+            return new Need((long) Math.ceil(bound.bytes() * factor), bound.basis() + " × " + SAMPLE_MARGIN + " × "
+                    + ratio.get().describe() + (factor == 1.0 ? " (at most 1)" : ""));
+        };
+    }
+
     /** {@link #TABLE_SIZE_RATIO} times the largest {@code pg_table_size} (heap and TOAST, not indexes) of the tables. */
     static SpillEstimate fromTableSizes() {
-        return (c, tables) -> {
+        return (c, tables) -> Largest.of(c, tables).uncompressedNeed();
+    }
+
+    /** The largest of the tables by {@code pg_table_size}; {@code table} null when none has data. */
+    record Largest(TableId table, long size) {
+
+        static Largest of(Connection c, List<TableId> tables) throws SQLException {
             long largest = 0;
             TableId largestTable = null;
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_table_size(to_regclass(?))")) {
@@ -55,8 +90,12 @@ public interface SpillEstimate {
                     }
                 }
             }
-            return new Need((long) Math.ceil(largest * TABLE_SIZE_RATIO), largestTable == null ? "no table data"
-                    : TABLE_SIZE_RATIO + " × " + largest + " bytes, pg_table_size of " + largestTable);
-        };
+            return new Largest(largestTable, largest);
+        }
+
+        Need uncompressedNeed() {
+            return new Need((long) Math.ceil(size * TABLE_SIZE_RATIO), table == null ? "no table data"
+                    : TABLE_SIZE_RATIO + " × " + size + " bytes, pg_table_size of " + table);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.strangler.parity.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strangler.contract.TableId;
 import dev.strangler.parity.ParityChecker;
 import dev.strangler.parity.ParityConfig;
 import dev.strangler.parity.Progress;
@@ -82,16 +83,53 @@ class SpillEstimateIT {
 
         long tableSize;
         SpillEstimate.Need need;
+        SpillEstimate.Need bound;
         try (Connection c = fixture.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT pg_table_size('shop.customers')")) {
             rs.next();
             tableSize = rs.getLong(1);
-            need = SpillEstimate.fromTableSizes().of(c, config.tables());
+            need = SpillEstimate.fromTableSizesAndSample().of(c, config.tables());
+            bound = SpillEstimate.fromTableSizes().of(c, config.tables());
         }
-        System.out.printf(Locale.ROOT, "spill of shop.customers (%d rows) at the end of its scan: %d bytes; its "
-                + "pg_table_size: %d bytes; ratio %.2f; estimate: %s%n", EXTRA_CUSTOMERS + 50, spilled.get(),
-                tableSize, (double) spilled.get() / tableSize, need);
+        System.out.printf(Locale.ROOT, "spill of shop.customers (%d rows) at the end of its scan: %d bytes on disk; "
+                + "its pg_table_size: %d bytes; ratio %.2f; estimate: %s; uncompressed bound: %s%n",
+                EXTRA_CUSTOMERS + 50, spilled.get(), tableSize, (double) spilled.get() / tableSize, need, bound);
         assertThat(spilled.get()).isPositive().isLessThanOrEqualTo(need.bytes());
+        assertThat(need.bytes()).isLessThanOrEqualTo(bound.bytes());
+    }
+
+    /** Rows that repeat themselves ask for a fraction of the bound; rows of random bytes for all of it. */
+    @Test
+    void shouldScaleTheBoundBySampledCompression() throws Exception {
+        TableId repeated = new TableId("public", "estimate_repeated");
+        TableId random = new TableId("public", "estimate_random");
+        TableId tiny = new TableId("public", "estimate_tiny");
+        try (Connection c = fixture.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE " + repeated.quoted() + " (id int PRIMARY KEY, note text)");
+            st.execute("INSERT INTO " + repeated.quoted() + " SELECT g, repeat('the same order note, ', 10) || (g % 7)"
+                    + " FROM generate_series(1, 20000) g");
+            // bytea's text is hex: LZ4 finds no repeats in random bytes, whatever their encoding
+            st.execute("CREATE TABLE " + random.quoted() + " (id int PRIMARY KEY, payload bytea)");
+            st.execute("INSERT INTO " + random.quoted() + " SELECT g, (SELECT decode(string_agg(md5(random()::text || g"
+                    + " || i), ''), 'hex') FROM generate_series(1, 6) i) FROM generate_series(1, 20000) g");
+            st.execute("CREATE TABLE " + tiny.quoted() + " (id int PRIMARY KEY)");
+            st.execute("INSERT INTO " + tiny.quoted() + " VALUES (1), (2)");
+            st.execute("ANALYZE " + repeated.quoted() + ", " + random.quoted());
+
+            SpillEstimate.Need repeatedNeed = SpillEstimate.fromTableSizesAndSample().of(c, List.of(repeated));
+            SpillEstimate.Need repeatedBound = SpillEstimate.fromTableSizes().of(c, List.of(repeated));
+            SpillEstimate.Need randomNeed = SpillEstimate.fromTableSizesAndSample().of(c, List.of(random));
+            SpillEstimate.Need randomBound = SpillEstimate.fromTableSizes().of(c, List.of(random));
+            SpillEstimate.Need tinyNeed = SpillEstimate.fromTableSizesAndSample().of(c, List.of(tiny));
+            System.out.printf(Locale.ROOT, "repeated: %s; random: %s; tiny: %s%n", repeatedNeed, randomNeed, tinyNeed);
+
+            assertThat(repeatedNeed.bytes()).isPositive().isLessThan(repeatedBound.bytes() / 3);
+            assertThat(repeatedNeed.basis()).contains("LZ4", "sampled bytes");
+            assertThat(randomNeed.bytes()).isEqualTo(randomBound.bytes());
+            assertThat(tinyNeed.bytes()).isEqualTo(SpillEstimate.fromTableSizes().of(c, List.of(tiny)).bytes());
+            assertThat(tinyNeed.basis()).contains("too few rows");
+            assertThat(c.getAutoCommit()).as("the sample leaves the connection as it was").isTrue();
+        }
     }
 
     private static long size(Path root) {

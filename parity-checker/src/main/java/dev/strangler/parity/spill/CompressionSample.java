@@ -1,0 +1,103 @@
+package dev.strangler.parity.spill;
+
+import dev.strangler.contract.TableId;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Optional;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
+
+/**
+ * How well a table's rows compress as the spill files compress them: LZ4 blocks of 64 KB over the text of a sample
+ * of its pages ({@code TABLESAMPLE SYSTEM}, about {@link #PAGES} pages, at most {@link #MAX_SAMPLE_BYTES} of text).
+ * The spill holds the same values as text (the table side) and as JSON after-images that repeat the column names (the
+ * stream side, which compresses better still), mixed across keys as sampled pages mix them.
+ */
+final class CompressionSample {
+
+    /** Pages read at most: enough blocks for a stable ratio, a fraction of a second on any table. */
+    static final int PAGES = 256;
+    static final int BLOCK = 64 * 1024;
+    /** Text read at most, so that a table of large TOASTed values is not read in full. */
+    static final int MAX_SAMPLE_BYTES = 8 * 1024 * 1024;
+    /** Below this much text the sample says nothing reliable (the first block's dictionary is empty). */
+    static final int MIN_SAMPLE_BYTES = 4 * BLOCK;
+
+    private static final LZ4Compressor LZ4 = LZ4Factory.fastestInstance().fastCompressor();
+
+    /** Stored bytes per raw byte of the sampled text, and how much text it came from. */
+    record Ratio(double storedPerRaw, long rawBytes) {
+        String describe() {
+            return String.format(Locale.ROOT, "LZ4 %.2f of %d sampled bytes", storedPerRaw, rawBytes);
+        }
+    }
+
+    private CompressionSample() {
+    }
+
+    /**
+     * The ratio of {@code table}'s sampled rows, or empty when the sample is too small to say (a small or empty table,
+     * whose spill is small anyway). Runs in its own read-only transaction and leaves the connection as it found it.
+     */
+    static Optional<Ratio> of(Connection c, TableId table) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false); // PgJDBC streams with a fetch size only inside a transaction
+        try {
+            double percent = samplePercent(c, table);
+            byte[] block = new byte[BLOCK];
+            byte[] compressed = new byte[LZ4.maxCompressedLength(BLOCK)];
+            long raw = 0;
+            long stored = 0;
+            int filled = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT t::text FROM " + table.quoted()
+                    + " t TABLESAMPLE SYSTEM (?)")) {
+                ps.setDouble(1, percent);
+                ps.setFetchSize(200);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (raw + filled < MAX_SAMPLE_BYTES && rs.next()) {
+                        byte[] row = rs.getString(1).getBytes(StandardCharsets.UTF_8);
+                        int at = 0;
+                        while (at < row.length) {
+                            int n = Math.min(row.length - at, BLOCK - filled);
+                            System.arraycopy(row, at, block, filled, n);
+                            filled += n;
+                            at += n;
+                            if (filled == BLOCK) {
+                                stored += storedLength(block, filled, compressed);
+                                raw += filled;
+                                filled = 0;
+                            }
+                        }
+                    }
+                }
+            }
+            if (filled > 0) {
+                stored += storedLength(block, filled, compressed);
+                raw += filled;
+            }
+            return raw < MIN_SAMPLE_BYTES ? Optional.empty() : Optional.of(new Ratio((double) stored / raw, raw));
+        } finally {
+            c.rollback();
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** As the spill files store a block: compressed, or as it is when LZ4 cannot shrink it. */
+    private static int storedLength(byte[] block, int length, byte[] compressed) {
+        return Math.min(length, LZ4.compress(block, 0, length, compressed, 0, compressed.length));
+    }
+
+    private static double samplePercent(Connection c, TableId table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT relpages FROM pg_class WHERE oid = to_regclass(?)")) {
+            ps.setString(1, table.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                long pages = rs.next() ? rs.getLong(1) : 0; // 0: never analysed or vacuumed, or empty
+                return pages <= PAGES ? 100.0 : 100.0 * PAGES / pages;
+            }
+        }
+    }
+}
