@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
 import java.util.Optional;
 import net.jpountz.lz4.LZ4Compressor;
@@ -44,9 +45,14 @@ final class CompressionSample {
      * whose spill is small anyway). Runs in its own read-only transaction and leaves the connection as it found it.
      */
     static Optional<Ratio> of(Connection c, TableId table) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
+        if (!c.getAutoCommit()) {
+            throw new IllegalStateException("the sample needs a connection outside a transaction, to run its own");
+        }
         c.setAutoCommit(false); // PgJDBC streams with a fetch size only inside a transaction
         try {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET TRANSACTION READ ONLY");
+            }
             double percent = samplePercent(c, table);
             byte[] block = new byte[BLOCK];
             byte[] compressed = new byte[LZ4.maxCompressedLength(BLOCK)];
@@ -82,7 +88,7 @@ final class CompressionSample {
             return raw < MIN_SAMPLE_BYTES ? Optional.empty() : Optional.of(new Ratio((double) stored / raw, raw));
         } finally {
             c.rollback();
-            c.setAutoCommit(autoCommit);
+            c.setAutoCommit(true);
         }
     }
 
