@@ -57,7 +57,12 @@ public interface SpillEstimate {
             if (largest.table() == null) {
                 return bound;
             }
-            Optional<CompressionSample.Ratio> ratio = CompressionSample.of(c, largest.table());
+            Optional<CompressionSample.Ratio> ratio;
+            try {
+                ratio = CompressionSample.of(c, largest.table());
+            } catch (SQLException e) { // a standby's recovery conflict, a statement timeout: the bound still holds
+                return new Need(bound.bytes(), bound.basis() + "; the compression sample failed: " + e.getMessage());
+            }
             if (ratio.isEmpty()) {
                 return new Need(bound.bytes(), bound.basis() + "; too few rows to sample their compression");
             }
