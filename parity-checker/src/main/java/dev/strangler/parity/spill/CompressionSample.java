@@ -59,13 +59,18 @@ final class CompressionSample {
             long raw = 0;
             long stored = 0;
             int filled = 0;
-            try (PreparedStatement ps = c.prepareStatement("SELECT t::text FROM " + table.quoted()
-                    + " t TABLESAMPLE SYSTEM (?)")) {
+            // ROW(t.*), not t: a bare t names a column called t when the table has one
+            try (PreparedStatement ps = c.prepareStatement("SELECT ROW(t.*)::text FROM " + table.quoted()
+                    + " AS t TABLESAMPLE SYSTEM (?)")) {
                 ps.setDouble(1, percent);
                 ps.setFetchSize(200);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (raw + filled < MAX_SAMPLE_BYTES && rs.next()) {
-                        byte[] row = rs.getString(1).getBytes(StandardCharsets.UTF_8);
+                        String text = rs.getString(1);
+                        if (text == null) { // never for a ROW(...) constructor; kept as the driver's contract allows it
+                            continue;
+                        }
+                        byte[] row = text.getBytes(StandardCharsets.UTF_8);
                         int at = 0;
                         while (at < row.length) {
                             int n = Math.min(row.length - at, BLOCK - filled);
