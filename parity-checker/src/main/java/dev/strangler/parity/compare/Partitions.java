@@ -1,5 +1,6 @@
 package dev.strangler.parity.compare;
 
+import dev.strangler.parity.spill.Lz4Blocks;
 import dev.strangler.parity.spill.OwnerOnly;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

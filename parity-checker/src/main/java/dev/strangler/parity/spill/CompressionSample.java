@@ -1,6 +1,9 @@
 package dev.strangler.parity.spill;
 
 import dev.strangler.contract.TableId;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,8 +12,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.Optional;
-import net.jpountz.lz4.LZ4Compressor;
-import net.jpountz.lz4.LZ4Factory;
 
 /**
  * How well a table's rows compress as the spill files compress them: LZ4 blocks of 64 KB over the text of a sample
@@ -27,8 +28,6 @@ final class CompressionSample {
     static final int MAX_SAMPLE_BYTES = 8 * 1024 * 1024;
     /** Below this much text the sample says nothing reliable (the first block's dictionary is empty). */
     static final int MIN_SAMPLE_BYTES = 4 * BLOCK;
-
-    private static final LZ4Compressor LZ4 = LZ4Factory.fastestInstance().fastCompressor();
 
     /** Stored bytes per raw byte of the sampled text, and how much text it came from. */
     record Ratio(double storedPerRaw, long rawBytes) {
@@ -54,52 +53,30 @@ final class CompressionSample {
                 st.execute("SET TRANSACTION READ ONLY");
             }
             double percent = samplePercent(c, table);
-            byte[] block = new byte[BLOCK];
-            byte[] compressed = new byte[LZ4.maxCompressedLength(BLOCK)];
-            long raw = 0;
-            long stored = 0;
-            int filled = 0;
+            // written as the spill files are, into nothing: only the counts are wanted
+            Lz4Blocks.Writing blocks = new Lz4Blocks.Writing(OutputStream.nullOutputStream(), BLOCK,
+                    Lz4Blocks.scratchFor(BLOCK));
             // ROW(t.*), not t: a bare t names a column called t when the table has one
-            try (PreparedStatement ps = c.prepareStatement("SELECT ROW(t.*)::text FROM " + table.quoted()
+            try (blocks; PreparedStatement ps = c.prepareStatement("SELECT ROW(t.*)::text FROM " + table.quoted()
                     + " AS t TABLESAMPLE SYSTEM (?)")) {
                 ps.setDouble(1, percent);
                 ps.setFetchSize(200);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (raw + filled < MAX_SAMPLE_BYTES && rs.next()) {
-                        String text = rs.getString(1);
-                        if (text == null) { // never for a ROW(...) constructor; kept as the driver's contract allows it
-                            continue;
-                        }
-                        byte[] row = text.getBytes(StandardCharsets.UTF_8);
-                        int at = 0;
-                        while (at < row.length) {
-                            int n = Math.min(row.length - at, BLOCK - filled);
-                            System.arraycopy(row, at, block, filled, n);
-                            filled += n;
-                            at += n;
-                            if (filled == BLOCK) {
-                                stored += storedLength(block, filled, compressed);
-                                raw += filled;
-                                filled = 0;
-                            }
-                        }
+                    while (blocks.rawBytes() < MAX_SAMPLE_BYTES && rs.next()) { // counts whole blocks
+                        blocks.write(rs.getString(1).getBytes(StandardCharsets.UTF_8)); // a ROW(...) is never NULL
                     }
                 }
+                blocks.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // a null stream does not fail
             }
-            if (filled > 0) {
-                stored += storedLength(block, filled, compressed);
-                raw += filled;
-            }
-            return raw < MIN_SAMPLE_BYTES ? Optional.empty() : Optional.of(new Ratio((double) stored / raw, raw));
+            long raw = blocks.rawBytes();
+            return raw < MIN_SAMPLE_BYTES ? Optional.empty()
+                    : Optional.of(new Ratio((double) blocks.storedBytes() / raw, raw));
         } finally {
             c.rollback();
             c.setAutoCommit(true);
         }
-    }
-
-    /** As the spill files store a block: compressed, or as it is when LZ4 cannot shrink it. */
-    private static int storedLength(byte[] block, int length, byte[] compressed) {
-        return Math.min(length, LZ4.compress(block, 0, length, compressed, 0, compressed.length));
     }
 
     private static double samplePercent(Connection c, TableId table) throws SQLException {

@@ -1,4 +1,4 @@
-package dev.strangler.parity.compare;
+package dev.strangler.parity.spill;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -20,7 +20,7 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * costs far less CPU per byte than the page cache's writeback does. The buffers have no locks: a spill file is written
  * by one thread and {@link java.io.DataOutputStream} calls its stream once per byte of an int.
  */
-final class Lz4Blocks {
+public final class Lz4Blocks {
 
     /** The largest raw block a reader accepts: a bound on what a corrupt length may make it allocate. */
     static final int MAX_BLOCK = 1 << 20;
@@ -35,7 +35,7 @@ final class Lz4Blocks {
      * A buffered writer that compresses each full buffer into one block. {@code scratch} receives the compressed
      * bytes and may be shared by the writers of one thread ({@link #scratchFor}).
      */
-    static final class Writing extends OutputStream {
+    public static final class Writing extends OutputStream {
         private final OutputStream out;
         private final byte[] buffer;
         private final byte[] scratch;
@@ -44,7 +44,7 @@ final class Lz4Blocks {
         private long rawBytes;
         private long storedBytes;
 
-        Writing(OutputStream out, int blockSize, byte[] scratch) {
+        public Writing(OutputStream out, int blockSize, byte[] scratch) {
             if (blockSize > MAX_BLOCK || scratch.length < 8 + compressor.maxCompressedLength(blockSize)) {
                 throw new IllegalArgumentException("block size " + blockSize + " with scratch " + scratch.length);
             }
@@ -96,12 +96,12 @@ final class Lz4Blocks {
         }
 
         /** The bytes written to this stream so far, before compression. */
-        long rawBytes() {
+        public long rawBytes() {
             return rawBytes;
         }
 
         /** The bytes of the blocks written so far, headers included: the file's size once flushed. */
-        long storedBytes() {
+        public long storedBytes() {
             return storedBytes;
         }
 
@@ -120,12 +120,12 @@ final class Lz4Blocks {
     }
 
     /** A scratch buffer large enough for the compressed blocks of {@code blockSize}. */
-    static byte[] scratchFor(int blockSize) {
+    public static byte[] scratchFor(int blockSize) {
         return new byte[8 + LZ4.fastCompressor().maxCompressedLength(blockSize)];
     }
 
     /** Reads what {@link Writing} wrote, with the one-byte mark {@link Partitions#atEnd} uses. */
-    static final class Reading extends InputStream {
+    public static final class Reading extends InputStream {
         private final InputStream in;
         private final LZ4SafeDecompressor decompressor = LZ4.safeDecompressor();
         private final byte[] header = new byte[8];
@@ -135,7 +135,7 @@ final class Lz4Blocks {
         private int limit;
         private int mark = -1;
 
-        Reading(InputStream in, int blockSize) {
+        public Reading(InputStream in, int blockSize) {
             this.in = in;
             this.buffer = new byte[blockSize];
             this.stored = new byte[blockSize];
